@@ -1,0 +1,1 @@
+"""creditbot's Slack layer, scheduler, command line and composition root."""

@@ -1,0 +1,341 @@
+"""`creditbot`: the operator command line. Same services, same rules as Slack."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot import serialise
+from bot.composition import build_ledger, roles_from_ids
+from bot.settings import Settings
+from ledger import migrate
+from ledger.amounts import parse_amount
+from ledger.clock import parse_day, parse_instant
+from ledger.domain import POStatus
+from ledger.errors import LedgerError
+from ledger.money import normalise_currency, parse_rate
+from ledger.services import Ledger, audit, billing, expiry, projects, purchases, reading, vouchers
+
+Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
+
+
+class Output:
+    """Prints a value as JSON or as the text a person reads."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+
+    def show(self, data: Any, text: str) -> None:
+        print(json.dumps(data, indent=2, ensure_ascii=False) if self.as_json else text)
+
+
+def _actor(args: argparse.Namespace, settings: Settings) -> Any:
+    return roles_from_ids(settings, args.as_user)
+
+
+def _project_currency(ledger: Ledger, ref: str) -> str:
+    return projects.get_project(ledger, ref).currency
+
+
+def cmd_project_add(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    rate = parse_rate(args.vat) if args.vat is not None else None
+    view = projects.add_project(
+        ledger, _actor(args, settings), args.id, args.name, args.currency, rate
+    )
+    return serialise.project(view), f"project {view.id} ({view.name}) added, {view.currency}"
+
+
+def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    view = projects.link_channel(ledger, _actor(args, settings), args.id, args.channel)
+    return serialise.project(view), f"{args.channel.upper()} now belongs to project {view.id}"
+
+
+def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    views = projects.list_projects(ledger)
+    text = (
+        "\n".join(f"{v.id}\t{v.name}\t{v.currency}\t{' '.join(v.channels) or '-'}" for v in views)
+        or "no projects yet"
+    )
+    return [serialise.project(v) for v in views], text
+
+
+def _po_text(data: dict[str, Any]) -> str:
+    line = (
+        f"{data['po']} [{data['status']}] {data['project']}: {data['amount_excl_tax']} excl. tax"
+        f" + VAT {data['vat_rate']} % {data['vat']} = {data['amount_incl_tax']} {data['currency']}"
+    )
+    if data["decided_by"]:
+        line += f" — {data['status']} by {data['decided_by']} at {data['decided_at']}"
+    if data["reason"]:
+        line += f" ({data['reason']})"
+    return line
+
+
+def cmd_buy(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    amount = parse_amount(args.amount, _project_currency(ledger, args.project))
+    view = purchases.request_purchase(ledger, _actor(args, settings), args.project, amount)
+    data = serialise.purchase_order(view, settings.timezone)
+    return data, _po_text(data)
+
+
+def cmd_po_decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    actor = _actor(args, settings)
+    if args.decision == "approve":
+        view = purchases.approve_purchase(ledger, actor, args.number)
+    elif args.decision == "reject":
+        view = purchases.reject_purchase(ledger, actor, args.number, args.reason or "")
+    else:
+        view = purchases.cancel_purchase(ledger, actor, args.number)
+    data = serialise.purchase_order(view, settings.timezone)
+    return data, _po_text(data)
+
+
+def cmd_po_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    status = POStatus(args.status) if args.status else None
+    rows = [
+        serialise.purchase_order(v, settings.timezone)
+        for v in purchases.list_purchase_orders(ledger, status)
+    ]
+    return rows, "\n".join(_po_text(r) for r in rows) or "no purchase orders"
+
+
+def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    currency = (
+        _project_currency(ledger, args.project)
+        if args.project
+        else normalise_currency(args.currency)
+    )
+    view = vouchers.issue_voucher(
+        ledger,
+        _actor(args, settings),
+        parse_amount(args.amount, currency),
+        parse_day(args.until) if args.until else None,
+        args.project,
+        args.code,
+    )
+    data = serialise.issued_voucher(view, settings.timezone)
+    return (
+        data,
+        f"voucher {view.code}: {data['amount']} {data['currency']}, valid until {data['valid_until']}",
+    )
+
+
+def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    view = vouchers.redeem_voucher(ledger, _actor(args, settings), args.code, args.project)
+    data = serialise.redeemed_voucher(view, settings.timezone)
+    return (
+        data,
+        f"voucher …{view.last4}: {data['amount']} {data['currency']} added to {view.project.id}, expires {data['expires_at']}",
+    )
+
+
+def cmd_charge(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    amount = parse_amount(args.amount, _project_currency(ledger, args.project))
+    view = billing.charge(ledger, _actor(args, settings), args.project, amount, args.key, args.memo)
+    data = serialise.charge(view, settings.timezone)
+    parts = [f"{a['amount']} from {a['kind']} {a['source']}" for a in data["allocations"]]
+    text = f"charge {view.key}: {data['amount']} {data['currency']} = " + (
+        " + ".join(parts) or "nothing from credit"
+    )
+    text += f"; due by other means: {data['due_other']}" + (
+        " (repeat: nothing more spent)" if view.repeated else ""
+    )
+    return data, text
+
+
+def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    view = reading.balance(ledger, args.project, parse_instant(args.at) if args.at else None)
+    data = serialise.balance(view, settings.timezone)
+    lines = [
+        f"{view.project.id}: {data['available']} {data['currency']} available (vouchers {data['vouchers']}, credit {data['credit']})"
+    ]
+    lines += [
+        f"  {lot['kind']:<7} {lot['source']:<22} {lot['remaining']:>12} of {lot['initial']:>12}  expires {lot['expires_at']}"
+        for lot in data["lots"]
+    ]
+    return data, "\n".join(lines)
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    rows = [
+        serialise.history_line(line, settings.timezone)
+        for line in reading.history(ledger, args.project, args.limit)
+    ]
+    text = (
+        "\n".join(
+            f"{r['at']}  {r['kind']:<6} {r['amount']:>12} {r['currency']}  {r['source']}  {r['memo'] or ''}".rstrip()
+            for r in rows
+        )
+        or "no entries yet"
+    )
+    return rows, text
+
+
+def cmd_expire(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    rows = [serialise.expired_lot(lot, settings.timezone) for lot in expiry.expire_due(ledger)]
+    text = "\n".join(
+        f"{r['project']}: {r['source']} forfeited {r['forfeited']} {r['currency']}" for r in rows
+    )
+    return rows, text or "nothing to expire"
+
+
+def cmd_verify(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    problems = audit.verify(ledger)
+    if problems:
+        raise VerifyFailed(problems)
+    return {
+        "ok": True,
+        "problems": [],
+    }, "ledger verified: every lot, charge and order matches the journal"
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    print(
+        audit.export_csv(ledger) if args.format == "csv" else audit.export_json(ledger),
+        end="" if args.format == "csv" else "\n",
+    )
+    return None
+
+
+class VerifyFailed(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="creditbot", description="Cloud credit, purchase orders and vouchers."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(
+        name: str, handler: Handler | None, parent: Any = sub, help: str = "", as_user: bool = False
+    ) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help)
+        if handler is not None:
+            p.set_defaults(handler=handler)
+            p.add_argument("--json", action="store_true", help="machine-readable output")
+        if as_user:
+            p.add_argument(
+                "--as", dest="as_user", required=True, metavar="USER_ID", help="who acts"
+            )
+        return p
+
+    db = command("db", None, help="database schema").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply every pending migration")
+
+    proj = command("project", None, help="projects and their channels").add_subparsers(
+        dest="sub", required=True
+    )
+    p = command("add", cmd_project_add, proj, "register a project", as_user=True)
+    p.add_argument("id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--currency", default="EUR")
+    p.add_argument("--vat", help="VAT rate in percent (default: DEFAULT_VAT_RATE)")
+    p = command("link", cmd_project_link, proj, "make the project a channel's own", as_user=True)
+    p.add_argument("id")
+    p.add_argument("--channel", required=True)
+    command("list", cmd_project_list, proj, "known projects and their channels")
+
+    p = command("buy", cmd_buy, help="request a purchase order", as_user=True)
+    p.add_argument("amount")
+    p.add_argument("--project", required=True)
+
+    po = command("po", None, help="purchase orders").add_subparsers(dest="sub", required=True)
+    for decision in ("approve", "reject", "cancel"):
+        p = command(
+            decision, cmd_po_decide, po, f"{decision} a pending purchase order", as_user=True
+        )
+        p.set_defaults(decision=decision)
+        p.add_argument("number")
+        p.add_argument("--reason")
+    p = command("list", cmd_po_list, po, "purchase orders, oldest first")
+    p.add_argument("--status", choices=[s.value for s in POStatus])
+
+    vo = command("voucher", None, help="voucher codes").add_subparsers(dest="sub", required=True)
+    p = command("issue", cmd_voucher_issue, vo, "create a voucher code (shown once)", as_user=True)
+    p.add_argument("amount")
+    p.add_argument("--until", help="last day of validity, YYYY-MM-DD (default: one year)")
+    p.add_argument("--currency", default="EUR")
+    p.add_argument("--project")
+    p.add_argument("--code", help="import an existing provider code instead of generating one")
+    p = command("redeem", cmd_voucher_redeem, vo, "activate a voucher on a project", as_user=True)
+    p.add_argument("code")
+    p.add_argument("--project", required=True)
+
+    p = command("charge", cmd_charge, help="bill a project", as_user=True)
+    p.add_argument("amount")
+    p.add_argument("--project", required=True)
+    p.add_argument("--key", default=None, help="idempotency key (default: a new random one)")
+    p.add_argument("--memo")
+
+    p = command("balance", cmd_balance, help="what a project can spend")
+    p.add_argument("--project", required=True)
+    p.add_argument("--at", help="an ISO 8601 instant with offset")
+    p = command("history", cmd_history, help="latest ledger entries")
+    p.add_argument("--project", required=True)
+    p.add_argument("--limit", type=int, default=None)
+    command("expire", cmd_expire, help="forfeit what is left of due lots")
+    command("verify", cmd_verify, help="re-derive every balance from the journal")
+    p = command("export", cmd_export, help="dump the ledger")
+    p.add_argument("--format", choices=["json", "csv"], default="json")
+    p.set_defaults(json=False)
+
+    from bot import cli_runtime
+
+    cli_runtime.register(sub, command)
+    return parser
+
+
+def _fail(message: str, hint: str | None = None) -> int:
+    print(f"error: {message}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        return _fail(
+            "invalid settings: "
+            + "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        )
+    if args.command == "db":
+        ledger = build_ledger(settings, upgrade=True)
+        print("database schema is up to date")
+        return 0
+    if getattr(args, "runtime", False):
+        return int(args.handler(args, settings))
+    if getattr(args, "key", "unset") is None:
+        args.key = f"cli-{uuid.uuid4()}"
+    ledger = build_ledger(settings)
+    try:
+        if not migrate.is_current(ledger.db.engine):
+            return _fail("the database schema is not up to date", "run `creditbot db upgrade`")
+        result = args.handler(args, settings, ledger)
+    except VerifyFailed as failed:
+        for problem in failed.problems:
+            print(f"mismatch: {problem}", file=sys.stderr)
+        return 1
+    except LedgerError as exc:
+        return _fail(exc.message, exc.hint)
+    finally:
+        ledger.db.dispose()
+    if result is not None:
+        data, text = result
+        Output(args.json).show(data, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+"""The one place that builds the database, the ledger, the Slack app and the scheduler."""
+
+from __future__ import annotations
+
+from bot.settings import Settings
+from ledger import migrate
+from ledger.database import Database
+from ledger.domain import Actor, LedgerConfig, Role
+from ledger.services import Ledger
+
+
+def ledger_config(settings: Settings) -> LedgerConfig:
+    return LedgerConfig(
+        timezone=settings.timezone,
+        po_max_amount=settings.po_max_amount,
+        default_vat_bp=settings.vat_rate_bp,
+    )
+
+
+def build_ledger(settings: Settings, *, upgrade: bool = False) -> Ledger:
+    db = Database(settings.database_url)
+    if upgrade:
+        migrate.upgrade(db.engine)
+    return Ledger(db, ledger_config(settings))
+
+
+def roles_from_ids(
+    settings: Settings, user_id: str, groups_of_user: frozenset[str] = frozenset()
+) -> Actor:
+    """An actor's roles from the user ids and user-group ids named in the settings."""
+    ids = {user_id} | groups_of_user
+    roles = {Role.MEMBER}
+    if ids & set(settings.finance_approvers):
+        roles.add(Role.FINANCE)
+    if ids & set(settings.admins):
+        roles.add(Role.ADMIN)
+    return Actor(user_id, frozenset(roles))

@@ -1,0 +1,141 @@
+"""Ledger values as JSON-ready dicts: amounts as decimal strings, instants ISO 8601 with offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ledger.domain import (
+    Balance,
+    ChargeResult,
+    ExpiredLot,
+    HistoryLine,
+    IssuedVoucher,
+    ProjectView,
+    PurchaseOrderView,
+    RedeemedVoucher,
+)
+from ledger.money import Money, rate_text
+
+
+def money(value: Money) -> str:
+    return str(value.amount)
+
+
+def instant(value: datetime | None, tz: ZoneInfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def project(view: ProjectView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "name": view.name,
+        "currency": view.currency,
+        "vat_rate": rate_text(view.vat_rate_bp),
+        "channels": list(view.channels),
+    }
+
+
+def balance(view: Balance, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "project": view.project.id,
+        "currency": view.project.currency,
+        "at": instant(view.at, tz),
+        "available": money(view.available),
+        "vouchers": money(view.vouchers),
+        "credit": money(view.credit),
+        "lots": [
+            {
+                "kind": lot.kind.value,
+                "source": lot.source,
+                "initial": money(lot.initial),
+                "remaining": money(lot.remaining),
+                "expires_at": instant(lot.expires_at, tz),
+            }
+            for lot in view.lots
+        ],
+    }
+
+
+def purchase_order(view: PurchaseOrderView, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "po": view.number,
+        "project": view.project.id,
+        "status": view.status.value,
+        "requested_by": view.requested_by,
+        "amount_excl_tax": money(view.amount_excl_tax),
+        "vat_rate": rate_text(view.vat_rate_bp),
+        "vat": money(view.vat),
+        "amount_incl_tax": money(view.amount_incl_tax),
+        "currency": view.amount_excl_tax.currency,
+        "created_at": instant(view.created_at, tz),
+        "decided_by": view.decided_by,
+        "decided_at": instant(view.decided_at, tz),
+        "reason": view.reason,
+        "credit_expires_at": instant(view.credit_expires_at, tz),
+    }
+
+
+def charge(view: ChargeResult, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "key": view.key,
+        "project": view.project.id,
+        "amount": money(view.amount),
+        "currency": view.amount.currency,
+        "allocations": [
+            {"kind": a.kind.value, "source": a.source, "amount": money(a.amount)}
+            for a in view.allocations
+        ],
+        "due_other": money(view.due_other),
+        "memo": view.memo,
+        "at": instant(view.at, tz),
+        "repeated": view.repeated,
+    }
+
+
+def issued_voucher(view: IssuedVoucher, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "code": view.code,
+        "last4": view.last4,
+        "amount": money(view.amount),
+        "currency": view.amount.currency,
+        "valid_until": view.valid_until.isoformat(),
+        "expires_at": instant(view.expires_at, tz),
+        "project": view.project_id,
+    }
+
+
+def redeemed_voucher(view: RedeemedVoucher, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "voucher": view.last4,
+        "project": view.project.id,
+        "amount": money(view.amount),
+        "currency": view.amount.currency,
+        "expires_at": instant(view.expires_at, tz),
+    }
+
+
+def history_line(line: HistoryLine, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": line.id,
+        "kind": line.kind,
+        "at": instant(line.at, tz),
+        "amount": money(line.amount),
+        "currency": line.amount.currency,
+        "source": line.lot_source,
+        "actor": line.actor,
+        "memo": line.memo,
+        "charge_key": line.charge_key,
+    }
+
+
+def expired_lot(lot: ExpiredLot, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "project": lot.project_id,
+        "kind": lot.kind.value,
+        "source": lot.source,
+        "forfeited": money(lot.forfeited),
+        "currency": lot.forfeited.currency,
+        "expired_at": instant(lot.expires_at, tz),
+    }

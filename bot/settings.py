@@ -1,0 +1,119 @@
+"""Every setting, read once from the environment (and an optional .env file)."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from ledger.clock import zone
+from ledger.errors import LedgerError
+from ledger.money import parse_rate
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///creditbot.db"
+    creditbot_timezone: str = "Europe/Paris"
+    po_max_amount: int = Field(default=200_000, ge=1)
+    default_vat_rate: str = "20"
+    finance_approvers: CommaList = ()
+    admins: CommaList = ()
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str | None = None
+    finance_channel: str | None = None
+
+    alert_time: str = "09:00"
+    alert_thresholds_days: CommaList = ("30", "7", "1")
+    po_reminder_days: int = Field(default=2, ge=0)
+    usergroup_cache_seconds: int = Field(default=300, ge=0)
+
+    _split_lists = field_validator(
+        "finance_approvers", "admins", "alert_thresholds_days", mode="before"
+    )(_split)
+
+    @field_validator(
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "slack_api_url",
+        "finance_channel",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("creditbot_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except LedgerError as exc:
+            raise ValueError(exc.message) from exc
+        return value
+
+    @field_validator("default_vat_rate")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse_rate(value)
+        except LedgerError as exc:
+            raise ValueError(exc.message) from exc
+        return value
+
+    @field_validator("alert_time")
+    @classmethod
+    def _alert_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError("ALERT_TIME is HH:MM, e.g. 09:00") from exc
+        return value
+
+    @field_validator("alert_thresholds_days")
+    @classmethod
+    def _thresholds(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value or not all(v.isdigit() and 0 < int(v) <= 400 for v in value):
+            raise ValueError(
+                "ALERT_THRESHOLDS_DAYS is a list of days between 1 and 400, e.g. 30,7,1"
+            )
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return zone(self.creditbot_timezone)
+
+    @property
+    def vat_rate_bp(self) -> int:
+        return parse_rate(self.default_vat_rate)
+
+    @property
+    def thresholds(self) -> tuple[int, ...]:
+        return tuple(sorted({int(v) for v in self.alert_thresholds_days}, reverse=True))
+
+    @property
+    def alert_at(self) -> time:
+        return time.fromisoformat(self.alert_time)
+
+    @property
+    def has_slack(self) -> bool:
+        return self.slack_bot_token is not None and (
+            self.slack_app_token is not None or self.slack_signing_secret is not None
+        )

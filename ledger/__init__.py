@@ -1,0 +1,1 @@
+"""The credit ledger: domain, services and persistence. Knows nothing of Slack."""

@@ -1,0 +1,83 @@
+"""Instants and the workspace calendar.
+
+Instants are stored and compared in UTC; calendar rules (13 months, "valid
+until D") are computed in the workspace time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.relativedelta import relativedelta
+
+from ledger.errors import InvalidInput
+
+CREDIT_VALIDITY = relativedelta(months=13)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(f"{name!r} is not a time zone", hint="for example Europe/Paris") from exc
+
+
+def as_utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime where an instant was expected")
+    return instant.astimezone(UTC)
+
+
+def _local_to_utc(local: datetime) -> datetime:
+    # A wall time that falls in a DST gap does not exist; round-tripping through
+    # UTC moves it forward by the gap, which is what a clock on the wall does.
+    return local.astimezone(UTC)
+
+
+def credit_expiry(purchased_at: datetime, tz: ZoneInfo) -> datetime:
+    """Purchase instant + 13 calendar months in local time, day clamped to the month's end."""
+    local = as_utc(purchased_at).astimezone(tz)
+    return _local_to_utc(local + CREDIT_VALIDITY)
+
+
+def voucher_expiry(valid_until: date, tz: ZoneInfo) -> datetime:
+    """'Valid until D' means usable through day D: it expires at 00:00 of D+1, local."""
+    return _local_to_utc(datetime.combine(valid_until + timedelta(days=1), time(0), tzinfo=tz))
+
+
+def local_date(instant: datetime, tz: ZoneInfo) -> date:
+    return as_utc(instant).astimezone(tz).date()
+
+
+def days_left(now: datetime, expires_at: datetime, tz: ZoneInfo) -> int:
+    """Whole calendar days from today to the expiry's day, in the workspace time zone.
+
+    A lot expiring at 00:00 of D+1 is usable through D, so it counts to D.
+    """
+    end = as_utc(expires_at).astimezone(tz)
+    last_usable_day = (end - timedelta(microseconds=1)).date()
+    return (last_usable_day - local_date(now, tz)).days
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"{text!r} is not a date", hint="write it as YYYY-MM-DD") from exc
+
+
+def parse_instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise InvalidInput(
+            f"{text!r} is not an ISO 8601 instant", hint="for example 2027-02-28T10:00:00+01:00"
+        ) from exc
+    if value.tzinfo is None:
+        raise InvalidInput(f"{text!r} has no UTC offset", hint="add one, e.g. +01:00 or Z")
+    return value.astimezone(UTC)

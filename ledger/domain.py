@@ -1,0 +1,227 @@
+"""Pure rules and values of cloud credit. No database, no I/O."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ledger.errors import Forbidden
+from ledger.money import Money
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    FINANCE = "finance"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    user_id: str
+    roles: frozenset[Role] = frozenset({Role.MEMBER})
+
+    def can(self, role: Role) -> bool:
+        return role is Role.MEMBER or role in self.roles
+
+    def require(self, role: Role, action: str) -> None:
+        if not self.can(role):
+            raise Forbidden(
+                f"only {role.value} may {action}",
+                hint=f"ask someone listed in {_ROLE_SETTING[role]}",
+            )
+
+
+_ROLE_SETTING = {Role.FINANCE: "FINANCE_APPROVERS", Role.ADMIN: "ADMINS", Role.MEMBER: ""}
+
+
+class LotKind(enum.StrEnum):
+    VOUCHER = "voucher"
+    CREDIT = "credit"
+
+
+class POStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerConfig:
+    timezone: ZoneInfo
+    po_min_amount: int = 1
+    po_max_amount: int = 200_000
+    default_vat_bp: int = 2000
+    failed_redemptions_allowed: int = 5
+    failed_redemption_window: timedelta = timedelta(minutes=15)
+    history_limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class LotBalance:
+    """What spending needs to know of a lot."""
+
+    id: int
+    kind: LotKind
+    expires_at: datetime
+    remaining: Money
+
+
+def spending_key(lot: LotBalance) -> tuple[int, datetime, int]:
+    """Vouchers before credit; within a kind, soonest expiry, then oldest grant."""
+    return (0 if lot.kind is LotKind.VOUCHER else 1, lot.expires_at, lot.id)
+
+
+def allocate(amount: Money, lots: Iterable[LotBalance]) -> tuple[list[tuple[int, Money]], Money]:
+    """Split a charge over lots in spending order; what they cannot cover is due otherwise."""
+    left = amount
+    taken: list[tuple[int, Money]] = []
+    for lot in sorted(lots, key=spending_key):
+        if not left:
+            break
+        if not lot.remaining:
+            continue
+        part = lot.remaining if lot.remaining < left else left
+        taken.append((lot.id, part))
+        left = left - part
+    return taken, left
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectView:
+    id: str
+    name: str
+    currency: str
+    vat_rate_bp: int
+    channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LotView:
+    id: int
+    kind: LotKind
+    source: str
+    initial: Money
+    remaining: Money
+    valid_from: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    project: ProjectView
+    at: datetime
+    lots: tuple[LotView, ...]
+
+    @property
+    def vouchers(self) -> Money:
+        return _sum(
+            self.project.currency,
+            (lot.remaining for lot in self.lots if lot.kind is LotKind.VOUCHER),
+        )
+
+    @property
+    def credit(self) -> Money:
+        return _sum(
+            self.project.currency,
+            (lot.remaining for lot in self.lots if lot.kind is LotKind.CREDIT),
+        )
+
+    @property
+    def available(self) -> Money:
+        return self.vouchers + self.credit
+
+
+def _sum(currency: str, amounts: Iterable[Money]) -> Money:
+    total = Money.zero(currency)
+    for amount in amounts:
+        total = total + amount
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseOrderView:
+    number: str
+    project: ProjectView
+    requested_by: str
+    status: POStatus
+    amount_excl_tax: Money
+    vat_rate_bp: int
+    vat: Money
+    amount_incl_tax: Money
+    created_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    reason: str | None = None
+    credit_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    kind: LotKind
+    source: str
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeResult:
+    key: str
+    project: ProjectView
+    amount: Money
+    allocations: tuple[Allocation, ...]
+    due_other: Money
+    memo: str | None
+    at: datetime
+    repeated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedVoucher:
+    code: str
+    last4: str
+    amount: Money
+    valid_until: date
+    expires_at: datetime
+    project_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RedeemedVoucher:
+    last4: str
+    project: ProjectView
+    amount: Money
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    id: int
+    kind: str
+    at: datetime
+    amount: Money
+    lot_source: str
+    actor: str
+    memo: str | None
+    charge_key: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiredLot:
+    lot_id: int
+    project_id: str
+    source: str
+    kind: LotKind
+    forfeited: Money
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryRun:
+    expired: tuple[ExpiredLot, ...] = field(default_factory=tuple)
+
+
+def sequence_number(year: int, seq: int) -> str:
+    return f"PO-{year:04d}-{seq:06d}"

@@ -1,0 +1,81 @@
+"""One error tree for everything the ledger refuses.
+
+Each subclass carries enough to phrase a precise message at the edge; the
+wording itself lives with the edge that shows it.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """A refused action. Nothing was changed."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class AmountError(LedgerError):
+    """Typed text is not an acceptable amount."""
+
+
+class CurrencyMismatch(LedgerError):
+    """Two amounts, or an amount and a project, disagree on currency."""
+
+
+class WrongCurrency(AmountError, CurrencyMismatch):
+    """A typed amount names a currency other than the project's."""
+
+
+class NotFound(LedgerError):
+    """A project, purchase order or voucher that does not exist."""
+
+
+class ProjectNotFound(NotFound):
+    pass
+
+
+class PurchaseOrderNotFound(NotFound):
+    pass
+
+
+class VoucherNotFound(NotFound):
+    pass
+
+
+class AlreadyExists(LedgerError):
+    pass
+
+
+class Forbidden(LedgerError):
+    """The actor's role does not allow the action."""
+
+
+class FourEyes(Forbidden):
+    """A finance approver tried to decide their own purchase order."""
+
+
+class AlreadyDecided(LedgerError):
+    """The purchase order is no longer pending."""
+
+    def __init__(self, message: str, *, status: str, decided_by: str | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.decided_by = decided_by
+
+
+class VoucherUnusable(LedgerError):
+    """The voucher exists but can no longer be redeemed (spent, expired, other project)."""
+
+
+class TooManyAttempts(LedgerError):
+    """Too many failed voucher redemptions in the window."""
+
+
+class IdempotencyConflict(LedgerError):
+    """An idempotency key was reused with other parameters."""
+
+
+class InvalidInput(LedgerError):
+    """Anything else the caller typed that cannot be accepted."""

@@ -1,0 +1,245 @@
+"""Tables of the ledger (SQLAlchemy 2 typed ORM). Amounts are integer minor units.
+
+The journal (`entries`) is append-only: each row moves a positive amount from
+one account to another, so it balances by construction. `lots.remaining` is a
+materialised running balance that `verify` re-derives from the journal.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Project(Base):
+    __tablename__ = "projects"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("vat_rate_bp BETWEEN 0 AND 10000", name="vat_rate"),)
+
+
+class ProjectChannel(Base):
+    __tablename__ = "project_channels"
+
+    channel_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    linked_by: Mapped[str] = mapped_column(String(64))
+
+
+class PurchaseOrderCounter(Base):
+    __tablename__ = "po_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class PurchaseOrder(Base):
+    __tablename__ = "purchase_orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_excl_tax: Mapped[int] = mapped_column(BigInteger)
+    vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    vat: Mapped[int] = mapped_column(BigInteger)
+    amount_incl_tax: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        CheckConstraint("amount_excl_tax > 0", name="amount_positive"),
+        CheckConstraint("vat >= 0", name="vat_not_negative"),
+        CheckConstraint("amount_incl_tax = amount_excl_tax + vat", name="total"),
+        CheckConstraint(
+            "status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status"
+        ),
+        CheckConstraint(
+            "(status = 'pending') = (decided_by IS NULL AND decided_at IS NULL)", name="decided"
+        ),
+    )
+
+
+class Voucher(Base):
+    __tablename__ = "vouchers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last4: Mapped[str] = mapped_column(String(4))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    valid_until: Mapped[date] = mapped_column(Date)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id"))
+    issued_by: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    redeemed_by: Mapped[str | None] = mapped_column(String(64))
+    redeemed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("(redeemed_by IS NULL) = (redeemed_at IS NULL)", name="redeemed"),
+    )
+
+
+class Lot(Base):
+    __tablename__ = "lots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"))
+    kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(String(40))
+    purchase_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("purchase_orders.id"), unique=True
+    )
+    voucher_id: Mapped[int | None] = mapped_column(ForeignKey("vouchers.id"), unique=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    initial: Mapped[int] = mapped_column(BigInteger)
+    remaining: Mapped[int] = mapped_column(BigInteger)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('voucher', 'credit')", name="kind"),
+        CheckConstraint("initial > 0", name="initial_positive"),
+        CheckConstraint("remaining >= 0 AND remaining <= initial", name="remaining_in_range"),
+        CheckConstraint("expires_at > valid_from", name="validity"),
+        CheckConstraint(
+            "(kind = 'credit' AND purchase_order_id IS NOT NULL AND voucher_id IS NULL)"
+            " OR (kind = 'voucher' AND voucher_id IS NOT NULL AND purchase_order_id IS NULL)",
+            name="source",
+        ),
+        Index("ix_lots_spending", "project_id", "kind", "expires_at", "id"),
+        Index(
+            "ix_lots_due",
+            "expires_at",
+            postgresql_where=text("remaining > 0"),
+            sqlite_where=text("remaining > 0"),
+        ),
+    )
+
+
+ENTRY_KINDS = ("grant", "debit", "expiry", "void")
+
+
+class Entry(Base):
+    """One balanced journal line: `amount` leaves `debit_account` and enters `credit_account`."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"))
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    debit_account: Mapped[str] = mapped_column(String(80))
+    credit_account: Mapped[str] = mapped_column(String(80))
+    charge_id: Mapped[int | None] = mapped_column(ForeignKey("charges.id"), index=True)
+    voids_entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id"), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    memo: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("debit_account <> credit_account", name="two_accounts"),
+        CheckConstraint("kind IN ('grant', 'debit', 'expiry', 'void')", name="kind"),
+        Index("ix_entries_history", "project_id", "id"),
+    )
+
+
+class Charge(Base):
+    __tablename__ = "charges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    due_other: Mapped[int] = mapped_column(BigInteger)
+    memo: Mapped[str | None] = mapped_column(Text)
+    charged_by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("due_other >= 0 AND due_other <= amount", name="due_other_in_range"),
+    )
+
+
+class RedemptionFailure(Base):
+    __tablename__ = "redemption_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_redemption_failures_user_at", "user_id", "at"),)

@@ -1,0 +1,223 @@
+"""Re-deriving everything from the journal (`verify`) and dumping the ledger (`export`)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from ledger.domain import POStatus
+from ledger.money import Money
+from ledger.orm import (
+    Charge,
+    Entry,
+    Lot,
+    Project,
+    ProjectChannel,
+    PurchaseOrder,
+    PurchaseOrderCounter,
+    Voucher,
+)
+from ledger.services.context import Ledger, lot_account
+
+EXPORTED: tuple[type[DeclarativeBase], ...] = (
+    Project,
+    ProjectChannel,
+    PurchaseOrderCounter,
+    PurchaseOrder,
+    Voucher,
+    Lot,
+    Charge,
+    Entry,
+)
+
+
+def _check_entries(session: Session, problems: list[str]) -> None:
+    lots = {lot.id: lot for lot in session.scalars(select(Lot)).all()}
+    flows: dict[int, int] = defaultdict(int)
+    grants: dict[int, int] = defaultdict(int)
+    for entry in session.scalars(select(Entry).order_by(Entry.id)).yield_per(5000):
+        lot = lots.get(entry.lot_id)
+        tag = f"entry {entry.id} ({entry.kind})"
+        if lot is None:
+            problems.append(f"{tag}: lot {entry.lot_id} does not exist")
+            continue
+        account = lot_account(lot.id)
+        if entry.amount <= 0:
+            problems.append(f"{tag}: amount {entry.amount} is not positive")
+        if entry.currency != lot.currency or entry.project_id != lot.project_id:
+            problems.append(f"{tag}: currency or project differs from lot {lot.id}")
+        into = entry.credit_account == account
+        out = entry.debit_account == account
+        if into == out:
+            problems.append(f"{tag}: does not move money into or out of lot {lot.id}")
+            continue
+        expected_into = {"grant": True, "debit": False, "expiry": False}.get(entry.kind)
+        if expected_into is not None and into != expected_into:
+            problems.append(f"{tag}: flows the wrong way for its kind")
+        if entry.kind == "grant":
+            grants[lot.id] += entry.amount
+        if entry.kind == "void":
+            original = session.get(Entry, entry.voids_entry_id)
+            if original is None or (
+                original.debit_account,
+                original.credit_account,
+                original.amount,
+            ) != (
+                entry.credit_account,
+                entry.debit_account,
+                entry.amount,
+            ):
+                problems.append(f"{tag}: is not the exact reverse of entry {entry.voids_entry_id}")
+        flows[lot.id] += entry.amount if into else -entry.amount
+    for lot in lots.values():
+        if grants[lot.id] != lot.initial:
+            problems.append(
+                f"lot {lot.id} ({lot.source}): initial {lot.initial} but granted {grants[lot.id]}"
+            )
+        if flows[lot.id] != lot.remaining:
+            problems.append(
+                f"lot {lot.id} ({lot.source}): remaining {lot.remaining} but the journal gives {flows[lot.id]}"
+            )
+        if flows[lot.id] < 0:
+            problems.append(f"lot {lot.id} ({lot.source}): the journal takes it below zero")
+
+
+def _check_charges(session: Session, problems: list[str]) -> None:
+    paid = dict(
+        session.execute(
+            select(Entry.charge_id, func.sum(Entry.amount))
+            .where(Entry.kind == "debit", Entry.charge_id.is_not(None))
+            .group_by(Entry.charge_id)
+        )
+        .tuples()
+        .all()
+    )
+    for bill in session.scalars(select(Charge).order_by(Charge.id)).yield_per(5000):
+        spent = int(paid.get(bill.id, 0))
+        if spent + bill.due_other != bill.amount:
+            problems.append(
+                f"charge {bill.key}: {bill.amount} billed but {spent} paid by lots + {bill.due_other} due otherwise"
+            )
+
+
+def _check_sources(session: Session, problems: list[str]) -> None:
+    lot_of_po = {
+        lot.purchase_order_id: lot
+        for lot in session.scalars(select(Lot).where(Lot.purchase_order_id.is_not(None)))
+    }
+    lot_of_voucher = {
+        lot.voucher_id: lot
+        for lot in session.scalars(select(Lot).where(Lot.voucher_id.is_not(None)))
+    }
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for po in session.scalars(select(PurchaseOrder)):
+        numbers[po.year].append(po.seq)
+        lot = lot_of_po.get(po.id)
+        if po.status == POStatus.APPROVED.value:
+            if lot is None or lot.initial != po.amount_excl_tax:
+                problems.append(f"{po.number}: approved but its credit lot is missing or differs")
+        elif lot is not None:
+            problems.append(f"{po.number}: {po.status} but it has a credit lot")
+        if po.amount_incl_tax != po.amount_excl_tax + po.vat:
+            problems.append(f"{po.number}: total incl. tax is not amount + VAT")
+    counters = dict(
+        session.execute(select(PurchaseOrderCounter.year, PurchaseOrderCounter.last)).tuples().all()
+    )
+    for year, seqs in numbers.items():
+        if sorted(seqs) != list(range(1, len(seqs) + 1)) or counters.get(year) != len(seqs):
+            problems.append(
+                f"purchase orders of {year}: numbers are not 1..{len(seqs)} without gaps"
+            )
+    for voucher in session.scalars(select(Voucher)):
+        lot = lot_of_voucher.get(voucher.id)
+        if (voucher.redeemed_at is None) != (lot is None):
+            problems.append(f"voucher …{voucher.last4}: redeemed state and lot disagree")
+        elif lot is not None and (
+            lot.initial != voucher.amount or lot.expires_at != voucher.expires_at
+        ):
+            problems.append(f"voucher …{voucher.last4}: its lot differs from the voucher")
+
+
+def verify(ledger: Ledger) -> list[str]:
+    """Every mismatch between the stored state and what the journal implies, by name."""
+    problems: list[str] = []
+    with ledger.db.read() as session:
+        _check_entries(session, problems)
+        _check_charges(session, problems)
+        _check_sources(session, problems)
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rows(session: Session, model: type[DeclarativeBase]) -> list[dict[str, Any]]:
+    table = model.metadata.tables[str(model.__tablename__)]
+    result = session.execute(select(table).order_by(*table.primary_key.columns))
+    return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
+
+
+def export_json(ledger: Ledger) -> str:
+    with ledger.db.read() as session:
+        dump = {model.__tablename__: _rows(session, model) for model in EXPORTED}
+    return json.dumps(dump, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+JOURNAL_COLUMNS = (
+    "id",
+    "at",
+    "project",
+    "kind",
+    "lot",
+    "source",
+    "amount",
+    "currency",
+    "debit_account",
+    "credit_account",
+    "charge_key",
+    "actor",
+    "memo",
+)
+
+
+def export_csv(ledger: Ledger) -> str:
+    """The journal, one line per entry, amounts as decimal strings."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(JOURNAL_COLUMNS)
+    with ledger.db.read() as session:
+        rows = session.execute(
+            select(Entry, Lot.source, Charge.key)
+            .join(Lot, Lot.id == Entry.lot_id)
+            .outerjoin(Charge, Charge.id == Entry.charge_id)
+            .order_by(Entry.id)
+        )
+        for entry, source, key in rows:
+            writer.writerow(
+                (
+                    entry.id,
+                    entry.at.isoformat(),
+                    entry.project_id,
+                    entry.kind,
+                    entry.lot_id,
+                    source,
+                    Money(entry.amount, entry.currency).amount,
+                    entry.currency,
+                    entry.debit_account,
+                    entry.credit_account,
+                    key or "",
+                    entry.actor,
+                    entry.memo or "",
+                )
+            )
+    return out.getvalue()

@@ -1,0 +1,137 @@
+"""What every service needs: the database, the rules' settings, the clock, and
+the few helpers that read or lock the same rows the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.clock import utcnow
+from ledger.database import Database
+from ledger.domain import LedgerConfig, LotKind, LotView, ProjectView
+from ledger.errors import ProjectNotFound
+from ledger.money import Money
+from ledger.orm import Entry, Lot, Project, ProjectChannel
+
+
+@dataclass
+class Ledger:
+    db: Database
+    config: LedgerConfig
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def project_view(session: Session, project: Project) -> ProjectView:
+    channels = session.scalars(
+        select(ProjectChannel.channel_id)
+        .where(ProjectChannel.project_id == project.id)
+        .order_by(ProjectChannel.channel_id)
+    ).all()
+    return ProjectView(
+        project.id, project.name, project.currency, project.vat_rate_bp, tuple(channels)
+    )
+
+
+def find_project(session: Session, ref: str, *, lock: bool = False) -> Project:
+    """A project by id or by name, case-insensitively."""
+    key = ref.strip().casefold()
+    query = select(Project).where((Project.id == key) | (Project.name_key == key))
+    if lock:
+        query = query.with_for_update()
+    project = session.scalars(query).first()
+    if project is None:
+        raise ProjectNotFound(
+            f"there is no project {ref.strip()!r}", hint="`project list` shows the known projects"
+        )
+    return project
+
+
+def lock_project(session: Session, project_id: str) -> Project:
+    """Every change to a project's lots holds this lock, so they queue, never interleave."""
+    return find_project(session, project_id, lock=True)
+
+
+def lock_name(session: Session, name: str) -> None:
+    """Serialise transactions that share `name` until commit. SQLite needs nothing:
+    its write transactions already run one at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(name, 0))))
+
+
+def lot_view(lot: Lot, remaining: int | None = None) -> LotView:
+    return LotView(
+        id=lot.id,
+        kind=LotKind(lot.kind),
+        source=lot.source,
+        initial=Money(lot.initial, lot.currency),
+        remaining=Money(lot.remaining if remaining is None else remaining, lot.currency),
+        valid_from=lot.valid_from,
+        expires_at=lot.expires_at,
+    )
+
+
+def lot_account(lot_id: int) -> str:
+    return f"lot:{lot_id}"
+
+
+def post(
+    session: Session,
+    lot: Lot,
+    *,
+    kind: str,
+    amount: int,
+    counterpart: str,
+    key: str,
+    at: datetime,
+    actor: str,
+    memo: str | None = None,
+    charge_id: int | None = None,
+) -> Entry:
+    """Append one journal line and move the lot's running balance with it.
+
+    A grant flows from the counterpart into the lot; every other kind flows out of it.
+    """
+    into_lot = kind == "grant"
+    entry = Entry(
+        project_id=lot.project_id,
+        lot_id=lot.id,
+        kind=kind,
+        currency=lot.currency,
+        amount=amount,
+        debit_account=counterpart if into_lot else lot_account(lot.id),
+        credit_account=lot_account(lot.id) if into_lot else counterpart,
+        charge_id=charge_id,
+        idempotency_key=key,
+        at=at,
+        actor=actor,
+        memo=memo,
+    )
+    lot.remaining += amount if into_lot else -amount
+    session.add(entry)
+    return entry
+
+
+def spendable_lots(
+    session: Session, project_id: str, at: datetime, *, lock: bool = False
+) -> Sequence[Lot]:
+    """Lots with something left that are valid at `at`, in spending order."""
+    query = (
+        select(Lot)
+        .where(
+            Lot.project_id == project_id,
+            Lot.remaining > 0,
+            Lot.expires_at > at,
+            Lot.valid_from <= at,
+        )
+        .order_by(Lot.kind.desc(), Lot.expires_at, Lot.id)  # 'voucher' sorts after 'credit'
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).all()

@@ -1,0 +1,243 @@
+"""Purchase orders: requested by anyone, paid (approved) or rejected by finance.
+
+Approval records the payment and creates the credit lot in one transaction.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ledger.clock import credit_expiry
+from ledger.domain import (
+    Actor,
+    LotKind,
+    POStatus,
+    PurchaseOrderView,
+    Role,
+    sequence_number,
+)
+from ledger.errors import (
+    AlreadyDecided,
+    AmountError,
+    Forbidden,
+    FourEyes,
+    InvalidInput,
+    PurchaseOrderNotFound,
+)
+from ledger.money import Money, percentage_of
+from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
+from ledger.services.context import Ledger, find_project, lock_project, post, project_view
+
+MAX_REASON = 500
+
+
+def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -> PurchaseOrderView:
+    project = project or session.get(Project, po.project_id)
+    assert project is not None
+    lot = session.scalars(select(Lot).where(Lot.purchase_order_id == po.id)).first()
+    cur = po.currency
+    return PurchaseOrderView(
+        number=po.number,
+        project=project_view(session, project),
+        requested_by=po.requested_by,
+        status=POStatus(po.status),
+        amount_excl_tax=Money(po.amount_excl_tax, cur),
+        vat_rate_bp=po.vat_rate_bp,
+        vat=Money(po.vat, cur),
+        amount_incl_tax=Money(po.amount_incl_tax, cur),
+        created_at=po.created_at,
+        decided_by=po.decided_by,
+        decided_at=po.decided_at,
+        reason=po.reason,
+        credit_expires_at=lot.expires_at if lot else None,
+    )
+
+
+def _check_purchase_amount(ledger: Ledger, amount: Money) -> None:
+    whole = amount.amount
+    if whole != whole.to_integral_value():
+        raise AmountError("credit is bought in whole units", hint=f"for example {int(whole) or 1}")
+    low, high = ledger.config.po_min_amount, ledger.config.po_max_amount
+    if not Decimal(low) <= whole <= Decimal(high):
+        raise AmountError(
+            f"a purchase is between {low} and {high:,} {amount.currency}".replace(",", " "),
+            hint="split a larger purchase into several orders",
+        )
+
+
+def _next_number(session: Session, year: int, dialect: str) -> int:
+    """Take the year's next number. The counter row is locked until commit, so numbers
+    are handed out one at a time and a rolled-back request gives its number back."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(PurchaseOrderCounter).values(year=year, last=0).on_conflict_do_nothing())
+    seq = session.scalar(
+        update(PurchaseOrderCounter)
+        .where(PurchaseOrderCounter.year == year)
+        .values(last=PurchaseOrderCounter.last + 1)
+        .returning(PurchaseOrderCounter.last)
+    )
+    assert seq is not None
+    return int(seq)
+
+
+def request_purchase(
+    ledger: Ledger, actor: Actor, project_ref: str, amount: Money
+) -> PurchaseOrderView:
+    _check_purchase_amount(ledger, amount)
+
+    def work(session: Session) -> PurchaseOrderView:
+        project = find_project(session, project_ref)
+        if amount.currency != project.currency:
+            raise AmountError(
+                f"project {project.id} counts in {project.currency}, not {amount.currency}"
+            )
+        now = ledger.now()
+        year = now.astimezone(ledger.config.timezone).year
+        seq = _next_number(session, year, ledger.db.dialect)
+        vat = percentage_of(amount, project.vat_rate_bp)
+        po = PurchaseOrder(
+            number=sequence_number(year, seq),
+            year=year,
+            seq=seq,
+            project_id=project.id,
+            requested_by=actor.user_id,
+            currency=project.currency,
+            amount_excl_tax=amount.minor,
+            vat_rate_bp=project.vat_rate_bp,
+            vat=vat.minor,
+            amount_incl_tax=amount.minor + vat.minor,
+            status=POStatus.PENDING.value,
+            created_at=now,
+        )
+        session.add(po)
+        session.flush()
+        return _view(session, po, project)
+
+    return ledger.db.run(work)
+
+
+def _load_pending(session: Session, number: str) -> PurchaseOrder:
+    po = session.scalars(
+        select(PurchaseOrder)
+        .where(PurchaseOrder.number == number.strip().upper())
+        .with_for_update()
+    ).first()
+    if po is None:
+        raise PurchaseOrderNotFound(
+            f"there is no purchase order {number.strip()!r}",
+            hint="numbers look like PO-2026-000042",
+        )
+    if po.status != POStatus.PENDING.value:
+        raise AlreadyDecided(
+            f"{po.number} was already {po.status} by {po.decided_by}",
+            status=po.status,
+            decided_by=po.decided_by,
+        )
+    return po
+
+
+def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
+    """Record payment and grant the credit; a second approval is refused, never re-granted."""
+    actor.require(Role.FINANCE, "approve purchase orders")
+
+    def work(session: Session) -> PurchaseOrderView:
+        po = _load_pending(session, number)
+        if po.requested_by == actor.user_id:
+            raise FourEyes(
+                f"you requested {po.number}, so someone else in finance must approve it",
+                hint="four-eyes rule",
+            )
+        project = lock_project(session, po.project_id)
+        now = ledger.now()
+        po.status = POStatus.APPROVED.value
+        po.decided_by = actor.user_id
+        po.decided_at = now
+        lot = Lot(
+            project_id=project.id,
+            kind=LotKind.CREDIT.value,
+            source=po.number,
+            purchase_order_id=po.id,
+            currency=po.currency,
+            initial=po.amount_excl_tax,
+            remaining=0,
+            valid_from=now,
+            expires_at=credit_expiry(now, ledger.config.timezone),
+        )
+        session.add(lot)
+        session.flush()
+        post(
+            session,
+            lot,
+            kind="grant",
+            amount=po.amount_excl_tax,
+            counterpart=f"purchase:{po.number}",
+            key=f"grant:{po.number}",
+            at=now,
+            actor=actor.user_id,
+            memo=f"{po.number} paid",
+        )
+        session.flush()
+        return _view(session, po, project)
+
+    return ledger.db.run(work)
+
+
+def reject_purchase(ledger: Ledger, actor: Actor, number: str, reason: str) -> PurchaseOrderView:
+    actor.require(Role.FINANCE, "reject purchase orders")
+    why = " ".join(reason.split())
+    if not why:
+        raise InvalidInput("a rejection needs a reason", hint="say why, in a few words")
+    if len(why) > MAX_REASON:
+        raise InvalidInput(f"keep the reason under {MAX_REASON} characters")
+    return _decide(ledger, actor, number, POStatus.REJECTED, why)
+
+
+def cancel_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
+    return _decide(ledger, actor, number, POStatus.CANCELLED, None)
+
+
+def _decide(
+    ledger: Ledger, actor: Actor, number: str, status: POStatus, reason: str | None
+) -> PurchaseOrderView:
+    def work(session: Session) -> PurchaseOrderView:
+        po = _load_pending(session, number)
+        if status is POStatus.CANCELLED and po.requested_by != actor.user_id:
+            raise Forbidden(
+                f"only {po.requested_by}, who requested {po.number}, may cancel it",
+                hint="finance may reject it instead",
+            )
+        po.status = status.value
+        po.decided_by = actor.user_id
+        po.decided_at = ledger.now()
+        po.reason = reason
+        session.flush()
+        return _view(session, po)
+
+    return ledger.db.run(work)
+
+
+def get_purchase_order(ledger: Ledger, number: str) -> PurchaseOrderView:
+    with ledger.db.read() as session:
+        po = session.scalars(
+            select(PurchaseOrder).where(PurchaseOrder.number == number.strip().upper())
+        ).first()
+        if po is None:
+            raise PurchaseOrderNotFound(f"there is no purchase order {number.strip()!r}")
+        return _view(session, po)
+
+
+def list_purchase_orders(
+    ledger: Ledger, status: POStatus | None = None, *, limit: int | None = None
+) -> list[PurchaseOrderView]:
+    with ledger.db.read() as session:
+        query = select(PurchaseOrder).order_by(PurchaseOrder.id)
+        if status is not None:
+            query = query.where(PurchaseOrder.status == status.value)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_view(session, po) for po in session.scalars(query).all()]

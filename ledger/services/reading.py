@@ -1,0 +1,74 @@
+"""Balances and history. A lot whose expiry is ≤ t never counts at t."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from ledger.domain import Balance, HistoryLine
+from ledger.money import Money
+from ledger.orm import Charge, Entry, Lot
+from ledger.services.context import Ledger, find_project, lot_view, project_view, spendable_lots
+
+
+def _replayed_lots(session: Session, project_id: str, at: datetime) -> list[tuple[Lot, int]]:
+    """Each lot's remaining amount as the journal stood at `at` (for instants in the past)."""
+    signed = case(
+        (Entry.credit_account == literal("lot:") + cast(Entry.lot_id, String), Entry.amount),
+        else_=-Entry.amount,
+    )
+    rows = session.execute(
+        select(Lot, func.coalesce(func.sum(signed), 0))
+        .join(Entry, (Entry.lot_id == Lot.id) & (Entry.at <= at))
+        .where(Lot.project_id == project_id, Lot.valid_from <= at, Lot.expires_at > at)
+        .group_by(Lot.id)
+        .order_by(Lot.kind.desc(), Lot.expires_at, Lot.id)
+    ).all()
+    return [(lot, int(left)) for lot, left in rows if left > 0]
+
+
+def balance(ledger: Ledger, project_ref: str, at: datetime | None = None) -> Balance:
+    """What the project can spend at `at` (default now).
+
+    From now on, the balance is read from each lot's running total, so its cost does not
+    grow with history; an instant in the past replays the journal up to that instant.
+    """
+    now = ledger.now()
+    when = now if at is None else at
+    with ledger.db.read() as session:
+        project = find_project(session, project_ref)
+        if when >= now:
+            lots = [lot_view(lot) for lot in spendable_lots(session, project.id, when)]
+        else:
+            lots = [lot_view(lot, left) for lot, left in _replayed_lots(session, project.id, when)]
+        return Balance(project_view(session, project), when, tuple(lots))
+
+
+def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[HistoryLine]:
+    """The latest journal lines, newest first."""
+    count = limit or ledger.config.history_limit
+    with ledger.db.read() as session:
+        project = find_project(session, project_ref)
+        rows = session.execute(
+            select(Entry, Lot.source, Charge.key)
+            .join(Lot, Lot.id == Entry.lot_id)
+            .outerjoin(Charge, Charge.id == Entry.charge_id)
+            .where(Entry.project_id == project.id)
+            .order_by(Entry.id.desc())
+            .limit(count)
+        ).all()
+        return [
+            HistoryLine(
+                id=entry.id,
+                kind=entry.kind,
+                at=entry.at,
+                amount=Money(entry.amount, entry.currency),
+                lot_source=source,
+                actor=entry.actor,
+                memo=entry.memo,
+                charge_key=key,
+            )
+            for entry, source, key in rows
+        ]

@@ -1,0 +1,220 @@
+"""Voucher codes: issued by finance, redeemed once onto a project.
+
+Only a SHA-256 of the normalised code is stored; a code is shown once, to its issuer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ledger.clock import local_date, voucher_expiry
+from ledger.domain import Actor, IssuedVoucher, LotKind, RedeemedVoucher, Role
+from ledger.errors import (
+    AlreadyExists,
+    InvalidInput,
+    LedgerError,
+    TooManyAttempts,
+    VoucherNotFound,
+    VoucherUnusable,
+)
+from ledger.money import Money
+from ledger.orm import Lot, RedemptionFailure, Voucher
+from ledger.services.context import (
+    Ledger,
+    find_project,
+    lock_name,
+    lock_project,
+    post,
+    project_view,
+)
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+DEFAULT_VALIDITY = relativedelta(years=1)
+_IMPORTED = re.compile(r"[0-9A-Z]{6,64}")
+_CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def generate_code() -> str:
+    raw = "".join(secrets.choice(CROCKFORD) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalise_code(text: str) -> str:
+    """Case, spaces and dashes do not matter; Crockford's I, L and O read as 1, 1 and 0."""
+    compact = re.sub(r"[\s\-]+", "", text).upper().translate(_CONFUSABLE)
+    if not _IMPORTED.fullmatch(compact):
+        raise InvalidInput(
+            "that does not look like a voucher code", hint="codes look like ABCD-EFGH-JKMN-PQRS"
+        )
+    return compact
+
+
+def code_hash(normalised: str) -> str:
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def issue_voucher(
+    ledger: Ledger,
+    actor: Actor,
+    amount: Money,
+    valid_until: date | None = None,
+    project_ref: str | None = None,
+    code: str | None = None,
+) -> IssuedVoucher:
+    actor.require(Role.FINANCE, "issue vouchers")
+    now = ledger.now()
+    tz = ledger.config.timezone
+    today = local_date(now, tz)
+    until = valid_until or today + DEFAULT_VALIDITY
+    if until < today:
+        raise InvalidInput(f"{until.isoformat()} is already past", hint="give a day from today on")
+    if until > today + relativedelta(years=5):
+        raise InvalidInput("a voucher is valid for five years at most")
+    shown = code.strip().upper() if code else generate_code()
+    normalised = normalise_code(shown)
+
+    def work(session: Session) -> IssuedVoucher:
+        project_id = None
+        if project_ref is not None:
+            project = find_project(session, project_ref)
+            if project.currency != amount.currency:
+                raise InvalidInput(
+                    f"project {project.id} counts in {project.currency}, not {amount.currency}"
+                )
+            project_id = project.id
+        digest = code_hash(normalised)
+        if session.scalar(select(Voucher.id).where(Voucher.code_hash == digest)) is not None:
+            raise AlreadyExists("that voucher code already exists")
+        voucher = Voucher(
+            code_hash=digest,
+            last4=normalised[-4:],
+            currency=amount.currency,
+            amount=amount.minor,
+            valid_until=until,
+            expires_at=voucher_expiry(until, tz),
+            project_id=project_id,
+            issued_by=actor.user_id,
+            issued_at=now,
+        )
+        session.add(voucher)
+        session.flush()
+        return IssuedVoucher(shown, voucher.last4, amount, until, voucher.expires_at, project_id)
+
+    return ledger.db.run(work)
+
+
+def _refuse_if_throttled(ledger: Ledger, session: Session, user_id: str, now: datetime) -> None:
+    window = ledger.config.failed_redemption_window
+    since = now - window
+    failures = session.scalars(
+        select(RedemptionFailure.at)
+        .where(RedemptionFailure.user_id == user_id, RedemptionFailure.at > since)
+        .order_by(RedemptionFailure.at)
+    ).all()
+    allowed = ledger.config.failed_redemptions_allowed
+    if len(failures) >= allowed:
+        free_at = failures[len(failures) - allowed] + window
+        minutes = max(1, int((free_at - now).total_seconds() // 60) + 1)
+        raise TooManyAttempts(
+            f"too many failed voucher codes: try again in {minutes} min",
+            hint="check the code with whoever gave it to you",
+        )
+
+
+def _redeem(
+    ledger: Ledger, session: Session, actor: Actor, project_ref: str, normalised: str, now: datetime
+) -> RedeemedVoucher:
+    voucher = session.scalars(
+        select(Voucher).where(Voucher.code_hash == code_hash(normalised)).with_for_update()
+    ).first()
+    if voucher is None:
+        raise VoucherNotFound("that voucher code is not valid", hint="check each character")
+    if voucher.redeemed_at is not None:
+        raise VoucherUnusable(f"voucher …{voucher.last4} was already redeemed")
+    if now >= voucher.expires_at:
+        raise VoucherUnusable(
+            f"voucher …{voucher.last4} expired after {voucher.valid_until.isoformat()}"
+        )
+    project = find_project(session, project_ref)
+    if voucher.project_id is not None and voucher.project_id != project.id:
+        raise VoucherUnusable(f"voucher …{voucher.last4} is for another project")
+    if voucher.currency != project.currency:
+        raise VoucherUnusable(
+            f"voucher …{voucher.last4} is in {voucher.currency}; project {project.id} counts in {project.currency}"
+        )
+    lock_project(session, project.id)
+    voucher.redeemed_by = actor.user_id
+    voucher.redeemed_at = now
+    lot = Lot(
+        project_id=project.id,
+        kind=LotKind.VOUCHER.value,
+        source=f"voucher …{voucher.last4}",
+        voucher_id=voucher.id,
+        currency=voucher.currency,
+        initial=voucher.amount,
+        remaining=0,
+        valid_from=now,
+        expires_at=voucher.expires_at,
+    )
+    session.add(lot)
+    session.flush()
+    post(
+        session,
+        lot,
+        kind="grant",
+        amount=voucher.amount,
+        counterpart=f"voucher:{voucher.id}",
+        key=f"grant:voucher:{voucher.id}",
+        at=now,
+        actor=actor.user_id,
+        memo=f"voucher …{voucher.last4} redeemed",
+    )
+    session.flush()
+    return RedeemedVoucher(
+        voucher.last4,
+        project_view(session, project),
+        Money(voucher.amount, voucher.currency),
+        voucher.expires_at,
+    )
+
+
+def redeem_voucher(ledger: Ledger, actor: Actor, code: str, project_ref: str) -> RedeemedVoucher:
+    """Redeem at most once. A failed attempt is recorded (and nothing else) so that
+    guessing is throttled across restarts."""
+
+    def work(session: Session) -> RedeemedVoucher | LedgerError:
+        now = ledger.now()
+        lock_name(session, f"redeem:{actor.user_id}")
+        _refuse_if_throttled(ledger, session, actor.user_id, now)
+        try:
+            with session.begin_nested():
+                return _redeem(ledger, session, actor, project_ref, normalise_code(code), now)
+        except (VoucherNotFound, VoucherUnusable, InvalidInput) as refusal:
+            session.add(RedemptionFailure(user_id=actor.user_id, at=now))
+            return refusal
+
+    outcome = ledger.db.run(work)
+    if isinstance(outcome, LedgerError):
+        raise outcome
+    return outcome
+
+
+def failed_attempts(ledger: Ledger, user_id: str) -> int:
+    since = ledger.now() - ledger.config.failed_redemption_window
+    with ledger.db.read() as session:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(RedemptionFailure)
+                .where(RedemptionFailure.user_id == user_id, RedemptionFailure.at > since)
+            )
+            or 0
+        )
