@@ -95,9 +95,7 @@ def _check_charges(session: Session, problems: list[str]) -> None:
             select(Entry.charge_id, func.sum(Entry.amount))
             .where(Entry.kind == "debit", Entry.charge_id.is_not(None))
             .group_by(Entry.charge_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     for bill in session.scalars(select(Charge).order_by(Charge.id)).yield_per(5000):
         spent = int(paid.get(bill.id, 0))
@@ -128,7 +126,7 @@ def _check_sources(session: Session, problems: list[str]) -> None:
         if po.amount_incl_tax != po.amount_excl_tax + po.vat:
             problems.append(f"{po.number}: total incl. tax is not amount + VAT")
     counters = dict(
-        session.execute(select(PurchaseOrderCounter.year, PurchaseOrderCounter.last)).tuples().all()
+        session.execute(select(PurchaseOrderCounter.year, PurchaseOrderCounter.last)).all()
     )
     for year, seqs in numbers.items():
         if sorted(seqs) != list(range(1, len(seqs) + 1)) or counters.get(year) != len(seqs):

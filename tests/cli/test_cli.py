@@ -1,0 +1,139 @@
+"""The operator command line: same services, JSON for scripts, errors on stderr with exit 1."""
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli import main
+
+Run = Callable[..., tuple[int, Any, str]]
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("ADMINS", "UADMIN")
+    monkeypatch.setenv("FINANCE_APPROVERS", "UFIN, UFIN2")
+    monkeypatch.chdir(str(__import__("tempfile").mkdtemp()))
+
+    def run(*argv: str) -> tuple[int, Any, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        try:
+            return code, json.loads(out), err
+        except json.JSONDecodeError:
+            return code, out, err
+
+    return run
+
+
+def test_the_whole_flow_works_from_the_command_line(cli: Run) -> None:
+    assert cli("project", "add", "prod-eu", "--name", "Prod EU", "--as", "UADMIN")[0] == 0
+    assert cli("project", "link", "prod-eu", "--channel", "C0123", "--as", "UADMIN")[0] == 0
+    code, po, _ = cli("buy", "1 000", "--project", "prod-eu", "--as", "UMEM", "--json")
+    assert code == 0
+    year = datetime.now(ZoneInfo("Europe/Paris")).year
+    assert {
+        k: po[k] for k in ("po", "status", "amount_excl_tax", "vat", "amount_incl_tax", "currency")
+    } == {
+        "po": f"PO-{year}-000001",
+        "status": "pending",
+        "amount_excl_tax": "1000.00",
+        "vat": "200.00",
+        "amount_incl_tax": "1200.00",
+        "currency": "EUR",
+    }
+    assert cli("po", "approve", po["po"], "--as", "UFIN")[0] == 0
+    code, voucher, _ = cli(
+        "voucher",
+        "issue",
+        "50",
+        "--until",
+        str(date.today() + timedelta(days=365)),
+        "--as",
+        "UFIN",
+        "--json",
+    )
+    assert code == 0 and len(voucher["code"]) == 19
+    assert cli("voucher", "redeem", voucher["code"], "--project", "prod-eu", "--as", "UMEM")[0] == 0
+    code, bill, _ = cli(
+        "charge", "120,50", "--project", "prod-eu", "--key", "b1", "--as", "UFIN", "--json"
+    )
+    assert code == 0
+    assert [a["kind"] for a in bill["allocations"]] == ["voucher", "credit"]
+    assert bill["amount"] == "120.50" and bill["due_other"] == "0.00"
+    code, bal, _ = cli("balance", "--project", "prod-eu", "--json")
+    assert bal["available"] == "929.50" and bal["lots"][0]["kind"] == "credit"
+    assert set(bal) >= {"project", "currency", "available", "vouchers", "credit", "lots"}
+    assert "+" in bal["lots"][0]["expires_at"]
+    code, lines, _ = cli("history", "--project", "prod-eu", "--json")
+    assert [line["kind"] for line in lines] == ["debit", "debit", "grant", "grant"]
+    assert cli("verify")[0] == 0
+    code, csv_text, _ = cli("export", "--format", "csv")
+    assert code == 0 and csv_text.count("\n") == 5
+
+
+def test_errors_go_to_stderr_with_exit_code_one_and_change_nothing(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    before = cli("export")[1]
+    for argv in (
+        ("buy", "1,000", "--project", "p", "--as", "U1"),
+        ("buy", "10", "--project", "nope", "--as", "U1"),
+        ("project", "add", "q", "--name", "Q", "--as", "U1"),
+        ("po", "approve", "PO-2026-000009", "--as", "UFIN"),
+        ("balance", "--project", "p", "--at", "yesterday"),
+    ):
+        code, out, err = cli(*argv)
+        assert code == 1 and out == "" and err.startswith("error: ")
+    assert "ambiguous" in cli("buy", "1,000", "--project", "p", "--as", "U1")[2]
+    assert cli("export")[1] == before
+
+
+def test_verify_exits_non_zero_and_names_each_mismatch(cli: Run, db_url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    po = cli("buy", "10", "--project", "p", "--as", "U1", "--json")[1]["po"]
+    cli("po", "approve", po, "--as", "UFIN")
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE lots SET remaining = 1"))
+    engine.dispose()
+    code, _, err = cli("verify")
+    assert code == 1 and "mismatch: lot 1" in err
+
+
+def test_a_database_not_yet_migrated_is_reported_not_crashed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/fresh.db")
+    assert main(["project", "list"]) == 1
+    assert "creditbot db upgrade" in capsys.readouterr().err
+    assert main(["db", "upgrade"]) == 0
+    assert main(["project", "list"]) == 0
+
+
+def test_invalid_settings_are_reported_by_name(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CREDITBOT_TIMEZONE", "Mars/Olympus")
+    assert main(["project", "list"]) == 1
+    assert "CREDITBOT_TIMEZONE" in capsys.readouterr().err
+
+
+def test_the_console_script_is_installed(tmp_path: Any) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0 and "voucher" in done.stdout
