@@ -7,14 +7,22 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.domain import Actor, Allocation, ChargeResult, LotBalance, LotKind, Role, allocate
+from ledger.domain import (
+    Actor,
+    Allocation,
+    ChargeResult,
+    LotBalance,
+    LotKind,
+    ProjectView,
+    Role,
+    allocate,
+)
 from ledger.errors import IdempotencyConflict, InvalidInput
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
     Ledger,
     find_project,
-    lock_project,
     post,
     project_view,
     spendable_lots,
@@ -24,25 +32,31 @@ KEY = re.compile(r"[\x21-\x7e]{1,200}")
 MAX_MEMO = 500
 
 
-def _result(session: Session, charge: Charge, *, repeated: bool) -> ChargeResult:
+def _earlier_result(session: Session, bill: Charge, project: ProjectView) -> ChargeResult:
     rows = session.execute(
         select(Lot.kind, Lot.source, Entry.amount)
         .join(Lot, Lot.id == Entry.lot_id)
-        .where(Entry.charge_id == charge.id, Entry.kind == "debit")
+        .where(Entry.charge_id == bill.id, Entry.kind == "debit")
         .order_by(Entry.id)
     ).all()
-    project = find_project(session, charge.project_id)
+    allocations = tuple(
+        Allocation(LotKind(kind), source, Money(amount, bill.currency))
+        for kind, source, amount in rows
+    )
+    return _result(bill, project, allocations, repeated=True)
+
+
+def _result(
+    bill: Charge, project: ProjectView, allocations: tuple[Allocation, ...], *, repeated: bool
+) -> ChargeResult:
     return ChargeResult(
-        key=charge.key,
-        project=project_view(session, project),
-        amount=Money(charge.amount, charge.currency),
-        allocations=tuple(
-            Allocation(LotKind(kind), source, Money(amount, charge.currency))
-            for kind, source, amount in rows
-        ),
-        due_other=Money(charge.due_other, charge.currency),
-        memo=charge.memo,
-        at=charge.at,
+        key=bill.key,
+        project=project,
+        amount=Money(bill.amount, bill.currency),
+        allocations=allocations,
+        due_other=Money(bill.due_other, bill.currency),
+        memo=bill.memo,
+        at=bill.at,
         repeated=repeated,
     )
 
@@ -60,7 +74,7 @@ def charge(
         raise InvalidInput(f"keep the memo under {MAX_MEMO} characters")
 
     def work(session: Session) -> ChargeResult:
-        project = lock_project(session, find_project(session, project_ref).id)
+        project = find_project(session, project_ref, lock=True)
         earlier = session.scalars(select(Charge).where(Charge.key == key)).first()
         if earlier is not None:
             if (earlier.project_id, earlier.amount, earlier.currency) != (
@@ -73,7 +87,7 @@ def charge(
                     f" on {earlier.project_id}",
                     hint="use a new key for a new bill",
                 )
-            return _result(session, earlier, repeated=True)
+            return _earlier_result(session, earlier, project_view(session, project))
         if amount.currency != project.currency:
             raise InvalidInput(
                 f"project {project.id} counts in {project.currency}, not {amount.currency}"
@@ -101,10 +115,13 @@ def charge(
         )
         session.add(bill)
         session.flush()
+        allocations = []
         for lot_id, part in taken:
+            lot = lots[lot_id]
+            allocations.append(Allocation(LotKind(lot.kind), lot.source, part))
             post(
                 session,
-                lots[lot_id],
+                lot,
                 kind="debit",
                 amount=part.minor,
                 counterpart=f"spend:{project.id}",
@@ -115,6 +132,6 @@ def charge(
                 charge_id=bill.id,
             )
         session.flush()
-        return _result(session, bill, repeated=False)
+        return _result(bill, project_view(session, project), tuple(allocations), repeated=False)
 
     return ledger.db.run(work)
