@@ -1,9 +1,143 @@
-"""Commands that run the bot itself; filled in by the Slack and scheduler layers."""
+"""Commands that run the bot: `run`, `serve`, `console`."""
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from pydantic import SecretStr
+
+from bot.composition import build_ledger, build_slack
+from bot.console import Console, TrackingExecutor
+from bot.settings import Settings
+from bot.standin import SlackStandIn
+
+log = logging.getLogger("creditbot")
+
+CONSOLE_USER = "UMEMBER"
+CONSOLE_CHANNEL = "CGENERAL"
 
 
 def register(sub: Any, command: Any) -> None:
-    return None
+    p = sub.add_parser(
+        "run", help="connect to Slack, or start the local console without credentials"
+    )
+    p.set_defaults(handler=cmd_run, runtime=True)
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    p = sub.add_parser("serve", help="serve /slack/events over HTTP (gunicorn)")
+    p.set_defaults(handler=cmd_serve, runtime=True)
+    p.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens on all interfaces by design
+    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--threads", type=int, default=8)
+    p = sub.add_parser(
+        "console", help="try every command and button in a terminal, no Slack needed"
+    )
+    p.set_defaults(handler=cmd_console, runtime=True)
+    p.add_argument("--as", dest="as_user", default=CONSOLE_USER, metavar="USER_ID")
+    p.add_argument("--channel", default=CONSOLE_CHANNEL)
+
+
+def _logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.slack_bot_token and settings.slack_app_token:
+        return run_socket_mode(settings)
+    if settings.slack_bot_token and settings.slack_signing_secret:
+        return serve_http(settings, "0.0.0.0", args.port, 1, 8)  # noqa: S104
+    if sys.stdin.isatty():
+        print("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
+        return start_console(
+            settings, CONSOLE_USER, CONSOLE_CHANNEL, iter(sys.stdin.readline, ""), sys.stdout
+        )
+    print(
+        "error: no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
+        "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    if not (settings.slack_bot_token and settings.slack_signing_secret):
+        print("error: `serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", file=sys.stderr)
+        return 2
+    return serve_http(settings, args.host, args.port, args.workers, args.threads)
+
+
+def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    return start_console(
+        settings,
+        args.as_user.upper(),
+        args.channel.upper(),
+        iter(sys.stdin.readline, ""),
+        sys.stdout,
+    )
+
+
+def run_socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    _logging()
+    ledger = build_ledger(settings, upgrade=True)
+    app = build_slack(settings, ledger)
+    assert settings.slack_app_token is not None
+    log.info("connecting to Slack over Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    return 0
+
+
+def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> int:
+    from bot.http import SlackEndpoint, serve
+
+    _logging()
+    build_ledger(settings, upgrade=True).db.dispose()
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+
+    def endpoint() -> SlackEndpoint:
+        return SlackEndpoint(build_slack(settings, build_ledger(settings)), secret)
+
+    log.info("serving /slack/events on %s:%s", host, port)
+    serve(endpoint, host, port, workers, threads)
+    return 0
+
+
+def start_console(
+    settings: Settings, user: str, channel: str, lines: Iterator[str], out: TextIO
+) -> int:
+    standin = SlackStandIn().start()
+    local = settings.model_copy(
+        update={
+            "slack_api_url": standin.api_url,
+            "slack_bot_token": SecretStr("xoxb-local-console"),
+            "finance_channel": settings.finance_channel or "CFINANCE",
+            "finance_approvers": settings.finance_approvers or ("UFINANCE", "UFINANCE2"),
+            "admins": settings.admins or ("UADMIN",),
+        }
+    )
+    ledger = build_ledger(local, upgrade=True)
+    executor = TrackingExecutor()
+    app = build_slack(local, ledger, listener_executor=executor)
+    print(
+        f"Local console on {ledger.db.engine.url.render_as_string(hide_password=True)}. "
+        f"Admins: {', '.join(local.admins)}; finance: {', '.join(local.finance_approvers)}; "
+        f"finance channel #{local.finance_channel}. You are {user} in #{channel}.",
+        file=out,
+    )
+    try:
+        Console(app, standin, executor, user, channel, out).run(lines)
+    finally:
+        executor.shutdown(wait=True)
+        standin.stop()
+        ledger.db.dispose()
+    return 0

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
 from bot.settings import Settings
+from bot.slack.app import build_app, build_client
+from bot.slack.deps import Deps
+from bot.slack.formatting import Formatter
+from bot.slack.roles import Roles
 from ledger import migrate
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, Role
@@ -35,3 +44,24 @@ def roles_from_ids(
     if ids & set(settings.admins):
         roles.add(Role.ADMIN)
     return Actor(user_id, frozenset(roles))
+
+
+def build_slack(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+) -> App:
+    """The Bolt app with every listener, over the given ledger."""
+    web = client or build_client(settings)
+    deps = Deps(
+        ledger=ledger,
+        settings=settings,
+        fmt=Formatter(settings.timezone, settings.creditbot_locale),
+        roles=Roles(settings, web),
+    )
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+    )
+    return build_app(deps, web, signing_secret=secret, listener_executor=listener_executor)

@@ -7,6 +7,7 @@ from datetime import time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -43,6 +44,7 @@ class Settings(BaseSettings):
     alert_thresholds_days: CommaList = ("30", "7", "1")
     po_reminder_days: int = Field(default=2, ge=0)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
+    creditbot_locale: str = "fr_FR"
 
     _split_lists = field_validator(
         "finance_approvers", "admins", "alert_thresholds_days", mode="before"
@@ -59,6 +61,15 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("creditbot_locale")
+    @classmethod
+    def _locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (ValueError, UnknownLocaleError) as exc:
+            raise ValueError(f"{value!r} is not a locale, e.g. fr_FR or en_GB") from exc
+        return value
 
     @field_validator("creditbot_timezone")
     @classmethod

@@ -120,8 +120,8 @@ def _plain_number(text: str) -> tuple[str, str]:
             if ambiguous:
                 raise AmountError(
                     f"{text!r} is ambiguous: is it {whole}{fraction} or {whole}.{fraction}?",
-                    hint=f"type {whole}{fraction} or {whole} {fraction} for the whole number, "
-                    "or keep fewer decimals (12.50)",
+                    hint=f"type {whole}{fraction} or {whole} {fraction} for the whole number; "
+                    "decimals take two digits, like 12.50",
                 )
             digits = _digits_of_grouped(whole, " ") if whole else "0"
     else:

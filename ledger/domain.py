@@ -157,6 +157,7 @@ class PurchaseOrderView:
     decided_at: datetime | None = None
     reason: str | None = None
     credit_expires_at: datetime | None = None
+    announcement: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,6 +111,8 @@ class PurchaseOrder(Base):
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
+    # Where the order was announced for approval, opaque to the ledger (e.g. "C123:1712345.0001").
+    announcement: Mapped[str | None] = mapped_column(String(100))
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),

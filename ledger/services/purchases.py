@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ledger.clock import credit_expiry
 from ledger.domain import (
     Actor,
+    LedgerConfig,
     LotKind,
     POStatus,
     PurchaseOrderView,
@@ -55,14 +56,16 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
         decided_at=po.decided_at,
         reason=po.reason,
         credit_expires_at=lot.expires_at if lot else None,
+        announcement=po.announcement,
     )
 
 
-def _check_purchase_amount(ledger: Ledger, amount: Money) -> None:
+def check_purchase_amount(config: LedgerConfig, amount: Money) -> None:
+    """Whole units within the order form's limits; pure, so forms can check before submitting."""
     whole = amount.amount
     if whole != whole.to_integral_value():
         raise AmountError("credit is bought in whole units", hint=f"for example {int(whole) or 1}")
-    low, high = ledger.config.po_min_amount, ledger.config.po_max_amount
+    low, high = config.po_min_amount, config.po_max_amount
     if not Decimal(low) <= whole <= Decimal(high):
         raise AmountError(
             f"a purchase is between {low} and {high:,} {amount.currency}".replace(",", " "),
@@ -88,7 +91,7 @@ def _next_number(session: Session, year: int, dialect: str) -> int:
 def request_purchase(
     ledger: Ledger, actor: Actor, project_ref: str, amount: Money
 ) -> PurchaseOrderView:
-    _check_purchase_amount(ledger, amount)
+    check_purchase_amount(ledger.config, amount)
 
     def work(session: Session) -> PurchaseOrderView:
         project = find_project(session, project_ref)
@@ -219,6 +222,18 @@ def _decide(
         return _view(session, po)
 
     return ledger.db.run(work)
+
+
+def record_announcement(ledger: Ledger, number: str, reference: str) -> None:
+    """Remember where the order was announced, so a decision can update it in place."""
+
+    def work(session: Session) -> None:
+        po = session.scalars(select(PurchaseOrder).where(PurchaseOrder.number == number)).first()
+        if po is None:
+            raise PurchaseOrderNotFound(f"there is no purchase order {number!r}")
+        po.announcement = reference[:100]
+
+    ledger.db.run(work)
 
 
 def get_purchase_order(ledger: Ledger, number: str) -> PurchaseOrderView:

@@ -1,0 +1,334 @@
+"""The local console: try every command and button in a terminal, with no workspace.
+
+Each line is turned into the payload Slack would send and dispatched to the same Bolt
+app and listeners; what the app sends to Slack lands in a local stand-in and is shown
+here as text. Buttons are numbered; modals are filled in field by field.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+
+from bot.standin import Call, SlackStandIn
+
+TEAM = "TLOCAL"
+APP_ID = "ALOCAL"
+HIDDEN = {"auth.test", "usergroups.users.list"}
+HELP = """\
+Type a slash command as in Slack:     /credit help
+Click a button by its number:         1
+Act as someone else:                  :as UFINANCE
+Move to another channel:              :channel CFINANCE
+This help, and leaving:               :help   :quit"""
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Runs the app's listeners and lets the console wait until all of them are done."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=4, thread_name_prefix="console-listener")
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, _: Future[Any]) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        with self._idle:
+            self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action_id: str
+    value: str
+    block_id: str
+    channel: str
+    ts: str
+    ephemeral: bool
+    response_url: str
+
+
+def plain(text: str) -> str:
+    """mrkdwn as a terminal shows it."""
+    text = re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
+    text = re.sub(r"<#([A-Z0-9]+)(\|[^>]*)?>", r"#\1", text)
+    return html.unescape(text).replace("\u00a0", " ")
+
+
+class Console:
+    def __init__(
+        self,
+        app: App,
+        standin: SlackStandIn,
+        executor: TrackingExecutor,
+        user: str,
+        channel: str,
+        out: TextIO,
+    ) -> None:
+        self.app = app
+        self.standin = standin
+        self.executor = executor
+        self.user = user
+        self.channel = channel
+        self.out = out
+        self.buttons: list[Button] = []
+        self._seen = 0
+        self._ids = itertools.count(1)
+
+    # --- the loop ------------------------------------------------------------------------------
+
+    def run(self, lines: Iterator[str]) -> None:
+        self.say(HELP)
+        for raw in lines:
+            line = raw.strip()
+            if not line:
+                continue
+            if line in (":quit", ":q", "exit"):
+                return
+            self.handle(line, lines)
+
+    def handle(self, line: str, lines: Iterator[str]) -> None:
+        if line.startswith("/credit"):
+            self.command(line[len("/credit") :].strip(), lines)
+        elif line.isdigit() or line.startswith(":click"):
+            self.click(int(line.split()[-1]) if line.split()[-1].isdigit() else 0, lines)
+        elif line.startswith(":as "):
+            self.user = line.split(maxsplit=1)[1].strip().upper()
+            self.say(f"(you are now {self.user})")
+        elif line.startswith(":channel "):
+            self.channel = line.split(maxsplit=1)[1].strip().lstrip("#").upper()
+            self.say(f"(you are now in #{self.channel})")
+        elif line == ":help":
+            self.say(HELP)
+        else:
+            self.say("(type /credit …, a button number, or :help)")
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    # --- what a person does ----------------------------------------------------------------------
+
+    def _dispatch(self, body: dict[str, Any]) -> dict[str, Any]:
+        response = self.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+        self.executor.wait_idle()
+        try:
+            answer = json.loads(response.body) if response.body else {}
+        except json.JSONDecodeError:
+            answer = {"text": response.body}
+        return answer if isinstance(answer, dict) else {}
+
+    def command(self, text: str, lines: Iterator[str]) -> None:
+        n = next(self._ids)
+        body = {
+            "token": "console",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "channel_id": self.channel,
+            "channel_name": self.channel.lower(),
+            "user_id": self.user,
+            "user_name": self.user.lower(),
+            "command": "/credit",
+            "text": text,
+            "response_url": self.standin.response_url(f"command-{n}"),
+            "trigger_id": f"console.{n}",
+        }
+        self._dispatch(body)
+        self.show(lines)
+
+    def click(self, number: int, lines: Iterator[str]) -> None:
+        if not 1 <= number <= len(self.buttons):
+            self.say(f"(no button {number}; the last message shows {len(self.buttons)})")
+            return
+        button = self.buttons[number - 1]
+        body = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "user": {"id": self.user},
+            "trigger_id": f"console.{next(self._ids)}",
+            "response_url": button.response_url,
+            "container": {
+                "type": "message",
+                "message_ts": button.ts,
+                "channel_id": button.channel,
+                "is_ephemeral": button.ephemeral,
+            },
+            "channel": {"id": button.channel},
+            "message": {"ts": button.ts},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button.action_id,
+                    "block_id": button.block_id,
+                    "value": button.value,
+                }
+            ],
+        }
+        self._dispatch(body)
+        self.show(lines)
+
+    def fill(self, view: dict[str, Any], lines: Iterator[str]) -> None:
+        self.say(f"┌ {plain(_text(view.get('title')))}")
+        values: dict[str, dict[str, Any]] = {}
+        for block in view.get("blocks", []):
+            if block.get("type") == "section":
+                self.say(f"│ {plain(_text(block.get('text')))}")
+            if block.get("type") != "input":
+                continue
+            element = block["element"]
+            label = plain(_text(block.get("label")))
+            if element.get("type") == "static_select":
+                options = element.get("options", [])
+                for i, option in enumerate(options, 1):
+                    self.say(f"│   {i}. {plain(_text(option.get('text')))}")
+                initial = (element.get("initial_option") or {}).get("value")
+                answer = self._ask(
+                    f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines
+                )
+                chosen = initial
+                if answer.isdigit() and 1 <= int(answer) <= len(options):
+                    chosen = options[int(answer) - 1]["value"]
+                elif answer:
+                    chosen = answer
+                values[block["block_id"]] = {
+                    element["action_id"]: {
+                        "type": "static_select",
+                        "selected_option": {"value": chosen} if chosen else None,
+                    }
+                }
+            else:
+                answer = self._ask(f"│ {label}: ", lines)
+                values[block["block_id"]] = {
+                    element["action_id"]: {"type": "plain_text_input", "value": answer or None}
+                }
+        body = {
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "api_app_id": APP_ID,
+            "user": {"id": self.user},
+            "view": {
+                "id": view.get("id", "V0"),
+                "callback_id": view.get("callback_id"),
+                "private_metadata": view.get("private_metadata", ""),
+                "state": {"values": values},
+                "type": "modal",
+            },
+        }
+        outcome = self._dispatch(body)
+        if outcome.get("response_action") == "errors":
+            for field, error in outcome.get("errors", {}).items():
+                self.say(f"│ ! {field}: {plain(error)}")
+            self.fill(view, lines)
+            return
+        self.say("└ submitted")
+        self.show(lines)
+
+    def _ask(self, prompt: str, lines: Iterator[str]) -> str:
+        print(prompt, end="", file=self.out, flush=True)
+        answer = next(lines, "").strip()
+        if not self.out.isatty():
+            print(answer, file=self.out)
+        return answer
+
+    # --- what the app sent ---------------------------------------------------------------------
+
+    def show(self, lines: Iterator[str]) -> None:
+        calls = self.standin.calls[self._seen :]
+        self._seen += len(calls)
+        modal = None
+        for call in calls:
+            if call.method in HIDDEN:
+                continue
+            if call.method == "views.open":
+                modal = {**(call.params.get("view") or {}), **(call.result.get("view") or {})}
+                continue
+            self._render(call)
+        if modal is not None:
+            self.fill(modal, lines)
+
+    def _render(self, call: Call) -> None:
+        p = call.params
+        channel = str(p.get("channel", ""))
+        where = {
+            "response": "only you",
+            "chat.postEphemeral": f"only you, in #{channel}",
+            "chat.postMessage": f"DM to @{channel}" if channel.startswith("U") else f"#{channel}",
+            "chat.update": f"#{channel}, message updated",
+        }.get(call.method, call.method)
+        ts = str(call.result.get("ts") or p.get("ts") or "")
+        ephemeral = call.method in ("response", "chat.postEphemeral")
+        response_url = (
+            self.standin.url + str(p.get("_url", "")) if call.method == "response" else ""
+        )
+        self.say(f"── {where} " + "─" * max(0, 60 - len(where)))
+        blocks = p.get("blocks") or []
+        if not blocks:
+            self.say(plain(str(p.get("text", ""))))
+        if call.method in ("response", "chat.update") and p.get("replace_original"):
+            self.buttons = [b for b in self.buttons if b.response_url != response_url]
+        for block in blocks:
+            for line in self._block_lines(block, channel, ts, ephemeral, response_url):
+                self.say(line)
+
+    def _block_lines(
+        self, block: dict[str, Any], channel: str, ts: str, ephemeral: bool, response_url: str
+    ) -> list[str]:
+        kind = block.get("type")
+        if kind == "header":
+            return [plain(_text(block.get("text"))).upper()]
+        if kind == "divider":
+            return ["-" * 40]
+        if kind == "section":
+            out = [plain(_text(block.get("text")))] if block.get("text") else []
+            fields = [plain(_text(f)).replace("\n", ": ", 1) for f in block.get("fields") or []]
+            return out + [f"  {f}" for f in fields]
+        if kind == "context":
+            return ["  " + " ".join(plain(_text(e)) for e in block.get("elements", []))]
+        if kind == "actions":
+            labels = []
+            for element in block.get("elements", []):
+                self.buttons.append(
+                    Button(
+                        label=_text(element.get("text")),
+                        action_id=element.get("action_id", ""),
+                        value=element.get("value", ""),
+                        block_id=block.get("block_id", ""),
+                        channel=channel or self.channel,
+                        ts=ts,
+                        ephemeral=ephemeral,
+                        response_url=response_url or self.standin.response_url(f"message-{ts}"),
+                    )
+                )
+                labels.append(
+                    f"[{len(self.buttons)}] {_text(element.get('text'))} {element.get('value', '')}"
+                )
+            return ["  " + "   ".join(labels)]
+        return []
+
+
+def _text(obj: Any) -> str:
+    if isinstance(obj, dict):
+        return str(obj.get("text", ""))
+    return str(obj or "")

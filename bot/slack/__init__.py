@@ -1,0 +1,1 @@
+"""The Slack surface: one /credit command, buttons, modals, and what they post."""

@@ -1,0 +1,225 @@
+"""`/credit …`: acknowledged at once, then read, run against the ledger, and answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.slack import blocks, notify, wording
+from bot.slack.deps import Deps, guarded
+from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
+from ledger.amounts import parse_amount
+from ledger.clock import parse_day
+from ledger.domain import Actor, POStatus, ProjectView, Role
+from ledger.errors import InvalidInput
+from ledger.money import Money, rate_text
+from ledger.services import billing, projects, purchases, reading, vouchers
+
+Reply = Callable[[blocks.Message], None]
+
+
+class Invocation:
+    """One /credit request, with what every sub-command needs."""
+
+    def __init__(
+        self, deps: Deps, body: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        self.deps = deps
+        self.body = body
+        self.client = client
+        self.respond = respond
+        self.channel_id = str(body.get("channel_id", ""))
+        self.words = words_of(str(body.get("text", "")))
+        self.actor: Actor = deps.roles.actor(str(body.get("user_id", "")))
+        self._projects: Projects | None = None
+
+    @property
+    def projects(self) -> Projects:
+        if self._projects is None:
+            self._projects = self.deps.projects(self.channel_id)
+        return self._projects
+
+    def reply(self, message: blocks.Message) -> None:
+        self.respond(**message.as_kwargs(), response_type="ephemeral")
+
+    def money(self, text: str, project: ProjectView) -> Money:
+        return parse_amount(text, project.currency)
+
+
+def _help(inv: Invocation, args: list[str]) -> None:
+    inv.reply(blocks.help_message(inv.actor.roles))
+
+
+def _balance(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    inv.reply(blocks.balance_message(reading.balance(inv.deps.ledger, project.id), inv.deps.fmt))
+
+
+def _history(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    lines = reading.history(inv.deps.ledger, project.id)
+    inv.reply(blocks.history_message(project, lines, inv.deps.fmt))
+
+
+def _buy(inv: Invocation, args: list[str]) -> None:
+    named = inv.projects.named(args)
+    if not args or named is not None:
+        selected = named or inv.projects.channel_project
+        view = blocks.buy_modal(
+            inv.projects.all,
+            selected.id if selected else None,
+            inv.channel_id,
+            selected.currency if selected else "EUR",
+        )
+        inv.client.views_open(trigger_id=inv.body["trigger_id"], view=view)
+        return
+    amount, project = amount_then_project(inv.projects, args, inv.money)
+    po = purchases.request_purchase(inv.deps.ledger, inv.actor, project.id, amount)
+    inv.reply(blocks.po_requested(po, inv.deps.fmt))
+    notify.announce_purchase_order(inv.deps, inv.client, po)
+
+
+def _cancel(inv: Invocation, args: list[str]) -> None:
+    if len(args) != 1:
+        raise InvalidInput(
+            "say which purchase order to cancel", hint="for example `/credit cancel PO-2026-000042`"
+        )
+    po = purchases.cancel_purchase(inv.deps.ledger, inv.actor, args[0])
+    inv.reply(blocks.text_message(wording.PO_CANCELLED.format(po=po.number)))
+    notify.refresh_announcement(inv.deps, inv.client, po)
+
+
+def _redeem(inv: Invocation, args: list[str]) -> None:
+    code_words, found = inv.projects.split_suffix(args)
+    if not code_words:
+        raise InvalidInput("which code?", hint="for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
+    project = inv.projects.required(found)
+    redeemed = vouchers.redeem_voucher(inv.deps.ledger, inv.actor, "".join(code_words), project.id)
+    inv.reply(blocks.voucher_redeemed(redeemed, inv.deps.fmt))
+    news = blocks.voucher_redeemed(redeemed, inv.deps.fmt, who=inv.actor.user_id)
+    notify.to_project_channels(inv.client, redeemed.project, news)
+
+
+def _pending(inv: Invocation, args: list[str]) -> None:
+    inv.actor.require(Role.FINANCE, "see pending purchase orders")
+    orders = purchases.list_purchase_orders(inv.deps.ledger, POStatus.PENDING)
+    inv.reply(blocks.pending_list(orders, inv.deps.fmt))
+
+
+def _charge(inv: Invocation, args: list[str]) -> None:
+    inv.actor.require(Role.FINANCE, "charge bills")
+    amount, project, memo = amount_project_memo(inv.projects, args, inv.money)
+    key = f"slack:{inv.body.get('trigger_id') or inv.body.get('response_url')}"
+    result = billing.charge(inv.deps.ledger, inv.actor, project.id, amount, key, memo or None)
+    inv.reply(blocks.charge_result(result, inv.deps.fmt))
+    if not result.repeated:
+        notify.to_project_channels(
+            inv.client, result.project, blocks.charge_news(result, inv.actor.user_id, inv.deps.fmt)
+        )
+
+
+def _voucher(inv: Invocation, args: list[str]) -> None:
+    if not args or args[0].casefold() != "issue":
+        raise InvalidInput(
+            "vouchers are issued with `/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"
+        )
+    inv.actor.require(Role.FINANCE, "issue vouchers")
+    rest = args[1:]
+    lowered = [w.casefold() for w in rest]
+    until = None
+    if "until" in lowered:
+        at = lowered.index("until")
+        if at + 1 >= len(rest):
+            raise InvalidInput("until which day?", hint="write it as YYYY-MM-DD")
+        until = parse_day(rest[at + 1])
+        amount_words, project_words = rest[:at], rest[at + 2 :]
+        named = inv.projects.exactly(project_words) if project_words else None
+    else:
+        amount_words, named = inv.projects.split_suffix(rest)
+    # A named project binds the voucher to it; otherwise the channel's project only sets the currency.
+    currency = named or inv.projects.channel_project
+    amount = parse_amount(" ".join(amount_words), currency.currency if currency else "EUR")
+    issued = vouchers.issue_voucher(
+        inv.deps.ledger, inv.actor, amount, until, named.id if named else None
+    )
+    inv.reply(blocks.voucher_issued(issued, inv.deps.fmt))
+
+
+def _project(inv: Invocation, args: list[str]) -> None:
+    sub = args[0].casefold() if args else "list"
+    rest = args[1:]
+    if sub == "list":
+        inv.reply(blocks.project_list(projects.list_projects(inv.deps.ledger)))
+    elif sub == "add":
+        if len(rest) < 2:
+            raise InvalidInput(
+                "a project needs an id and a name",
+                hint="`/credit project add prod-eu Prod EU [EUR]`",
+            )
+        currency = "EUR"
+        name_words = rest[1:]
+        if (
+            len(name_words) > 1
+            and len(name_words[-1]) == 3
+            and name_words[-1].isalpha()
+            and name_words[-1].isupper()
+        ):
+            currency, name_words = name_words[-1], name_words[:-1]
+        view = projects.add_project(
+            inv.deps.ledger, inv.actor, rest[0], " ".join(name_words), currency
+        )
+        inv.reply(
+            blocks.text_message(
+                wording.PROJECT_ADDED.format(
+                    name=view.name,
+                    id=view.id,
+                    currency=view.currency,
+                    vat=rate_text(view.vat_rate_bp),
+                )
+            )
+        )
+    elif sub == "link":
+        if len(rest) != 1:
+            raise InvalidInput("say which project", hint="`/credit project link prod-eu`")
+        view = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
+        inv.reply(blocks.text_message(wording.CHANNEL_LINKED.format(project=view.name)))
+    else:
+        inv.reply(blocks.error_message(wording.UNKNOWN_COMMAND.format(word=f"project {sub}")))
+
+
+VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
+    "help": _help,
+    "balance": _balance,
+    "history": _history,
+    "buy": _buy,
+    "cancel": _cancel,
+    "redeem": _redeem,
+    "pending": _pending,
+    "charge": _charge,
+    "voucher": _voucher,
+    "project": _project,
+}
+
+
+def register(app: App, deps: Deps) -> None:
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    @guarded
+    def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        text = str(body.get("text", ""))
+        inv = Invocation(deps, body, respond, client)
+        if len(text) > MAX_TEXT:
+            inv.reply(blocks.error_message(wording.TOO_LONG))
+            return
+        verb = inv.words[0].casefold() if inv.words else "help"
+        handler = VERBS.get(verb)
+        if handler is None:
+            inv.reply(blocks.error_message(wording.UNKNOWN_COMMAND.format(word=verb[:40])))
+            return
+        handler(inv, inv.words[1:])
+
+    app.command("/credit")(ack=acknowledge, lazy=[run])

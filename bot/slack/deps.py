@@ -1,0 +1,84 @@
+"""What the listeners share: the ledger, settings, formatter, roles and the guard for lazy work."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.settings import Settings
+from bot.slack import blocks, wording
+from bot.slack.formatting import Formatter
+from bot.slack.grammar import NoProject, Projects
+from bot.slack.roles import Roles
+from ledger.errors import LedgerError
+from ledger.services import Ledger
+from ledger.services.projects import list_projects, project_of_channel
+
+log = logging.getLogger("creditbot.slack")
+
+
+@dataclass
+class Deps:
+    ledger: Ledger
+    settings: Settings
+    fmt: Formatter
+    roles: Roles
+
+    def projects(self, channel_id: str | None) -> Projects:
+        linked = project_of_channel(self.ledger, channel_id) if channel_id else None
+        return Projects(list_projects(self.ledger), linked)
+
+
+def refusal_message(error: LedgerError) -> blocks.Message:
+    if isinstance(error, NoProject):
+        return blocks.error_message(wording.NO_PROJECT)
+    return blocks.error_message(wording.refusal(error))
+
+
+def user_of(body: dict[str, Any]) -> str:
+    return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
+
+
+def tell(
+    body: dict[str, Any], respond: Respond | None, client: WebClient, message: blocks.Message
+) -> None:
+    """An ephemeral reply where the request has a response_url (commands, buttons), else a DM (modals)."""
+    if respond is not None and body.get("response_url"):
+        respond(**message.as_kwargs(), response_type="ephemeral", replace_original=False)
+    elif user_of(body):
+        client.chat_postMessage(channel=user_of(body), **message.as_kwargs())
+
+
+def on_unexpected(
+    error: BaseException, body: dict[str, Any], respond: Respond | None, client: WebClient | None
+) -> None:
+    """The one place an unexpected failure goes: logged with its traceback, the person gets an apology."""
+    kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
+    log.error("unexpected failure handling a %s", kind, exc_info=error)
+    if client is None:
+        return
+    try:
+        tell(body, respond, client, blocks.text_message(wording.APOLOGY))
+    except Exception:  # the apology is best effort; the failure is already logged
+        log.warning("could not send the apology", exc_info=True)
+
+
+def guarded(work: Callable[..., None]) -> Callable[..., None]:
+    """Lazy work (run after the ack) never reaches Bolt's error handler, so route it here:
+    a refused action gets its reason, anything else goes to `on_unexpected`."""
+
+    def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        try:
+            work(body, respond, client)
+        except LedgerError as refused:
+            tell(body, respond, client, refusal_message(refused))
+        except Exception as unexpected:  # lazy work has no other error handler
+            on_unexpected(unexpected, body, respond, client)
+
+    run.__name__ = work.__name__
+    return run

@@ -1,0 +1,112 @@
+"""Reading `/credit …` text: words, the optional PROJECT, amounts with spaces in them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from ledger.domain import ProjectView
+from ledger.errors import AmountError, LedgerError, ProjectNotFound
+
+T = TypeVar("T")
+
+MAX_TEXT = 1000
+
+
+def words_of(text: str) -> list[str]:
+    return text.replace("\u00a0", " ").replace("\u202f", " ").split()
+
+
+@dataclass(frozen=True)
+class Projects:
+    """The known projects, matched by id or name (case-insensitive), names of several words included."""
+
+    all: Sequence[ProjectView]
+    channel_project: ProjectView | None
+
+    def named(self, words: Sequence[str]) -> ProjectView | None:
+        key = " ".join(words).casefold()
+        if not key:
+            return None
+        return next((p for p in self.all if key in (p.id, p.name.casefold())), None)
+
+    def split_suffix(self, words: Sequence[str]) -> tuple[list[str], ProjectView | None]:
+        """(leading words, project) where the longest trailing run of words names a project."""
+        for start in range(len(words)):
+            found = self.named(words[start:])
+            if found is not None:
+                return list(words[:start]), found
+        return list(words), None
+
+    def split_prefix(self, words: Sequence[str]) -> tuple[ProjectView | None, list[str]]:
+        """(project, remaining words) where the longest leading run of words names a project."""
+        for end in range(len(words), 0, -1):
+            found = self.named(words[:end])
+            if found is not None:
+                return found, list(words[end:])
+        return None, list(words)
+
+    def exactly(self, words: Sequence[str]) -> ProjectView:
+        """Named by all of `words`, or the channel's project when there are none."""
+        if not words:
+            return self.required(None)
+        found = self.named(words)
+        if found is None:
+            raise ProjectNotFound(
+                f"there is no project {' '.join(words)!r}", hint="`/credit project list` shows them"
+            )
+        return found
+
+    def required(self, found: ProjectView | None) -> ProjectView:
+        project = found or self.channel_project
+        if project is None:
+            raise NoProject("no project named and this channel is not linked to one")
+        return project
+
+
+class NoProject(LedgerError):
+    """Neither an explicit project nor a linked channel."""
+
+
+def amount_then_project(
+    projects: Projects, words: Sequence[str], read: Callable[[str, ProjectView], T]
+) -> tuple[T, ProjectView]:
+    """`AMOUNT [PROJECT]`, where AMOUNT may hold spaces ("1 500", "500 EUR")."""
+    leading, found = projects.split_suffix(words)
+    if found is not None and leading:
+        return read(" ".join(leading), found), found
+    project = projects.required(None)
+    try:
+        return read(" ".join(words), project), project
+    except AmountError:
+        # "500 staging": a readable amount followed by an unknown project says so.
+        if len(words) > 1:
+            try:
+                read(" ".join(words[:-1]), project)
+            except LedgerError:
+                pass
+            else:
+                raise ProjectNotFound(
+                    f"there is no project {words[-1]!r}", hint="`/credit project list` shows them"
+                ) from None
+        raise
+
+
+def amount_project_memo(
+    projects: Projects, words: Sequence[str], read: Callable[[str, ProjectView], T]
+) -> tuple[T, ProjectView, str]:
+    """`AMOUNT [PROJECT] [MEMO…]`: the longest readable amount, then an optional project, then the memo."""
+    last_error: LedgerError | None = None
+    for size in range(min(len(words), 4), 0, -1):
+        found, memo = projects.split_prefix(words[size:])
+        try:
+            project = projects.required(found)
+            return read(" ".join(words[:size]), project), project, " ".join(memo)
+        except LedgerError as error:
+            last_error = error
+    if last_error is None:
+        raise AmountError(
+            "no amount given", hint="for example `/credit charge 120,50 prod-eu March bill`"
+        )
+    raise last_error

@@ -1,0 +1,61 @@
+"""Posting news: purchase orders to finance, decisions to requesters, credit to project channels."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack import blocks
+from bot.slack.deps import Deps
+from ledger.domain import POStatus, ProjectView, PurchaseOrderView
+from ledger.services.purchases import record_announcement
+
+log = logging.getLogger("creditbot.slack")
+
+
+def _post(client: WebClient, channel: str, message: blocks.Message) -> str | None:
+    """Post and return the message ts; a channel the bot cannot reach is logged, not fatal."""
+    try:
+        return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
+    except SlackApiError as exc:
+        log.warning("cannot post to %s: %s", channel, exc.response.get("error"))
+        return None
+
+
+def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView) -> bool:
+    channel = deps.settings.finance_channel
+    if not channel:
+        return False
+    ts = _post(client, channel, blocks.po_for_approval(po, deps.fmt))
+    if ts is None:
+        return False
+    record_announcement(deps.ledger, po.number, f"{channel}:{ts}")
+    return True
+
+
+def refresh_announcement(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:
+    """Replace the buttons of the finance message with who decided, and when."""
+    if not po.announcement:
+        return
+    channel, _, ts = po.announcement.partition(":")
+    try:
+        client.chat_update(
+            channel=channel, ts=ts, **blocks.po_for_approval(po, deps.fmt).as_kwargs()
+        )
+    except SlackApiError as exc:
+        log.warning("cannot update %s in %s: %s", po.number, channel, exc.response.get("error"))
+
+
+def announce_decision(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:
+    refresh_announcement(deps, client, po)
+    if po.status in (POStatus.APPROVED, POStatus.REJECTED):
+        _post(client, po.requested_by, blocks.po_decided_dm(po, deps.fmt))
+    if po.status is POStatus.APPROVED:
+        to_project_channels(client, po.project, blocks.credit_arrived(po, deps.fmt))
+
+
+def to_project_channels(client: WebClient, project: ProjectView, message: blocks.Message) -> None:
+    for channel in project.channels:
+        _post(client, channel, message)

@@ -1,0 +1,98 @@
+"""Modal submissions: the buy form and the reason for a rejection."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from bot.slack import blocks, notify, wording
+from bot.slack.actions import show_decision
+from bot.slack.deps import Deps, guarded, user_of
+from ledger.amounts import parse_amount
+from ledger.errors import LedgerError
+from ledger.services import projects, purchases
+
+
+def _value(body: dict[str, Any], block: str) -> str:
+    state = (((body.get("view") or {}).get("state") or {}).get("values") or {}).get(block) or {}
+    field = state.get("value") or {}
+    selected = field.get("selected_option") or {}
+    return str(field.get("value") or selected.get("value") or "").strip()
+
+
+def _metadata(body: dict[str, Any]) -> dict[str, str]:
+    try:
+        data = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def register(app: App, deps: Deps) -> None:
+    def check_purchase(ack: Ack, body: dict[str, Any]) -> None:
+        """Wrong input is shown next to its field, before the modal closes."""
+        project_ref, text = _value(body, "project"), _value(body, "amount")
+        if not project_ref:
+            ack(response_action="errors", errors={"project": "Choose a project."})
+            return
+        try:
+            project = projects.get_project(deps.ledger, project_ref)
+        except LedgerError as refused:
+            ack(response_action="errors", errors={"project": wording.refusal(refused)})
+            return
+        try:
+            purchases.check_purchase_amount(
+                deps.ledger.config, parse_amount(text, project.currency)
+            )
+        except LedgerError as refused:
+            ack(response_action="errors", errors={"amount": wording.refusal(refused)})
+            return
+        ack()
+
+    @guarded
+    def purchase(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        project = projects.get_project(deps.ledger, _value(body, "project"))
+        amount = parse_amount(_value(body, "amount"), project.currency)
+        actor = deps.roles.actor(user_of(body))
+        po = purchases.request_purchase(deps.ledger, actor, project.id, amount)
+        message = blocks.po_requested(po, deps.fmt)
+        channel = _metadata(body).get("channel")
+        if channel:
+            client.chat_postEphemeral(channel=channel, user=actor.user_id, **message.as_kwargs())
+        else:
+            client.chat_postMessage(channel=actor.user_id, **message.as_kwargs())
+        notify.announce_purchase_order(deps, client, po)
+
+    def check_reason(ack: Ack, body: dict[str, Any]) -> None:
+        if not _value(body, "reason"):
+            ack(response_action="errors", errors={"reason": wording.REJECT_REASON_EMPTY})
+            return
+        ack()
+
+    @guarded
+    def reject(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        source = _metadata(body)
+        actor = deps.roles.actor(user_of(body))
+        po = purchases.reject_purchase(
+            deps.ledger, actor, source.get("po", ""), _value(body, "reason")
+        )
+        url = source.get("response_url")
+        reply = WebhookClient(url) if url else None
+        show_decision(deps, client, _ResponseUrl(reply) if reply else None, po, source)
+
+    app.view(blocks.BUY_MODAL)(ack=check_purchase, lazy=[purchase])
+    app.view(blocks.REJECT_MODAL)(ack=check_reason, lazy=[reject])
+
+
+class _ResponseUrl:
+    """`respond` for a message clicked before a modal opened: its response_url outlives the click."""
+
+    def __init__(self, client: WebhookClient) -> None:
+        self._client = client
+
+    def __call__(self, **kwargs: Any) -> None:
+        self._client.send(**kwargs)

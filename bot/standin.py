@@ -1,0 +1,191 @@
+"""A local stand-in for Slack's Web API and response URLs, on loopback.
+
+It records every call and answers like Slack does, so the console and the tests
+run the real app and listeners without a workspace. Failures (HTTP 500, 429 with
+Retry-After, `not_in_channel`) can be queued per method.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    params: dict[str, Any]
+    result: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass(frozen=True)
+class Failure:
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+
+
+class SlackStandIn:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.calls: list[Call] = []
+        self.usergroups: dict[str, list[str]] = {}
+        self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self._views = itertools.count(1)
+        self._server = ThreadingHTTPServer((host, port), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="slack-stand-in", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def start(self) -> SlackStandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def fail(self, method: str, *failures: Failure) -> None:
+        with self._changed:
+            self._failures[method].extend(failures)
+
+    def of(self, method: str) -> list[Call]:
+        with self._changed:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0
+    ) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate(self.calls):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"stand-in saw {[c.method for c in self.calls]}")
+                self._changed.wait(left)
+            return list(self.calls)
+
+    def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        self.wait_for(lambda calls: sum(c.method == method for c in calls) >= count, timeout)
+        return self.of(method)
+
+    # --- answering -----------------------------------------------------------------------------
+
+    def _answer(
+        self, method: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._changed:
+            queued = self._failures.get(method)
+            failure = queued.popleft() if queued else None
+            status, headers = 200, {}
+            answer: dict[str, Any] = {"ok": True}
+            if failure is not None:
+                if failure.retry_after is not None:
+                    headers = {"Retry-After": str(failure.retry_after)}
+                status = failure.status
+                fallback = "internal_error" if status != 200 else "fatal_error"
+                answer = {"ok": False, "error": failure.error or fallback}
+            elif method != "response":
+                answer = self._result(method, params)
+            self.calls.append(Call(method, params, answer))
+            self._changed.notify_all()
+        return status, headers, answer
+
+    def _result(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel", ""))
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": "UCREDITBOT",
+                "bot_id": "BCREDITBOT",
+                "team_id": "TLOCAL",
+                "team": "local",
+            }
+        if method in ("chat.postMessage", "chat.update"):
+            ts = str(params.get("ts") or f"{1_700_000_000 + next(self._ts)}.000100")
+            return {
+                "ok": True,
+                "channel": channel,
+                "ts": ts,
+                "message": {"text": params.get("text", ""), "ts": ts},
+            }
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+        if method in ("views.open", "views.update", "views.push"):
+            return {
+                "ok": True,
+                "view": {"id": f"V{next(self._views):08d}", **(params.get("view") or {})},
+            }
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
+        return {"ok": True}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return None
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8", "replace")
+                params = _decode(raw, self.headers.get("Content-Type", ""))
+                if self.path.startswith("/api/"):
+                    method = self.path[len("/api/") :].split("?")[0]
+                elif self.path.startswith("/response/"):
+                    method = "response"
+                    params = {**params, "_url": self.path}
+                else:
+                    self.send_error(404)
+                    return
+                status, headers, answer = standin._answer(method, params)
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _decode(raw: str, content_type: str) -> dict[str, Any]:
+    if "json" in content_type:
+        try:
+            data = json.loads(raw or "{}")
+        except json.JSONDecodeError:
+            return {"_raw": raw}
+        return data if isinstance(data, dict) else {"_raw": raw}
+    params: dict[str, Any] = dict(parse_qsl(raw))
+    for key in ("blocks", "view", "attachments"):
+        if isinstance(params.get(key), str):
+            with contextlib.suppress(json.JSONDecodeError):
+                params[key] = json.loads(params[key])
+    return params
