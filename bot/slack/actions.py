@@ -40,11 +40,12 @@ def show_decision(
     po: PurchaseOrderView,
     source: dict[str, str],
 ) -> None:
-    """Update the finance announcement and, if the click came from another message (the
-    `/credit pending` list), that message too."""
-    notify.announce_decision(deps, client, po)
-    announced = po.announcement == f"{source.get('channel')}:{source.get('ts')}"
-    if respond is not None and source.get("response_url") and not announced:
+    """Update the message that was clicked and the finance announcement in place; an
+    ephemeral message (the `/credit pending` list) is replaced through its response_url."""
+    shared = source.get("channel") and source.get("ts") and not source.get("ephemeral")
+    clicked = f"{source['channel']}:{source['ts']}" if shared else None
+    notify.announce_decision(deps, client, po, clicked)
+    if clicked is None and respond is not None and source.get("response_url"):
         respond(**blocks.po_for_approval(po, deps.fmt).as_kwargs(), replace_original=True)
 
 

@@ -35,21 +35,25 @@ def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView
     return True
 
 
-def refresh_announcement(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:
-    """Replace the buttons of the finance message with who decided, and when."""
-    if not po.announcement:
-        return
-    channel, _, ts = po.announcement.partition(":")
-    try:
-        client.chat_update(
-            channel=channel, ts=ts, **blocks.po_for_approval(po, deps.fmt).as_kwargs()
-        )
-    except SlackApiError as exc:
-        log.warning("cannot update %s in %s: %s", po.number, channel, exc.response.get("error"))
+def refresh_announcement(
+    deps: Deps, client: WebClient, po: PurchaseOrderView, also: str | None = None
+) -> None:
+    """Replace the buttons of the finance message (and of `also`, the message clicked,
+    as "channel:ts") with who decided, and when."""
+    for reference in dict.fromkeys(r for r in (po.announcement, also) if r):
+        channel, _, ts = reference.partition(":")
+        try:
+            client.chat_update(
+                channel=channel, ts=ts, **blocks.po_for_approval(po, deps.fmt).as_kwargs()
+            )
+        except SlackApiError as exc:
+            log.warning("cannot update %s in %s: %s", po.number, channel, exc.response.get("error"))
 
 
-def announce_decision(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:
-    refresh_announcement(deps, client, po)
+def announce_decision(
+    deps: Deps, client: WebClient, po: PurchaseOrderView, clicked: str | None = None
+) -> None:
+    refresh_announcement(deps, client, po, clicked)
     if po.status in (POStatus.APPROVED, POStatus.REJECTED):
         _post(client, po.requested_by, blocks.po_decided_dm(po, deps.fmt))
     if po.status is POStatus.APPROVED:

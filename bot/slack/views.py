@@ -18,10 +18,15 @@ from ledger.services import projects, purchases
 
 
 def _value(body: dict[str, Any], block: str) -> str:
-    state = (((body.get("view") or {}).get("state") or {}).get("values") or {}).get(block) or {}
-    field = state.get("value") or {}
-    selected = field.get("selected_option") or {}
-    return str(field.get("value") or selected.get("value") or "").strip()
+    """A field's typed or selected value; anything malformed reads as empty."""
+    node: Any = body.get("view")
+    for key in ("state", "values", block, "value"):
+        node = node.get(key) if isinstance(node, dict) else None
+    if not isinstance(node, dict):
+        return ""
+    selected = node.get("selected_option")
+    value = node.get("value") or (selected.get("value") if isinstance(selected, dict) else None)
+    return str(value or "").strip()
 
 
 def _metadata(body: dict[str, Any]) -> dict[str, str]:

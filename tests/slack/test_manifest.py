@@ -1,0 +1,33 @@
+import json
+from pathlib import Path
+
+import yaml
+from jsonschema import Draft7Validator
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"
+
+
+def manifest() -> dict:
+    return yaml.safe_load((ROOT / "manifest.yml").read_text())
+
+
+def test_the_manifest_validates_against_slacks_schema() -> None:
+    schema = json.loads(SCHEMA.read_text())
+    errors = sorted(Draft7Validator(schema).iter_errors(manifest()), key=str)
+    assert errors == []
+
+
+def test_the_manifest_asks_for_the_scopes_the_code_uses_and_no_more() -> None:
+    assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == [
+        "chat:write",
+        "commands",
+        "usergroups:read",
+    ]
+
+
+def test_the_manifest_declares_credit_and_interactivity() -> None:
+    data = manifest()
+    assert [c["command"] for c in data["features"]["slash_commands"]] == ["/credit"]
+    assert data["settings"]["interactivity"]["is_enabled"] is True
+    assert isinstance(data["settings"]["socket_mode_enabled"], bool)
