@@ -1,16 +1,19 @@
-"""`python -m bench [ledger|slack|alerts] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
-from bench import ledger_bench
+from bench import ledger_bench, slack_bench
+
+SUITES = ("ledger", "slack", "alerts")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("suite", nargs="*", default=["ledger"])
+    parser.add_argument("suite", nargs="*", default=list(SUITES), choices=SUITES)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--quick", action="store_true", help="smaller data sets, for a smoke run")
     args = parser.parse_args()
@@ -18,9 +21,7 @@ def main() -> None:
     for backend in args.backends.split(","):
         if "ledger" in args.suite:
             report(
-                "charges",
-                backend,
-                ledger_bench.charges_per_second(backend, 400 // (4 if args.quick else 1)),
+                "charges", backend, ledger_bench.charges_per_second(backend, 400 // min(scale, 4))
             )
             report(
                 "balance 1k vs 1M entries",
@@ -32,15 +33,14 @@ def main() -> None:
                 backend,
                 ledger_bench.expire_over_lots(backend, 1_000_000 // scale, 10_000 // scale),
             )
+        if "slack" in args.suite:
+            for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):
+                report("/credit balance over HTTP, 200 lots", backend, row)
 
 
-def report(name: str, backend: str, figures: dict[str, float]) -> None:
-    print(
-        json.dumps(
-            {"bench": name, "backend": backend, **{k: round(v, 3) for k, v in figures.items()}}
-        ),
-        flush=True,
-    )
+def report(name: str, backend: str, figures: dict[str, Any]) -> None:
+    rounded = {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
+    print(json.dumps({"bench": name, "backend": backend, **rounded}), flush=True)
 
 
 if __name__ == "__main__":

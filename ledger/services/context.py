@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -81,6 +82,39 @@ def lot_account(lot_id: int) -> str:
     return f"lot:{lot_id}"
 
 
+def journal_line(
+    *,
+    project_id: str,
+    lot_id: int,
+    currency: str,
+    kind: str,
+    amount: int,
+    counterpart: str,
+    key: str,
+    at: datetime,
+    actor: str,
+    memo: str | None = None,
+    charge_id: int | None = None,
+) -> dict[str, Any]:
+    """The columns of one journal line. A grant flows from the counterpart into the lot;
+    every other kind flows out of it."""
+    into_lot = kind == "grant"
+    return {
+        "project_id": project_id,
+        "lot_id": lot_id,
+        "kind": kind,
+        "currency": currency,
+        "amount": amount,
+        "debit_account": counterpart if into_lot else lot_account(lot_id),
+        "credit_account": lot_account(lot_id) if into_lot else counterpart,
+        "charge_id": charge_id,
+        "idempotency_key": key,
+        "at": at,
+        "actor": actor,
+        "memo": memo,
+    }
+
+
 def post(
     session: Session,
     lot: Lot,
@@ -94,26 +128,23 @@ def post(
     memo: str | None = None,
     charge_id: int | None = None,
 ) -> Entry:
-    """Append one journal line and move the lot's running balance with it.
-
-    A grant flows from the counterpart into the lot; every other kind flows out of it.
-    """
-    into_lot = kind == "grant"
+    """Append one journal line and move the lot's running balance with it."""
     entry = Entry(
-        project_id=lot.project_id,
-        lot_id=lot.id,
-        kind=kind,
-        currency=lot.currency,
-        amount=amount,
-        debit_account=counterpart if into_lot else lot_account(lot.id),
-        credit_account=lot_account(lot.id) if into_lot else counterpart,
-        charge_id=charge_id,
-        idempotency_key=key,
-        at=at,
-        actor=actor,
-        memo=memo,
+        **journal_line(
+            project_id=lot.project_id,
+            lot_id=lot.id,
+            currency=lot.currency,
+            kind=kind,
+            amount=amount,
+            counterpart=counterpart,
+            key=key,
+            at=at,
+            actor=actor,
+            memo=memo,
+            charge_id=charge_id,
+        )
     )
-    lot.remaining += amount if into_lot else -amount
+    lot.remaining += amount if kind == "grant" else -amount
     session.add(entry)
     return entry
 

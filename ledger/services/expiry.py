@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ledger.domain import ExpiredLot, LotKind
 from ledger.money import Money
-from ledger.orm import Lot
-from ledger.services.context import Ledger, post
+from ledger.orm import Entry, Lot
+from ledger.services.context import Ledger, journal_line
 
 SYSTEM_ACTOR = "creditbot"
 BATCH = 2000
@@ -18,39 +18,54 @@ BATCH = 2000
 
 def _expire_batch(session: Session, now: datetime, size: int) -> list[ExpiredLot]:
     # SKIP LOCKED: a lot a charge is holding right now is taken by the next batch or run.
-    lots = session.scalars(
-        select(Lot)
+    due = session.execute(
+        select(
+            Lot.id,
+            Lot.project_id,
+            Lot.source,
+            Lot.kind,
+            Lot.currency,
+            Lot.remaining,
+            Lot.expires_at,
+        )
         .where(Lot.expires_at <= now, Lot.remaining > 0)
         .order_by(Lot.expires_at, Lot.id)
         .limit(size)
         .with_for_update(skip_locked=True)
     ).all()
-    expired = []
-    for lot in lots:
-        forfeited = lot.remaining
-        post(
-            session,
-            lot,
-            kind="expiry",
-            amount=forfeited,
-            counterpart=f"forfeit:{lot.project_id}",
-            key=f"expiry:{lot.id}",
-            at=lot.expires_at,
-            actor=SYSTEM_ACTOR,
-            memo="expired",
-        )
-        expired.append(
-            ExpiredLot(
-                lot.id,
-                lot.project_id,
-                lot.source,
-                LotKind(lot.kind),
-                Money(forfeited, lot.currency),
-                lot.expires_at,
+    if not due:
+        return []
+    # Written in bulk: one journal line per lot, then every running balance to zero.
+    session.execute(
+        insert(Entry),
+        [
+            journal_line(
+                project_id=lot.project_id,
+                lot_id=lot.id,
+                currency=lot.currency,
+                kind="expiry",
+                amount=lot.remaining,
+                counterpart=f"forfeit:{lot.project_id}",
+                key=f"expiry:{lot.id}",
+                at=lot.expires_at,
+                actor=SYSTEM_ACTOR,
+                memo="expired",
             )
+            for lot in due
+        ],
+    )
+    session.execute(update(Lot).where(Lot.id.in_([lot.id for lot in due])).values(remaining=0))
+    return [
+        ExpiredLot(
+            lot.id,
+            lot.project_id,
+            lot.source,
+            LotKind(lot.kind),
+            Money(lot.remaining, lot.currency),
+            lot.expires_at,
         )
-    session.flush()
-    return expired
+        for lot in due
+    ]
 
 
 def expire_due(ledger: Ledger, *, batch: int = BATCH) -> list[ExpiredLot]:
