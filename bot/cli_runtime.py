@@ -5,16 +5,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any, TextIO
 
 from pydantic import SecretStr
 
+from bot.alerts import Alerts, Pacer
 from bot.composition import build_ledger, build_slack
 from bot.console import Console, TrackingExecutor
+from bot.scheduler import build_scheduler, guarded_job
 from bot.settings import Settings
+from bot.slack.app import build_client
 from bot.standin import SlackStandIn
+from ledger import migrate
+from ledger.services import Ledger
 
 log = logging.getLogger("creditbot")
 
@@ -52,7 +58,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.slack_bot_token and settings.slack_app_token:
         return run_socket_mode(settings)
     if settings.slack_bot_token and settings.slack_signing_secret:
-        return serve_http(settings, "0.0.0.0", args.port, 1, 8)  # noqa: S104
+        # gunicorn forks its workers: the scheduler runs beside it in a process of its own.
+        scheduler = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"])
+        try:
+            return serve_http(settings, "0.0.0.0", args.port, 1, 8)  # noqa: S104
+        finally:
+            scheduler.terminate()
+            scheduler.wait(30)
     if sys.stdin.isatty():
         print("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
         return start_console(
@@ -73,6 +85,46 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve_http(settings, args.host, args.port, args.workers, args.threads)
 
 
+def _alerts(settings: Settings, ledger: Ledger) -> Alerts:
+    return Alerts(ledger, settings, build_client(settings))
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.slack_bot_token:
+        print("error: the scheduler posts to Slack: set SLACK_BOT_TOKEN", file=sys.stderr)
+        return 2
+    _logging()
+    ledger = build_ledger(settings, upgrade=True)
+    scheduler = build_scheduler(settings, guarded_job(_alerts(settings, ledger).run), blocking=True)
+    log.info("scheduled runs daily at %s %s", settings.alert_time, settings.creditbot_timezone)
+    scheduler.start()
+    return 0
+
+
+def cmd_alerts_run(args: argparse.Namespace, settings: Settings) -> int:
+    ledger = build_ledger(settings)
+    if not migrate.is_current(ledger.db.engine):
+        print(
+            "error: the database schema is not up to date (run `creditbot db upgrade`)",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.dry_run and not settings.slack_bot_token:
+        print("error: posting needs SLACK_BOT_TOKEN (or use --dry-run)", file=sys.stderr)
+        return 2
+    report = _alerts(settings, ledger).run(dry_run=args.dry_run)
+    if args.dry_run:
+        print(f"would expire {report.expired} lots")
+        for channel, message in report.planned:
+            print(f"would post to {channel}:\n{message.text}\n")
+        if not report.planned:
+            print("nothing to post")
+    else:
+        print(report.summary())
+    ledger.db.dispose()
+    return 0
+
+
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     return start_console(
         settings,
@@ -89,6 +141,7 @@ def run_socket_mode(settings: Settings) -> int:
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     app = build_slack(settings, ledger)
+    build_scheduler(settings, guarded_job(_alerts(settings, ledger).run)).start()
     assert settings.slack_app_token is not None
     log.info("connecting to Slack over Socket Mode")
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
@@ -134,8 +187,11 @@ def start_console(
         f"finance channel #{local.finance_channel}. You are {user} in #{channel}.",
         file=out,
     )
+    alerts = Alerts(ledger, local, app.client, Pacer(interval=0))
     try:
-        Console(app, standin, executor, user, channel, out).run(lines)
+        Console(
+            app, standin, executor, user, channel, out, alerts=lambda: alerts.run().summary()
+        ).run(lines)
     finally:
         executor.shutdown(wait=True)
         standin.stop()

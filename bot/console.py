@@ -30,6 +30,7 @@ Type a slash command as in Slack:     /credit help
 Click a button by its number:         1
 Act as someone else:                  :as UFINANCE
 Move to another channel:              :channel CFINANCE
+Run the daily jobs (expiry warnings): :alerts
 This help, and leaving:               :help   :quit"""
 
 
@@ -86,7 +87,9 @@ class Console:
         user: str,
         channel: str,
         out: TextIO,
+        alerts: Callable[[], object] | None = None,
     ) -> None:
+        self.alerts = alerts
         self.app = app
         self.standin = standin
         self.executor = executor
@@ -120,6 +123,9 @@ class Console:
         elif line.startswith(":channel "):
             self.channel = line.split(maxsplit=1)[1].strip().lstrip("#").upper()
             self.say(f"(you are now in #{self.channel})")
+        elif line == ":alerts" and self.alerts is not None:
+            self.say(f"({self.alerts()})")
+            self.show(lines)
         elif line == ":help":
             self.say(HELP)
         else:

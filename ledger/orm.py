@@ -215,6 +215,12 @@ class Entry(Base):
         CheckConstraint("debit_account <> credit_account", name="two_accounts"),
         CheckConstraint("kind IN ('grant', 'debit', 'expiry', 'void')", name="kind"),
         Index("ix_entries_history", "project_id", "id"),
+        Index(
+            "ix_entries_expiries",
+            "lot_id",
+            postgresql_where=text("kind = 'expiry'"),
+            sqlite_where=text("kind = 'expiry'"),
+        ),
     )
 
 
@@ -245,3 +251,39 @@ class RedemptionFailure(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_redemption_failures_user_at", "user_id", "at"),)
+
+
+class Notice(Base):
+    """A message the bot owes a channel (expiry warning, forfeiture, digest), claimed under a
+    unique key before it is posted, so it is posted at most once and retried until it is."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    channel: Mapped[str] = mapped_column(String(64))
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("projects.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    threshold: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(14))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'posted', 'undeliverable', 'dropped')", name="status"
+        ),
+        CheckConstraint("kind IN ('warning', 'forfeit', 'digest', 'unreachable')", name="kind"),
+        Index(
+            "ix_notices_open",
+            "status",
+            "channel",
+            postgresql_where=text("status IN ('pending', 'sending')"),
+            sqlite_where=text("status IN ('pending', 'sending')"),
+        ),
+        Index("ix_notices_lot", "lot_id"),
+    )

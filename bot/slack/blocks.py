@@ -37,13 +37,14 @@ from ledger.domain import (
     HistoryLine,
     IssuedVoucher,
     LotKind,
+    LotView,
     POStatus,
     ProjectView,
     PurchaseOrderView,
     RedeemedVoucher,
     Role,
 )
-from ledger.money import rate_text
+from ledger.money import Money, rate_text
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
@@ -509,3 +510,59 @@ def reject_modal(number: str, source: dict[str, str]) -> dict[str, Any]:
         ],
     )
     return view.to_dict()
+
+
+# --- scheduled notices ------------------------------------------------------------------------
+
+
+def expiry_warning(
+    project_name: str, items: Sequence[tuple[LotView, int]], fmt: Formatter
+) -> Message:
+    """One message per project and run, listing every lot that crossed a threshold."""
+    lines = []
+    for lot, left in items[:MAX_LOTS_SHOWN]:
+        kind = "Voucher" if lot.kind is LotKind.VOUCHER else "Credit"
+        lines.append(
+            f"{WARNING} *{kind}* {escape(lot.source)} — {fmt.money(lot.remaining)} left, "
+            f"usable until {fmt.last_day(lot.expires_at)} ({_days(left)})"
+        )
+    if len(items) > MAX_LOTS_SHOWN:
+        lines.append(f"…and {len(items) - MAX_LOTS_SHOWN} more lots expiring soon.")
+    head = f"Credit on *{escape(project_name)}* expires soon. Spend it, or it is lost:"
+    blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
+    return Message(
+        f"Credit on {project_name} expires soon:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS])
+    )
+
+
+def forfeiture(
+    project_name: str, items: Sequence[tuple[LotView, Money]], fmt: Formatter
+) -> Message:
+    lines = [
+        f"• {escape(lot.source)}: {fmt.money(amount)} expired unused on {fmt.last_day(lot.expires_at)}"
+        for lot, amount in items[:MAX_LOTS_SHOWN]
+    ]
+    if len(items) > MAX_LOTS_SHOWN:
+        lines.append(f"…and {len(items) - MAX_LOTS_SHOWN} more lots.")
+    head = f":hourglass: Credit on *{escape(project_name)}* has expired and is lost:"
+    blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
+    return Message(
+        f"Credit on {project_name} has expired:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS])
+    )
+
+
+def po_digest(orders: Sequence[PurchaseOrderView], days: int, fmt: Formatter) -> Message:
+    listing = pending_list(orders, fmt)
+    head = SectionBlock(
+        text=_md(f":alarm_clock: {len(orders)} purchase orders have waited more than {days} days:")
+    )
+    return Message(
+        f"{len(orders)} purchase orders waiting for more than {days} days",
+        [head.to_dict(), *listing.blocks[1:]][:MAX_BLOCKS],
+    )
+
+
+def channel_unreachable(channel_id: str, error: str) -> Message:
+    return text_message(
+        ":warning: " + wording.CHANNEL_UNREACHABLE.format(channel=channel(channel_id), error=error)
+    )

@@ -78,3 +78,15 @@ def expire_due(ledger: Ledger, *, batch: int = BATCH) -> list[ExpiredLot]:
         expired.extend(done)
         if len(done) < batch:
             return expired
+
+
+def due_lots(ledger: Ledger) -> list[tuple[int, str, Money]]:
+    """(lot id, project, what it would forfeit) for every lot `expire_due` would expire now."""
+    now = ledger.now()
+    with ledger.db.read() as session:
+        rows = session.execute(
+            select(Lot.id, Lot.project_id, Lot.remaining, Lot.currency).where(
+                Lot.expires_at <= now, Lot.remaining > 0
+            )
+        ).all()
+    return [(lot_id, project, Money(left, currency)) for lot_id, project, left, currency in rows]

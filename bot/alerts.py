@@ -1,0 +1,233 @@
+"""The scheduled run: expire due lots, warn before expiry, announce forfeitures, remind
+finance of old purchase orders. Every message is claimed in the database first, so a
+run can be repeated, interrupted or raced by other replicas without posting twice."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.settings import Settings
+from bot.slack import blocks
+from bot.slack.formatting import Formatter
+from ledger.clock import days_left, local_date
+from ledger.domain import LotView, POStatus, PurchaseOrderView
+from ledger.money import Money
+from ledger.services import Ledger, expiry, notices, purchases
+from ledger.services.notices import NoticeView
+
+log = logging.getLogger("creditbot.alerts")
+
+RUN_LOCK = "creditbot:scheduled-run"
+GONE = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "invalid_channel", "user_not_found"}
+)
+
+
+class Pacer:
+    """At most one message per `interval` seconds in each channel."""
+
+    def __init__(
+        self,
+        interval: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._last: dict[str, float] = {}
+
+    def wait(self, channel: str) -> None:
+        last = self._last.get(channel)
+        if last is not None:
+            pause = last + self.interval - self._clock()
+            if pause > 0:
+                self._sleep(pause)
+        self._last[channel] = self._clock()
+
+
+@dataclass
+class Report:
+    ran: bool = True
+    expired: int = 0
+    claimed: int = 0
+    posted: int = 0
+    retry_later: int = 0
+    undeliverable: int = 0
+    planned: list[tuple[str, blocks.Message]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if not self.ran:
+            return "another replica is running the scheduled jobs; nothing done here"
+        return (
+            f"expired {self.expired} lots; claimed {self.claimed} notices; posted {self.posted} messages; "
+            f"{self.retry_later} to retry next run; {self.undeliverable} undeliverable"
+        )
+
+
+class Alerts:
+    def __init__(
+        self, ledger: Ledger, settings: Settings, client: WebClient, pacer: Pacer | None = None
+    ) -> None:
+        self.ledger = ledger
+        self.settings = settings
+        self.client = client
+        self.fmt = Formatter(settings.timezone, settings.creditbot_locale)
+        self.pacer = pacer or Pacer()
+
+    def run(self, *, dry_run: bool = False) -> Report:
+        if dry_run:
+            return self.preview()
+        with notices.run_lock(self.ledger, RUN_LOCK) as mine:
+            if not mine:
+                return Report(ran=False)
+            report = Report()
+            report.expired = len(expiry.expire_due(self.ledger))
+            fallback = self.settings.finance_channel
+            report.claimed += notices.claim_forfeitures(self.ledger, fallback)
+            report.claimed += notices.claim_warnings(
+                self.ledger, self.settings.thresholds, fallback
+            )
+            report.claimed += self._claim_digest()
+            self._deliver(notices.take(self.ledger), report)
+            log.info(report.summary())
+            return report
+
+    # --- claiming ------------------------------------------------------------------------------
+
+    def _stale_orders(self) -> list[PurchaseOrderView]:
+        cutoff = self.ledger.now() - timedelta(days=self.settings.po_reminder_days)
+        return [
+            po
+            for po in purchases.list_purchase_orders(self.ledger, POStatus.PENDING)
+            if po.created_at <= cutoff
+        ]
+
+    def _claim_digest(self) -> int:
+        channel = self.settings.finance_channel
+        if not channel or not self._stale_orders():
+            return 0
+        today = local_date(self.ledger.now(), self.settings.timezone)
+        return int(notices.claim(self.ledger, f"digest:{today.isoformat()}", "digest", channel))
+
+    # --- delivering ----------------------------------------------------------------------------
+
+    def _messages(self, taken: list[NoticeView]) -> list[tuple[str, list[int], blocks.Message]]:
+        """One message per (channel, project) for warnings and forfeitures; digests and reports alone."""
+        now = self.ledger.now()
+        tz = self.settings.timezone
+        warnings: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
+        forfeits: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
+        out: list[tuple[str, list[int], blocks.Message]] = []
+        for notice in taken:
+            where = (notice.channel, notice.project_name or notice.project_id or "")
+            if notice.kind == "warning":
+                warnings[where].append(notice)
+            elif notice.kind == "forfeit":
+                forfeits[where].append(notice)
+            elif notice.kind == "digest":
+                orders = self._stale_orders()
+                if orders:
+                    out.append(
+                        (
+                            notice.channel,
+                            [notice.id],
+                            blocks.po_digest(orders, self.settings.po_reminder_days, self.fmt),
+                        )
+                    )
+                else:
+                    out.append(
+                        (
+                            notice.channel,
+                            [notice.id],
+                            blocks.text_message("All purchase orders are decided."),
+                        )
+                    )
+            elif notice.kind == "unreachable":
+                message = blocks.channel_unreachable(
+                    str(notice.detail.get("channel")), str(notice.detail.get("error"))
+                )
+                out.append((notice.channel, [notice.id], message))
+        for (channel, name), group in warnings.items():
+            items: list[tuple[LotView, int]] = [
+                (n.lot, days_left(now, n.lot.expires_at, tz)) for n in group if n.lot
+            ]
+            out.append(
+                (channel, [n.id for n in group], blocks.expiry_warning(name, items, self.fmt))
+            )
+        for (channel, name), group in forfeits.items():
+            lost: list[tuple[LotView, Money]] = [
+                (n.lot, amount)
+                for n in group
+                if n.lot and (amount := notices.forfeited_amount(n)) is not None
+            ]
+            out.append((channel, [n.id for n in group], blocks.forfeiture(name, lost, self.fmt)))
+        return out
+
+    def _deliver(self, taken: list[NoticeView], report: Report) -> None:
+        for channel, ids, message in self._messages(taken):
+            self.pacer.wait(channel)
+            try:
+                self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+            except SlackApiError as exc:
+                error = str(exc.response.get("error") or exc.response.status_code)
+                if error in GONE:
+                    log.warning(
+                        "channel %s unreachable (%s): its notices are dropped", channel, error
+                    )
+                    notices.settle(self.ledger, ids, "undeliverable", error)
+                    report.undeliverable += len(ids)
+                    self._report_unreachable(channel, error)
+                else:
+                    log.warning("posting to %s failed (%s): retried next run", channel, error)
+                    notices.settle(self.ledger, ids, "pending", error)
+                    report.retry_later += len(ids)
+                continue
+            except OSError as exc:
+                log.warning("posting to %s failed (%s): retried next run", channel, exc)
+                notices.settle(self.ledger, ids, "pending", str(exc))
+                report.retry_later += len(ids)
+                continue
+            notices.settle(self.ledger, ids, "posted")
+            report.posted += 1
+
+    def _report_unreachable(self, channel: str, error: str) -> None:
+        finance = self.settings.finance_channel
+        if finance and finance != channel:
+            notices.claim(
+                self.ledger,
+                f"unreachable:{channel}",
+                "unreachable",
+                finance,
+                {"channel": channel, "error": error},
+            )
+
+    # --- previewing ----------------------------------------------------------------------------
+
+    def preview(self) -> Report:
+        """What a run would post now, changing nothing."""
+        report = Report()
+        due = notices.due_warnings(self.ledger, self.settings.thresholds)
+        by_project: dict[str, list[tuple[LotView, int]]] = defaultdict(list)
+        for warning in due:
+            by_project[warning.project_id].append((warning.lot, warning.days_left))
+        for project_id, items in by_project.items():
+            report.planned.append((project_id, blocks.expiry_warning(project_id, items, self.fmt)))
+        report.expired = len(expiry.due_lots(self.ledger))
+        stale = self._stale_orders()
+        if stale and self.settings.finance_channel:
+            report.planned.append(
+                (
+                    self.settings.finance_channel,
+                    blocks.po_digest(stale, self.settings.po_reminder_days, self.fmt),
+                )
+            )
+        return report

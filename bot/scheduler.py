@@ -1,0 +1,61 @@
+"""APScheduler: the scheduled run daily at ALERT_TIME, and once at start-up to catch up.
+
+Jobs live in memory under fixed ids with replace_existing, so a restart never adds a
+second copy; what must survive a restart (what was already posted) is in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from bot.settings import Settings
+
+log = logging.getLogger("creditbot.scheduler")
+
+DAILY_JOB = "credit-daily-run"
+CATCH_UP_JOB = "credit-catch-up-run"
+
+
+def build_scheduler(
+    settings: Settings, job: Callable[[], object], *, blocking: bool = False
+) -> BaseScheduler:
+    kind = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler: BaseScheduler = kind(
+        timezone=settings.timezone,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+    )
+    at = settings.alert_at
+    scheduler.add_job(
+        job,
+        CronTrigger(hour=at.hour, minute=at.minute, timezone=settings.timezone),
+        id=DAILY_JOB,
+        name="expire, warn, announce and remind",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        job,
+        DateTrigger(timezone=settings.timezone),
+        id=CATCH_UP_JOB,
+        name="catch up at start-up",
+        replace_existing=True,
+    )
+    return scheduler
+
+
+def guarded_job(run: Callable[[], object]) -> Callable[[], None]:
+    """A scheduled run that fails is logged and tried again at the next run, not fatal."""
+
+    def job() -> None:
+        try:
+            run()
+        except Exception:  # the scheduler thread must survive; the next run retries
+            log.exception("the scheduled run failed; it runs again at the next scheduled time")
+
+    return job
