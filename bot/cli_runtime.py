@@ -41,6 +41,17 @@ def register(sub: Any, command: Any) -> None:
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--threads", type=int, default=8)
     p = sub.add_parser(
+        "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
+    )
+    p.set_defaults(handler=cmd_scheduler, runtime=True)
+    alerts = sub.add_parser("alerts", help="the scheduled jobs, on demand")
+    runs = alerts.add_subparsers(dest="sub", required=True)
+    p = runs.add_parser("run", help="run the scheduled jobs once, now")
+    p.set_defaults(handler=cmd_alerts_run, runtime=True)
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be posted, change nothing"
+    )
+    p = sub.add_parser(
         "console", help="try every command and button in a terminal, no Slack needed"
     )
     p.set_defaults(handler=cmd_console, runtime=True)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from bot.alerts import Alerts, Pacer
+from bot.settings import Settings
+from bot.slack.app import build_client
+from bot.standin import SlackStandIn
+from ledger.services import Ledger
+from tests.support import make_ledger
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    stand_in = SlackStandIn().start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture
+def settings(standin: SlackStandIn) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        slack_bot_token="xoxb-test",
+        slack_api_url=standin.api_url,
+        finance_channel="CFINANCE",
+        creditbot_timezone="Europe/Paris",
+    )
+
+
+@pytest.fixture
+def real_clock_ledger(db_url: str) -> Iterator[Ledger]:
+    """A ledger on the system clock, which freezegun moves."""
+    ledger = make_ledger(db_url)
+    yield ledger
+    ledger.db.dispose()
+
+
+@pytest.fixture
+def alerts(real_clock_ledger: Ledger, settings: Settings) -> Callable[..., Alerts]:
+    def build(**overrides: Any) -> Alerts:
+        chosen = settings.model_copy(update=overrides) if overrides else settings
+        return Alerts(real_clock_ledger, chosen, build_client(chosen), Pacer(interval=0))
+
+    return build
