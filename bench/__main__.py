@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from bench import ledger_bench, slack_bench
+from bench import alerts_bench, ledger_bench, slack_bench
 
 SUITES = ("ledger", "slack", "alerts")
 
@@ -32,6 +32,12 @@ def main() -> None:
                 "expire 1M lots, 10k due",
                 backend,
                 ledger_bench.expire_over_lots(backend, 1_000_000 // scale, 10_000 // scale),
+            )
+        if "alerts" in args.suite:
+            report(
+                "warning run, 1M lots, 10k due, 500 projects",
+                backend,
+                alerts_bench.warning_run(backend, 1_000_000 // scale, 10_000 // scale),
             )
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):

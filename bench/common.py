@@ -71,6 +71,7 @@ def bulk_voucher_lots(
     *,
     start_id: int = 1,
     remaining: int = 1000,
+    project_of: Callable[[int], str] | None = None,
 ) -> None:
     """Insert `count` redeemed voucher lots with their grant entries, fast, through Core."""
     chunk = 20_000
@@ -102,7 +103,7 @@ def bulk_voucher_lots(
                 [
                     {
                         "id": i,
-                        "project_id": project,
+                        "project_id": project_of(i) if project_of else project,
                         "kind": "voucher",
                         "source": f"voucher …{i % 10000:04d}",
                         "voucher_id": i,
@@ -119,7 +120,7 @@ def bulk_voucher_lots(
                 insert(Entry),
                 [
                     {
-                        "project_id": project,
+                        "project_id": project_of(i) if project_of else project,
                         "lot_id": i,
                         "kind": "grant",
                         "currency": "EUR",
