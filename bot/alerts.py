@@ -97,7 +97,7 @@ class Alerts:
                 self.ledger, self.settings.thresholds, fallback
             )
             report.claimed += self._claim_digest()
-            self._deliver(notices.take(self.ledger), report)
+            self._deliver(notices.pending(self.ledger), report)
             log.info(report.summary())
             return report
 
@@ -172,9 +172,16 @@ class Alerts:
             out.append((channel, [n.id for n in group], blocks.forfeiture(name, lost, self.fmt)))
         return out
 
-    def _deliver(self, taken: list[NoticeView], report: Report) -> None:
-        for channel, ids, message in self._messages(taken):
+    def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
+        by_id = {notice.id: notice for notice in waiting}
+        for channel, ids, message in self._messages(waiting):
             self.pacer.wait(channel)
+            taken = notices.begin(self.ledger, ids)
+            if not taken:
+                continue  # another replica is posting these
+            if len(taken) < len(ids):
+                # Another replica took part of this message: post only what is ours.
+                _, ids, message = self._messages([by_id[i] for i in sorted(taken)])[0]
             try:
                 self.client.chat_postMessage(channel=channel, **message.as_kwargs())
             except SlackApiError as exc:

@@ -1,8 +1,9 @@
 """Messages owed to channels: expiry warnings, forfeitures, digests.
 
-Each is claimed under a unique key before anything is posted; delivery takes a claim
-(pending → sending), and the outcome settles it (posted, pending again for a retry,
-or undeliverable). So a notice is posted at most once, and retried until it is.
+Each is claimed under a unique key before anything is posted; just before its message is
+posted, a claim is taken (pending → sending), and the outcome settles it (posted, pending
+again for a retry, or undeliverable). So a notice is posted at most once, and retried until
+it is.
 The ledger knows channels only as opaque strings.
 """
 
@@ -10,27 +11,32 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, String, case, cast, func, literal, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ledger.clock import days_left
+from ledger.clock import days_left, local_date
 from ledger.domain import LotKind, LotView
 from ledger.money import Money
-from ledger.orm import Entry, Lot, Notice, Project, ProjectChannel
+from ledger.orm import Base, Entry, Lot, Notice, Project, ProjectChannel, UTCDateTime
 from ledger.services.context import Ledger, lot_view
 
 MAX_ERROR = 200
+LOT_KINDS = {kind.value: kind for kind in LotKind}
+NOTICES = Base.metadata.tables["notices"]
+LOTS = Base.metadata.tables["lots"]
+CHUNK = 5000  # ids per IN list, far below SQLite's limit on bound parameters
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoticeView:
     id: int
     key: str
@@ -52,10 +58,118 @@ class DueWarning:
     days_left: int
 
 
-def nearest_crossed(left: int, thresholds: Sequence[int]) -> int | None:
-    """The smallest threshold already reached: only the nearest is announced."""
-    crossed = [t for t in thresholds if left <= t]
-    return min(crossed) if crossed else None
+def threshold_bounds(
+    now: datetime, thresholds: Sequence[int], tz: ZoneInfo
+) -> list[tuple[int, datetime]]:
+    """For each threshold t, the instant B_t such that a lot has reached t (at most t days
+    left, counted in calendar days of the workspace) exactly when it expires at or before
+    B_t: the local midnight that starts day today + t + 1. Nearest threshold first."""
+    today = local_date(now, tz)
+    return [
+        (t, datetime.combine(today + timedelta(days=t + 1), time(0), tzinfo=tz).astimezone(UTC))
+        for t in sorted(set(thresholds))
+    ]
+
+
+def _due_select(
+    now: datetime, thresholds: Sequence[int], tz: ZoneInfo, fallback: str | None
+) -> Select[Any]:
+    """One row per (lot, nearest reached threshold, channel), with its claim key: the whole
+    rule as one query, so claiming runs in the database and a preview runs the same rule."""
+    bounds = threshold_bounds(now, thresholds, tz)
+    nearest = case(*[(Lot.expires_at <= bound, t) for t, bound in bounds])
+    channel = (
+        func.coalesce(ProjectChannel.channel_id, literal(fallback))
+        if fallback
+        else ProjectChannel.channel_id
+    )
+    key = literal("warning:") + cast(Lot.id, String) + ":" + cast(nearest, String) + ":" + channel
+    return (
+        select(
+            key.label("key"),
+            channel.label("channel"),
+            Lot.project_id,
+            Lot.id.label("lot_id"),
+            nearest.label("threshold"),
+        )
+        .select_from(Lot)
+        .join(
+            ProjectChannel,
+            ProjectChannel.project_id == Lot.project_id,
+            isouter=fallback is not None,
+        )
+        .where(Lot.expires_at > now, Lot.expires_at <= bounds[-1][1], Lot.remaining > 0)
+    )
+
+
+def due_warnings(
+    ledger: Ledger, thresholds: Sequence[int], fallback_channel: str | None = None
+) -> list[DueWarning]:
+    """What `claim_warnings` would claim now, without claiming it (one entry per lot)."""
+    now = ledger.now()
+    tz = ledger.config.timezone
+    due = _due_select(now, thresholds, tz, fallback_channel).subquery()
+    claimed = select(Notice.id).where(Notice.key == due.c.key).exists()
+    with ledger.db.read() as session:
+        rows = session.execute(
+            select(Lot, due.c.threshold)
+            .join(due, due.c.lot_id == Lot.id)
+            .where(~claimed)
+            .order_by(Lot.project_id, Lot.expires_at, Lot.id)
+        ).all()
+        found: dict[int, DueWarning] = {}
+        for lot, threshold in rows:
+            found.setdefault(
+                lot.id,
+                DueWarning(
+                    lot_view(lot), lot.project_id, threshold, days_left(now, lot.expires_at, tz)
+                ),
+            )
+        return list(found.values())
+
+
+def claim_warnings(ledger: Ledger, thresholds: Sequence[int], fallback_channel: str | None) -> int:
+    """Claim the nearest reached threshold of each lot with something left, once per channel
+    of its project (or the fallback channel), in one INSERT … SELECT; a claim made before
+    (same key) is left alone."""
+    now = ledger.now()
+    due = _due_select(now, thresholds, ledger.config.timezone, fallback_channel).subquery()
+    source = select(
+        due.c.key,
+        literal("warning"),
+        due.c.channel,
+        due.c.project_id,
+        due.c.lot_id,
+        due.c.threshold,
+        literal("pending"),
+        literal(0),
+        literal(now, UTCDateTime),
+        literal(now, UTCDateTime),
+    ).where(true())  # SQLite parses INSERT … SELECT … ON CONFLICT only with a WHERE
+    columns = [
+        "key",
+        "kind",
+        "channel",
+        "project_id",
+        "lot_id",
+        "threshold",
+        "status",
+        "attempts",
+        "created_at",
+        "updated_at",
+    ]
+
+    def work(session: Session) -> int:
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(Notice)
+            .from_select(columns, source)
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(Notice.id)
+        )
+        return len(session.execute(statement).all())
+
+    return ledger.db.run(work)
 
 
 def _channels(
@@ -82,89 +196,6 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
     # RETURNING lists only the rows inserted: a key claimed before returns nothing.
     statement = insert(Notice).on_conflict_do_nothing(index_elements=["key"]).returning(Notice.id)
     return len(session.execute(statement, rows).all())
-
-
-def due_warnings(ledger: Ledger, thresholds: Sequence[int]) -> list[DueWarning]:
-    """Lots with something left whose nearest crossed threshold has not been claimed yet."""
-    now = ledger.now()
-    horizon = now + timedelta(days=max(thresholds) + 1)
-    with ledger.db.read() as session:
-        return _due_warnings(session, ledger, thresholds, now, horizon)
-
-
-def _due_warnings(
-    session: Session, ledger: Ledger, thresholds: Sequence[int], now: datetime, horizon: datetime
-) -> list[DueWarning]:
-    window = (Lot.expires_at > now, Lot.expires_at <= horizon, Lot.remaining > 0)
-    lots = session.execute(
-        select(
-            Lot.id,
-            Lot.project_id,
-            Lot.kind,
-            Lot.source,
-            Lot.currency,
-            Lot.initial,
-            Lot.remaining,
-            Lot.valid_from,
-            Lot.expires_at,
-        )
-        .where(*window)
-        .order_by(Lot.project_id, Lot.expires_at, Lot.id)
-    ).all()
-    claimed = {
-        (lot_id, threshold)
-        for lot_id, threshold in session.execute(
-            select(Notice.lot_id, Notice.threshold)
-            .join(Lot, Lot.id == Notice.lot_id)
-            .where(Notice.kind == "warning", *window)
-        )
-    }
-    tz = ledger.config.timezone
-    due = []
-    for lot in lots:
-        left = days_left(now, lot.expires_at, tz)
-        threshold = nearest_crossed(left, thresholds)
-        if threshold is not None and (lot.id, threshold) not in claimed:
-            view = LotView(
-                lot.id,
-                LotKind(lot.kind),
-                lot.source,
-                Money(lot.initial, lot.currency),
-                Money(lot.remaining, lot.currency),
-                lot.valid_from,
-                lot.expires_at,
-            )
-            due.append(DueWarning(view, lot.project_id, threshold, left))
-    return due
-
-
-def claim_warnings(ledger: Ledger, thresholds: Sequence[int], fallback_channel: str | None) -> int:
-    """Claim the nearest crossed threshold of each lot, once per channel of its project."""
-    now = ledger.now()
-    horizon = now + timedelta(days=max(thresholds) + 1)
-
-    def work(session: Session) -> int:
-        due = _due_warnings(session, ledger, thresholds, now, horizon)
-        channels = _channels(session, {d.project_id for d in due}, fallback_channel)
-        rows = [
-            {
-                "key": f"warning:{d.lot.id}:{d.threshold}:{channel}",
-                "kind": "warning",
-                "channel": channel,
-                "project_id": d.project_id,
-                "lot_id": d.lot.id,
-                "threshold": d.threshold,
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for d in due
-            for channel in channels[d.project_id]
-        ]
-        return _insert_new(session, rows)
-
-    return ledger.db.run(work)
 
 
 def claim_forfeitures(ledger: Ledger, fallback_channel: str | None) -> int:
@@ -222,84 +253,142 @@ def claim(
     return ledger.db.run(lambda session: _insert_new(session, [row])) == 1
 
 
-def take(ledger: Ledger) -> list[NoticeView]:
-    """Move every pending notice to `sending` and return it. A warning whose lot has since
-    been spent to zero or has expired is dropped instead: it has nothing left to warn about."""
+def pending(ledger: Ledger) -> list[NoticeView]:
+    """Every notice waiting to be posted. A warning whose lot has since been spent to zero
+    or has expired is dropped instead: it has nothing left to warn about."""
     now = ledger.now()
+    notices, lots = NOTICES, LOTS  # Core: thousands of rows, no identity map
 
     def work(session: Session) -> list[NoticeView]:
-        notices = session.scalars(
-            select(Notice)
-            .where(Notice.status == "pending")
-            .order_by(Notice.id)
-            .with_for_update(skip_locked=True)
-        ).all()
-        if not notices:
-            return []
-        lots = {
-            lot.id: lot
-            for lot in session.scalars(
-                select(Lot).where(Lot.id.in_({n.lot_id for n in notices if n.lot_id}))
+        gone = select(lots.c.id).where((lots.c.remaining == 0) | (lots.c.expires_at <= now))
+        session.execute(
+            update(notices)
+            .where(
+                notices.c.status == "pending",
+                notices.c.kind == "warning",
+                notices.c.lot_id.in_(gone),
             )
-        }
-        names = dict(session.execute(select(Project.id, Project.name)).all()) if notices else {}
-        taken, dropped, views = [], [], []
-        for notice in notices:
-            lot = lots.get(notice.lot_id) if notice.lot_id else None
-            if notice.kind == "warning" and (
-                lot is None or lot.remaining == 0 or lot.expires_at <= now
-            ):
-                dropped.append(notice.id)
-                continue
-            taken.append(notice.id)
+            .values(status="dropped", updated_at=now)
+        )
+        rows = session.execute(
+            select(
+                notices.c.id,
+                notices.c.key,
+                notices.c.kind,
+                notices.c.channel,
+                notices.c.project_id,
+                notices.c.threshold,
+                notices.c.attempts,
+                notices.c.detail,
+                Project.name,
+                lots.c.id.label("lot"),
+                lots.c.kind.label("lot_kind"),
+                lots.c.source,
+                lots.c.currency,
+                lots.c.initial,
+                lots.c.remaining,
+                lots.c.valid_from,
+                lots.c.expires_at,
+            )
+            .select_from(notices)
+            .outerjoin(lots, lots.c.id == notices.c.lot_id)
+            .outerjoin(Project, Project.id == notices.c.project_id)
+            .where(notices.c.status == "pending")
+            .order_by(notices.c.id)
+        ).all()
+        views = []
+        for (
+            nid,
+            key,
+            kind,
+            channel,
+            project_id,
+            threshold,
+            attempts,
+            detail,
+            name,
+            lot_id,
+            lot_kind,
+            source,
+            currency,
+            initial,
+            remaining,
+            valid_from,
+            expires_at,
+        ) in rows:
+            lot = None
+            if lot_id is not None:
+                lot = LotView(
+                    lot_id,
+                    LOT_KINDS[lot_kind],
+                    source,
+                    Money(initial, currency),
+                    Money(remaining, currency),
+                    valid_from,
+                    expires_at,
+                )
             views.append(
                 NoticeView(
-                    id=notice.id,
-                    key=notice.key,
-                    kind=notice.kind,
-                    channel=notice.channel,
-                    project_id=notice.project_id,
-                    project_name=names.get(notice.project_id or ""),
-                    threshold=notice.threshold,
-                    attempts=notice.attempts + 1,
-                    detail=json.loads(notice.detail or "{}"),
-                    lot=lot_view(lot) if lot else None,
+                    nid,
+                    key,
+                    kind,
+                    channel,
+                    project_id,
+                    name,
+                    threshold,
+                    attempts,
+                    json.loads(detail) if detail else {},
+                    lot,
                 )
-            )
-        if taken:
-            session.execute(
-                update(Notice)
-                .where(Notice.id.in_(taken))
-                .values(status="sending", attempts=Notice.attempts + 1, updated_at=now)
-            )
-        if dropped:
-            session.execute(
-                update(Notice)
-                .where(Notice.id.in_(dropped))
-                .values(status="dropped", updated_at=now)
             )
         return views
 
     return ledger.db.run(work)
 
 
-def settle(ledger: Ledger, ids: Sequence[int], status: str, error: str | None = None) -> None:
+def begin(ledger: Ledger, ids: Sequence[int]) -> set[int]:
+    """Take notices for one message, just before it is posted: pending → sending. Returns
+    the ids this caller got; another replica may have taken the rest. A crash between here
+    and `settle` leaves that one message `sending` (outcome unknown), and it is not repeated."""
+    now = ledger.now()
+
+    def work(session: Session) -> set[int]:
+        taken: set[int] = set()
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            rows = session.execute(
+                update(NOTICES)
+                .where(NOTICES.c.id.in_(chunk), NOTICES.c.status == "pending")
+                .values(status="sending", attempts=NOTICES.c.attempts + 1, updated_at=now)
+                .returning(NOTICES.c.id)
+            ).all()
+            taken.update(row[0] for row in rows)
+        return taken
+
+    return ledger.db.run(work) if ids else set()
+
+
+def settle(ledger: Ledger, ids: Iterable[int], status: str, error: str | None = None) -> None:
     """Record the outcome of a delivery: posted, pending (retry next run) or undeliverable."""
+    ids = sorted(ids)
     if status not in ("posted", "pending", "undeliverable"):
         raise ValueError(status)
-    if not ids:
-        return
     now = ledger.now()
     values: dict[str, Any] = {"status": status, "updated_at": now}
     if error is not None:
         values["last_error"] = error[:MAX_ERROR]
-    ledger.db.run(
-        lambda session: session.execute(
-            update(Notice)
-            .where(Notice.id.in_(list(ids)), Notice.status == "sending")
-            .values(**values)
-        )
-    )
+
+    def work(session: Session) -> None:
+        for start in range(0, len(ids), CHUNK):
+            chunk = list(ids[start : start + CHUNK])
+            session.execute(
+                update(Notice)
+                .where(Notice.id.in_(chunk), Notice.status == "sending")
+                .values(**values)
+            )
+
+    if ids:
+        ledger.db.run(work)
 
 
 def counts(ledger: Ledger) -> dict[str, int]:
@@ -313,10 +402,6 @@ def forfeited_amount(notice: NoticeView) -> Money | None:
     if notice.lot is None or "forfeited" not in notice.detail:
         return None
     return Money(int(notice.detail["forfeited"]), notice.lot.initial.currency)
-
-
-def is_voucher(notice: NoticeView) -> bool:
-    return notice.lot is not None and notice.lot.kind is LotKind.VOUCHER
 
 
 _local_locks: dict[str, threading.Lock] = {}

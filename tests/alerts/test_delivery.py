@@ -215,3 +215,32 @@ def test_three_scheduler_processes_on_one_database_post_every_warning_exactly_on
     channels = [c.params["channel"] for c in standin.of("chat.postMessage")]
     assert sorted(channels) == sorted(f"CPROJ{i}" for i in range(12))
     assert counts(real_clock_ledger) == {"posted": 12}
+
+
+def test_a_run_that_dies_mid_delivery_repeats_nothing_and_the_rest_follows_next_run(
+    real_clock_ledger: Ledger, settings: Settings, standin: SlackStandIn
+) -> None:
+    from bot.slack.app import build_client
+
+    class DiesOnSecondPost:
+        def __init__(self) -> None:
+            self.real = build_client(settings)
+            self.posts = 0
+
+        def chat_postMessage(self, **kwargs: object) -> object:
+            self.posts += 1
+            if self.posts == 2:
+                raise RuntimeError("the process dies while Slack answers")
+            return self.real.chat_postMessage(**kwargs)
+
+    with freeze_time(paris(2026, 11, 1, 9, 0), ignore=FREEZE_IGNORE) as frozen:
+        expiring_lots(real_clock_ledger, projects=3)
+        dying = Alerts(real_clock_ledger, settings, DiesOnSecondPost(), Pacer(interval=0))  # type: ignore[arg-type]
+        with pytest.raises(RuntimeError):
+            dying.run()
+        frozen.tick(86400)
+        again = Alerts(real_clock_ledger, settings, build_client(settings), Pacer(interval=0)).run()
+        assert again.posted == 1
+    posted = sorted(c.params["channel"] for c in standin.of("chat.postMessage"))
+    assert posted == ["CPROJ0", "CPROJ2"]  # the one in flight at the crash is not repeated
+    assert counts(real_clock_ledger) == {"posted": 2, "sending": 1}
