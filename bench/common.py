@@ -5,22 +5,21 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
 from ledger import migrate
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, Role
 from ledger.orm import Entry, Lot, Project, Voucher
 from ledger.services import Ledger
+from tests.databases import migrated_postgres
 
-PG_ADMIN = "postgresql+psycopg://root@127.0.0.1:5432/test"
 FINANCE = Actor("UFIN", frozenset({Role.FINANCE, Role.ADMIN}))
 T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
 
@@ -33,20 +32,8 @@ def fresh_database(kind: str) -> Iterator[str]:
             migrate.upgrade(Database(url).engine)
             yield url
         return
-    name = f"creditbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    db = Database(url)
-    migrate.upgrade(db.engine)
-    db.dispose()
-    try:
+    with migrated_postgres("creditbot_bench") as url:
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def make_ledger(url: str, now: datetime = T0) -> Ledger:

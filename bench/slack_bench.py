@@ -18,25 +18,16 @@ from urllib.parse import urlencode
 
 from bench.common import T0, add_project, bulk_voucher_lots, fresh_database, make_ledger
 from bot.standin import SlackStandIn
-from tests.slack.workspace import SECRET, free_port, sign
+from tests.slack.workspace import SECRET, free_port, sign, wait_until_healthy
 
 
 @contextmanager
 def server(argv: list[str], env: dict[str, str], port: int) -> Iterator[str]:
     process = subprocess.Popen(
-        argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        argv, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.1)
+    wait_until_healthy(base, process)
     try:
         yield base
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from ledger import migrate
 from ledger.database import Database
 from ledger.orm import Base
 from ledger.services import Ledger
+from tests.databases import migrated_postgres
 from tests.support import ADMIN, FakeClock, make_ledger
 
-PG_ADMIN_URL = os.environ.get("CREDITBOT_TEST_PG", "postgresql+psycopg://root@127.0.0.1:5432/test")
 BACKENDS = os.environ.get("CREDITBOT_TEST_BACKENDS", "sqlite,postgresql").split(",")
 
 
@@ -33,18 +32,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    name = f"creditbot_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    db = Database(url)
-    migrate.upgrade(db.engine)
-    db.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with migrated_postgres("creditbot_test") as url:
+        yield url
 
 
 def reset_database(url: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
@@ -20,9 +21,7 @@ class Formatter:
         self.locale = locale
 
     def money(self, value: Money) -> str:
-        # Babel's narrow no-break space would show as a box in some Slack clients.
-        text: str = format_currency(value.amount, value.currency, locale=self.locale)
-        return text.replace("\u202f", "\u00a0")
+        return _money(value.minor, value.currency, self.locale)
 
     def day(self, instant: datetime) -> str:
         text: str = format_date(instant.astimezone(self.tz), "d MMM y", locale=DATE_LOCALE)
@@ -40,6 +39,13 @@ class Formatter:
         if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
             return self.day(local - timedelta(days=1))
         return self.moment(local)
+
+
+@lru_cache(maxsize=4096)
+def _money(minor: int, currency: str, locale: str) -> str:
+    # Babel's narrow no-break space would show as a box in some Slack clients.
+    text: str = format_currency(Money(minor, currency).amount, currency, locale=locale)
+    return text.replace("\u202f", "\u00a0")
 
 
 def mention(user_id: str) -> str:

@@ -113,7 +113,18 @@ def link_channel(ledger: Ledger, actor: Actor, project_ref: str, channel_id: str
 def list_projects(ledger: Ledger) -> list[ProjectView]:
     with ledger.db.read() as session:
         projects = session.scalars(select(Project).order_by(Project.id)).all()
-        return [project_view(session, project) for project in projects]
+        links = session.execute(
+            select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
+                ProjectChannel.channel_id
+            )
+        ).all()
+    channels: dict[str, list[str]] = {}
+    for project_id, channel in links:
+        channels.setdefault(project_id, []).append(channel)
+    return [
+        ProjectView(p.id, p.name, p.currency, p.vat_rate_bp, tuple(channels.get(p.id, ())))
+        for p in projects
+    ]
 
 
 def get_project(ledger: Ledger, ref: str) -> ProjectView:

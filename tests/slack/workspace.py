@@ -78,30 +78,29 @@ def running_server(db_url: str, standin: SlackStandIn, **env: str) -> Iterator[s
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"server did not start: {process.stdout.read() if process.stdout else ''}"
-                    ) from None
-                time.sleep(0.1)
+        wait_until_healthy(base, process)
         yield base
     finally:
         process.terminate()
         try:
-            output, _ = process.communicate(timeout=15)
+            process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
-            output, _ = process.communicate()
-        server_log.append(output or "")
+            process.communicate()
 
 
-server_log: list[str] = []
+def wait_until_healthy(base: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                raise RuntimeError(f"server did not start: {output}") from None
+            time.sleep(0.1)
 
 
 class Workspace:
