@@ -41,7 +41,9 @@ def build_app(
         client=client,
         signing_secret=signing_secret,
         token_verification_enabled=False,
-        process_before_response=False,
+        # The ack functions are quick and run in the request's own thread; the work after
+        # the ack runs in lazy listeners. (False would poll for each ack in 10 ms sleeps.)
+        process_before_response=True,
         logger=log,
         **options,
     )
