@@ -15,7 +15,7 @@ def endpoint(secret: str, api_url: str) -> SlackEndpoint:
         client=WebClient(token="xoxb-bare", base_url=api_url),
         signing_secret=secret,
         token_verification_enabled=False,
-        process_before_response=True,  # as the bot's own app, so only the listeners differ
+        process_before_response=False,  # as the bot's own app, so only the listeners differ
     )
 
     @app.command("/credit")

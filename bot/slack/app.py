@@ -41,9 +41,9 @@ def build_app(
         client=client,
         signing_secret=signing_secret,
         token_verification_enabled=False,
-        # The ack functions are quick and run in the request's own thread; the work after
-        # the ack runs in lazy listeners. (False would poll for each ack in 10 ms sleeps.)
-        process_before_response=True,
+        # Acks and the work after them share one listener pool: under a burst, acks slow down
+        # a little instead of replies piling up behind them (measured in bench/slack_bench.py).
+        process_before_response=False,
         logger=log,
         **options,
     )
