@@ -222,7 +222,9 @@ class Alerts:
     def preview(self) -> Report:
         """What a run would post now, changing nothing."""
         report = Report()
-        due = notices.due_warnings(self.ledger, self.settings.thresholds)
+        due = notices.due_warnings(
+            self.ledger, self.settings.thresholds, self.settings.finance_channel
+        )
         by_project: dict[str, list[tuple[LotView, int]]] = defaultdict(list)
         for warning in due:
             by_project[warning.project_id].append((warning.lot, warning.days_left))

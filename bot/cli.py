@@ -149,6 +149,16 @@ def cmd_charge(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     return data, text
 
 
+def cmd_void(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    view = billing.void_charge(ledger, _actor(args, settings), args.key, args.reason or "")
+    data = serialise.charge(view, settings.timezone)
+    given_back = (
+        ", ".join(f"{a['amount']} to {a['source']}" for a in data["allocations"])
+        or "nothing to give back"
+    )
+    return data, f"charge {view.key} voided: {given_back}"
+
+
 def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     view = reading.balance(ledger, args.project, parse_instant(args.at) if args.at else None)
     data = serialise.balance(view, settings.timezone)
@@ -277,6 +287,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--project", required=True)
     p.add_argument("--key", default=None, help="idempotency key (default: a new random one)")
     p.add_argument("--memo")
+
+    p = command(
+        "void", cmd_void, help="void a mistaken charge: its debits are given back", as_user=True
+    )
+    p.add_argument("key", help="the charge's key")
+    p.add_argument("--reason", required=True)
 
     p = command("balance", cmd_balance, help="what a project can spend")
     p.add_argument("--project", required=True)

@@ -91,6 +91,9 @@ def charge(view: ChargeResult, tz: ZoneInfo) -> dict[str, Any]:
         "memo": view.memo,
         "at": instant(view.at, tz),
         "repeated": view.repeated,
+        "voided_by": view.voided_by,
+        "voided_at": instant(view.voided_at, tz),
+        "void_reason": view.void_reason,
     }
 
 

@@ -177,6 +177,9 @@ class ChargeResult:
     memo: str | None
     at: datetime
     repeated: bool = False
+    voided_by: str | None = None
+    voided_at: datetime | None = None
+    void_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,10 @@ class PurchaseOrderNotFound(NotFound):
     pass
 
 
+class ChargeNotFound(NotFound):
+    pass
+
+
 class VoucherNotFound(NotFound):
     pass
 

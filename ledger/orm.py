@@ -236,10 +236,15 @@ class Charge(Base):
     memo: Mapped[str | None] = mapped_column(Text)
     charged_by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A mistaken bill is voided by reversing entries; these say who did it and why.
+    voided_by: Mapped[str | None] = mapped_column(String(64))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("due_other >= 0 AND due_other <= amount", name="due_other_in_range"),
+        CheckConstraint("(voided_by IS NULL) = (voided_at IS NULL)", name="voided"),
     )
 
 

@@ -97,7 +97,19 @@ def _check_charges(session: Session, problems: list[str]) -> None:
             .group_by(Entry.charge_id)
         ).all()
     )
+    per_kind = session.execute(
+        select(Entry.charge_id, Entry.kind, func.count())
+        .where(Entry.charge_id.is_not(None))
+        .group_by(Entry.charge_id, Entry.kind)
+    ).all()
+    lines = {(charge_id, kind): int(n) for charge_id, kind, n in per_kind}
     for bill in session.scalars(select(Charge).order_by(Charge.id)).yield_per(5000):
+        debits, voids = lines.get((bill.id, "debit"), 0), lines.get((bill.id, "void"), 0)
+        if voids != (debits if bill.voided_at is not None else 0):
+            state = "voided" if bill.voided_at is not None else "not voided"
+            problems.append(
+                f"charge {bill.key}: {state} but {voids} of its {debits} debits are voided"
+            )
         spent = int(paid.get(bill.id, 0))
         if spent + bill.due_other != bill.amount:
             problems.append(

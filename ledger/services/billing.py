@@ -17,7 +17,7 @@ from ledger.domain import (
     Role,
     allocate,
 )
-from ledger.errors import IdempotencyConflict, InvalidInput
+from ledger.errors import ChargeNotFound, IdempotencyConflict, InvalidInput
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
@@ -32,7 +32,9 @@ KEY = re.compile(r"[\x21-\x7e]{1,200}")
 MAX_MEMO = 500
 
 
-def _earlier_result(session: Session, bill: Charge, project: ProjectView) -> ChargeResult:
+def _earlier_result(
+    session: Session, bill: Charge, project: ProjectView, *, repeated: bool = True
+) -> ChargeResult:
     rows = session.execute(
         select(Lot.kind, Lot.source, Entry.amount)
         .join(Lot, Lot.id == Entry.lot_id)
@@ -43,7 +45,7 @@ def _earlier_result(session: Session, bill: Charge, project: ProjectView) -> Cha
         Allocation(LotKind(kind), source, Money(amount, bill.currency))
         for kind, source, amount in rows
     )
-    return _result(bill, project, allocations, repeated=True)
+    return _result(bill, project, allocations, repeated=repeated)
 
 
 def _result(
@@ -58,6 +60,9 @@ def _result(
         memo=bill.memo,
         at=bill.at,
         repeated=repeated,
+        voided_by=bill.voided_by,
+        voided_at=bill.voided_at,
+        void_reason=bill.void_reason,
     )
 
 
@@ -133,5 +138,54 @@ def charge(
             )
         session.flush()
         return _result(bill, project_view(session, project), tuple(allocations), repeated=False)
+
+    return ledger.db.run(work)
+
+
+def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeResult:
+    """Correct a mistaken bill: each debit gets a VOID entry that gives the amount back to its
+    lot; nothing is edited. Refused once voided, and when a lot it drew on has expired since."""
+    actor.require(Role.FINANCE, "void charges")
+    why = " ".join(reason.split())
+    if not why or len(why) > MAX_MEMO:
+        raise InvalidInput(f"a void needs a reason of 1 to {MAX_MEMO} characters")
+
+    def work(session: Session) -> ChargeResult:
+        bill = session.scalars(select(Charge).where(Charge.key == key).with_for_update()).first()
+        if bill is None:
+            raise ChargeNotFound(f"there is no charge {key!r}", hint="`history` shows charge keys")
+        if bill.voided_at is not None:
+            raise InvalidInput(f"charge {key!r} was already voided by {bill.voided_by}")
+        project = find_project(session, bill.project_id, lock=True)
+        now = ledger.now()
+        debits = session.execute(
+            select(Entry, Lot)
+            .join(Lot, Lot.id == Entry.lot_id)
+            .where(Entry.charge_id == bill.id, Entry.kind == "debit")
+            .order_by(Entry.id)
+            .with_for_update()
+        ).all()
+        expired = [lot.source for _, lot in debits if lot.expires_at <= now]
+        if expired:
+            raise InvalidInput(
+                f"charge {key!r} drew on {', '.join(expired)}, expired since: that credit cannot be given back"
+            )
+        for debit, lot in debits:
+            post(
+                session,
+                lot,
+                kind="void",
+                amount=debit.amount,
+                counterpart=debit.credit_account,
+                key=f"void:{debit.id}",
+                at=now,
+                actor=actor.user_id,
+                memo=why,
+                charge_id=bill.id,
+                voids_entry_id=debit.id,
+            )
+        bill.voided_by, bill.voided_at, bill.void_reason = actor.user_id, now, why
+        session.flush()
+        return _earlier_result(session, bill, project_view(session, project), repeated=False)
 
     return ledger.db.run(work)

@@ -95,10 +95,11 @@ def journal_line(
     actor: str,
     memo: str | None = None,
     charge_id: int | None = None,
+    voids_entry_id: int | None = None,
 ) -> dict[str, Any]:
-    """The columns of one journal line. A grant flows from the counterpart into the lot;
-    every other kind flows out of it."""
-    into_lot = kind == "grant"
+    """The columns of one journal line. A grant, and the void of a debit, flow from the
+    counterpart into the lot; every other kind flows out of it."""
+    into_lot = kind == "grant" or (kind == "void" and voids_entry_id is not None)
     return {
         "project_id": project_id,
         "lot_id": lot_id,
@@ -108,6 +109,7 @@ def journal_line(
         "debit_account": counterpart if into_lot else lot_account(lot_id),
         "credit_account": lot_account(lot_id) if into_lot else counterpart,
         "charge_id": charge_id,
+        "voids_entry_id": voids_entry_id,
         "idempotency_key": key,
         "at": at,
         "actor": actor,
@@ -127,24 +129,25 @@ def post(
     actor: str,
     memo: str | None = None,
     charge_id: int | None = None,
+    voids_entry_id: int | None = None,
 ) -> Entry:
     """Append one journal line and move the lot's running balance with it."""
-    entry = Entry(
-        **journal_line(
-            project_id=lot.project_id,
-            lot_id=lot.id,
-            currency=lot.currency,
-            kind=kind,
-            amount=amount,
-            counterpart=counterpart,
-            key=key,
-            at=at,
-            actor=actor,
-            memo=memo,
-            charge_id=charge_id,
-        )
+    line = journal_line(
+        project_id=lot.project_id,
+        lot_id=lot.id,
+        currency=lot.currency,
+        kind=kind,
+        amount=amount,
+        counterpart=counterpart,
+        key=key,
+        at=at,
+        actor=actor,
+        memo=memo,
+        charge_id=charge_id,
+        voids_entry_id=voids_entry_id,
     )
-    lot.remaining += amount if kind == "grant" else -amount
+    entry = Entry(**line)
+    lot.remaining += amount if line["credit_account"] == lot_account(lot.id) else -amount
     session.add(entry)
     return entry
 

@@ -137,3 +137,27 @@ def test_the_console_script_is_installed(tmp_path: Any) -> None:
         check=False,
     )
     assert done.returncode == 0 and "voucher" in done.stdout
+
+
+def test_a_charge_is_voided_from_the_command_line(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    po = cli("buy", "10", "--project", "p", "--as", "U1", "--json")[1]["po"]
+    cli("po", "approve", po, "--as", "UFIN")
+    cli("charge", "4", "--project", "p", "--key", "k1", "--as", "UFIN")
+    code, data, _ = cli("void", "k1", "--reason", "wrong project", "--as", "UFIN2", "--json")
+    assert code == 0 and data["voided_by"] == "UFIN2"
+    assert cli("balance", "--project", "p", "--json")[1]["available"] == "10.00"
+    assert cli("void", "k1", "--reason", "again", "--as", "UFIN")[0] == 1
+    assert cli("verify")[0] == 0
+
+
+def test_alerts_dry_run_prints_what_would_be_posted_and_changes_nothing(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    cli("project", "link", "p", "--channel", "CPROJ", "--as", "UADMIN")
+    until = str(date.today() + timedelta(days=3))
+    code = cli("voucher", "issue", "5", "--until", until, "--as", "UFIN", "--json")[1]["code"]
+    cli("voucher", "redeem", code, "--project", "p", "--as", "U1")
+    before = cli("export")[1]
+    status, out, _ = cli("alerts", "run", "--dry-run")
+    assert status == 0 and "would post" in out and "expires soon" in out
+    assert cli("export")[1] == before

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from sqlalchemy import case, func, select
+from sqlalchemy import String, case, cast, func, literal, select
 
 from ledger.domain import Actor, POStatus, Role
 from ledger.errors import LedgerError
@@ -15,7 +15,7 @@ from ledger.money import Money
 from ledger.orm import Entry, Lot
 from ledger.services import Ledger
 from ledger.services.audit import verify
-from ledger.services.billing import charge
+from ledger.services.billing import charge, void_charge
 from ledger.services.expiry import expire_due
 from ledger.services.projects import add_project
 from ledger.services.purchases import (
@@ -31,6 +31,7 @@ from tests.support import ADMIN, FakeClock, make_ledger
 APPROVER = Actor("UAPPROVER", frozenset({Role.FINANCE}))
 PROJECTS = ("alpha", "beta")
 cents = st.integers(min_value=1, max_value=50_000)
+INTO_LOT = literal("lot:") + cast(Entry.lot_id, String)
 
 
 def make_machine(url: str, reset: object) -> type[RuleBasedStateMachine]:
@@ -94,6 +95,14 @@ def make_machine(url: str, reset: object) -> type[RuleBasedStateMachine]:
             assert paid + result.due_other.minor == amount
             assert paid == min(amount, before.minor)
 
+        @rule(data=st.data())
+        def void(self, data: st.DataObject) -> None:
+            if not self.charges:
+                return
+            key = f"bill-{data.draw(st.integers(min_value=1, max_value=self.charges))}"
+            with suppress(LedgerError):  # voided already, or its credit expired since
+                void_charge(self.ledger, APPROVER, key, "mistake")
+
         @rule(days=st.integers(min_value=1, max_value=200))
         def time_passes(self, days: int) -> None:
             self.clock.advance(days=days)
@@ -120,7 +129,10 @@ def make_machine(url: str, reset: object) -> type[RuleBasedStateMachine]:
                         select(
                             func.coalesce(
                                 func.sum(
-                                    case((Entry.kind == "grant", Entry.amount), else_=-Entry.amount)
+                                    case(
+                                        (Entry.credit_account == INTO_LOT, Entry.amount),
+                                        else_=-Entry.amount,
+                                    )
                                 ),
                                 0,
                             )

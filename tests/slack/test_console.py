@@ -74,3 +74,31 @@ def test_run_without_credentials_and_without_a_terminal_exits_2_with_a_clear_mes
     )
     assert done.returncode == 2
     assert "no Slack credentials" in done.stderr and "creditbot console" in done.stderr
+
+
+def test_run_without_credentials_in_a_terminal_says_so_in_one_line_and_starts_the_console(
+    tmp_path: Path,
+) -> None:
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.db"
+    main, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
+    os.close(terminal)
+    os.write(main, b"/credit help\n:quit\n")
+    out, err = process.communicate(timeout=60)
+    os.close(main)
+    assert process.returncode == 0, err
+    assert (
+        out.splitlines()[0]
+        == "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
+    )
+    assert "/credit balance [PROJECT]" in out
