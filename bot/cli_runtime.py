@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from bot.alerts import Alerts, Pacer
 from bot.composition import build_ledger, build_slack
 from bot.console import Console, TrackingExecutor
-from bot.scheduler import build_scheduler, guarded_job
+from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.standin import SlackStandIn
@@ -106,7 +106,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
-    scheduler = build_scheduler(settings, guarded_job(_alerts(settings, ledger).run), blocking=True)
+    scheduler = build_scheduler(settings, _alerts(settings, ledger).run, blocking=True)
     log.info("scheduled runs daily at %s %s", settings.alert_time, settings.creditbot_timezone)
     scheduler.start()
     return 0
@@ -152,7 +152,7 @@ def run_socket_mode(settings: Settings) -> int:
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     app = build_slack(settings, ledger)
-    build_scheduler(settings, guarded_job(_alerts(settings, ledger).run)).start()
+    build_scheduler(settings, _alerts(settings, ledger).run).start()
     assert settings.slack_app_token is not None
     log.info("connecting to Slack over Socket Mode")
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]

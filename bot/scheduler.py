@@ -2,6 +2,7 @@
 
 Jobs live in memory under fixed ids with replace_existing, so a restart never adds a
 second copy; what must survive a restart (what was already posted) is in the database.
+A run that raises is logged by APScheduler with its traceback and runs again next time.
 """
 
 from __future__ import annotations
@@ -47,15 +48,3 @@ def build_scheduler(
         replace_existing=True,
     )
     return scheduler
-
-
-def guarded_job(run: Callable[[], object]) -> Callable[[], None]:
-    """A scheduled run that fails is logged and tried again at the next run, not fatal."""
-
-    def job() -> None:
-        try:
-            run()
-        except Exception:  # the scheduler thread must survive; the next run retries
-            log.exception("the scheduled run failed; it runs again at the next scheduled time")
-
-    return job

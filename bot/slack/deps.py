@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
 from bot.slack import blocks, wording
@@ -64,7 +65,7 @@ def on_unexpected(
         return
     try:
         tell(body, respond, client, blocks.text_message(wording.APOLOGY))
-    except Exception:  # the apology is best effort; the failure is already logged
+    except (SlackApiError, OSError):  # the apology is best effort; the failure is logged
         log.warning("could not send the apology", exc_info=True)
 
 
