@@ -7,7 +7,6 @@ A run that raises is logged by APScheduler with its traceback and runs again nex
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -17,8 +16,6 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.settings import Settings
-
-log = logging.getLogger("creditbot.scheduler")
 
 DAILY_JOB = "credit-daily-run"
 CATCH_UP_JOB = "credit-catch-up-run"
