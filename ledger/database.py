@@ -87,9 +87,7 @@ class Database:
         with self._writer() as session, session.begin():
             yield session
 
-    def run(
-        self, work: Callable[[Session], T], *, on_conflict: Callable[[], None] | None = None
-    ) -> T:
+    def run(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction, retrying deadlocks and unique-key races.
 
         A unique-key race means another transaction just wrote the same thing; the retry
@@ -102,8 +100,6 @@ class Database:
             except IntegrityError:
                 if attempt == RETRIES - 1:
                     raise
-                if on_conflict is not None:
-                    on_conflict()
             except DBAPIError as exc:
                 if not _is_retryable(exc) or attempt == RETRIES - 1:
                     raise

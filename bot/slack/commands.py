@@ -140,8 +140,9 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
     else:
         amount_words, named = inv.projects.split_suffix(rest)
     # A named project binds the voucher to it; otherwise the channel's project only sets the currency.
-    currency = named or inv.projects.channel_project
-    amount = parse_amount(" ".join(amount_words), currency.currency if currency else "EUR")
+    sets_currency = named or inv.projects.channel_project
+    currency = sets_currency.currency if sets_currency else "EUR"
+    amount = parse_amount(" ".join(amount_words), currency)
     issued = vouchers.issue_voucher(
         inv.deps.ledger, inv.actor, amount, until, named.id if named else None
     )
