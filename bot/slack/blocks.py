@@ -280,8 +280,10 @@ def po_buttons(number: str) -> ActionsBlock:
     )
 
 
-def po_requested(po: PurchaseOrderView, fmt: Formatter) -> Message:
+def po_requested(po: PurchaseOrderView, fmt: Formatter, *, announced: bool = True) -> Message:
     head = wording.PO_REQUESTED.format(po=po.number)
+    if not announced:
+        head += " " + wording.PO_NOT_ANNOUNCED
     blocks = [
         SectionBlock(text=_md(head)),
         _po_fields(po, fmt),

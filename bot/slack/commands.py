@@ -78,8 +78,8 @@ def _buy(inv: Invocation, args: list[str]) -> None:
         return
     amount, project = amount_then_project(inv.projects, args, inv.money)
     po = purchases.request_purchase(inv.deps.ledger, inv.actor, project.id, amount)
-    inv.reply(blocks.po_requested(po, inv.deps.fmt))
-    notify.announce_purchase_order(inv.deps, inv.client, po)
+    announced = notify.announce_purchase_order(inv.deps, inv.client, po)
+    inv.reply(blocks.po_requested(po, inv.deps.fmt, announced=announced))
 
 
 def _cancel(inv: Invocation, args: list[str]) -> None:

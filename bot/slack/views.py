@@ -64,13 +64,13 @@ def register(app: App, deps: Deps) -> None:
         amount = parse_amount(_value(body, "amount"), project.currency)
         actor = deps.roles.actor(user_of(body))
         po = purchases.request_purchase(deps.ledger, actor, project.id, amount)
-        message = blocks.po_requested(po, deps.fmt)
+        announced = notify.announce_purchase_order(deps, client, po)
+        message = blocks.po_requested(po, deps.fmt, announced=announced)
         channel = _metadata(body).get("channel")
         if channel:
             client.chat_postEphemeral(channel=channel, user=actor.user_id, **message.as_kwargs())
         else:
             client.chat_postMessage(channel=actor.user_id, **message.as_kwargs())
-        notify.announce_purchase_order(deps, client, po)
 
     def check_reason(ack: Ack, body: dict[str, Any]) -> None:
         if not _value(body, "reason"):

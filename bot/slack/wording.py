@@ -15,6 +15,9 @@ NO_PROJECT = (
 UNKNOWN_COMMAND = "I don't know `{word}`. Type `/credit help` to see what you can do."
 TOO_LONG = "That is far too long for a /credit command. Type `/credit help` for the usual forms."
 PO_REQUESTED = "Purchase order *{po}* sent to finance for approval."
+PO_NOT_ANNOUNCED = (
+    "(No finance channel could be reached: finance will find it in `/credit pending`.)"
+)
 PO_ANNOUNCED = "{requester} asks to buy credit for *{project}*."
 PO_APPROVED_DM = "Your purchase order *{po}* was approved by {who}: {amount} of credit on *{project}*, usable until {until}."
 PO_REJECTED_DM = "Your purchase order *{po}* was rejected by {who}: {reason}"

@@ -168,3 +168,9 @@ def test_modals_are_valid_views() -> None:
     ):
         View(**raw).validate_json()
         assert len(raw["blocks"]) <= 100
+
+
+def test_a_requester_is_told_where_finance_will_find_an_order_that_could_not_be_announced() -> None:
+    told = check_message(blocks.po_requested(po(), FMT, announced=False))
+    assert "/credit pending" in json.dumps(told)
+    assert "/credit pending" not in json.dumps(check_message(blocks.po_requested(po(), FMT)))
