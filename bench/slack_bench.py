@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from bench.common import T0, add_project, bulk_voucher_lots, fresh_database, make_ledger
 from bot.standin import SlackStandIn
-from tests.slack.workspace import SECRET, free_port, sign, wait_until_healthy
+from tests.slack.workspace import SECRET, free_port, serve_command, sign, wait_until_healthy
 
 
 @contextmanager
@@ -135,18 +135,7 @@ def balance_over_http(backend: str, requests: int = 400) -> list[dict[str, objec
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_URL": standin.api_url,
             }
-            bot = [
-                sys.executable,
-                "-m",
-                "bot.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(bot_port),
-                "--threads",
-                "8",
-            ]
+            bot = serve_command(bot_port)
             bare = [
                 sys.executable,
                 "-m",

@@ -141,14 +141,19 @@ def test_the_scheduler_has_one_daily_job_and_one_catch_up_job_however_often_it_i
         scheduler.shutdown(wait=False)
 
 
-def _scheduler_process(db_url: str, standin: SlackStandIn) -> subprocess.Popen[str]:
-    env = {
+def bot_environment(db_url: str, standin: SlackStandIn) -> dict[str, str]:
+    """What a bot process of these tests sees: this database, the stand-in for Slack."""
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
         "DATABASE_URL": db_url,
         "SLACK_BOT_TOKEN": "xoxb-test",
         "SLACK_API_URL": standin.api_url,
         "FINANCE_CHANNEL": "CFINANCE",
     }
+
+
+def _scheduler_process(db_url: str, standin: SlackStandIn) -> subprocess.Popen[str]:
+    env = bot_environment(db_url, standin)
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "scheduler"],
         env=env,
@@ -193,13 +198,7 @@ def test_three_scheduler_processes_on_one_database_post_every_warning_exactly_on
 ) -> None:
     today = date.today()
     expiring_lots(real_clock_ledger, projects=12, until=date.fromordinal(today.toordinal() + 5))
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
-        "DATABASE_URL": db_url,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": standin.api_url,
-        "FINANCE_CHANNEL": "CFINANCE",
-    }
+    env = bot_environment(db_url, standin)
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "alerts", "run"],

@@ -31,6 +31,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def serve_command(port: int) -> list[str]:
+    """`creditbot serve` on loopback, as the tests and the benchmarks start it."""
+    return [
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--threads",
+        "8",
+    ]
+
+
 def sign(body: bytes, timestamp: int, secret: str = SECRET) -> str:
     base = b"v0:" + str(timestamp).encode() + b":" + body
     return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
@@ -59,18 +75,7 @@ def running_server(db_url: str, standin: SlackStandIn, **env: str) -> Iterator[s
     }
     environment.pop("SLACK_APP_TOKEN", None)
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--threads",
-            "8",
-        ],
+        serve_command(port),
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
