@@ -116,30 +116,22 @@ class Balance:
     at: datetime
     lots: tuple[LotView, ...]
 
-    @property
-    def vouchers(self) -> Money:
-        return _sum(
-            self.project.currency,
-            (lot.remaining for lot in self.lots if lot.kind is LotKind.VOUCHER),
+    def _total(self, kind: LotKind) -> Money:
+        return Money(
+            sum(lot.remaining.minor for lot in self.lots if lot.kind is kind), self.project.currency
         )
 
     @property
+    def vouchers(self) -> Money:
+        return self._total(LotKind.VOUCHER)
+
+    @property
     def credit(self) -> Money:
-        return _sum(
-            self.project.currency,
-            (lot.remaining for lot in self.lots if lot.kind is LotKind.CREDIT),
-        )
+        return self._total(LotKind.CREDIT)
 
     @property
     def available(self) -> Money:
         return self.vouchers + self.credit
-
-
-def _sum(currency: str, amounts: Iterable[Money]) -> Money:
-    total = Money.zero(currency)
-    for amount in amounts:
-        total = total + amount
-    return total
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ class Deps:
 
     def projects(self, channel_id: str | None) -> Projects:
         linked = project_of_channel(self.ledger, channel_id) if channel_id else None
-        return Projects(list_projects(self.ledger), linked)
+        return Projects(lambda: list_projects(self.ledger), linked)
 
 
 def refusal_message(error: LedgerError) -> blocks.Message:

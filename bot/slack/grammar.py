@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from ledger.domain import ProjectView
@@ -18,12 +17,22 @@ def words_of(text: str) -> list[str]:
     return text.replace("\u00a0", " ").replace("\u202f", " ").split()
 
 
-@dataclass(frozen=True)
 class Projects:
-    """The known projects, matched by id or name (case-insensitive), names of several words included."""
+    """The known projects, matched by id or name (case-insensitive), names of several words
+    included. The full list is read only when a command names a project."""
 
-    all: Sequence[ProjectView]
-    channel_project: ProjectView | None
+    def __init__(
+        self, load_all: Callable[[], Sequence[ProjectView]], channel_project: ProjectView | None
+    ) -> None:
+        self._load_all = load_all
+        self._all: Sequence[ProjectView] | None = None
+        self.channel_project = channel_project
+
+    @property
+    def all(self) -> Sequence[ProjectView]:
+        if self._all is None:
+            self._all = self._load_all()
+        return self._all
 
     def named(self, words: Sequence[str]) -> ProjectView | None:
         key = " ".join(words).casefold()

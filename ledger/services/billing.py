@@ -98,7 +98,7 @@ def charge(
                 f"project {project.id} counts in {project.currency}, not {amount.currency}"
             )
         now = ledger.now()
-        lots = {lot.id: lot for lot in spendable_lots(session, project.id, now, lock=True)}
+        lots = {lot.id: lot for lot in spendable_lots(session, project.id, now)}
         taken, due = allocate(
             amount,
             (

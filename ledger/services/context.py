@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ledger.clock import utcnow
@@ -152,20 +152,55 @@ def post(
     return entry
 
 
-def spendable_lots(
-    session: Session, project_id: str, at: datetime, *, lock: bool = False
-) -> Sequence[Lot]:
-    """Lots with something left that are valid at `at`, in spending order."""
-    query = (
-        select(Lot)
-        .where(
-            Lot.project_id == project_id,
-            Lot.remaining > 0,
-            Lot.expires_at > at,
-            Lot.valid_from <= at,
+Row = TypeVarTuple("Row")
+
+
+def spendable(query: Select[*Row], project_id: str, at: datetime) -> Select[*Row]:
+    """Narrow a query on lots to those with something left that are valid at `at`, in
+    spending order."""
+    return query.where(
+        Lot.project_id == project_id,
+        Lot.remaining > 0,
+        Lot.expires_at > at,
+        Lot.valid_from <= at,
+    ).order_by(Lot.kind.desc(), Lot.expires_at, Lot.id)  # 'voucher' sorts after 'credit'
+
+
+def spendable_lots(session: Session, project_id: str, at: datetime) -> Sequence[Lot]:
+    """The spendable lots as rows to change, locked until the transaction ends."""
+    return session.scalars(spendable(select(Lot), project_id, at).with_for_update()).all()
+
+
+LOT_KINDS = {kind.value: kind for kind in LotKind}
+
+
+def spendable_views(session: Session, project_id: str, at: datetime) -> list[LotView]:
+    """The spendable lots, read only: plain columns, no ORM identity map to fill."""
+    rows = session.execute(
+        spendable(
+            select(
+                Lot.id,
+                Lot.kind,
+                Lot.source,
+                Lot.currency,
+                Lot.initial,
+                Lot.remaining,
+                Lot.valid_from,
+                Lot.expires_at,
+            ),
+            project_id,
+            at,
         )
-        .order_by(Lot.kind.desc(), Lot.expires_at, Lot.id)  # 'voucher' sorts after 'credit'
-    )
-    if lock:
-        query = query.with_for_update()
-    return session.scalars(query).all()
+    ).all()
+    return [
+        LotView(
+            lot_id,
+            LOT_KINDS[kind],
+            source,
+            Money(initial, currency),
+            Money(left, currency),
+            since,
+            until,
+        )
+        for lot_id, kind, source, currency, initial, left, since, until in rows
+    ]

@@ -24,13 +24,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ledger.clock import days_left, local_date
-from ledger.domain import LotKind, LotView
+from ledger.domain import LotView
 from ledger.money import Money
 from ledger.orm import Base, Entry, Lot, Notice, Project, ProjectChannel, UTCDateTime
-from ledger.services.context import Ledger, lot_view
+from ledger.services.context import LOT_KINDS, Ledger, lot_view
 
 MAX_ERROR = 200
-LOT_KINDS = {kind.value: kind for kind in LotKind}
 NOTICES = Base.metadata.tables["notices"]
 LOTS = Base.metadata.tables["lots"]
 CHUNK = 5000  # ids per IN list, far below SQLite's limit on bound parameters

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ledger.domain import Balance, HistoryLine
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
-from ledger.services.context import Ledger, find_project, lot_view, project_view, spendable_lots
+from ledger.services.context import Ledger, find_project, lot_view, project_view, spendable_views
 
 
 def _replayed_lots(session: Session, project_id: str, at: datetime) -> list[tuple[Lot, int]]:
@@ -40,7 +40,7 @@ def balance(ledger: Ledger, project_ref: str, at: datetime | None = None) -> Bal
     with ledger.db.read() as session:
         project = find_project(session, project_ref)
         if when >= now:
-            lots = [lot_view(lot) for lot in spendable_lots(session, project.id, when)]
+            lots = spendable_views(session, project.id, when)
         else:
             lots = [lot_view(lot, left) for lot, left in _replayed_lots(session, project.id, when)]
         return Balance(project_view(session, project), when, tuple(lots))

@@ -14,8 +14,8 @@ from ledger.money import Money
 
 PROD = ProjectView("prod-eu", "Prod EU", "EUR", 2000)
 US = ProjectView("us-east", "US East", "USD", 0)
-PROJECTS = Projects([PROD, US], channel_project=PROD)
-UNLINKED = Projects([PROD, US], channel_project=None)
+PROJECTS = Projects(lambda: [PROD, US], channel_project=PROD)
+UNLINKED = Projects(lambda: [PROD, US], channel_project=None)
 
 
 def read(text: str, project: ProjectView) -> Money:
@@ -72,3 +72,10 @@ def test_a_charge_with_an_unreadable_amount_is_refused_with_the_amount_error() -
 def test_project_names_match_whatever_their_case() -> None:
     assert PROJECTS.exactly(["PROD", "eu"]) == PROD
     assert PROJECTS.exactly(["Prod-EU"]) == PROD
+
+
+def test_the_project_list_is_not_read_when_the_channel_project_is_enough() -> None:
+    def unreadable() -> list[ProjectView]:
+        raise AssertionError("the project list was read")
+
+    assert Projects(unreadable, channel_project=PROD).exactly([]) == PROD
