@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from ledger.orm import Base
 
@@ -23,8 +23,16 @@ def _config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply pending migrations. Replicas starting together on PostgreSQL take turns (an
+    advisory lock held by the migrating transaction); the later ones find nothing to do."""
     config = _config(engine)
-    with engine.begin() as connection:
+    # On SQLite, BEGIN IMMEDIATE: a second process waits for the first instead of reading
+    # a version that is about to change.
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                select(func.pg_advisory_xact_lock(func.hashtextextended("creditbot:migrate", 0)))
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
