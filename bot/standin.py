@@ -39,6 +39,7 @@ class SlackStandIn:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.calls: list[Call] = []
         self.usergroups: dict[str, list[str]] = {}
+        self.socket_url: str | None = None  # what apps.connections.open answers (Socket Mode)
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -140,6 +141,10 @@ class SlackStandIn:
                 "ok": True,
                 "view": {"id": f"V{next(self._views):08d}", **(params.get("view") or {})},
             }
+        if method == "apps.connections.open":
+            if not self.socket_url:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_url}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
         return {"ok": True}
