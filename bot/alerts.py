@@ -173,6 +173,15 @@ class Alerts:
         return out
 
     def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
+        # Successes are recorded together when the run ends, even by an exception: one left
+        # `sending` by a crash is never repeated either way. Failures are settled at once.
+        posted: list[int] = []
+        try:
+            self._post_each(waiting, report, posted)
+        finally:
+            notices.settle(self.ledger, posted, "posted")
+
+    def _post_each(self, waiting: list[NoticeView], report: Report, posted: list[int]) -> None:
         by_id = {notice.id: notice for notice in waiting}
         for channel, ids, message in self._messages(waiting):
             self.pacer.wait(channel)
@@ -203,7 +212,7 @@ class Alerts:
                 notices.settle(self.ledger, ids, "pending", str(exc))
                 report.retry_later += len(ids)
                 continue
-            notices.settle(self.ledger, ids, "posted")
+            posted.extend(ids)
             report.posted += 1
 
     def _report_unreachable(self, channel: str, error: str) -> None:
