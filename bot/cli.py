@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot import serialise
+from bot import cli_runtime, serialise
 from bot.composition import build_ledger, roles_from_ids
 from bot.settings import Settings
 from ledger import migrate
@@ -305,8 +305,6 @@ def _parser() -> argparse.ArgumentParser:
     p = command("export", cmd_export, help="dump the ledger")
     p.add_argument("--format", choices=["json", "csv"], default="json")
     p.set_defaults(json=False)
-
-    from bot import cli_runtime
 
     cli_runtime.register(sub, command)
     return parser

@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from pydantic import SecretStr
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.alerts import Alerts, Pacer
 from bot.composition import build_ledger, build_slack
 from bot.console import Console, TrackingExecutor
+from bot.http import SlackEndpoint, serve
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.slack.app import build_client
@@ -147,8 +149,6 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_socket_mode(settings: Settings) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     app = build_slack(settings, ledger)
@@ -160,8 +160,6 @@ def run_socket_mode(settings: Settings) -> int:
 
 
 def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> int:
-    from bot.http import SlackEndpoint, serve
-
     _logging()
     build_ledger(settings, upgrade=True).db.dispose()
     secret = (
