@@ -18,8 +18,6 @@ from ledger.errors import InvalidInput
 from ledger.money import Money, rate_text
 from ledger.services import billing, projects, purchases, reading, vouchers
 
-Reply = Callable[[blocks.Message], None]
-
 
 class Invocation:
     """One /credit request, with what every sub-command needs."""
