@@ -122,9 +122,3 @@ class Settings(BaseSettings):
     @property
     def alert_at(self) -> time:
         return time.fromisoformat(self.alert_time)
-
-    @property
-    def has_slack(self) -> bool:
-        return self.slack_bot_token is not None and (
-            self.slack_app_token is not None or self.slack_signing_secret is not None
-        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -212,11 +212,6 @@ class ExpiredLot:
     kind: LotKind
     forfeited: Money
     expires_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ExpiryRun:
-    expired: tuple[ExpiredLot, ...] = field(default_factory=tuple)
 
 
 def sequence_number(year: int, seq: int) -> str:

@@ -40,10 +40,6 @@ class Money:
             raise TypeError("Money.minor must be an int of minor units")
 
     @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(0, currency)
-
-    @classmethod
     def from_decimal(cls, value: Decimal, currency: str) -> Money:
         """Exact conversion; a value with more decimals than the currency has is an error."""
         scaled = value.scaleb(minor_units(currency))

@@ -178,11 +178,9 @@ def balance_message(view: Balance, fmt: Formatter) -> Message:
         ),
     ]
     lines = []
-    soon = 0
     for lot in view.lots[:MAX_LOTS_SHOWN]:
         left = days_left(view.at, lot.expires_at, fmt.tz)
         mark = f"{WARNING} " if left < WARN_DAYS else ""
-        soon += left < WARN_DAYS
         kind = "Voucher" if lot.kind is LotKind.VOUCHER else "Credit"
         lines.append(
             f"{mark}*{kind}* {escape(lot.source)} — {fmt.money(lot.remaining)} left of {fmt.money(lot.initial)}"

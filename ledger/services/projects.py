@@ -141,16 +141,3 @@ def project_of_channel(ledger: Ledger, channel_id: str) -> ProjectView | None:
         if project is None:
             raise ProjectNotFound(f"channel {channel_id} is linked to a missing project")
         return project_view(session, project)
-
-
-def channels_of(ledger: Ledger, project_ids: list[str]) -> dict[str, list[str]]:
-    with ledger.db.read() as session:
-        rows = session.execute(
-            select(ProjectChannel.project_id, ProjectChannel.channel_id)
-            .where(ProjectChannel.project_id.in_(project_ids))
-            .order_by(ProjectChannel.channel_id)
-        ).all()
-    found: dict[str, list[str]] = {pid: [] for pid in project_ids}
-    for project_id, channel in rows:
-        found[project_id].append(channel)
-    return found
