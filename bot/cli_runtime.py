@@ -13,16 +13,13 @@ from typing import Any, TextIO
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.alerts import Alerts, Pacer
-from bot.composition import build_ledger, build_slack
+from bot.alerts import Pacer
+from bot.composition import build_alerts, build_job_scheduler, build_ledger, build_slack
 from bot.console import Console, TrackingExecutor
 from bot.http import SlackEndpoint, serve
-from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from bot.slack.app import build_client
 from bot.standin import SlackStandIn
 from ledger import migrate
-from ledger.services import Ledger
 
 log = logging.getLogger("creditbot")
 
@@ -98,17 +95,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve_http(settings, args.host, args.port, args.workers, args.threads)
 
 
-def _alerts(settings: Settings, ledger: Ledger) -> Alerts:
-    return Alerts(ledger, settings, build_client(settings))
-
-
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token:
         print("error: the scheduler posts to Slack: set SLACK_BOT_TOKEN", file=sys.stderr)
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
-    scheduler = build_scheduler(settings, _alerts(settings, ledger).run, blocking=True)
+    scheduler = build_job_scheduler(settings, ledger, blocking=True)
     log.info("scheduled runs daily at %s %s", settings.alert_time, settings.creditbot_timezone)
     scheduler.start()
     return 0
@@ -125,7 +118,7 @@ def cmd_alerts_run(args: argparse.Namespace, settings: Settings) -> int:
     if not args.dry_run and not settings.slack_bot_token:
         print("error: posting needs SLACK_BOT_TOKEN (or use --dry-run)", file=sys.stderr)
         return 2
-    report = _alerts(settings, ledger).run(dry_run=args.dry_run)
+    report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
     if args.dry_run:
         print(f"would expire {report.expired} lots")
         for channel, message in report.planned:
@@ -152,7 +145,7 @@ def run_socket_mode(settings: Settings) -> int:
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     app = build_slack(settings, ledger)
-    build_scheduler(settings, _alerts(settings, ledger).run).start()
+    build_job_scheduler(settings, ledger).start()
     assert settings.slack_app_token is not None
     log.info("connecting to Slack over Socket Mode")
     SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
@@ -196,7 +189,7 @@ def start_console(
         f"finance channel #{local.finance_channel}. You are {user} in #{channel}.",
         file=out,
     )
-    alerts = Alerts(ledger, local, app.client, Pacer(interval=0))
+    alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     try:
         Console(
             app, standin, executor, user, channel, out, alerts=lambda: alerts.run().summary()

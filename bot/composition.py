@@ -1,12 +1,16 @@
-"""The one place that builds the database, the ledger, the Slack app and the scheduler."""
+"""The one place that builds the database, the ledger, the Slack app, the scheduled run
+and its scheduler from Settings."""
 
 from __future__ import annotations
 
 from concurrent.futures import Executor
 
+from apscheduler.schedulers.base import BaseScheduler
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.alerts import Alerts, Pacer
+from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.slack.app import build_app, build_client
 from bot.slack.deps import Deps
@@ -65,3 +69,21 @@ def build_slack(
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
     return build_app(deps, web, signing_secret=secret, listener_executor=listener_executor)
+
+
+def build_alerts(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    client: WebClient | None = None,
+    pacer: Pacer | None = None,
+) -> Alerts:
+    """The scheduled run: expiry, warnings, forfeitures, the purchase-order digest."""
+    return Alerts(ledger, settings, client or build_client(settings), pacer)
+
+
+def build_job_scheduler(
+    settings: Settings, ledger: Ledger, *, blocking: bool = False
+) -> BaseScheduler:
+    """APScheduler running the scheduled run daily, and once at start-up."""
+    return build_scheduler(settings, build_alerts(settings, ledger).run, blocking=blocking)
