@@ -30,5 +30,6 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--secret", required=True)
     parser.add_argument("--api-url", required=True)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    serve(lambda: endpoint(args.secret, args.api_url), "127.0.0.1", args.port, 1, 8)
+    serve(lambda: endpoint(args.secret, args.api_url), "127.0.0.1", args.port, args.workers, 8)

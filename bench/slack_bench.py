@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from sqlalchemy import text
+
 from bench.common import T0, add_project, bulk_voucher_lots, fresh_database, make_ledger
 from bot.standin import SlackStandIn
 from tests.slack.workspace import SECRET, free_port, serve_command, sign, wait_until_healthy
@@ -120,51 +122,55 @@ def balance_over_http(backend: str, requests: int = 400) -> list[dict[str, objec
             add_project(ledger.db, "bench")
             bulk_voucher_lots(ledger.db, "bench", 200, lambda i: T0 + timedelta(days=400 + i))
             with ledger.db.engine.begin() as conn:
-                from sqlalchemy import text
-
                 conn.execute(text("UPDATE lots SET valid_from = :t"), {"t": T0 - timedelta(days=2)})
                 conn.execute(
                     text("INSERT INTO project_channels VALUES ('CBENCH', 'bench', :t, 'UADMIN')"),
                     {"t": T0},
                 )
             ledger.db.dispose()
-            bot_port, bare_port = free_port(), free_port()
             env = {
                 "DATABASE_URL": url,
                 "SLACK_BOT_TOKEN": "xoxb-bench",
                 "SLACK_SIGNING_SECRET": SECRET,
                 "SLACK_API_URL": standin.api_url,
             }
-            bot = serve_command(bot_port)
-            bare = [
-                sys.executable,
-                "-m",
-                "bench.bare_server",
-                "--port",
-                str(bare_port),
-                "--secret",
-                SECRET,
-                "--api-url",
-                standin.api_url,
-            ]
-            with server(bot, env, bot_port) as bot_base, server(bare, env, bare_port) as bare_base:
-                for concurrency in (1, 8):
-                    load(bare_base, standin, 20, concurrency, f"warm-bare-{concurrency}")
-                    load(bot_base, standin, 20, concurrency, f"warm-bot-{concurrency}")
-                    baseline = load(
-                        bare_base, standin, requests, concurrency, f"bare-{concurrency}"
-                    )
-                    measured = load(bot_base, standin, requests, concurrency, f"bot-{concurrency}")
-                    rows.append(
-                        {
-                            "concurrency": concurrency,
-                            "bare": {k: round(v, 2) for k, v in baseline.items()},
-                            "creditbot": {k: round(v, 2) for k, v in measured.items()},
-                            "ack_p50_ratio": round(
-                                measured["ack_p50_ms"] / baseline["ack_p50_ms"], 3
-                            ),
-                        }
-                    )
+            for workers in (1, 2):
+                bot_port, bare_port = free_port(), free_port()
+                bot = serve_command(bot_port, workers)
+                bare = [
+                    sys.executable,
+                    "-m",
+                    "bench.bare_server",
+                    "--port",
+                    str(bare_port),
+                    "--secret",
+                    SECRET,
+                    "--api-url",
+                    standin.api_url,
+                    "--workers",
+                    str(workers),
+                ]
+                with (
+                    server(bot, env, bot_port) as bot_base,
+                    server(bare, env, bare_port) as bare_base,
+                ):
+                    for concurrency in (1, 8):
+                        tag = f"{workers}-{concurrency}"
+                        load(bare_base, standin, 20, concurrency, f"warm-bare-{tag}")
+                        load(bot_base, standin, 20, concurrency, f"warm-bot-{tag}")
+                        baseline = load(bare_base, standin, requests, concurrency, f"bare-{tag}")
+                        measured = load(bot_base, standin, requests, concurrency, f"bot-{tag}")
+                        rows.append(
+                            {
+                                "workers": workers,
+                                "concurrency": concurrency,
+                                "bare": {k: round(v, 2) for k, v in baseline.items()},
+                                "creditbot": {k: round(v, 2) for k, v in measured.items()},
+                                "ack_p50_ratio": round(
+                                    measured["ack_p50_ms"] / baseline["ack_p50_ms"], 3
+                                ),
+                            }
+                        )
     finally:
         standin.stop()
     return rows

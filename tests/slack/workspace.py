@@ -31,7 +31,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve_command(port: int) -> list[str]:
+def serve_command(port: int, workers: int = 1) -> list[str]:
     """`creditbot serve` on loopback, as the tests and the benchmarks start it."""
     return [
         sys.executable,
@@ -42,6 +42,8 @@ def serve_command(port: int) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--threads",
         "8",
     ]
