@@ -25,7 +25,7 @@ from ledger.services.projects import add_project, link_channel
 from ledger.services.purchases import request_purchase
 from ledger.services.vouchers import issue_voucher, redeem_voucher
 from tests.alerts.test_warnings import FREEZE_IGNORE, paris, posts
-from tests.support import eur
+from tests.support import environment_without_slack, eur
 
 ADMIN = Actor("UADMIN", frozenset({Role.ADMIN}))
 FIN = Actor("UFIN", frozenset({Role.FINANCE}))
@@ -143,13 +143,12 @@ def test_the_scheduler_has_one_daily_job_and_one_catch_up_job_however_often_it_i
 
 def bot_environment(db_url: str, standin: SlackStandIn) -> dict[str, str]:
     """What a bot process of these tests sees: this database, the stand-in for Slack."""
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
-        "DATABASE_URL": db_url,
-        "SLACK_BOT_TOKEN": "xoxb-test",
-        "SLACK_API_URL": standin.api_url,
-        "FINANCE_CHANNEL": "CFINANCE",
-    }
+    return environment_without_slack(
+        DATABASE_URL=db_url,
+        SLACK_BOT_TOKEN="xoxb-test",
+        SLACK_API_URL=standin.api_url,
+        FINANCE_CHANNEL="CFINANCE",
+    )
 
 
 def _scheduler_process(db_url: str, standin: SlackStandIn) -> subprocess.Popen[str]:

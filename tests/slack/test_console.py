@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import environment_without_slack
+
 pytestmark = pytest.mark.slow
 
 SCRIPT = """\
@@ -27,7 +29,7 @@ SCRIPT = """\
 
 
 def console(db_url: str, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env = environment_without_slack()
     env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="")
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", *args],
@@ -63,7 +65,7 @@ def test_the_console_shows_modal_errors_and_asks_again(db_url: str) -> None:
 def test_run_without_credentials_and_without_a_terminal_exits_2_with_a_clear_message(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env = environment_without_slack()
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.db"
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run"],
@@ -83,7 +85,7 @@ def test_run_without_credentials_in_a_terminal_says_so_in_one_line_and_starts_th
 ) -> None:
     import pty
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env = environment_without_slack()
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/x.db"
     main, terminal = pty.openpty()
     process = subprocess.Popen(

@@ -4,7 +4,6 @@ endpoint, acknowledges a slash command envelope and answers at its response_url.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ from websockets.sync.server import ServerConnection, serve
 
 from bot.standin import SlackStandIn
 from tests.slack.workspace import text_of
+from tests.support import environment_without_slack
 
 pytestmark = pytest.mark.slow
 
@@ -83,13 +83,12 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
     }
     with SocketModeEndpoint(payload) as endpoint:
         standin.socket_url = endpoint.url
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
-            "DATABASE_URL": db_url,
-            "SLACK_BOT_TOKEN": "xoxb-test",
-            "SLACK_APP_TOKEN": "xapp-test",
-            "SLACK_API_URL": standin.api_url,
-        }
+        env = environment_without_slack(
+            DATABASE_URL=db_url,
+            SLACK_BOT_TOKEN="xoxb-test",
+            SLACK_APP_TOKEN="xapp-test",
+            SLACK_API_URL=standin.api_url,
+        )
         bot = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run"],
             env=env,
