@@ -22,7 +22,7 @@ from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
     Ledger,
-    find_project,
+    lock_project,
     post,
     project_view,
     spendable_lots,
@@ -79,7 +79,7 @@ def charge(
         raise InvalidInput(f"keep the memo under {MAX_MEMO} characters")
 
     def work(session: Session) -> ChargeResult:
-        project = find_project(session, project_ref, lock=True)
+        project = lock_project(session, project_ref)
         earlier = session.scalars(select(Charge).where(Charge.key == key)).first()
         if earlier is not None:
             if (earlier.project_id, earlier.amount, earlier.currency) != (
@@ -156,7 +156,7 @@ def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeRe
             raise ChargeNotFound(f"there is no charge {key!r}", hint="`history` shows charge keys")
         if bill.voided_at is not None:
             raise InvalidInput(f"charge {key!r} was already voided by {bill.voided_by}")
-        project = find_project(session, bill.project_id, lock=True)
+        project = lock_project(session, bill.project_id)
         now = ledger.now()
         debits = session.execute(
             select(Entry, Lot)

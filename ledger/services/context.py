@@ -54,9 +54,9 @@ def find_project(session: Session, ref: str, *, lock: bool = False) -> Project:
     return project
 
 
-def lock_project(session: Session, project_id: str) -> Project:
+def lock_project(session: Session, project_ref: str) -> Project:
     """Every change to a project's lots holds this lock, so they queue, never interleave."""
-    return find_project(session, project_id, lock=True)
+    return find_project(session, project_ref, lock=True)
 
 
 def lock_name(session: Session, name: str) -> None:
