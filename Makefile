@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench postgres
+.PHONY: run test lint check bench postgres i18n
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,3 +28,13 @@ test: $(STAMP) postgres lint
 
 bench: $(STAMP) postgres
 	$(BIN)/python -m bench
+
+# Catalogs: extract every sentence, update the French and English .po, compile the .mo
+# that the package ships. Translate new French entries in bot/locale/fr/…/messages.po.
+LOCALES := bot/locale
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k say -k say_n:1,2 --no-location --sort-output --project creditbot \
+		--no-wrap -o $(LOCALES)/messages.pot bot ledger
+	$(BIN)/pybabel update -i $(LOCALES)/messages.pot -d $(LOCALES) -D messages \
+		--no-fuzzy-matching --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d $(LOCALES) -D messages --statistics

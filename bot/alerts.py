@@ -10,18 +10,20 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import Translator, translator
 from bot.settings import Settings
 from bot.slack import blocks
-from bot.slack.formatting import Formatter
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
 from ledger.money import Money
 from ledger.services import Ledger, expiry, notices, purchases
 from ledger.services.notices import NoticeView
+from ledger.services.projects import list_projects
 
 log = logging.getLogger("creditbot.alerts")
 
@@ -64,12 +66,19 @@ class Report:
     undeliverable: int = 0
     planned: list[tuple[str, blocks.Message]] = field(default_factory=list)
 
-    def summary(self) -> str:
+    def summary(self, t: Translator | None = None) -> str:
+        """What the run did, for an operator (in English unless a translator is given)."""
+        t = t or translator("en", ZoneInfo("UTC"))
         if not self.ran:
-            return "another replica is running the scheduled jobs; nothing done here"
-        return (
-            f"expired {self.expired} lots; claimed {self.claimed} notices; posted {self.posted} messages; "
-            f"{self.retry_later} to retry next run; {self.undeliverable} undeliverable"
+            return t.gettext("another replica is running the scheduled jobs; nothing done here")
+        return "; ".join(
+            (
+                t.say_n("expired {n} lot", "expired {n} lots", self.expired),
+                t.say_n("claimed {n} notice", "claimed {n} notices", self.claimed),
+                t.say_n("posted {n} message", "posted {n} messages", self.posted),
+                t.say_n("{n} to retry next run", "{n} to retry next run", self.retry_later),
+                t.say_n("{n} undeliverable", "{n} undeliverable", self.undeliverable),
+            )
         )
 
 
@@ -80,7 +89,7 @@ class Alerts:
         self.ledger = ledger
         self.settings = settings
         self.client = client
-        self.fmt = Formatter(settings.timezone, settings.creditbot_locale)
+        self.t = translator(settings.creditbot_locale, settings.timezone)
         self.pacer = pacer or Pacer()
 
     def run(self, *, dry_run: bool = False) -> Report:
@@ -140,7 +149,7 @@ class Alerts:
                         (
                             notice.channel,
                             [notice.id],
-                            blocks.po_digest(orders, self.settings.po_reminder_days, self.fmt),
+                            blocks.po_digest(orders, self.settings.po_reminder_days, self.t),
                         )
                     )
                 else:
@@ -148,28 +157,26 @@ class Alerts:
                         (
                             notice.channel,
                             [notice.id],
-                            blocks.text_message("All purchase orders are decided."),
+                            blocks.all_decided(self.t),
                         )
                     )
             elif notice.kind == "unreachable":
                 message = blocks.channel_unreachable(
-                    str(notice.detail.get("channel")), str(notice.detail.get("error"))
+                    str(notice.detail.get("channel")), str(notice.detail.get("error")), self.t
                 )
                 out.append((notice.channel, [notice.id], message))
         for (channel, name), group in warnings.items():
             items: list[tuple[LotView, int]] = [
                 (n.lot, days_left(now, n.lot.expires_at, tz)) for n in group if n.lot
             ]
-            out.append(
-                (channel, [n.id for n in group], blocks.expiry_warning(name, items, self.fmt))
-            )
+            out.append((channel, [n.id for n in group], blocks.expiry_warning(name, items, self.t)))
         for (channel, name), group in forfeits.items():
             lost: list[tuple[LotView, Money]] = [
                 (n.lot, amount)
                 for n in group
                 if n.lot and (amount := notices.forfeited_amount(n)) is not None
             ]
-            out.append((channel, [n.id for n in group], blocks.forfeiture(name, lost, self.fmt)))
+            out.append((channel, [n.id for n in group], blocks.forfeiture(name, lost, self.t)))
         return out
 
     def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
@@ -234,18 +241,21 @@ class Alerts:
         due = notices.due_warnings(
             self.ledger, self.settings.thresholds, self.settings.finance_channel
         )
-        by_project: dict[str, list[tuple[LotView, int]]] = defaultdict(list)
+        names = {p.id: p.name for p in list_projects(self.ledger)} if due else {}
+        by_place: dict[tuple[str, str], list[tuple[LotView, int]]] = defaultdict(list)
         for warning in due:
-            by_project[warning.project_id].append((warning.lot, warning.days_left))
-        for project_id, items in by_project.items():
-            report.planned.append((project_id, blocks.expiry_warning(project_id, items, self.fmt)))
+            where = (warning.channel, warning.project_id)
+            by_place[where].append((warning.lot, warning.days_left))
+        for (channel, project_id), items in by_place.items():
+            name = names.get(project_id, project_id)
+            report.planned.append((channel, blocks.expiry_warning(name, items, self.t)))
         report.expired = len(expiry.due_lots(self.ledger))
         stale = self._stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(
                 (
                     self.settings.finance_channel,
-                    blocks.po_digest(stale, self.settings.po_reminder_days, self.fmt),
+                    blocks.po_digest(stale, self.settings.po_reminder_days, self.t),
                 )
             )
         return report

@@ -13,13 +13,14 @@ from pydantic import ValidationError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, roles_from_ids
+from bot.i18n import Translator, translator
 from bot.settings import Settings
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
-from ledger.domain import POStatus
+from ledger.domain import POStatus, PurchaseOrderView
 from ledger.errors import LedgerError
-from ledger.money import normalise_currency, parse_rate
+from ledger.money import normalise_currency, parse_rate, rate_text
 from ledger.services import Ledger, audit, billing, expiry, projects, purchases, reading, vouchers
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
@@ -35,6 +36,11 @@ class Output:
         print(json.dumps(data, indent=2, ensure_ascii=False) if self.as_json else text)
 
 
+def _t(settings: Settings) -> Translator:
+    """Human output follows CREDITBOT_LOCALE; people are written as their ids."""
+    return translator(settings.creditbot_locale, settings.timezone, mentions=False)
+
+
 def _actor(args: argparse.Namespace, settings: Settings) -> Any:
     return roles_from_ids(settings, args.as_user)
 
@@ -48,32 +54,59 @@ def cmd_project_add(args: argparse.Namespace, settings: Settings, ledger: Ledger
     view = projects.add_project(
         ledger, _actor(args, settings), args.id, args.name, args.currency, rate
     )
-    return serialise.project(view), f"project {view.id} ({view.name}) added, {view.currency}"
+    text = _t(settings).say(
+        "project {id} ({name}) added, {currency}",
+        id=view.id,
+        name=view.name,
+        currency=view.currency,
+    )
+    return serialise.project(view), text
 
 
 def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    view = projects.link_channel(ledger, _actor(args, settings), args.id, args.channel)
-    return serialise.project(view), f"{args.channel.upper()} now belongs to project {view.id}"
+    linked = projects.link_channel(ledger, _actor(args, settings), args.id, args.channel)
+    t = _t(settings)
+    text = t.say(
+        "{channel} now belongs to project {project}",
+        channel=linked.channel,
+        project=linked.project.id,
+    )
+    if linked.previous:
+        text += "; " + t.say("it no longer belongs to {previous}", previous=linked.previous)
+    return serialise.project(linked.project), text
 
 
 def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     views = projects.list_projects(ledger)
-    text = (
-        "\n".join(f"{v.id}\t{v.name}\t{v.currency}\t{' '.join(v.channels) or '-'}" for v in views)
-        or "no projects yet"
-    )
+    text = "\n".join(
+        f"{v.id}\t{v.name}\t{v.currency}\t{' '.join(v.channels) or '-'}" for v in views
+    ) or _t(settings).gettext("no projects yet")
     return [serialise.project(v) for v in views], text
 
 
-def _po_text(data: dict[str, Any]) -> str:
-    line = (
-        f"{data['po']} [{data['status']}] {data['project']}: {data['amount_excl_tax']} excl. tax"
-        f" + VAT {data['vat_rate']} % {data['vat']} = {data['amount_incl_tax']} {data['currency']}"
+def _po_text(view: PurchaseOrderView, t: Translator) -> str:
+    statuses = {
+        POStatus.PENDING: t.gettext("pending"),
+        POStatus.APPROVED: t.gettext("approved"),
+        POStatus.REJECTED: t.gettext("rejected"),
+        POStatus.CANCELLED: t.gettext("cancelled"),
+    }
+    line = t.say(
+        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate} % {vat} = {incl}",
+        po=view.number,
+        status=statuses[view.status],
+        project=view.project.id,
+        excl=t.money(view.amount_excl_tax),
+        rate=rate_text(view.vat_rate_bp),
+        vat=t.money(view.vat),
+        incl=t.money(view.amount_incl_tax),
     )
-    if data["decided_by"]:
-        line += f" — {data['status']} by {data['decided_by']} at {data['decided_at']}"
-    if data["reason"]:
-        line += f" ({data['reason']})"
+    if view.decided_by and view.decided_at:
+        line += " — " + t.say(
+            "decided by {who} on {when}", who=view.decided_by, when=t.moment(view.decided_at)
+        )
+    if view.reason:
+        line += f" ({view.reason})"
     return line
 
 
@@ -81,7 +114,7 @@ def cmd_buy(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any
     amount = parse_amount(args.amount, _project_currency(ledger, args.project))
     view = purchases.request_purchase(ledger, _actor(args, settings), args.project, amount)
     data = serialise.purchase_order(view, settings.timezone)
-    return data, _po_text(data)
+    return data, _po_text(view, _t(settings))
 
 
 def cmd_po_decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -93,16 +126,15 @@ def cmd_po_decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) 
     else:
         view = purchases.cancel_purchase(ledger, actor, args.number)
     data = serialise.purchase_order(view, settings.timezone)
-    return data, _po_text(data)
+    return data, _po_text(view, _t(settings))
 
 
 def cmd_po_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     status = POStatus(args.status) if args.status else None
-    rows = [
-        serialise.purchase_order(v, settings.timezone)
-        for v in purchases.list_purchase_orders(ledger, status)
-    ]
-    return rows, "\n".join(_po_text(r) for r in rows) or "no purchase orders"
+    views = purchases.list_purchase_orders(ledger, status)
+    rows = [serialise.purchase_order(v, settings.timezone) for v in views]
+    t = _t(settings)
+    return rows, "\n".join(_po_text(v, t) for v in views) or t.gettext("no purchase orders")
 
 
 def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -120,89 +152,137 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
         args.code,
     )
     data = serialise.issued_voucher(view, settings.timezone)
-    return (
-        data,
-        f"voucher {view.code}: {data['amount']} {data['currency']}, valid until {data['valid_until']}",
+    t = _t(settings)
+    text = t.say(
+        "voucher {code}: {amount}, valid until {until}",
+        code=view.code,
+        amount=t.money(view.amount),
+        until=t.date(view.valid_until),
     )
+    return data, text
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     view = vouchers.redeem_voucher(ledger, _actor(args, settings), args.code, args.project)
     data = serialise.redeemed_voucher(view, settings.timezone)
-    return (
-        data,
-        f"voucher …{view.last4}: {data['amount']} {data['currency']} added to {view.project.id}, expires {data['expires_at']}",
+    t = _t(settings)
+    text = t.say(
+        "voucher …{last4}: {amount} added to {project}, usable until {until}",
+        last4=view.last4,
+        amount=t.money(view.amount),
+        project=view.project.id,
+        until=t.last_day(view.expires_at),
     )
+    return data, text
 
 
 def cmd_charge(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     amount = parse_amount(args.amount, _project_currency(ledger, args.project))
     view = billing.charge(ledger, _actor(args, settings), args.project, amount, args.key, args.memo)
     data = serialise.charge(view, settings.timezone)
-    parts = [f"{a['amount']} from {a['kind']} {a['source']}" for a in data["allocations"]]
-    text = f"charge {view.key}: {data['amount']} {data['currency']} = " + (
-        " + ".join(parts) or "nothing from credit"
+    t = _t(settings)
+    parts = [t.lot_from(a.source, a.amount) for a in view.allocations]
+    text = t.say(
+        "charge {key}: {amount} = {parts}; due by other means: {due}",
+        key=view.key,
+        amount=t.money(view.amount),
+        parts=" + ".join(parts) or t.gettext("nothing from credit"),
+        due=t.money(view.due_other),
     )
-    text += f"; due by other means: {data['due_other']}" + (
-        " (repeat: nothing more spent)" if view.repeated else ""
-    )
+    if view.repeated:
+        text += " " + t.gettext("(repeat: nothing more spent)")
     return data, text
 
 
 def cmd_void(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     view = billing.void_charge(ledger, _actor(args, settings), args.key, args.reason or "")
     data = serialise.charge(view, settings.timezone)
-    given_back = (
-        ", ".join(f"{a['amount']} to {a['source']}" for a in data["allocations"])
-        or "nothing to give back"
-    )
-    return data, f"charge {view.key} voided: {given_back}"
+    t = _t(settings)
+    given_back = ", ".join(
+        t.say("{amount} to {lot}", amount=t.money(a.amount), lot=t.lot(a.source))
+        for a in view.allocations
+    ) or t.gettext("nothing to give back")
+    return data, t.say("charge {key} voided: {given_back}", key=view.key, given_back=given_back)
 
 
 def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     view = reading.balance(ledger, args.project, parse_instant(args.at) if args.at else None)
     data = serialise.balance(view, settings.timezone)
+    t = _t(settings)
     lines = [
-        f"{view.project.id}: {data['available']} {data['currency']} available (vouchers {data['vouchers']}, credit {data['credit']})"
+        t.say(
+            "{project}: {amount} available (vouchers {vouchers}, credit {credit})",
+            project=view.project.id,
+            amount=t.money(view.available),
+            vouchers=t.money(view.vouchers),
+            credit=t.money(view.credit),
+        )
     ]
     lines += [
-        f"  {lot['kind']:<7} {lot['source']:<22} {lot['remaining']:>12} of {lot['initial']:>12}  expires {lot['expires_at']}"
-        for lot in data["lots"]
+        "  "
+        + t.say(
+            "{lot}: {remaining} left of {initial}, usable until {until}",
+            lot=t.lot(lot.source),
+            remaining=t.money(lot.remaining),
+            initial=t.money(lot.initial),
+            until=t.last_day(lot.expires_at),
+        )
+        for lot in view.lots
     ]
     return data, "\n".join(lines)
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    rows = [
-        serialise.history_line(line, settings.timezone)
-        for line in reading.history(ledger, args.project, args.limit)
-    ]
-    text = (
-        "\n".join(
-            f"{r['at']}  {r['kind']:<6} {r['amount']:>12} {r['currency']}  {r['source']}  {r['memo'] or ''}".rstrip()
-            for r in rows
+    lines = reading.history(ledger, args.project, args.limit)
+    rows = [serialise.history_line(line, settings.timezone) for line in lines]
+    t = _t(settings)
+    kinds = {
+        "grant": t.gettext("Granted"),
+        "debit": t.gettext("Spent"),
+        "expiry": t.gettext("Expired"),
+        "void": t.gettext("Voided"),
+    }
+    text = "\n".join(
+        "  ".join(
+            part
+            for part in (
+                t.moment(line.at),
+                kinds.get(line.kind, line.kind),
+                t.money(line.amount),
+                t.lot(line.lot_source),
+                line.charge_key or "",
+                line.memo or "",
+            )
+            if part
         )
-        or "no entries yet"
-    )
+        for line in lines
+    ) or t.gettext("no entries yet")
     return rows, text
 
 
 def cmd_expire(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    rows = [serialise.expired_lot(lot, settings.timezone) for lot in expiry.expire_due(ledger)]
+    lots = expiry.expire_due(ledger)
+    rows = [serialise.expired_lot(lot, settings.timezone) for lot in lots]
+    t = _t(settings)
     text = "\n".join(
-        f"{r['project']}: {r['source']} forfeited {r['forfeited']} {r['currency']}" for r in rows
+        t.say(
+            "{project}: {lot} forfeited {amount}",
+            project=lot.project_id,
+            lot=t.lot(lot.source),
+            amount=t.money(lot.forfeited),
+        )
+        for lot in lots
     )
-    return rows, text or "nothing to expire"
+    return rows, text or t.gettext("nothing to expire")
 
 
 def cmd_verify(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     problems = audit.verify(ledger)
     if problems:
         raise VerifyFailed(problems)
-    return {
-        "ok": True,
-        "problems": [],
-    }, "ledger verified: every lot, charge and order matches the journal"
+    return {"ok": True, "problems": []}, _t(settings).gettext(
+        "ledger verified: every lot, charge and order matches the journal"
+    )
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -342,7 +422,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mismatch: {problem}", file=sys.stderr)
         return 1
     except LedgerError as exc:
-        return _fail(exc.message, exc.hint)
+        if args.json:
+            return _fail(exc.message, exc.hint)
+        return _fail(*_t(settings).refusal(exc))
     finally:
         ledger.db.dispose()
     if result is not None:

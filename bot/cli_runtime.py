@@ -17,6 +17,7 @@ from bot.alerts import Pacer
 from bot.composition import build_alerts, build_job_scheduler, build_ledger, build_slack
 from bot.console import Console, TrackingExecutor
 from bot.http import SlackEndpoint, serve
+from bot.i18n import translator
 from bot.settings import Settings
 from bot.standin import SlackStandIn
 from ledger import migrate
@@ -119,14 +120,15 @@ def cmd_alerts_run(args: argparse.Namespace, settings: Settings) -> int:
         print("error: posting needs SLACK_BOT_TOKEN (or use --dry-run)", file=sys.stderr)
         return 2
     report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
+    t = translator(settings.creditbot_locale, settings.timezone)
     if args.dry_run:
-        print(f"would expire {report.expired} lots")
+        print(t.say_n("would expire {n} lot", "would expire {n} lots", report.expired))
         for channel, message in report.planned:
-            print(f"would post to {channel}:\n{message.text}\n")
+            print(t.say("would post to #{channel}:", channel=channel) + f"\n{message.text}\n")
         if not report.planned:
-            print("nothing to post")
+            print(t.gettext("nothing to post"))
     else:
-        print(report.summary())
+        print(report.summary(t))
     ledger.db.dispose()
     return 0
 
@@ -178,21 +180,41 @@ def start_console(
             "finance_channel": settings.finance_channel or "CFINANCE",
             "finance_approvers": settings.finance_approvers or ("UFINANCE", "UFINANCE2"),
             "admins": settings.admins or ("UADMIN",),
+            # `:lang` changes languages at once: nothing is cached for long in a console.
+            "usergroup_cache_seconds": 0,
         }
     )
     ledger = build_ledger(local, upgrade=True)
     executor = TrackingExecutor()
     app = build_slack(local, ledger, listener_executor=executor)
+    t = translator(local.creditbot_locale, local.timezone)
+    standin.default_locale = t.locale.replace("_", "-")
     print(
-        f"Local console on {ledger.db.engine.url.render_as_string(hide_password=True)}. "
-        f"Admins: {', '.join(local.admins)}; finance: {', '.join(local.finance_approvers)}; "
-        f"finance channel #{local.finance_channel}. You are {user} in #{channel}.",
+        t.say(
+            "Local console on {database}. Admins: {admins}; finance: {finance}; "
+            "finance channel #{finance_channel}. You are {user} in #{channel}.",
+            database=ledger.db.engine.url.render_as_string(hide_password=True),
+            admins=", ".join(local.admins),
+            finance=", ".join(local.finance_approvers),
+            finance_channel=local.finance_channel,
+            user=user,
+            channel=channel,
+        ),
         file=out,
     )
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
+    finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
     try:
         Console(
-            app, standin, executor, user, channel, out, alerts=lambda: alerts.run().summary()
+            app,
+            standin,
+            executor,
+            user,
+            channel,
+            out,
+            alerts=lambda reader: alerts.run().summary(reader),
+            t=t,
+            finance=finance,
         ).run(lines)
     finally:
         executor.shutdown(wait=True)

@@ -14,7 +14,7 @@ from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.slack.app import build_app, build_client
 from bot.slack.deps import Deps
-from bot.slack.formatting import Formatter
+from bot.slack.locales import Locales
 from bot.slack.roles import Roles
 from ledger import migrate
 from ledger.database import Database
@@ -62,8 +62,8 @@ def build_slack(
     deps = Deps(
         ledger=ledger,
         settings=settings,
-        fmt=Formatter(settings.timezone, settings.creditbot_locale),
         roles=Roles(settings, web),
+        locales=Locales(settings, web),
     )
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""

@@ -16,22 +16,33 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
+from bot.i18n import Translator, translator
 from bot.standin import Call, SlackStandIn
 
 TEAM = "TLOCAL"
 APP_ID = "ALOCAL"
-HIDDEN = {"auth.test", "usergroups.users.list"}
-HELP = """\
-Type a slash command as in Slack:     /credit help
-Click a button by its number:         1
-Act as someone else:                  :as UFINANCE
-Move to another channel:              :channel CFINANCE
-Run the daily jobs (expiry warnings): :alerts
-This help, and leaving:               :help   :quit"""
+HIDDEN = {"auth.test", "usergroups.users.list", "users.info"}
+SLACK_LOCALES = {"fr": "fr-FR", "en": "en-US"}
+
+
+def help_text(t: Translator, finance: str, channel: str) -> str:
+    """What the console understands, naming a finance approver and channel of these settings."""
+    rows = [
+        (t.gettext("Type a slash command as in Slack:"), "/credit help"),
+        (t.gettext("Click a button by its number:"), "1"),
+        (t.gettext("Act as someone else:"), f":as {finance}"),
+        (t.gettext("Move to another channel:"), f":channel {channel}"),
+        (t.gettext("Run the daily jobs (expiry warnings):"), ":alerts"),
+        (t.gettext("Read the bot in French or English:"), ":lang fr   :lang en"),
+        (t.gettext("This help, and leaving:"), ":help   :quit"),
+    ]
+    width = max(len(label) for label, _ in rows) + 1
+    return "\n".join(f"{label:<{width}} {example}" for label, example in rows)
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -87,9 +98,15 @@ class Console:
         user: str,
         channel: str,
         out: TextIO,
-        alerts: Callable[[], object] | None = None,
+        alerts: Callable[[Translator], object] | None = None,
+        t: Translator | None = None,
+        finance: tuple[str, str] = ("UFINANCE", "CFINANCE"),
     ) -> None:
+        """`t`: the console's own language at start; `finance`: an approver and the finance
+        channel, as the help suggests them."""
         self.alerts = alerts
+        self.t = t or translator("en", ZoneInfo("UTC"))
+        self.finance = finance
         self.app = app
         self.standin = standin
         self.executor = executor
@@ -102,8 +119,12 @@ class Console:
 
     # --- the loop ------------------------------------------------------------------------------
 
+    @property
+    def help(self) -> str:
+        return help_text(self.t, *self.finance)
+
     def run(self, lines: Iterator[str]) -> None:
-        self.say(HELP)
+        self.write(self.help)
         for raw in lines:
             line = raw.strip()
             if not line:
@@ -119,19 +140,32 @@ class Console:
             self.click(int(line.split()[-1]) if line.split()[-1].isdigit() else 0, lines)
         elif line.startswith(":as "):
             self.user = line.split(maxsplit=1)[1].strip().upper()
-            self.say(f"(you are now {self.user})")
+            self.write("(" + self.t.say("you are now {user}", user=self.user) + ")")
         elif line.startswith(":channel "):
             self.channel = line.split(maxsplit=1)[1].strip().lstrip("#").upper()
-            self.say(f"(you are now in #{self.channel})")
+            self.write("(" + self.t.say("you are now in #{channel}", channel=self.channel) + ")")
+        elif line.startswith(":lang"):
+            self.language(line[len(":lang") :].strip())
         elif line == ":alerts" and self.alerts is not None:
-            self.say(f"({self.alerts()})")
+            self.write(f"({self.alerts(self.t)})")
             self.show(lines)
         elif line == ":help":
-            self.say(HELP)
+            self.write(self.help)
         else:
-            self.say("(type /credit …, a button number, or :help)")
+            self.write("(" + self.t.gettext("type /credit …, a button number, or :help") + ")")
 
-    def say(self, text: str) -> None:
+    def language(self, code: str) -> None:
+        """Everyone's Slack language in the console; channels keep CREDITBOT_LOCALE."""
+        slack_locale = SLACK_LOCALES.get(code.casefold())
+        if slack_locale is None:
+            self.write("(" + self.t.gettext("languages: :lang fr or :lang en") + ")")
+            return
+        self.standin.default_locale = slack_locale
+        self.standin.locales.clear()
+        self.t = translator(slack_locale, self.t.tz)
+        self.write("(" + self.t.gettext("the bot now answers you in English") + ")")
+
+    def write(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
     # --- what a person does ----------------------------------------------------------------------
@@ -165,7 +199,13 @@ class Console:
 
     def click(self, number: int, lines: Iterator[str]) -> None:
         if not 1 <= number <= len(self.buttons):
-            self.say(f"(no button {number}; the last message shows {len(self.buttons)})")
+            shown = self.t.say_n(
+                "no button {number}; the last message shows {n}",
+                "no button {number}; the last message shows {n}",
+                len(self.buttons),
+                number=number,
+            )
+            self.write(f"({shown})")
             return
         button = self.buttons[number - 1]
         body = {
@@ -196,11 +236,11 @@ class Console:
         self.show(lines)
 
     def fill(self, view: dict[str, Any], lines: Iterator[str]) -> None:
-        self.say(f"┌ {plain(_text(view.get('title')))}")
+        self.write(f"┌ {plain(_text(view.get('title')))}")
         values: dict[str, dict[str, Any]] = {}
         for block in view.get("blocks", []):
             if block.get("type") == "section":
-                self.say(f"│ {plain(_text(block.get('text')))}")
+                self.write(f"│ {plain(_text(block.get('text')))}")
             if block.get("type") != "input":
                 continue
             element = block["element"]
@@ -208,7 +248,7 @@ class Console:
             if element.get("type") == "static_select":
                 options = element.get("options", [])
                 for i, option in enumerate(options, 1):
-                    self.say(f"│   {i}. {plain(_text(option.get('text')))}")
+                    self.write(f"│   {i}. {plain(_text(option.get('text')))}")
                 initial = (element.get("initial_option") or {}).get("value")
                 answer = self._ask(
                     f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines
@@ -245,10 +285,10 @@ class Console:
         outcome = self._dispatch(body)
         if outcome.get("response_action") == "errors":
             for field, error in outcome.get("errors", {}).items():
-                self.say(f"│ ! {field}: {plain(error)}")
+                self.write(f"│ ! {field}: {plain(error)}")
             self.fill(view, lines)
             return
-        self.say("└ submitted")
+        self.write("└ " + self.t.gettext("submitted"))
         self.show(lines)
 
     def _ask(self, prompt: str, lines: Iterator[str]) -> str:
@@ -278,25 +318,27 @@ class Console:
         p = call.params
         channel = str(p.get("channel", ""))
         where = {
-            "response": "only you",
-            "chat.postEphemeral": f"only you, in #{channel}",
-            "chat.postMessage": f"DM to @{channel}" if channel.startswith("U") else f"#{channel}",
-            "chat.update": f"#{channel}, message updated",
+            "response": self.t.gettext("only you"),
+            "chat.postEphemeral": self.t.say("only you, in #{channel}", channel=channel),
+            "chat.postMessage": self.t.say("DM to @{user}", user=channel)
+            if channel.startswith("U")
+            else f"#{channel}",
+            "chat.update": self.t.say("#{channel}, message updated", channel=channel),
         }.get(call.method, call.method)
         ts = str(call.result.get("ts") or p.get("ts") or "")
         ephemeral = call.method in ("response", "chat.postEphemeral")
         response_url = (
             self.standin.url + str(p.get("_url", "")) if call.method == "response" else ""
         )
-        self.say(f"── {where} " + "─" * max(0, 60 - len(where)))
+        self.write(f"── {where} " + "─" * max(0, 60 - len(where)))
         blocks = p.get("blocks") or []
         if not blocks:
-            self.say(plain(str(p.get("text", ""))))
+            self.write(plain(str(p.get("text", ""))))
         if call.method in ("response", "chat.update") and p.get("replace_original"):
             self.buttons = [b for b in self.buttons if b.response_url != response_url]
         for block in blocks:
             for line in self._block_lines(block, channel, ts, ephemeral, response_url):
-                self.say(line)
+                self.write(line)
 
     def _block_lines(
         self, block: dict[str, Any], channel: str, ts: str, ephemeral: bool, response_url: str

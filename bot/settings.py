@@ -66,10 +66,12 @@ class Settings(BaseSettings):
     @classmethod
     def _locale(cls, value: str) -> str:
         try:
-            Locale.parse(value)
+            language = Locale.parse(value.replace("-", "_")).language
         except (ValueError, UnknownLocaleError) as exc:
             raise ValueError(f"{value!r} is not a locale, e.g. fr_FR or en_GB") from exc
-        return value
+        if language not in ("fr", "en"):
+            raise ValueError(f"{value!r}: the bot speaks French or English, e.g. fr_FR or en_GB")
+        return value.replace("-", "_")
 
     @field_validator("creditbot_timezone")
     @classmethod

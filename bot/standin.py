@@ -33,12 +33,15 @@ class Failure:
     status: int = 200
     error: str | None = None
     retry_after: int | None = None
+    delay: float = 0.0  # seconds before answering; with no status or error, a slow success
 
 
 class SlackStandIn:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.calls: list[Call] = []
         self.usergroups: dict[str, list[str]] = {}
+        self.locales: dict[str, str] = {}  # user id → Slack locale, e.g. "fr-FR"
+        self.default_locale = "en-US"  # Slack's own default
         self.socket_url: str | None = None  # what apps.connections.open answers (Socket Mode)
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._changed = threading.Condition()
@@ -102,6 +105,11 @@ class SlackStandIn:
         with self._changed:
             queued = self._failures.get(method)
             failure = queued.popleft() if queued else None
+        if failure is not None and failure.delay:
+            time.sleep(failure.delay)  # a slow Slack, for clients with a timeout
+            if failure.status == 200 and failure.error is None:
+                failure = None
+        with self._changed:
             status, headers = 200, {}
             answer: dict[str, Any] = {"ok": True}
             if failure is not None:
@@ -145,6 +153,12 @@ class SlackStandIn:
             if not self.socket_url:
                 return {"ok": False, "error": "not_allowed_token_type"}
             return {"ok": True, "url": self.socket_url}
+        if method == "users.info":
+            user = str(params.get("user", ""))
+            found: dict[str, Any] = {"id": user, "name": user.lower(), "tz": "Europe/Paris"}
+            if str(params.get("include_locale", "")).lower() in ("1", "true"):
+                found["locale"] = self.locales.get(user, self.default_locale)
+            return {"ok": True, "user": found}
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
         return {"ok": True}
@@ -156,15 +170,23 @@ class SlackStandIn:
             def log_message(self, format: str, *args: Any) -> None:
                 return None
 
+            def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
+                self._answer(path, dict(parse_qsl(query)))
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8", "replace")
-                params = _decode(raw, self.headers.get("Content-Type", ""))
-                if self.path.startswith("/api/"):
-                    method = self.path[len("/api/") :].split("?")[0]
-                elif self.path.startswith("/response/"):
+                query = dict(parse_qsl(self.path.partition("?")[2]))
+                params = {**query, **_decode(raw, self.headers.get("Content-Type", ""))}
+                self._answer(self.path.partition("?")[0], params)
+
+            def _answer(self, path: str, params: dict[str, Any]) -> None:
+                if path.startswith("/api/"):
+                    method = path[len("/api/") :]
+                elif path.startswith("/response/"):
                     method = "response"
-                    params = {**params, "_url": self.path}
+                    params = {**params, "_url": path}
                 else:
                     self.send_error(404)
                     return

@@ -13,7 +13,7 @@ from functools import cache
 
 from babel.numbers import get_currency_symbol
 
-from ledger.errors import AmountError, WrongCurrency
+from ledger.errors import N_, AmountError, WrongCurrency
 from ledger.money import Money, _known_currencies, minor_units
 
 MAX_TEXT = 64
@@ -27,7 +27,7 @@ _NOT_A_NUMBER = re.compile(r"nan|inf", re.IGNORECASE)
 _EXPONENT = re.compile(r"\d\s*[eE]\s*[+\-\u2212]?\s*\d")
 _GROUPED = re.compile(r"[1-9]\d{0,2}(?:X\d{3})+")
 
-HINT = "type it like 500, 1 500, 12.50 or 12,50"
+HINT = N_("type it like 500, 1 500, 12.50 or 12,50")
 
 
 @cache
@@ -54,10 +54,12 @@ def _unit_currency(unit: str, expected: str) -> None:
     other = token if token in _known_currencies() else _symbol_owner().get(token)
     if other is not None:
         raise WrongCurrency(
-            f"this project counts in {expected}, not {other}",
-            hint=f"type the amount in {expected}, for example 500 {expected}",
+            N_("this project counts in {expected}, not {other}"),
+            hint=N_("type the amount in {expected}, for example 500 {expected}"),
+            expected=expected,
+            other=other,
         )
-    raise AmountError(f"{unit.strip()!r} is not a currency I know here", hint=HINT)
+    raise AmountError(N_("{unit!r} is not a currency I know here"), hint=HINT, unit=unit.strip())
 
 
 def _split_unit(text: str, expected: str) -> str:
@@ -93,20 +95,20 @@ def _plain_number(text: str) -> tuple[str, str]:
 
     if len(kinds) == 2:
         if spaced:
-            raise AmountError(f"{text!r} mixes too many separators", hint=HINT)
+            raise AmountError(N_("{text!r} mixes too many separators"), hint=HINT, text=text)
         decimal_mark = canonical.rstrip("0123456789")[-1]
         group_mark = "," if decimal_mark == "." else "."
         if marks.count(decimal_mark) != 1 or canonical.rfind(group_mark) > canonical.rfind(
             decimal_mark
         ):
-            raise AmountError(f"{text!r} is not a number I can read", hint=HINT)
+            raise AmountError(N_("{text!r} is not a number I can read"), hint=HINT, text=text)
         whole, fraction = canonical.split(decimal_mark)
         digits = _digits_of_grouped(whole, group_mark)
     elif len(kinds) == 1:
         mark = marks[0]
         if len(marks) > 1:
             if spaced:
-                raise AmountError(f"{text!r} mixes too many separators", hint=HINT)
+                raise AmountError(N_("{text!r} mixes too many separators"), hint=HINT, text=text)
             whole, fraction = canonical, ""
             digits = _digits_of_grouped(whole, mark)
         else:
@@ -119,9 +121,14 @@ def _plain_number(text: str) -> tuple[str, str]:
             )
             if ambiguous:
                 raise AmountError(
-                    f"{text!r} is ambiguous: is it {whole}{fraction} or {whole}.{fraction}?",
-                    hint=f"type {whole}{fraction} or {whole} {fraction} for the whole number; "
-                    "decimals take two digits, like 12.50",
+                    N_("{text!r} is ambiguous: is it {whole}{fraction} or {whole}.{fraction}?"),
+                    hint=N_(
+                        "type {whole}{fraction} or {whole} {fraction} for the whole number; "
+                        "decimals take two digits, like 12.50"
+                    ),
+                    text=text,
+                    whole=whole,
+                    fraction=fraction,
                 )
             digits = _digits_of_grouped(whole, " ") if whole else "0"
     else:
@@ -129,9 +136,9 @@ def _plain_number(text: str) -> tuple[str, str]:
         digits = _digits_of_grouped(whole, " ")
 
     if digits is None or not digits.isdigit() or (fraction and not fraction.isdigit()):
-        raise AmountError(f"{text!r} is not a number I can read", hint=HINT)
+        raise AmountError(N_("{text!r} is not a number I can read"), hint=HINT, text=text)
     if kinds and not fraction and len(kinds) == 1 and len(marks) == 1:
-        raise AmountError(f"{text!r} ends with a separator", hint=HINT)
+        raise AmountError(N_("{text!r} ends with a separator"), hint=HINT, text=text)
     return digits, fraction
 
 
@@ -139,33 +146,44 @@ def parse_amount(text: str, currency: str) -> Money:
     """Read a positive amount typed by a person, in `currency`."""
     raw = text.strip()
     if not raw:
-        raise AmountError("no amount given", hint=HINT)
+        raise AmountError(N_("no amount given"), hint=HINT)
     if len(raw) > MAX_TEXT:
-        raise AmountError("that amount is far too long", hint=HINT)
+        raise AmountError(N_("that amount is far too long"), hint=HINT)
     if _NOT_A_NUMBER.search(raw):
-        raise AmountError(f"{raw!r} is not a number", hint=HINT)
+        raise AmountError(N_("{text!r} is not a number"), hint=HINT, text=raw)
     if _EXPONENT.search(raw):
-        raise AmountError("exponent notation is not accepted", hint=HINT)
+        raise AmountError(N_("exponent notation is not accepted"), hint=HINT)
+    if not any(ch.isdigit() for ch in raw):
+        # "abc" is no amount at all, rather than an amount in an unknown currency.
+        raise AmountError(N_("{text!r} is not an amount I can read"), hint=HINT, text=raw)
 
     number = _split_unit(raw, currency)
     if number[:1] in ("-", "\u2212") or raw[:1] in ("-", "\u2212"):
-        raise AmountError("an amount cannot be negative", hint=HINT)
+        raise AmountError(N_("an amount cannot be negative"), hint=HINT)
     if number[:1] == "+":
         number = number[1:].strip()
     if not number or not _NUMBER.fullmatch(number):
-        raise AmountError(f"{raw!r} is not an amount I can read", hint=HINT)
+        raise AmountError(N_("{text!r} is not an amount I can read"), hint=HINT, text=raw)
 
     digits, fraction = _plain_number(number)
     places = minor_units(currency)
     if len(fraction) > places:
         if places == 0:
-            raise AmountError(f"{currency} amounts have no decimals", hint="type a whole number")
+            raise AmountError(
+                N_("{currency} amounts have no decimals"),
+                hint=N_("type a whole number"),
+                currency=currency,
+            )
         raise AmountError(
-            f"{currency} amounts have at most {places} decimals", hint=f"round {raw!r} to cents"
+            N_("{currency} amounts have at most {places} decimals"),
+            hint=N_("round {text!r} to cents"),
+            currency=currency,
+            places=places,
+            text=raw,
         )
     if len(digits.lstrip("0")) > MAX_INTEGER_DIGITS:
-        raise AmountError("that amount is far too large", hint=HINT)
+        raise AmountError(N_("that amount is far too large"), hint=HINT)
     value = Decimal(f"{digits}.{fraction or '0'}")
     if value == 0:
-        raise AmountError("an amount must be more than zero", hint=HINT)
+        raise AmountError(N_("an amount must be more than zero"), hint=HINT)
     return Money.from_decimal(value, currency)

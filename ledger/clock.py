@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil.relativedelta import relativedelta
 
-from ledger.errors import InvalidInput
+from ledger.errors import N_, InvalidInput
 
 CREDIT_VALIDITY = relativedelta(months=13)
 
@@ -24,7 +24,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(f"{name!r} is not a time zone", hint="for example Europe/Paris") from exc
+        raise InvalidInput(
+            N_("{name!r} is not a time zone"), hint=N_("for example Europe/Paris"), name=name
+        ) from exc
 
 
 def as_utc(instant: datetime) -> datetime:
@@ -68,7 +70,9 @@ def parse_day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
-        raise InvalidInput(f"{text!r} is not a date", hint="write it as YYYY-MM-DD") from exc
+        raise InvalidInput(
+            N_("{text!r} is not a date"), hint=N_("write it as YYYY-MM-DD"), text=text
+        ) from exc
 
 
 def parse_instant(text: str) -> datetime:
@@ -76,8 +80,12 @@ def parse_instant(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(
-            f"{text!r} is not an ISO 8601 instant", hint="for example 2027-02-28T10:00:00+01:00"
+            N_("{text!r} is not an ISO 8601 instant"),
+            hint=N_("for example 2027-02-28T10:00:00+01:00"),
+            text=text,
         ) from exc
     if value.tzinfo is None:
-        raise InvalidInput(f"{text!r} has no UTC offset", hint="add one, e.g. +01:00 or Z")
+        raise InvalidInput(
+            N_("{text!r} has no UTC offset"), hint=N_("add one, e.g. +01:00 or Z"), text=text
+        )
     return value.astimezone(UTC)

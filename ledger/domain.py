@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from ledger.errors import Forbidden
+from ledger.errors import N_, Forbidden, Phrase
 from ledger.money import Money
 
 
@@ -27,14 +27,18 @@ class Actor:
         return role is Role.MEMBER or role in self.roles
 
     def require(self, role: Role, action: str) -> None:
-        if not self.can(role):
+        """`action` is a phrase marked with N_, such as N_("charge bills")."""
+        if self.can(role):
+            return
+        if role is Role.ADMIN:
             raise Forbidden(
-                f"only {role.value} may {action}",
-                hint=f"ask someone listed in {_ROLE_SETTING[role]}",
+                N_("only an admin may {action}"), hint=N_("ask an admin"), action=Phrase(action)
             )
-
-
-_ROLE_SETTING = {Role.FINANCE: "FINANCE_APPROVERS", Role.ADMIN: "ADMINS", Role.MEMBER: ""}
+        raise Forbidden(
+            N_("only finance may {action}"),
+            hint=N_("ask someone in finance"),
+            action=Phrase(action),
+        )
 
 
 class LotKind(enum.StrEnum):
@@ -97,6 +101,13 @@ class ProjectView:
     currency: str
     vat_rate_bp: int
     channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedChannel:
+    project: ProjectView
+    channel: str
+    previous: str | None = None  # the project the channel belonged to until now
 
 
 @dataclass(frozen=True, slots=True)

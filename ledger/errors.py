@@ -1,19 +1,42 @@
 """One error tree for everything the ledger refuses.
 
-Each subclass carries enough to phrase a precise message at the edge; the
-wording itself lives with the edge that shows it.
+Each error carries its sentence as a template (marked with `N_` so it lands in the
+message catalogs) and the values that fill it, so the edge that shows it can say it in
+the reader's language. `message` and `hint` are the English text.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+
+def N_(text: str) -> str:
+    """Marks a sentence for the message catalogs; it is translated where it is shown."""
+    return text
+
+
+class Phrase(str):
+    """Words of the ledger's own inside a sentence (an action), translated where shown."""
+
+    __slots__ = ()
+
+
+class UserRef(str):
+    """A person's user id inside a sentence: shown as an @mention where that is possible."""
+
+    __slots__ = ()
 
 
 class LedgerError(Exception):
     """A refused action. Nothing was changed."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(self, message: str, *, hint: str | None = None, **params: Any) -> None:
+        self.template = message
+        self.hint_template = hint
+        self.params = params
+        self.message = message.format(**params) if params else message
+        self.hint = hint.format(**params) if hint and params else hint
+        super().__init__(self.message)
 
 
 class AmountError(LedgerError):
@@ -63,8 +86,8 @@ class FourEyes(Forbidden):
 class AlreadyDecided(LedgerError):
     """The purchase order is no longer pending."""
 
-    def __init__(self, message: str, *, status: str, decided_by: str | None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, status: str, decided_by: str | None, **params: Any) -> None:
+        super().__init__(message, **params)
         self.status = status
         self.decided_by = decided_by
 

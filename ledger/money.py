@@ -8,7 +8,7 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from ledger.errors import CurrencyMismatch, InvalidInput
+from ledger.errors import N_, CurrencyMismatch, InvalidInput
 
 
 @cache
@@ -20,7 +20,9 @@ def normalise_currency(code: str) -> str:
     """Upper-case ISO 4217 code, or InvalidInput."""
     upper = code.strip().upper()
     if upper not in _known_currencies():
-        raise InvalidInput(f"{code!r} is not an ISO 4217 currency code", hint="for example EUR")
+        raise InvalidInput(
+            N_("{code!r} is not an ISO 4217 currency code"), hint=N_("for example EUR"), code=code
+        )
     return upper
 
 
@@ -44,7 +46,11 @@ class Money:
         """Exact conversion; a value with more decimals than the currency has is an error."""
         scaled = value.scaleb(minor_units(currency))
         if scaled != scaled.to_integral_value():
-            raise InvalidInput(f"{value} has more decimals than {currency} allows")
+            raise InvalidInput(
+                N_("{value} has more decimals than {currency} allows"),
+                value=value,
+                currency=currency,
+            )
         return cls(int(scaled), currency)
 
     @property
@@ -55,7 +61,11 @@ class Money:
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"cannot combine {self.currency} and {other.currency} amounts")
+            raise CurrencyMismatch(
+                N_("cannot combine {one} and {other} amounts"),
+                one=self.currency,
+                other=other.currency,
+            )
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
@@ -91,12 +101,16 @@ def parse_rate(text: str | Decimal | int) -> int:
     try:
         value = Decimal(str(text).strip().rstrip("%").strip().replace(",", "."))
     except ArithmeticError as exc:
-        raise InvalidInput(f"{text!r} is not a percentage", hint="for example 20 or 5.5") from exc
+        raise InvalidInput(
+            N_("{text!r} is not a percentage"), hint=N_("for example 20 or 5.5"), text=text
+        ) from exc
     if not value.is_finite() or value < 0 or value > 100:
-        raise InvalidInput(f"{text!r} is not a percentage between 0 and 100")
+        raise InvalidInput(N_("{text!r} is not a percentage between 0 and 100"), text=text)
     bp = value * 100
     if bp != bp.to_integral_value():
-        raise InvalidInput(f"{text!r} has more than two decimals", hint="for example 5.5")
+        raise InvalidInput(
+            N_("{text!r} has more than two decimals"), hint=N_("for example 5.5"), text=text
+        )
     return int(bp)
 
 

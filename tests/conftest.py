@@ -21,6 +21,12 @@ from tests.support import ADMIN, FakeClock, make_ledger
 BACKENDS = os.environ.get("CREDITBOT_TEST_BACKENDS", "sqlite,postgresql").split(",")
 
 
+@pytest.fixture(autouse=True)
+def english_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most tests read the bot in English; the French ones set CREDITBOT_LOCALE themselves."""
+    monkeypatch.setenv("CREDITBOT_LOCALE", "en_GB")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "ledger.db"

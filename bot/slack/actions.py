@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.slack import blocks, notify
 from bot.slack.deps import Deps, guarded, user_of
 from ledger.domain import POStatus, PurchaseOrderView, Role
-from ledger.errors import AlreadyDecided, InvalidInput
+from ledger.errors import N_, AlreadyDecided, InvalidInput
 from ledger.services import purchases
 
 
@@ -19,7 +19,7 @@ def clicked_number(body: dict[str, Any]) -> str:
     actions = body.get("actions") or [{}]
     value = str(actions[0].get("value") or "")
     if not value:
-        raise InvalidInput("this button carries no purchase order")
+        raise InvalidInput(N_("this button carries no purchase order"))
     return value
 
 
@@ -41,36 +41,40 @@ def show_decision(
     source: dict[str, str],
 ) -> None:
     """Update the message that was clicked and the finance announcement in place; an
-    ephemeral message (the `/credit pending` list) is replaced through its response_url."""
+    ephemeral message (the `/credit pending` list, in the clicker's language) is replaced
+    through its response_url."""
     shared = source.get("channel") and source.get("ts") and not source.get("ephemeral")
     clicked = f"{source['channel']}:{source['ts']}" if shared else None
     notify.announce_decision(deps, client, po, clicked)
     if clicked is None and respond is not None and source.get("response_url"):
-        respond(**blocks.po_for_approval(po, deps.fmt).as_kwargs(), replace_original=True)
+        t = deps.locales.of(po.decided_by or "")
+        respond(**blocks.po_for_approval(po, t).as_kwargs(), replace_original=True)
 
 
 def register(app: App, deps: Deps) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
-    @guarded
+    @guarded(deps)
     def approve(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         actor = deps.roles.actor(user_of(body))
         po = purchases.approve_purchase(deps.ledger, actor, clicked_number(body))
         show_decision(deps, client, respond, po, clicked_message(body))
 
-    @guarded
+    @guarded(deps)
     def ask_reason(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         actor = deps.roles.actor(user_of(body))
-        actor.require(Role.FINANCE, "reject purchase orders")
+        actor.require(Role.FINANCE, N_("reject purchase orders"))
         po = purchases.get_purchase_order(deps.ledger, clicked_number(body))
         if po.status is not POStatus.PENDING:
             raise AlreadyDecided(
-                "already decided", status=po.status.value, decided_by=po.decided_by
+                N_("already decided"), status=po.status.value, decided_by=po.decided_by
             )
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=blocks.reject_modal(po.number, clicked_message(body)),
+            view=blocks.reject_modal(
+                po.number, clicked_message(body), deps.locales.of(actor.user_id)
+            ),
         )
 
     app.action(blocks.APPROVE)(ack=acknowledge, lazy=[approve])

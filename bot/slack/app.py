@@ -7,14 +7,27 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.settings import Settings
 from bot.slack import actions, commands, views
-from bot.slack.deps import Deps, on_unexpected
+from bot.slack.deps import Deps, on_unexpected, user_of
 
 log = logging.getLogger("creditbot.slack")
+
+
+class _TokenFromClient(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when it is given a client, then
+    warns that the token will be unused: it is the client's own token, so say nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+bolt_log = logging.getLogger("creditbot.slack.bolt")
+bolt_log.addFilter(_TokenFromClient())
 
 
 def build_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -44,7 +57,7 @@ def build_app(
         # Acks and the work after them share one listener pool: under a burst, acks slow down
         # a little instead of replies piling up behind them (measured in bench/slack_bench.py).
         process_before_response=False,
-        logger=log,
+        logger=bolt_log,
         **options,
     )
 
@@ -52,7 +65,9 @@ def build_app(
     def unexpected(
         error: Exception, body: dict[str, Any], respond: Respond, client: WebClient
     ) -> BoltResponse:
-        on_unexpected(error, body if isinstance(body, dict) else {}, respond, client)
+        payload = body if isinstance(body, dict) else {}
+        t = deps.locales.cached(user_of(payload))
+        on_unexpected(error, payload, respond, client, t)
         return BoltResponse(status=200, body="")
 
     commands.register(app, deps)

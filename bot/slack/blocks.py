@@ -1,6 +1,7 @@
 """Block Kit for everything the bot posts: small pure functions, each with a text fallback.
 
-Nothing here talks to Slack or the ledger; tests check each message against Slack's limits.
+Nothing here talks to Slack or the ledger; every sentence comes from the catalogs through
+the reader's `Translator`. Tests check each message against Slack's limits, in both languages.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -28,15 +30,15 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.slack import wording
-from bot.slack.formatting import Formatter, channel, escape, mention
+from bot.i18n import Translator
+from bot.slack.formatting import channel, escape, mention
 from ledger.clock import days_left
 from ledger.domain import (
     Balance,
     ChargeResult,
     HistoryLine,
     IssuedVoucher,
-    LotKind,
+    LinkedChannel,
     LotView,
     POStatus,
     ProjectView,
@@ -103,44 +105,63 @@ def error_message(text: str) -> Message:
 
 # --- help -------------------------------------------------------------------------------------
 
-_MEMBER_HELP = [
-    ("`/credit balance [PROJECT]`", "what the project can spend, lot by lot"),
-    ("`/credit history [PROJECT]`", "the latest ledger entries"),
-    (
-        "`/credit buy [AMOUNT] [PROJECT]`",
-        "ask finance to buy credit, e.g. `/credit buy 500`; alone, opens a form",
-    ),
-    ("`/credit cancel PO-NUMBER`", "cancel your own pending purchase order"),
-    ("`/credit redeem CODE [PROJECT]`", "activate a voucher code"),
-    ("`/credit project list`", "known projects and their channels"),
-]
-_FINANCE_HELP = [
-    ("`/credit pending`", "purchase orders waiting, with Approve / Reject"),
-    (
-        "`/credit charge AMOUNT [PROJECT] [MEMO…]`",
-        "bill a project: vouchers, then credit, the rest due otherwise",
-    ),
-    (
-        "`/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`",
-        "create a single-use voucher code",
-    ),
-]
-_ADMIN_HELP = [
-    (
-        "`/credit project add ID NAME… [CURRENCY]`",
-        "register a project, e.g. `/credit project add prod-eu Prod EU`",
-    ),
-    ("`/credit project link ID`", "make ID this channel's project"),
-]
+
+def _member_help(t: Translator) -> list[tuple[str, str]]:
+    return [
+        (
+            t.gettext("`/credit balance [PROJECT]`"),
+            t.gettext("what the project can spend, lot by lot"),
+        ),
+        (t.gettext("`/credit history [PROJECT]`"), t.gettext("the latest ledger entries")),
+        (
+            t.gettext("`/credit buy [AMOUNT] [PROJECT]`"),
+            t.gettext("ask finance to buy credit, e.g. `/credit buy 500`; alone, opens a form"),
+        ),
+        (
+            t.gettext("`/credit cancel PO-NUMBER`"),
+            t.gettext("cancel your own pending purchase order"),
+        ),
+        (t.gettext("`/credit redeem CODE [PROJECT]`"), t.gettext("activate a voucher code")),
+        (t.gettext("`/credit project list`"), t.gettext("known projects and their channels")),
+    ]
 
 
-def help_message(roles: frozenset[Role]) -> Message:
-    groups = [("Everyone", _MEMBER_HELP)]
+def _finance_help(t: Translator) -> list[tuple[str, str]]:
+    return [
+        (
+            t.gettext("`/credit pending`"),
+            t.gettext("purchase orders waiting, with Approve / Reject"),
+        ),
+        (
+            t.gettext("`/credit charge AMOUNT [PROJECT] [MEMO…]`"),
+            t.gettext("bill a project: vouchers, then credit, the rest due otherwise"),
+        ),
+        (
+            t.gettext("`/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"),
+            t.gettext("create a single-use voucher code"),
+        ),
+    ]
+
+
+def _admin_help(t: Translator) -> list[tuple[str, str]]:
+    return [
+        (
+            t.gettext("`/credit project add ID NAME… [CURRENCY]`"),
+            t.gettext("register a project, e.g. `/credit project add prod-eu Prod EU`"),
+        ),
+        (t.gettext("`/credit project link ID`"), t.gettext("make ID this channel's project")),
+    ]
+
+
+def help_message(roles: frozenset[Role], t: Translator) -> Message:
+    groups = [(t.gettext("Everyone"), _member_help(t))]
     if Role.FINANCE in roles:
-        groups.append(("Finance", _FINANCE_HELP))
+        groups.append((t.gettext("Finance"), _finance_help(t)))
     if Role.ADMIN in roles:
-        groups.append(("Admin", _ADMIN_HELP))
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="Cloud credit: what you can do"))]
+        groups.append((t.gettext("Admin"), _admin_help(t)))
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=t.gettext("Cloud credit: what you can do")))
+    ]
     for title, rows in groups:
         blocks.append(
             SectionBlock(
@@ -151,9 +172,11 @@ def help_message(roles: frozenset[Role]) -> Message:
         ContextBlock(
             elements=[
                 _md(
-                    "PROJECT is optional when this channel is linked to one. "
-                    "Amounts: `500`, `1 500`, `12,50`, `500 EUR`. Credit expires 13 months after purchase; "
-                    "vouchers are spent first."
+                    t.gettext(
+                        "PROJECT is optional when this channel is linked to one. "
+                        "Amounts: `500`, `1 500`, `12,50`, `500 EUR`. Credit expires 13 months "
+                        "after purchase; vouchers are spent first."
+                    )
                 )
             ]
         )
@@ -165,26 +188,34 @@ def help_message(roles: frozenset[Role]) -> Message:
 # --- balance and history ----------------------------------------------------------------------
 
 
-def balance_message(view: Balance, fmt: Formatter) -> Message:
+def balance_message(view: Balance, t: Translator) -> Message:
     project = view.project
-    title = f"{project.name}: {fmt.money(view.available)} available"
+    title = t.say(
+        "{project}: {amount} available", project=project.name, amount=t.money(view.available)
+    )
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title[:150])),
         SectionBlock(
             fields=[
-                _md(f"*Vouchers*\n{fmt.money(view.vouchers)}"),
-                _md(f"*Credit*\n{fmt.money(view.credit)}"),
+                _md(t.say("*Vouchers*\n{amount}", amount=t.money(view.vouchers))),
+                _md(t.say("*Credit*\n{amount}", amount=t.money(view.credit))),
             ]
         ),
     ]
     lines = []
     for lot in view.lots[:MAX_LOTS_SHOWN]:
-        left = days_left(view.at, lot.expires_at, fmt.tz)
+        left = days_left(view.at, lot.expires_at, t.tz)
         mark = f"{WARNING} " if left < WARN_DAYS else ""
-        kind = "Voucher" if lot.kind is LotKind.VOUCHER else "Credit"
         lines.append(
-            f"{mark}*{kind}* {escape(lot.source)} — {fmt.money(lot.remaining)} left of {fmt.money(lot.initial)}"
-            f" · until {fmt.last_day(lot.expires_at)} ({_days(left)})"
+            mark
+            + t.say(
+                "*{lot}* — {remaining} left of {initial} · until {until} ({days})",
+                lot=escape(t.lot(lot.source)),
+                remaining=t.money(lot.remaining),
+                initial=t.money(lot.initial),
+                until=t.last_day(lot.expires_at),
+                days=t.days_left(left),
+            )
         )
     if lines:
         blocks.append(DividerBlock())
@@ -192,7 +223,9 @@ def balance_message(view: Balance, fmt: Formatter) -> Message:
     else:
         blocks.append(
             SectionBlock(
-                text=_md("No credit or voucher left. `/credit buy` asks finance for more.")
+                text=_md(
+                    t.gettext("No credit or voucher left. `/credit buy` asks finance for more.")
+                )
             )
         )
     hidden = view.lots[MAX_LOTS_SHOWN:]
@@ -204,39 +237,63 @@ def balance_message(view: Balance, fmt: Formatter) -> Message:
             ContextBlock(
                 elements=[
                     _md(
-                        f"…and {len(hidden)} more lots holding {fmt.money(total)}, spent after those above."
+                        t.say_n(
+                            "…and {n} more lot holding {amount}, spent after those above.",
+                            "…and {n} more lots holding {amount}, spent after those above.",
+                            len(hidden),
+                            amount=t.money(total),
+                        )
                     )
                 ]
             )
         )
-    text = f"{title} (vouchers {fmt.money(view.vouchers)}, credit {fmt.money(view.credit)}; {len(view.lots)} lots)"
+    text = (
+        title
+        + " "
+        + t.say_n(
+            "(vouchers {vouchers}, credit {credit}; {n} lot)",
+            "(vouchers {vouchers}, credit {credit}; {n} lots)",
+            len(view.lots),
+            vouchers=t.money(view.vouchers),
+            credit=t.money(view.credit),
+        )
+    )
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 
-def _days(left: int) -> str:
-    if left <= 0:
-        return "last day"
-    return "1 day left" if left == 1 else f"{left} days left"
+def _kind_label(t: Translator, kind: str) -> str:
+    labels = {
+        "grant": t.gettext("Granted"),
+        "debit": t.gettext("Spent"),
+        "expiry": t.gettext("Expired"),
+        "void": t.gettext("Voided"),
+    }
+    return labels.get(kind, kind)
 
 
-_KIND_LABEL = {"grant": "Granted", "debit": "Spent", "expiry": "Expired", "void": "Voided"}
+def _shown_key(key: str | None) -> str | None:
+    """Keys the bot made up itself (a Slack request, a CLI run) mean nothing to a reader."""
+    if not key or key.startswith(("slack:", "cli-")):
+        return None
+    return key
 
 
-def history_message(project: ProjectView, lines: Sequence[HistoryLine], fmt: Formatter) -> Message:
+def history_message(project: ProjectView, lines: Sequence[HistoryLine], t: Translator) -> Message:
     rows = []
     for line in lines:
         memo = f" — {escape(line.memo)}" if line.memo and line.kind == "debit" else ""
-        key = f" `{escape(line.charge_key)}`" if line.charge_key else ""
+        key = _shown_key(line.charge_key)
+        shown = f" `{escape(key)}`" if key else ""
         rows.append(
-            f"{fmt.moment(line.at)} · *{_KIND_LABEL.get(line.kind, line.kind)}* {fmt.money(line.amount)}"
-            f" · {escape(line.lot_source)}{key}{memo}"
+            f"{t.moment(line.at)} · *{_kind_label(t, line.kind)}* {t.money(line.amount)}"
+            f" · {escape(t.lot(line.lot_source))}{shown}{memo}"
         )
-    title = f"{project.name}: latest ledger entries"
+    title = t.say("{project}: latest ledger entries", project=project.name)
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title[:150]))]
     blocks.extend(
         _sections(rows)
         if rows
-        else [SectionBlock(text=_md("Nothing has happened on this project yet."))]
+        else [SectionBlock(text=_md(t.gettext("Nothing has happened on this project yet.")))]
     )
     return Message(title + "\n" + "\n".join(rows), _dicts(blocks[:MAX_BLOCKS]))
 
@@ -244,107 +301,144 @@ def history_message(project: ProjectView, lines: Sequence[HistoryLine], fmt: For
 # --- purchase orders --------------------------------------------------------------------------
 
 
-def _po_fields(po: PurchaseOrderView, fmt: Formatter) -> SectionBlock:
+def _po_fields(po: PurchaseOrderView, t: Translator) -> SectionBlock:
     return SectionBlock(
         fields=[
-            _md(f"*Project*\n{escape(po.project.name)} (`{po.project.id}`)"),
-            _md(f"*Requested by*\n{mention(po.requested_by)}"),
-            _md(f"*Amount excl. tax*\n{fmt.money(po.amount_excl_tax)}"),
-            _md(f"*VAT {rate_text(po.vat_rate_bp)} %*\n{fmt.money(po.vat)}"),
-            _md(f"*Total incl. tax*\n{fmt.money(po.amount_incl_tax)}"),
-            _md(f"*Requested*\n{fmt.moment(po.created_at)}"),
+            _md(
+                t.say("*Project*\n{name} (`{id}`)", name=escape(po.project.name), id=po.project.id)
+            ),
+            _md(t.say("*Requested by*\n{who}", who=mention(po.requested_by))),
+            _md(t.say("*Amount excl. tax*\n{amount}", amount=t.money(po.amount_excl_tax))),
+            _md(
+                t.say(
+                    "*VAT {rate} %*\n{amount}",
+                    rate=rate_text(po.vat_rate_bp),
+                    amount=t.money(po.vat),
+                )
+            ),
+            _md(t.say("*Total incl. tax*\n{amount}", amount=t.money(po.amount_incl_tax))),
+            _md(t.say("*Requested*\n{when}", when=t.moment(po.created_at))),
         ]
     )
 
 
-def po_buttons(number: str) -> ActionsBlock:
+def po_buttons(number: str, t: Translator) -> ActionsBlock:
     return ActionsBlock(
         block_id=f"po:{number}",
         elements=[
             ButtonElement(
-                text="Approve",
+                text=t.gettext("Approve"),
                 action_id=APPROVE,
                 value=number,
                 style="primary",
                 confirm=ConfirmObject(
-                    title="Approve and pay?",
-                    text=f"This records payment of {number} and grants the credit.",
-                    confirm="Approve",
-                    deny="Back",
+                    title=t.gettext("Approve and pay?"),
+                    text=t.say("This records payment of {po} and grants the credit.", po=number),
+                    confirm=t.gettext("Approve"),
+                    deny=t.gettext("Back"),
                 ),
             ),
-            ButtonElement(text="Reject", action_id=REJECT, value=number, style="danger"),
+            ButtonElement(text=t.gettext("Reject"), action_id=REJECT, value=number, style="danger"),
         ],
     )
 
 
-def po_requested(po: PurchaseOrderView, fmt: Formatter, *, announced: bool = True) -> Message:
-    head = wording.PO_REQUESTED.format(po=po.number)
+def po_requested(po: PurchaseOrderView, t: Translator, *, announced: bool = True) -> Message:
+    head = t.say("Purchase order *{po}* sent to finance for approval.", po=po.number)
     if not announced:
-        head += " " + wording.PO_NOT_ANNOUNCED
+        head += " " + t.gettext(
+            "(No finance channel could be reached: finance will find it in `/credit pending`.)"
+        )
     blocks = [
         SectionBlock(text=_md(head)),
-        _po_fields(po, fmt),
+        _po_fields(po, t),
         ContextBlock(
-            elements=[_md(f"You can cancel it while it is pending: `/credit cancel {po.number}`")]
+            elements=[
+                _md(
+                    t.say(
+                        "You can cancel it while it is pending: `/credit cancel {po}`", po=po.number
+                    )
+                )
+            ]
         ),
     ]
-    return Message(
-        f"{head} {fmt.money(po.amount_excl_tax)} excl. tax, {fmt.money(po.amount_incl_tax)} incl. tax.",
-        _dicts(blocks),
+    tail = t.say(
+        "{excl} excl. tax, {incl} incl. tax.",
+        excl=t.money(po.amount_excl_tax),
+        incl=t.money(po.amount_incl_tax),
     )
+    return Message(f"{head} {tail}", _dicts(blocks))
 
 
-def po_for_approval(po: PurchaseOrderView, fmt: Formatter) -> Message:
-    head = f"*{po.number}* — " + wording.PO_ANNOUNCED.format(
-        requester=mention(po.requested_by), project=escape(po.project.name)
+def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
+    head = f"*{po.number}* — " + t.say(
+        "{requester} asks to buy credit for *{project}*.",
+        requester=mention(po.requested_by),
+        project=escape(po.project.name),
     )
-    blocks: list[Block] = [SectionBlock(text=_md(head)), _po_fields(po, fmt)]
+    blocks: list[Block] = [SectionBlock(text=_md(head)), _po_fields(po, t)]
     if po.status is POStatus.PENDING:
-        blocks.append(po_buttons(po.number))
+        blocks.append(po_buttons(po.number, t))
     else:
-        blocks.append(ContextBlock(elements=[_md(po_outcome(po, fmt))]))
-    text = f"{po.number}: {po.requested_by} asks to buy {fmt.money(po.amount_excl_tax)} excl. tax of credit for {po.project.name}"
+        blocks.append(ContextBlock(elements=[_md(po_outcome(po, t))]))
+    text = t.say(
+        "{po}: {requester} asks to buy {amount} excl. tax of credit for {project}",
+        po=po.number,
+        requester=mention(po.requested_by),
+        amount=t.money(po.amount_excl_tax),
+        project=po.project.name,
+    )
     return Message(text, _dicts(blocks))
 
 
-def po_outcome(po: PurchaseOrderView, fmt: Formatter) -> str:
-    who = mention(po.decided_by) if po.decided_by else "someone"
-    when = fmt.moment(po.decided_at) if po.decided_at else ""
+def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
+    who = mention(po.decided_by) if po.decided_by else t.gettext("someone")
+    when = t.moment(po.decided_at) if po.decided_at else ""
     icon = {
         POStatus.APPROVED: ":white_check_mark:",
         POStatus.REJECTED: ":x:",
         POStatus.CANCELLED: ":heavy_minus_sign:",
     }.get(po.status, "")
-    line = f"{icon} {po.status.value.capitalize()} by {who} on {when}"
+    sentence = {
+        POStatus.APPROVED: t.say("Approved by {who} on {when}", who=who, when=when),
+        POStatus.REJECTED: t.say("Rejected by {who} on {when}", who=who, when=when),
+        POStatus.CANCELLED: t.say("Cancelled by {who} on {when}", who=who, when=when),
+    }.get(po.status, po.status.value)
+    line = f"{icon} {sentence}"
     if po.reason:
         line += f": {escape(po.reason)}"
     return line
 
 
-def po_decided_dm(po: PurchaseOrderView, fmt: Formatter) -> Message:
+def po_decided_dm(po: PurchaseOrderView, t: Translator) -> Message:
     if po.status is POStatus.APPROVED:
-        until = fmt.last_day(po.credit_expires_at) if po.credit_expires_at else "?"
-        text = wording.PO_APPROVED_DM.format(
+        until = t.last_day(po.credit_expires_at) if po.credit_expires_at else "?"
+        text = t.say(
+            "Your purchase order *{po}* was approved by {who}: {amount} of credit on *{project}*, "
+            "usable until {until}.",
             po=po.number,
             who=mention(po.decided_by or ""),
-            amount=fmt.money(po.amount_excl_tax),
+            amount=t.money(po.amount_excl_tax),
             project=escape(po.project.name),
             until=until,
         )
     else:
-        text = wording.PO_REJECTED_DM.format(
-            po=po.number, who=mention(po.decided_by or ""), reason=escape(po.reason or "")
+        text = t.say(
+            "Your purchase order *{po}* was rejected by {who}: {reason}",
+            po=po.number,
+            who=mention(po.decided_by or ""),
+            reason=escape(po.reason or ""),
         )
     return text_message(text)
 
 
-def credit_arrived(po: PurchaseOrderView, fmt: Formatter) -> Message:
-    until = fmt.last_day(po.credit_expires_at) if po.credit_expires_at else "?"
+def credit_arrived(po: PurchaseOrderView, t: Translator) -> Message:
+    until = t.last_day(po.credit_expires_at) if po.credit_expires_at else "?"
     return text_message(
         ":moneybag: "
-        + wording.CREDIT_ARRIVED.format(
-            amount=fmt.money(po.amount_excl_tax),
+        + t.say(
+            "{amount} of credit arrived on *{project}* ({po}), usable until {until}.",
+            amount=t.money(po.amount_excl_tax),
             project=escape(po.project.name),
             po=po.number,
             until=until,
@@ -352,73 +446,117 @@ def credit_arrived(po: PurchaseOrderView, fmt: Formatter) -> Message:
     )
 
 
-def pending_list(orders: Sequence[PurchaseOrderView], fmt: Formatter) -> Message:
+def po_cancelled(number: str, t: Translator) -> Message:
+    return text_message(t.say("Purchase order *{po}* is cancelled.", po=number))
+
+
+def pending_list(orders: Sequence[PurchaseOrderView], t: Translator) -> Message:
     if not orders:
-        return text_message(wording.NOTHING_PENDING)
-    blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"{len(orders)} purchase orders waiting"))
-    ]
+        return text_message(t.gettext("No purchase order is waiting for approval."))
+    title = t.say_n("{n} purchase order waiting", "{n} purchase orders waiting", len(orders))
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title))]
     for po in orders[:MAX_PENDING_SHOWN]:
         blocks.append(
             SectionBlock(
                 text=_md(
-                    f"*{po.number}* · {escape(po.project.name)} · {fmt.money(po.amount_excl_tax)} excl. tax"
-                    f" ({fmt.money(po.amount_incl_tax)} incl.) · by {mention(po.requested_by)} on {fmt.day(po.created_at)}"
+                    t.say(
+                        "*{po}* · {project} · {excl} excl. tax ({incl} incl.) · by {who} on {day}",
+                        po=po.number,
+                        project=escape(po.project.name),
+                        excl=t.money(po.amount_excl_tax),
+                        incl=t.money(po.amount_incl_tax),
+                        who=mention(po.requested_by),
+                        day=t.day(po.created_at),
+                    )
                 )
             )
         )
-        blocks.append(po_buttons(po.number))
+        blocks.append(po_buttons(po.number, t))
     if len(orders) > MAX_PENDING_SHOWN:
         blocks.append(
             ContextBlock(
-                elements=[_md(f"…and {len(orders) - MAX_PENDING_SHOWN} more; decide these first.")]
+                elements=[
+                    _md(
+                        t.say_n(
+                            "…and {n} more; decide these first.",
+                            "…and {n} more; decide these first.",
+                            len(orders) - MAX_PENDING_SHOWN,
+                        )
+                    )
+                ]
             )
         )
-    text = "\n".join(
-        f"{po.number} {po.project.id} {fmt.money(po.amount_excl_tax)}" for po in orders
-    )
-    return Message(f"{len(orders)} purchase orders waiting:\n{text}", _dicts(blocks))
+    text = "\n".join(f"{po.number} {po.project.id} {t.money(po.amount_excl_tax)}" for po in orders)
+    return Message(f"{title}:\n{text}", _dicts(blocks))
 
 
 # --- vouchers, charges, projects --------------------------------------------------------------
 
 
-def voucher_issued(voucher: IssuedVoucher, fmt: Formatter) -> Message:
-    scope = f" for project `{voucher.project_id}`" if voucher.project_id else ""
-    head = f"Voucher of {fmt.money(voucher.amount)}{scope}, valid until {fmt.last_day(voucher.expires_at)}:"
+def voucher_issued(voucher: IssuedVoucher, t: Translator) -> Message:
+    values = {"amount": t.money(voucher.amount), "until": t.last_day(voucher.expires_at)}
+    if voucher.project_id:
+        head = t.say(
+            "Voucher of {amount} for project `{project}`, valid until {until}:",
+            project=voucher.project_id,
+            **values,
+        )
+    else:
+        head = t.say("Voucher of {amount}, valid until {until}:", **values)
     blocks = [
         SectionBlock(text=_md(f"{head}\n`{voucher.code}`")),
-        ContextBlock(elements=[_md(wording.VOUCHER_SHOWN_ONCE)]),
+        ContextBlock(
+            elements=[
+                _md(
+                    t.gettext(
+                        "This code is shown once. Copy it now; only its last four characters are kept."
+                    )
+                )
+            ]
+        ),
     ]
     return Message(f"{head} {voucher.code}", _dicts(blocks))
 
 
-def voucher_redeemed(redeemed: RedeemedVoucher, fmt: Formatter, who: str | None = None) -> Message:
+def voucher_redeemed(redeemed: RedeemedVoucher, t: Translator, who: str | None = None) -> Message:
     values = {
         "last4": redeemed.last4,
-        "amount": fmt.money(redeemed.amount),
+        "amount": t.money(redeemed.amount),
         "project": escape(redeemed.project.name),
-        "until": fmt.last_day(redeemed.expires_at),
+        "until": t.last_day(redeemed.expires_at),
     }
     if who is None:
-        return text_message(":tada: " + wording.VOUCHER_REDEEMED.format(**values))
-    return text_message(wording.VOUCHER_REDEEMED_NEWS.format(who=mention(who), **values))
-
-
-def charge_result(result: ChargeResult, fmt: Formatter) -> Message:
-    lines = [
-        f"• {fmt.money(a.amount)} from {'voucher' if a.kind is LotKind.VOUCHER else 'credit'} {escape(a.source)}"
-        for a in result.allocations
-    ]
-    head = f"Charged {fmt.money(result.amount)} to *{escape(result.project.name)}*" + (
-        " (already recorded: nothing more was spent)" if result.repeated else ""
+        return text_message(
+            ":tada: "
+            + t.say(
+                "Voucher …{last4} redeemed: {amount} on *{project}*, usable until {until}.",
+                **values,
+            )
+        )
+    return text_message(
+        t.say(
+            "{who} redeemed voucher …{last4}: {amount} on *{project}*, usable until {until}.",
+            who=mention(who),
+            **values,
+        )
     )
+
+
+def charge_result(result: ChargeResult, t: Translator) -> Message:
+    lines = [f"• {escape(t.lot_from(a.source, a.amount))}" for a in result.allocations]
+    values = {"amount": t.money(result.amount), "project": escape(result.project.name)}
+    if result.repeated:
+        head = t.say(
+            "Charged {amount} to *{project}* (already recorded: nothing more was spent)", **values
+        )
+    else:
+        head = t.say("Charged {amount} to *{project}*", **values)
     if not lines:
-        lines.append("• nothing from credit: there was none left")
+        lines.append("• " + t.gettext("nothing from credit: there was none left"))
     tail = (
-        f"Due by other payment means: *{fmt.money(result.due_other)}*"
+        t.say("Due by other payment means: *{amount}*", amount=t.money(result.due_other))
         if result.due_other
-        else "Fully paid from credit."
+        else t.gettext("Fully paid from credit.")
     )
     blocks: list[Block] = [
         SectionBlock(text=_md(head)),
@@ -428,63 +566,108 @@ def charge_result(result: ChargeResult, fmt: Formatter) -> Message:
     return Message(f"{head}. {tail}", _dicts(blocks))
 
 
-def charge_news(result: ChargeResult, who: str, fmt: Formatter) -> Message:
-    memo = f" ({escape(result.memo)})" if result.memo else ""
-    text = wording.CHARGE_NEWS.format(
-        who=mention(who),
-        amount=fmt.money(result.amount),
-        project=escape(result.project.name),
-        memo=memo,
-    )
+def charge_news(result: ChargeResult, who: str, t: Translator) -> Message:
+    values = {
+        "who": mention(who),
+        "amount": t.money(result.amount),
+        "project": escape(result.project.name),
+    }
+    if result.memo:
+        text = t.say(
+            "{who} charged {amount} to *{project}* ({memo}).", memo=escape(result.memo), **values
+        )
+    else:
+        text = t.say("{who} charged {amount} to *{project}*.", **values)
     if result.due_other:
-        text += f" {fmt.money(result.due_other)} is due by other payment means."
+        text += " " + t.say(
+            "{amount} is due by other payment means.", amount=t.money(result.due_other)
+        )
     return text_message(text)
 
 
-def project_list(projects: Sequence[ProjectView]) -> Message:
+def project_added(view: ProjectView, t: Translator) -> Message:
+    return text_message(
+        t.say(
+            "Project *{name}* (`{id}`) added, in {currency}, VAT {vat} %.",
+            name=escape(view.name),
+            id=view.id,
+            currency=view.currency,
+            vat=rate_text(view.vat_rate_bp),
+        )
+    )
+
+
+def channel_linked(linked: LinkedChannel, t: Translator) -> Message:
+    text = t.say(
+        "This channel now belongs to project *{project}*.", project=escape(linked.project.name)
+    )
+    if linked.previous:
+        text += " " + t.say(
+            "It no longer belongs to project `{previous}`.", previous=escape(linked.previous)
+        )
+    return text_message(text)
+
+
+def project_list(projects: Sequence[ProjectView], t: Translator) -> Message:
     if not projects:
-        return text_message("No project yet. An admin adds one with `/credit project add ID NAME`.")
+        return text_message(
+            t.gettext("No project yet. An admin adds one with `/credit project add ID NAME`.")
+        )
     lines = [
-        f"`{p.id}` *{escape(p.name)}* · {p.currency} · VAT {rate_text(p.vat_rate_bp)} % · "
-        + (", ".join(channel(c) for c in p.channels[:20]) or "no channel")
+        t.say(
+            "`{id}` *{name}* · {currency} · VAT {vat} % · {channels}",
+            id=p.id,
+            name=escape(p.name),
+            currency=p.currency,
+            vat=rate_text(p.vat_rate_bp),
+            channels=", ".join(channel(c) for c in p.channels[:20]) or t.gettext("no channel"),
+        )
         for p in projects
     ]
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text="Projects")), *_sections(lines)]
-    return Message("Projects:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
+    title = t.gettext("Projects")
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines)]
+    return Message(f"{title}:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
 
 
 # --- modals -----------------------------------------------------------------------------------
 
 
 def buy_modal(
-    projects: Sequence[ProjectView], selected: str | None, channel_id: str, currency_hint: str
+    projects: Sequence[ProjectView],
+    selected: str | None,
+    channel_id: str,
+    currency_hint: str,
+    t: Translator,
 ) -> dict[str, Any]:
     options = [Option(value=p.id, text=f"{p.name} ({p.id})"[:75]) for p in projects[:100]]
     initial = next((o for o in options if o.value == selected), None)
     view = View(
         type="modal",
         callback_id=BUY_MODAL,
-        title="Buy cloud credit",
-        submit="Request",
-        close="Cancel",
+        title=t.gettext("Buy cloud credit"),
+        submit=t.gettext("Request"),
+        close=t.gettext("Cancel"),
         private_metadata=json.dumps({"channel": channel_id}),
         blocks=[
             InputBlock(
                 block_id="amount",
-                label=wording.BUY_AMOUNT_LABEL,
+                label=t.gettext("Amount excl. tax"),
                 element=PlainTextInputElement(
-                    action_id="value", placeholder=f"e.g. 500 {currency_hint}"
+                    action_id="value",
+                    placeholder=t.say("e.g. 500 {currency}", currency=currency_hint),
                 ),
-                hint="Whole units, excluding tax. Finance approves it before the credit appears.",
+                hint=t.gettext(
+                    "Whole units, excluding tax. Finance approves it before the credit appears."
+                ),
             ),
             InputBlock(
                 block_id="project",
-                label=wording.BUY_PROJECT_LABEL,
+                label=t.gettext("Project"),
                 element=StaticSelectElement(
                     action_id="value",
                     options=options,
                     initial_option=initial,
-                    placeholder="Choose a project",
+                    placeholder=t.gettext("Choose a project"),
                 ),
             ),
         ],
@@ -492,19 +675,21 @@ def buy_modal(
     return view.to_dict()
 
 
-def reject_modal(number: str, source: dict[str, str]) -> dict[str, Any]:
+def reject_modal(number: str, source: dict[str, str], t: Translator) -> dict[str, Any]:
     view = View(
         type="modal",
         callback_id=REJECT_MODAL,
-        title="Reject purchase order",
-        submit="Reject",
-        close="Back",
+        title=t.gettext("Reject purchase order"),
+        submit=t.gettext("Reject"),
+        close=t.gettext("Back"),
         private_metadata=json.dumps({"po": number, **source}),
         blocks=[
-            SectionBlock(text=_md(f"Reject *{number}*? The requester will see your reason.")),
+            SectionBlock(
+                text=_md(t.say("Reject *{po}*? The requester will see your reason.", po=number))
+            ),
             InputBlock(
                 block_id="reason",
-                label=wording.REJECT_REASON_LABEL,
+                label=t.gettext("Why is it rejected?"),
                 element=PlainTextInputElement(action_id="value", multiline=True, max_length=500),
             ),
         ],
@@ -516,53 +701,91 @@ def reject_modal(number: str, source: dict[str, str]) -> dict[str, Any]:
 
 
 def expiry_warning(
-    project_name: str, items: Sequence[tuple[LotView, int]], fmt: Formatter
+    project_name: str, items: Sequence[tuple[LotView, int]], t: Translator
 ) -> Message:
     """One message per project and run, listing every lot that crossed a threshold."""
-    lines = []
-    for lot, left in items[:MAX_LOTS_SHOWN]:
-        kind = "Voucher" if lot.kind is LotKind.VOUCHER else "Credit"
-        lines.append(
-            f"{WARNING} *{kind}* {escape(lot.source)} — {fmt.money(lot.remaining)} left, "
-            f"usable until {fmt.last_day(lot.expires_at)} ({_days(left)})"
-        )
-    if len(items) > MAX_LOTS_SHOWN:
-        lines.append(f"…and {len(items) - MAX_LOTS_SHOWN} more lots expiring soon.")
-    head = f"Credit on *{escape(project_name)}* expires soon. Spend it, or it is lost:"
-    blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
-    return Message(
-        f"Credit on {project_name} expires soon:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS])
-    )
-
-
-def forfeiture(
-    project_name: str, items: Sequence[tuple[LotView, Money]], fmt: Formatter
-) -> Message:
     lines = [
-        f"• {escape(lot.source)}: {fmt.money(amount)} expired unused on {fmt.last_day(lot.expires_at)}"
+        f"{WARNING} "
+        + t.say(
+            "*{lot}* — {remaining} left, usable until {until} ({days})",
+            lot=escape(t.lot(lot.source)),
+            remaining=t.money(lot.remaining),
+            until=t.last_day(lot.expires_at),
+            days=t.days_left(left),
+        )
+        for lot, left in items[:MAX_LOTS_SHOWN]
+    ]
+    if len(items) > MAX_LOTS_SHOWN:
+        lines.append(
+            t.say_n(
+                "…and {n} more lot expiring soon.",
+                "…and {n} more lots expiring soon.",
+                len(items) - MAX_LOTS_SHOWN,
+            )
+        )
+    head = t.say(
+        "Credit on *{project}* expires soon. Spend it, or it is lost:",
+        project=escape(project_name),
+    )
+    blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
+    fallback = t.say("Credit on {project} expires soon:", project=project_name)
+    return Message(fallback + "\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
+
+
+def forfeiture(project_name: str, items: Sequence[tuple[LotView, Money]], t: Translator) -> Message:
+    lines = [
+        "• "
+        + t.say(
+            "{lot}: {amount} expired unused on {when}",
+            lot=escape(t.lot(lot.source)),
+            amount=t.money(amount),
+            when=_expired_at(lot.expires_at, t),
+        )
         for lot, amount in items[:MAX_LOTS_SHOWN]
     ]
     if len(items) > MAX_LOTS_SHOWN:
-        lines.append(f"…and {len(items) - MAX_LOTS_SHOWN} more lots.")
-    head = f":hourglass: Credit on *{escape(project_name)}* has expired and is lost:"
+        lines.append(
+            t.say_n("…and {n} more lot.", "…and {n} more lots.", len(items) - MAX_LOTS_SHOWN)
+        )
+    head = ":hourglass: " + t.say(
+        "Credit on *{project}* has expired and is lost:", project=escape(project_name)
+    )
     blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
-    return Message(
-        f"Credit on {project_name} has expired:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS])
+    fallback = t.say("Credit on {project} has expired:", project=project_name)
+    return Message(fallback + "\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
+
+
+def _expired_at(expires_at: datetime, t: Translator) -> str:
+    """The day it expired: a voucher valid until D expires at 00:00 of D+1, so D+1."""
+    local = expires_at.astimezone(t.tz)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return t.day(local)
+    return t.moment(local)
+
+
+def po_digest(orders: Sequence[PurchaseOrderView], days: int, t: Translator) -> Message:
+    listing = pending_list(orders, t)
+    for_days = t.say_n("{n} day", "{n} days", days)
+    waited = t.say_n(
+        "{n} purchase order has waited more than {days}:",
+        "{n} purchase orders have waited more than {days}:",
+        len(orders),
+        days=for_days,
     )
+    head = SectionBlock(text=_md(f":alarm_clock: {waited}"))
+    return Message(waited.rstrip(":"), [head.to_dict(), *listing.blocks[1:]][:MAX_BLOCKS])
 
 
-def po_digest(orders: Sequence[PurchaseOrderView], days: int, fmt: Formatter) -> Message:
-    listing = pending_list(orders, fmt)
-    head = SectionBlock(
-        text=_md(f":alarm_clock: {len(orders)} purchase orders have waited more than {days} days:")
-    )
-    return Message(
-        f"{len(orders)} purchase orders waiting for more than {days} days",
-        [head.to_dict(), *listing.blocks[1:]][:MAX_BLOCKS],
-    )
+def all_decided(t: Translator) -> Message:
+    return text_message(t.gettext("All purchase orders are decided."))
 
 
-def channel_unreachable(channel_id: str, error: str) -> Message:
+def channel_unreachable(channel_id: str, error: str, t: Translator) -> Message:
     return text_message(
-        ":warning: " + wording.CHANNEL_UNREACHABLE.format(channel=channel(channel_id), error=error)
+        ":warning: "
+        + t.say(
+            "I could not post to {channel} ({error}). Invite me there or link another channel.",
+            channel=channel(channel_id),
+            error=error,
+        )
     )

@@ -8,15 +8,55 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot.i18n import Translator
 from bot.slack import blocks, notify, wording
 from bot.slack.deps import Deps, guarded
+from bot.slack.formatting import unescape
 from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day
 from ledger.domain import Actor, POStatus, ProjectView, Role
-from ledger.errors import InvalidInput
-from ledger.money import Money, rate_text
+from ledger.errors import N_, InvalidInput
+from ledger.money import Money
 from ledger.services import billing, projects, purchases, reading, vouchers
+
+# French words for the sub-commands; `/credit aide` shows them to French readers.
+ALIASES = {
+    "aide": "help",
+    "solde": "balance",
+    "historique": "history",
+    "acheter": "buy",
+    "annuler": "cancel",
+    "utiliser": "redeem",
+    "en-attente": "pending",
+    "facturer": "charge",
+    "bon": "voucher",
+    "projet": "project",
+    # the second words
+    "émettre": "issue",
+    "emettre": "issue",
+    "ajouter": "add",
+    "lier": "link",
+    "liste": "list",
+    "jusqu'au": "until",
+    "jusqu\u2019au": "until",
+}
+
+# A command that names a project, for the reply to a command that needs one and has none.
+EXAMPLES = {
+    "balance": N_("`/credit balance prod-eu`"),
+    "history": N_("`/credit history prod-eu`"),
+    "buy": N_("`/credit buy 500 prod-eu`"),
+    "redeem": N_("`/credit redeem ABCD-EFGH-JKMN-PQRS prod-eu`"),
+    "charge": N_("`/credit charge 120,50 prod-eu`"),
+    "voucher": N_("`/credit voucher issue 50 prod-eu`"),
+}
+
+
+def word(text: str) -> str:
+    """A command word in English, whichever language it was typed in."""
+    folded = text.casefold()
+    return ALIASES.get(folded, folded)
 
 
 class Invocation:
@@ -30,14 +70,24 @@ class Invocation:
         self.client = client
         self.respond = respond
         self.channel_id = str(body.get("channel_id", ""))
-        self.words = words_of(str(body.get("text", "")))
+        self.words = words_of(unescape(str(body.get("text", ""))))
+        self.verb = word(self.words[0]) if self.words else "help"
         self.actor: Actor = deps.roles.actor(str(body.get("user_id", "")))
         self._projects: Projects | None = None
+        self._t: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        """The caller's language."""
+        if self._t is None:
+            self._t = self.deps.locales.of(self.actor.user_id)
+        return self._t
 
     @property
     def projects(self) -> Projects:
         if self._projects is None:
-            self._projects = self.deps.projects(self.channel_id)
+            example = EXAMPLES.get(self.verb, EXAMPLES["balance"])
+            self._projects = self.deps.projects(self.channel_id, example)
         return self._projects
 
     def reply(self, message: blocks.Message) -> None:
@@ -48,18 +98,18 @@ class Invocation:
 
 
 def _help(inv: Invocation, args: list[str]) -> None:
-    inv.reply(blocks.help_message(inv.actor.roles))
+    inv.reply(blocks.help_message(inv.actor.roles, inv.t))
 
 
 def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
-    inv.reply(blocks.balance_message(reading.balance(inv.deps.ledger, project.id), inv.deps.fmt))
+    inv.reply(blocks.balance_message(reading.balance(inv.deps.ledger, project.id), inv.t))
 
 
 def _history(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
     lines = reading.history(inv.deps.ledger, project.id)
-    inv.reply(blocks.history_message(project, lines, inv.deps.fmt))
+    inv.reply(blocks.history_message(project, lines, inv.t))
 
 
 def _buy(inv: Invocation, args: list[str]) -> None:
@@ -71,67 +121,72 @@ def _buy(inv: Invocation, args: list[str]) -> None:
             selected.id if selected else None,
             inv.channel_id,
             selected.currency if selected else "EUR",
+            inv.t,
         )
         inv.client.views_open(trigger_id=inv.body["trigger_id"], view=view)
         return
     amount, project = amount_then_project(inv.projects, args, inv.money)
     po = purchases.request_purchase(inv.deps.ledger, inv.actor, project.id, amount)
     announced = notify.announce_purchase_order(inv.deps, inv.client, po)
-    inv.reply(blocks.po_requested(po, inv.deps.fmt, announced=announced))
+    inv.reply(blocks.po_requested(po, inv.t, announced=announced))
 
 
 def _cancel(inv: Invocation, args: list[str]) -> None:
     if len(args) != 1:
         raise InvalidInput(
-            "say which purchase order to cancel", hint="for example `/credit cancel PO-2026-000042`"
+            N_("say which purchase order to cancel"),
+            hint=N_("for example `/credit cancel PO-2026-000042`"),
         )
     po = purchases.cancel_purchase(inv.deps.ledger, inv.actor, args[0])
-    inv.reply(blocks.text_message(wording.PO_CANCELLED.format(po=po.number)))
+    inv.reply(blocks.po_cancelled(po.number, inv.t))
     notify.refresh_announcement(inv.deps, inv.client, po)
 
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
     code_words, found = inv.projects.split_suffix(args)
     if not code_words:
-        raise InvalidInput("which code?", hint="for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
+        raise InvalidInput(
+            N_("which code?"), hint=N_("for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
+        )
     project = inv.projects.required(found)
     redeemed = vouchers.redeem_voucher(inv.deps.ledger, inv.actor, "".join(code_words), project.id)
-    inv.reply(blocks.voucher_redeemed(redeemed, inv.deps.fmt))
-    news = blocks.voucher_redeemed(redeemed, inv.deps.fmt, who=inv.actor.user_id)
+    inv.reply(blocks.voucher_redeemed(redeemed, inv.t))
+    news = blocks.voucher_redeemed(redeemed, inv.deps.workspace, who=inv.actor.user_id)
     notify.to_project_channels(inv.client, redeemed.project, news)
 
 
 def _pending(inv: Invocation, args: list[str]) -> None:
-    inv.actor.require(Role.FINANCE, "see pending purchase orders")
+    inv.actor.require(Role.FINANCE, N_("see pending purchase orders"))
     orders = purchases.list_purchase_orders(inv.deps.ledger, POStatus.PENDING)
-    inv.reply(blocks.pending_list(orders, inv.deps.fmt))
+    inv.reply(blocks.pending_list(orders, inv.t))
 
 
 def _charge(inv: Invocation, args: list[str]) -> None:
-    inv.actor.require(Role.FINANCE, "charge bills")
+    inv.actor.require(Role.FINANCE, N_("charge bills"))
     amount, project, memo = amount_project_memo(inv.projects, args, inv.money)
     key = f"slack:{inv.body.get('trigger_id') or inv.body.get('response_url')}"
     result = billing.charge(inv.deps.ledger, inv.actor, project.id, amount, key, memo or None)
-    inv.reply(blocks.charge_result(result, inv.deps.fmt))
+    inv.reply(blocks.charge_result(result, inv.t))
     if not result.repeated:
-        notify.to_project_channels(
-            inv.client, result.project, blocks.charge_news(result, inv.actor.user_id, inv.deps.fmt)
-        )
+        news = blocks.charge_news(result, inv.actor.user_id, inv.deps.workspace)
+        notify.to_project_channels(inv.client, result.project, news)
 
 
 def _voucher(inv: Invocation, args: list[str]) -> None:
-    if not args or args[0].casefold() != "issue":
+    if not args or word(args[0]) != "issue":
         raise InvalidInput(
-            "vouchers are issued with `/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"
+            N_(
+                "vouchers are issued with `/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"
+            )
         )
-    inv.actor.require(Role.FINANCE, "issue vouchers")
+    inv.actor.require(Role.FINANCE, N_("issue vouchers"))
     rest = args[1:]
-    lowered = [w.casefold() for w in rest]
+    lowered = [word(w) for w in rest]
     until = None
     if "until" in lowered:
         at = lowered.index("until")
         if at + 1 >= len(rest):
-            raise InvalidInput("until which day?", hint="write it as YYYY-MM-DD")
+            raise InvalidInput(N_("until which day?"), hint=N_("write it as YYYY-MM-DD"))
         until = parse_day(rest[at + 1])
         amount_words, project_words = rest[:at], rest[at + 2 :]
         named = inv.projects.exactly(project_words) if project_words else None
@@ -144,19 +199,19 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
     issued = vouchers.issue_voucher(
         inv.deps.ledger, inv.actor, amount, until, named.id if named else None
     )
-    inv.reply(blocks.voucher_issued(issued, inv.deps.fmt))
+    inv.reply(blocks.voucher_issued(issued, inv.t))
 
 
 def _project(inv: Invocation, args: list[str]) -> None:
-    sub = args[0].casefold() if args else "list"
+    sub = word(args[0]) if args else "list"
     rest = args[1:]
     if sub == "list":
-        inv.reply(blocks.project_list(projects.list_projects(inv.deps.ledger)))
+        inv.reply(blocks.project_list(projects.list_projects(inv.deps.ledger), inv.t))
     elif sub == "add":
         if len(rest) < 2:
             raise InvalidInput(
-                "a project needs an id and a name",
-                hint="`/credit project add prod-eu Prod EU [EUR]`",
+                N_("a project needs an id and a name"),
+                hint=N_("`/credit project add prod-eu Prod EU [EUR]`"),
             )
         currency = "EUR"
         name_words = rest[1:]
@@ -170,23 +225,14 @@ def _project(inv: Invocation, args: list[str]) -> None:
         view = projects.add_project(
             inv.deps.ledger, inv.actor, rest[0], " ".join(name_words), currency
         )
-        inv.reply(
-            blocks.text_message(
-                wording.PROJECT_ADDED.format(
-                    name=view.name,
-                    id=view.id,
-                    currency=view.currency,
-                    vat=rate_text(view.vat_rate_bp),
-                )
-            )
-        )
+        inv.reply(blocks.project_added(view, inv.t))
     elif sub == "link":
         if len(rest) != 1:
-            raise InvalidInput("say which project", hint="`/credit project link prod-eu`")
-        view = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
-        inv.reply(blocks.text_message(wording.CHANNEL_LINKED.format(project=view.name)))
+            raise InvalidInput(N_("say which project"), hint=N_("`/credit project link prod-eu`"))
+        linked = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
+        inv.reply(blocks.channel_linked(linked, inv.t))
     else:
-        inv.reply(blocks.error_message(wording.UNKNOWN_COMMAND.format(word=f"project {sub}")))
+        inv.reply(blocks.error_message(wording.unknown_command(f"project {args[0]}", inv.t)))
 
 
 VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
@@ -207,17 +253,16 @@ def register(app: App, deps: Deps) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
 
-    @guarded
+    @guarded(deps)
     def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         text = str(body.get("text", ""))
         inv = Invocation(deps, body, respond, client)
         if len(text) > MAX_TEXT:
-            inv.reply(blocks.error_message(wording.TOO_LONG))
+            inv.reply(blocks.error_message(wording.too_long(inv.t)))
             return
-        verb = inv.words[0].casefold() if inv.words else "help"
-        handler = VERBS.get(verb)
+        handler = VERBS.get(inv.verb)
         if handler is None:
-            inv.reply(blocks.error_message(wording.UNKNOWN_COMMAND.format(word=verb[:40])))
+            inv.reply(blocks.error_message(wording.unknown_command(inv.words[0][:40], inv.t)))
             return
         handler(inv, inv.words[1:])
 

@@ -1,4 +1,4 @@
-"""What the listeners share: the ledger, settings, formatter, roles and the guard for lazy work."""
+"""What the listeners share: the ledger, settings, roles, languages and the guard for lazy work."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack import blocks, wording
-from bot.slack.formatting import Formatter
-from bot.slack.grammar import NoProject, Projects
+from bot.slack.grammar import Projects
+from bot.slack.locales import Locales
 from bot.slack.roles import Roles
 from ledger.errors import LedgerError
 from ledger.services import Ledger
@@ -22,23 +23,29 @@ from ledger.services.projects import list_projects, project_of_channel
 
 log = logging.getLogger("creditbot.slack")
 
+Work = Callable[[dict[str, Any], Respond, WebClient], None]
+
 
 @dataclass
 class Deps:
     ledger: Ledger
     settings: Settings
-    fmt: Formatter
     roles: Roles
+    locales: Locales
 
-    def projects(self, channel_id: str | None) -> Projects:
+    @property
+    def workspace(self) -> Translator:
+        """The language of messages to channels."""
+        return self.locales.workspace
+
+    def projects(self, channel_id: str | None, example: str) -> Projects:
+        """`example`: a command naming a project (N_-marked), for the "which project?" reply."""
         linked = project_of_channel(self.ledger, channel_id) if channel_id else None
-        return Projects(lambda: list_projects(self.ledger), linked)
+        return Projects(lambda: list_projects(self.ledger), linked, example)
 
 
-def refusal_message(error: LedgerError) -> blocks.Message:
-    if isinstance(error, NoProject):
-        return blocks.error_message(wording.NO_PROJECT)
-    return blocks.error_message(wording.refusal(error))
+def refusal_message(error: LedgerError, t: Translator) -> blocks.Message:
+    return blocks.error_message(wording.refusal(error, t))
 
 
 def user_of(body: dict[str, Any]) -> str:
@@ -56,7 +63,11 @@ def tell(
 
 
 def on_unexpected(
-    error: BaseException, body: dict[str, Any], respond: Respond | None, client: WebClient | None
+    error: BaseException,
+    body: dict[str, Any],
+    respond: Respond | None,
+    client: WebClient | None,
+    t: Translator,
 ) -> None:
     """The one place an unexpected failure goes: logged with its traceback, the person gets an apology."""
     kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
@@ -64,22 +75,27 @@ def on_unexpected(
     if client is None:
         return
     try:
-        tell(body, respond, client, blocks.text_message(wording.APOLOGY))
+        tell(body, respond, client, blocks.text_message(wording.apology(t)))
     except (SlackApiError, OSError):  # the apology is best effort; the failure is logged
         log.warning("could not send the apology", exc_info=True)
 
 
-def guarded(work: Callable[..., None]) -> Callable[..., None]:
+def guarded(deps: Deps) -> Callable[[Work], Work]:
     """Lazy work (run after the ack) never reaches Bolt's error handler, so route it here:
-    a refused action gets its reason, anything else goes to `on_unexpected`."""
+    a refused action gets its reason, anything else goes to `on_unexpected`, each in the
+    person's language."""
 
-    def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        try:
-            work(body, respond, client)
-        except LedgerError as refused:
-            tell(body, respond, client, refusal_message(refused))
-        except Exception as unexpected:  # lazy work has no other error handler
-            on_unexpected(unexpected, body, respond, client)
+    def wrap(work: Work) -> Work:
+        def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+            try:
+                work(body, respond, client)
+            except LedgerError as refused:
+                t = deps.locales.of(user_of(body))
+                tell(body, respond, client, refusal_message(refused, t))
+            except Exception as unexpected:  # lazy work has no other error handler
+                on_unexpected(unexpected, body, respond, client, deps.locales.cached(user_of(body)))
 
-    run.__name__ = work.__name__
-    return run
+        run.__name__ = work.__name__
+        return run
+
+    return wrap

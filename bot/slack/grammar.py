@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ledger.domain import ProjectView
-from ledger.errors import AmountError, LedgerError, ProjectNotFound
+from ledger.errors import N_, AmountError, LedgerError, Phrase, ProjectNotFound
 
 T = TypeVar("T")
 
@@ -22,11 +22,15 @@ class Projects:
     included. The full list is read only when a command names a project."""
 
     def __init__(
-        self, load_all: Callable[[], Sequence[ProjectView]], channel_project: ProjectView | None
+        self,
+        load_all: Callable[[], Sequence[ProjectView]],
+        channel_project: ProjectView | None,
+        example: str = N_("`/credit balance prod-eu`"),
     ) -> None:
         self._load_all = load_all
         self._all: Sequence[ProjectView] | None = None
         self.channel_project = channel_project
+        self.example = example
 
     @property
     def all(self) -> Sequence[ProjectView]:
@@ -62,15 +66,19 @@ class Projects:
             return self.required(None)
         found = self.named(words)
         if found is None:
-            raise ProjectNotFound(
-                f"there is no project {' '.join(words)!r}", hint="`/credit project list` shows them"
-            )
+            raise ProjectNotFound(N_("there is no project {project!r}"), project=" ".join(words))
         return found
 
     def required(self, found: ProjectView | None) -> ProjectView:
         project = found or self.channel_project
         if project is None:
-            raise NoProject("no project named and this channel is not linked to one")
+            raise NoProject(
+                N_(
+                    "Which project? Name it in the command ({example}), "
+                    "or ask an admin to link this channel: `/credit project link ID`."
+                ),
+                example=Phrase(self.example),
+            )
         return project
 
 
@@ -97,7 +105,7 @@ def amount_then_project(
                 pass
             else:
                 raise ProjectNotFound(
-                    f"there is no project {words[-1]!r}", hint="`/credit project list` shows them"
+                    N_("there is no project {project!r}"), project=words[-1]
                 ) from None
         raise
 
@@ -116,6 +124,6 @@ def amount_project_memo(
             last_error = error
     if last_error is None:
         raise AmountError(
-            "no amount given", hint="for example `/credit charge 120,50 prod-eu March bill`"
+            N_("no amount given"), hint=N_("for example `/credit charge 120,50 prod-eu March bill`")
         )
     raise last_error

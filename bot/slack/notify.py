@@ -28,7 +28,7 @@ def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView
     channel = deps.settings.finance_channel
     if not channel:
         return False
-    ts = _post(client, channel, blocks.po_for_approval(po, deps.fmt))
+    ts = _post(client, channel, blocks.po_for_approval(po, deps.workspace))
     if ts is None:
         return False
     record_announcement(deps.ledger, po.number, f"{channel}:{ts}")
@@ -44,7 +44,7 @@ def refresh_announcement(
         channel, _, ts = reference.partition(":")
         try:
             client.chat_update(
-                channel=channel, ts=ts, **blocks.po_for_approval(po, deps.fmt).as_kwargs()
+                channel=channel, ts=ts, **blocks.po_for_approval(po, deps.workspace).as_kwargs()
             )
         except SlackApiError as exc:
             log.warning("cannot update %s in %s: %s", po.number, channel, exc.response.get("error"))
@@ -55,9 +55,10 @@ def announce_decision(
 ) -> None:
     refresh_announcement(deps, client, po, clicked)
     if po.status in (POStatus.APPROVED, POStatus.REJECTED):
-        _post(client, po.requested_by, blocks.po_decided_dm(po, deps.fmt))
+        requester = deps.locales.of(po.requested_by)
+        _post(client, po.requested_by, blocks.po_decided_dm(po, requester))
     if po.status is POStatus.APPROVED:
-        to_project_channels(client, po.project, blocks.credit_arrived(po, deps.fmt))
+        to_project_channels(client, po.project, blocks.credit_arrived(po, deps.workspace))
 
 
 def to_project_channels(client: WebClient, project: ProjectView, message: blocks.Message) -> None:

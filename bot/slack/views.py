@@ -40,32 +40,34 @@ def _metadata(body: dict[str, Any]) -> dict[str, str]:
 def register(app: App, deps: Deps) -> None:
     def check_purchase(ack: Ack, body: dict[str, Any]) -> None:
         """Wrong input is shown next to its field, before the modal closes."""
+        # The ack must not wait for Slack: the language is the one learnt when the form opened.
+        t = deps.locales.cached(user_of(body))
         project_ref, text = _value(body, "project"), _value(body, "amount")
         if not project_ref:
-            ack(response_action="errors", errors={"project": "Choose a project."})
+            ack(response_action="errors", errors={"project": t.gettext("Choose a project.")})
             return
         try:
             project = projects.get_project(deps.ledger, project_ref)
         except LedgerError as refused:
-            ack(response_action="errors", errors={"project": wording.refusal(refused)})
+            ack(response_action="errors", errors={"project": wording.refusal(refused, t)})
             return
         try:
             purchases.check_purchase_amount(
                 deps.ledger.config, parse_amount(text, project.currency)
             )
         except LedgerError as refused:
-            ack(response_action="errors", errors={"amount": wording.refusal(refused)})
+            ack(response_action="errors", errors={"amount": wording.refusal(refused, t)})
             return
         ack()
 
-    @guarded
+    @guarded(deps)
     def purchase(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         project = projects.get_project(deps.ledger, _value(body, "project"))
         amount = parse_amount(_value(body, "amount"), project.currency)
         actor = deps.roles.actor(user_of(body))
         po = purchases.request_purchase(deps.ledger, actor, project.id, amount)
         announced = notify.announce_purchase_order(deps, client, po)
-        message = blocks.po_requested(po, deps.fmt, announced=announced)
+        message = blocks.po_requested(po, deps.locales.of(actor.user_id), announced=announced)
         channel = _metadata(body).get("channel")
         if channel:
             client.chat_postEphemeral(channel=channel, user=actor.user_id, **message.as_kwargs())
@@ -74,11 +76,15 @@ def register(app: App, deps: Deps) -> None:
 
     def check_reason(ack: Ack, body: dict[str, Any]) -> None:
         if not _value(body, "reason"):
-            ack(response_action="errors", errors={"reason": wording.REJECT_REASON_EMPTY})
+            t = deps.locales.cached(user_of(body))
+            ack(
+                response_action="errors",
+                errors={"reason": t.gettext("Please say why, in a few words.")},
+            )
             return
         ack()
 
-    @guarded
+    @guarded(deps)
     def reject(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         source = _metadata(body)
         actor = deps.roles.actor(user_of(body))

@@ -17,7 +17,7 @@ from ledger.domain import (
     Role,
     allocate,
 )
-from ledger.errors import ChargeNotFound, IdempotencyConflict, InvalidInput
+from ledger.errors import N_, ChargeNotFound, IdempotencyConflict, InvalidInput, UserRef
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
@@ -71,12 +71,12 @@ def charge(
 ) -> ChargeResult:
     """Bill `amount`. The same `key` again with the same project and amount returns the
     first result and spends nothing more; with other parameters it is refused."""
-    actor.require(Role.FINANCE, "charge bills")
+    actor.require(Role.FINANCE, N_("charge bills"))
     if not KEY.fullmatch(key):
-        raise InvalidInput("a charge key is 1 to 200 visible characters without spaces")
+        raise InvalidInput(N_("a charge key is 1 to 200 visible characters without spaces"))
     note = " ".join(memo.split()) if memo else None
     if note and len(note) > MAX_MEMO:
-        raise InvalidInput(f"keep the memo under {MAX_MEMO} characters")
+        raise InvalidInput(N_("keep the memo under {size} characters"), size=MAX_MEMO)
 
     def work(session: Session) -> ChargeResult:
         project = lock_project(session, project_ref)
@@ -88,14 +88,19 @@ def charge(
                 amount.currency,
             ):
                 raise IdempotencyConflict(
-                    f"charge key {key!r} was already used for {Money(earlier.amount, earlier.currency)}"
-                    f" on {earlier.project_id}",
-                    hint="use a new key for a new bill",
+                    N_("charge key {key!r} was already used for {amount} on {project}"),
+                    hint=N_("use a new key for a new bill"),
+                    key=key,
+                    amount=Money(earlier.amount, earlier.currency),
+                    project=earlier.project_id,
                 )
             return _earlier_result(session, earlier, project_view(session, project))
         if amount.currency != project.currency:
             raise InvalidInput(
-                f"project {project.id} counts in {project.currency}, not {amount.currency}"
+                N_("project {project} counts in {expected}, not {other}"),
+                project=project.id,
+                expected=project.currency,
+                other=amount.currency,
             )
         now = ledger.now()
         lots = {lot.id: lot for lot in spendable_lots(session, project.id, now)}
@@ -145,17 +150,23 @@ def charge(
 def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeResult:
     """Correct a mistaken bill: each debit gets a VOID entry that gives the amount back to its
     lot; nothing is edited. Refused once voided, and when a lot it drew on has expired since."""
-    actor.require(Role.FINANCE, "void charges")
+    actor.require(Role.FINANCE, N_("void charges"))
     why = " ".join(reason.split())
     if not why or len(why) > MAX_MEMO:
-        raise InvalidInput(f"a void needs a reason of 1 to {MAX_MEMO} characters")
+        raise InvalidInput(N_("a void needs a reason of 1 to {size} characters"), size=MAX_MEMO)
 
     def work(session: Session) -> ChargeResult:
         bill = session.scalars(select(Charge).where(Charge.key == key).with_for_update()).first()
         if bill is None:
-            raise ChargeNotFound(f"there is no charge {key!r}", hint="`history` shows charge keys")
+            raise ChargeNotFound(
+                N_("there is no charge {key!r}"), hint=N_("`history` shows charge keys"), key=key
+            )
         if bill.voided_at is not None:
-            raise InvalidInput(f"charge {key!r} was already voided by {bill.voided_by}")
+            raise InvalidInput(
+                N_("charge {key!r} was already voided by {who}"),
+                key=key,
+                who=UserRef(bill.voided_by or ""),
+            )
         project = lock_project(session, bill.project_id)
         now = ledger.now()
         debits = session.execute(
@@ -168,7 +179,11 @@ def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeRe
         expired = [lot.source for _, lot in debits if lot.expires_at <= now]
         if expired:
             raise InvalidInput(
-                f"charge {key!r} drew on {', '.join(expired)}, expired since: that credit cannot be given back"
+                N_(
+                    "charge {key!r} drew on {lots}, expired since: that credit cannot be given back"
+                ),
+                key=key,
+                lots=", ".join(expired),
             )
         for debit, lot in debits:
             post(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ledger.clock import utcnow
 from ledger.database import Database
 from ledger.domain import LedgerConfig, LotKind, LotView, ProjectView
-from ledger.errors import ProjectNotFound
+from ledger.errors import N_, ProjectNotFound
 from ledger.money import Money
 from ledger.orm import Entry, Lot, Project, ProjectChannel
 
@@ -49,7 +49,9 @@ def find_project(session: Session, ref: str, *, lock: bool = False) -> Project:
     project = session.scalars(query).first()
     if project is None:
         raise ProjectNotFound(
-            f"there is no project {ref.strip()!r}", hint="`project list` shows the known projects"
+            N_("there is no project {project!r}"),
+            hint=N_("the project list shows the known projects"),
+            project=ref.strip(),
         )
     return project
 

@@ -55,6 +55,7 @@ class DueWarning:
     project_id: str
     threshold: int
     days_left: int
+    channel: str = ""
 
 
 def threshold_bounds(
@@ -104,24 +105,29 @@ def _due_select(
 def due_warnings(
     ledger: Ledger, thresholds: Sequence[int], fallback_channel: str | None = None
 ) -> list[DueWarning]:
-    """What `claim_warnings` would claim now, without claiming it (one entry per lot)."""
+    """What `claim_warnings` would claim now, without claiming it (one entry per lot and
+    channel it would be posted to)."""
     now = ledger.now()
     tz = ledger.config.timezone
     due = _due_select(now, thresholds, tz, fallback_channel).subquery()
     claimed = select(Notice.id).where(Notice.key == due.c.key).exists()
     with ledger.db.read() as session:
         rows = session.execute(
-            select(Lot, due.c.threshold)
+            select(Lot, due.c.threshold, due.c.channel)
             .join(due, due.c.lot_id == Lot.id)
             .where(~claimed)
-            .order_by(Lot.project_id, Lot.expires_at, Lot.id)
+            .order_by(Lot.project_id, Lot.expires_at, Lot.id, due.c.channel)
         ).all()
-        found: dict[int, DueWarning] = {}
-        for lot, threshold in rows:
+        found: dict[tuple[int, str], DueWarning] = {}
+        for lot, threshold, channel in rows:
             found.setdefault(
-                lot.id,
+                (lot.id, channel),
                 DueWarning(
-                    lot_view(lot), lot.project_id, threshold, days_left(now, lot.expires_at, tz)
+                    lot_view(lot),
+                    lot.project_id,
+                    threshold,
+                    days_left(now, lot.expires_at, tz),
+                    channel,
                 ),
             )
         return list(found.values())

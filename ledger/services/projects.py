@@ -7,8 +7,8 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.domain import Actor, ProjectView, Role
-from ledger.errors import AlreadyExists, InvalidInput, ProjectNotFound
+from ledger.domain import Actor, LinkedChannel, ProjectView, Role
+from ledger.errors import N_, AlreadyExists, InvalidInput, ProjectNotFound
 from ledger.money import normalise_currency
 from ledger.orm import Project, ProjectChannel
 from ledger.services.context import Ledger, find_project, project_view
@@ -21,8 +21,9 @@ def _clean_id(raw: str) -> str:
     project_id = raw.strip().casefold()
     if not PROJECT_ID.fullmatch(project_id):
         raise InvalidInput(
-            f"{raw!r} is not a usable project id",
-            hint="use letters, digits, '-', '_' or '.', up to 64 characters, e.g. prod-eu",
+            N_("{text!r} is not a usable project id"),
+            hint=N_("use letters, digits, '-', '_' or '.', up to 64 characters, e.g. prod-eu"),
+            text=raw,
         )
     return project_id
 
@@ -30,7 +31,7 @@ def _clean_id(raw: str) -> str:
 def _clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name or len(name) > 200:
-        raise InvalidInput("a project needs a name of 1 to 200 characters")
+        raise InvalidInput(N_("a project needs a name of 1 to 200 characters"))
     return name
 
 
@@ -42,12 +43,12 @@ def add_project(
     currency: str = "EUR",
     vat_rate_bp: int | None = None,
 ) -> ProjectView:
-    actor.require(Role.ADMIN, "add projects")
+    actor.require(Role.ADMIN, N_("add projects"))
     clean_id, clean_name = _clean_id(project_id), _clean_name(name)
     code = normalise_currency(currency)
     rate = ledger.config.default_vat_bp if vat_rate_bp is None else vat_rate_bp
     if not 0 <= rate <= 10_000:
-        raise InvalidInput("a VAT rate is between 0 and 100 %")
+        raise InvalidInput(N_("a VAT rate is between 0 and 100 %"))
 
     def work(session: Session) -> ProjectView:
         clash = session.scalars(
@@ -60,8 +61,10 @@ def add_project(
         ).first()
         if clash is not None:
             raise AlreadyExists(
-                f"project {clash.id!r} ({clash.name}) already uses that id or name",
-                hint="pick another id and name",
+                N_("project {project!r} ({name}) already uses that id or name"),
+                hint=N_("pick another id and name"),
+                project=clash.id,
+                name=clash.name,
             )
         project = Project(
             id=clean_id,
@@ -79,18 +82,22 @@ def add_project(
     return ledger.db.run(work)
 
 
-def link_channel(ledger: Ledger, actor: Actor, project_ref: str, channel_id: str) -> ProjectView:
-    """Make the project the channel's own; a channel has one project, a project many channels."""
-    actor.require(Role.ADMIN, "link channels")
+def link_channel(ledger: Ledger, actor: Actor, project_ref: str, channel_id: str) -> LinkedChannel:
+    """Make the project the channel's own; a channel has one project, a project many channels,
+    so a channel linked elsewhere leaves its previous project (which the result names)."""
+    actor.require(Role.ADMIN, N_("link channels"))
     channel = channel_id.strip().upper()
     if not CHANNEL_ID.fullmatch(channel):
         raise InvalidInput(
-            f"{channel_id!r} is not a Slack channel id", hint="for example C0123ABCD"
+            N_("{channel!r} is not a Slack channel id"),
+            hint=N_("for example C0123ABCD"),
+            channel=channel_id,
         )
 
-    def work(session: Session) -> ProjectView:
+    def work(session: Session) -> LinkedChannel:
         project = find_project(session, project_ref)
         link = session.get(ProjectChannel, channel, with_for_update=True)
+        previous = link.project_id if link is not None and link.project_id != project.id else None
         if link is None:
             session.add(
                 ProjectChannel(
@@ -105,7 +112,7 @@ def link_channel(ledger: Ledger, actor: Actor, project_ref: str, channel_id: str
             link.linked_at = ledger.now()
             link.linked_by = actor.user_id
         session.flush()
-        return project_view(session, project)
+        return LinkedChannel(project_view(session, project), channel, previous)
 
     return ledger.db.run(work)
 
@@ -139,5 +146,7 @@ def project_of_channel(ledger: Ledger, channel_id: str) -> ProjectView | None:
             return None
         project = session.get(Project, link.project_id)
         if project is None:
-            raise ProjectNotFound(f"channel {channel_id} is linked to a missing project")
+            raise ProjectNotFound(
+                N_("channel {channel} is linked to a missing project"), channel=channel_id
+            )
         return project_view(session, project)

@@ -23,14 +23,16 @@ from ledger.domain import (
     sequence_number,
 )
 from ledger.errors import (
+    N_,
     AlreadyDecided,
     AmountError,
     Forbidden,
     FourEyes,
     InvalidInput,
     PurchaseOrderNotFound,
+    UserRef,
 )
-from ledger.money import Money, percentage_of
+from ledger.money import Money, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
 
@@ -64,12 +66,18 @@ def check_purchase_amount(config: LedgerConfig, amount: Money) -> None:
     """Whole units within the order form's limits; pure, so forms can check before submitting."""
     whole = amount.amount
     if whole != whole.to_integral_value():
-        raise AmountError("credit is bought in whole units", hint=f"for example {int(whole) or 1}")
+        raise AmountError(
+            N_("credit is bought in whole units"),
+            hint=N_("for example {example}"),
+            example=int(whole) or 1,
+        )
     low, high = config.po_min_amount, config.po_max_amount
     if not Decimal(low) <= whole <= Decimal(high):
         raise AmountError(
-            f"a purchase is between {low} and {high:,} {amount.currency}".replace(",", " "),
-            hint="split a larger purchase into several orders",
+            N_("a purchase is between {low} and {high}"),
+            hint=N_("split a larger purchase into several orders"),
+            low=Money(low * 10 ** minor_units(amount.currency), amount.currency),
+            high=Money(high * 10 ** minor_units(amount.currency), amount.currency),
         )
 
 
@@ -97,7 +105,10 @@ def request_purchase(
         project = find_project(session, project_ref)
         if amount.currency != project.currency:
             raise AmountError(
-                f"project {project.id} counts in {project.currency}, not {amount.currency}"
+                N_("project {project} counts in {expected}, not {other}"),
+                project=project.id,
+                expected=project.currency,
+                other=amount.currency,
             )
         now = ledger.now()
         year = now.astimezone(ledger.config.timezone).year
@@ -132,28 +143,32 @@ def _load_pending(session: Session, number: str) -> PurchaseOrder:
     ).first()
     if po is None:
         raise PurchaseOrderNotFound(
-            f"there is no purchase order {number.strip()!r}",
-            hint="numbers look like PO-2026-000042",
+            N_("there is no purchase order {number!r}"),
+            hint=N_("numbers look like PO-2026-000042"),
+            number=number.strip(),
         )
     if po.status != POStatus.PENDING.value:
         raise AlreadyDecided(
-            f"{po.number} was already {po.status} by {po.decided_by}",
+            N_("{number} was already decided by {who}"),
             status=po.status,
             decided_by=po.decided_by,
+            number=po.number,
+            who=UserRef(po.decided_by or ""),
         )
     return po
 
 
 def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
     """Record payment and grant the credit; a second approval is refused, never re-granted."""
-    actor.require(Role.FINANCE, "approve purchase orders")
+    actor.require(Role.FINANCE, N_("approve purchase orders"))
 
     def work(session: Session) -> PurchaseOrderView:
         po = _load_pending(session, number)
         if po.requested_by == actor.user_id:
             raise FourEyes(
-                f"you requested {po.number}, so someone else in finance must approve it",
-                hint="four-eyes rule",
+                N_("you requested {number}, so someone else in finance must approve it"),
+                hint=N_("four-eyes rule"),
+                number=po.number,
             )
         project = lock_project(session, po.project_id)
         now = ledger.now()
@@ -191,12 +206,12 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
 
 
 def reject_purchase(ledger: Ledger, actor: Actor, number: str, reason: str) -> PurchaseOrderView:
-    actor.require(Role.FINANCE, "reject purchase orders")
+    actor.require(Role.FINANCE, N_("reject purchase orders"))
     why = " ".join(reason.split())
     if not why:
-        raise InvalidInput("a rejection needs a reason", hint="say why, in a few words")
+        raise InvalidInput(N_("a rejection needs a reason"), hint=N_("say why, in a few words"))
     if len(why) > MAX_REASON:
-        raise InvalidInput(f"keep the reason under {MAX_REASON} characters")
+        raise InvalidInput(N_("keep the reason under {size} characters"), size=MAX_REASON)
     return _decide(ledger, actor, number, POStatus.REJECTED, why)
 
 
@@ -211,8 +226,10 @@ def _decide(
         po = _load_pending(session, number)
         if status is POStatus.CANCELLED and po.requested_by != actor.user_id:
             raise Forbidden(
-                f"only {po.requested_by}, who requested {po.number}, may cancel it",
-                hint="finance may reject it instead",
+                N_("only {who}, who requested {number}, may cancel it"),
+                hint=N_("finance may reject it instead"),
+                who=UserRef(po.requested_by),
+                number=po.number,
             )
         po.status = status.value
         po.decided_by = actor.user_id
@@ -230,7 +247,7 @@ def record_announcement(ledger: Ledger, number: str, reference: str) -> None:
     def work(session: Session) -> None:
         po = session.scalars(select(PurchaseOrder).where(PurchaseOrder.number == number)).first()
         if po is None:
-            raise PurchaseOrderNotFound(f"there is no purchase order {number!r}")
+            raise PurchaseOrderNotFound(N_("there is no purchase order {number!r}"), number=number)
         po.announcement = reference[:100]
 
     ledger.db.run(work)
@@ -242,7 +259,9 @@ def get_purchase_order(ledger: Ledger, number: str) -> PurchaseOrderView:
             select(PurchaseOrder).where(PurchaseOrder.number == number.strip().upper())
         ).first()
         if po is None:
-            raise PurchaseOrderNotFound(f"there is no purchase order {number.strip()!r}")
+            raise PurchaseOrderNotFound(
+                N_("there is no purchase order {number!r}"), number=number.strip()
+            )
         return _view(session, po)
 
 

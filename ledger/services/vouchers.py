@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from ledger.clock import local_date, voucher_expiry
 from ledger.domain import Actor, IssuedVoucher, LotKind, RedeemedVoucher, Role
 from ledger.errors import (
+    N_,
     AlreadyExists,
     InvalidInput,
     LedgerError,
@@ -52,7 +53,8 @@ def normalise_code(text: str) -> str:
     compact = re.sub(r"[\s\-]+", "", text).upper().translate(_CONFUSABLE)
     if not _IMPORTED.fullmatch(compact):
         raise InvalidInput(
-            "that does not look like a voucher code", hint="codes look like ABCD-EFGH-JKMN-PQRS"
+            N_("that does not look like a voucher code"),
+            hint=N_("codes look like ABCD-EFGH-JKMN-PQRS"),
         )
     return compact
 
@@ -69,15 +71,17 @@ def issue_voucher(
     project_ref: str | None = None,
     code: str | None = None,
 ) -> IssuedVoucher:
-    actor.require(Role.FINANCE, "issue vouchers")
+    actor.require(Role.FINANCE, N_("issue vouchers"))
     now = ledger.now()
     tz = ledger.config.timezone
     today = local_date(now, tz)
     until = valid_until or today + DEFAULT_VALIDITY
     if until < today:
-        raise InvalidInput(f"{until.isoformat()} is already past", hint="give a day from today on")
+        raise InvalidInput(
+            N_("{day} is already past"), hint=N_("give a day from today on"), day=until
+        )
     if until > today + relativedelta(years=5):
-        raise InvalidInput("a voucher is valid for five years at most")
+        raise InvalidInput(N_("a voucher is valid for five years at most"))
     shown = code.strip().upper() if code else generate_code()
     normalised = normalise_code(shown)
 
@@ -87,12 +91,15 @@ def issue_voucher(
             project = find_project(session, project_ref)
             if project.currency != amount.currency:
                 raise InvalidInput(
-                    f"project {project.id} counts in {project.currency}, not {amount.currency}"
+                    N_("project {project} counts in {expected}, not {other}"),
+                    project=project.id,
+                    expected=project.currency,
+                    other=amount.currency,
                 )
             project_id = project.id
         digest = code_hash(normalised)
         if session.scalar(select(Voucher.id).where(Voucher.code_hash == digest)) is not None:
-            raise AlreadyExists("that voucher code already exists")
+            raise AlreadyExists(N_("that voucher code already exists"))
         voucher = Voucher(
             code_hash=digest,
             last4=normalised[-4:],
@@ -124,8 +131,9 @@ def _refuse_if_throttled(ledger: Ledger, session: Session, user_id: str, now: da
         free_at = failures[len(failures) - allowed] + window
         minutes = max(1, int((free_at - now).total_seconds() // 60) + 1)
         raise TooManyAttempts(
-            f"too many failed voucher codes: try again in {minutes} min",
-            hint="check the code with whoever gave it to you",
+            N_("too many failed voucher codes: try again in {minutes} min"),
+            hint=N_("check the code with whoever gave it to you"),
+            minutes=minutes,
         )
 
 
@@ -136,19 +144,25 @@ def _redeem(
         select(Voucher).where(Voucher.code_hash == code_hash(normalised)).with_for_update()
     ).first()
     if voucher is None:
-        raise VoucherNotFound("that voucher code is not valid", hint="check each character")
+        raise VoucherNotFound(N_("that voucher code is not valid"), hint=N_("check each character"))
     if voucher.redeemed_at is not None:
-        raise VoucherUnusable(f"voucher …{voucher.last4} was already redeemed")
+        raise VoucherUnusable(N_("voucher …{last4} was already redeemed"), last4=voucher.last4)
     if now >= voucher.expires_at:
         raise VoucherUnusable(
-            f"voucher …{voucher.last4} expired after {voucher.valid_until.isoformat()}"
+            N_("voucher …{last4} expired after {day}"),
+            last4=voucher.last4,
+            day=voucher.valid_until,
         )
     project = find_project(session, project_ref)
     if voucher.project_id is not None and voucher.project_id != project.id:
-        raise VoucherUnusable(f"voucher …{voucher.last4} is for another project")
+        raise VoucherUnusable(N_("voucher …{last4} is for another project"), last4=voucher.last4)
     if voucher.currency != project.currency:
         raise VoucherUnusable(
-            f"voucher …{voucher.last4} is in {voucher.currency}; project {project.id} counts in {project.currency}"
+            N_("voucher …{last4} is in {other}; project {project} counts in {expected}"),
+            last4=voucher.last4,
+            other=voucher.currency,
+            project=project.id,
+            expected=project.currency,
         )
     lock_project(session, project.id)
     voucher.redeemed_by = actor.user_id

@@ -68,7 +68,7 @@ def test_a_lot_crossing_30_7_and_1_days_gets_exactly_three_warnings_over_a_year_
     days = [w.split("(")[-1].split(")")[0] for w in soon]
     assert days == ["30 days left", "7 days left", "1 day left"]
     lost = [w for w in warned if "has expired" in w]
-    assert len(lost) == 1 and "60,00" in lost[0]
+    assert len(lost) == 1 and "€60.00" in lost[0]
     assert balance(real_clock_ledger, "p").available.minor == 0
 
 
@@ -115,7 +115,7 @@ def test_the_forfeiture_of_an_expired_lot_is_announced_once_with_the_right_amoun
         frozen.tick(timedelta(days=3))
         alerts().run()
     lost = posts(standin, "CPROJ", "has expired")
-    assert len(lost) == 1 and "20,50" in lost[0]
+    assert len(lost) == 1 and "€20.50" in lost[0]
 
 
 def test_warnings_for_several_lots_of_a_project_arrive_in_one_message_per_run(
@@ -130,7 +130,7 @@ def test_warnings_for_several_lots_of_a_project_arrive_in_one_message_per_run(
         report = alerts().run()
     assert report.claimed == 4 and report.posted == 2
     assert len(posts(standin, "CPROJ", "expires soon")) == 1
-    assert posts(standin, "CPROJ", "expires soon")[0].count("voucher …") == 3
+    assert posts(standin, "CPROJ", "expires soon")[0].count("Voucher …") == 3
 
 
 def test_a_project_without_a_channel_is_warned_in_the_finance_channel(

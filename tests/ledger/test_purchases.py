@@ -110,7 +110,11 @@ def test_only_the_requester_cancels_their_pending_order(ledger: Ledger, project:
 
 @pytest.mark.parametrize(
     ("text", "why"),
-    [("0.50", "whole units"), ("200 001", "between 1 and 200 000"), ("12.50", "whole units")],
+    [
+        ("0.50", "whole units"),
+        ("200 001", "between 1.00 EUR and 200000.00 EUR"),
+        ("12.50", "whole units"),
+    ],
 )
 def test_purchase_amounts_are_whole_units_within_the_order_form_limits(
     ledger: Ledger, project: str, text: str, why: str

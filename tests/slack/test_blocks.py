@@ -8,8 +8,8 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.i18n import translator
 from bot.slack import blocks
-from bot.slack.formatting import Formatter
 from ledger.domain import (
     Allocation,
     Balance,
@@ -28,7 +28,8 @@ from ledger.money import Money
 from tests.support import PARIS
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
-FMT = Formatter(PARIS, "fr_FR")
+FMT = translator("fr_FR", PARIS)
+EN = translator("en_GB", PARIS)
 PROJECT = ProjectView("prod-eu", "Prod EU <script>", "EUR", 2000, ("C1", "C2"))
 
 
@@ -91,7 +92,7 @@ def test_a_balance_marks_lots_expiring_within_thirty_days() -> None:
 
 def test_a_project_with_500_lots_gets_a_summary_and_n_more_not_an_error() -> None:
     view = Balance(PROJECT, NOW, tuple(lot(i, 40 + i) for i in range(1, 501)))
-    message = blocks.balance_message(view, FMT)
+    message = blocks.balance_message(view, EN)
     check_message(message)
     assert "470 more lots" in str(message.blocks)
 
@@ -115,7 +116,7 @@ def test_purchase_order_messages_are_valid_in_every_state(status: POStatus) -> N
 
 
 def test_purchase_order_buttons_carry_the_action_ids_and_the_number() -> None:
-    actions = blocks.po_buttons("PO-2026-000042").to_dict()
+    actions = blocks.po_buttons("PO-2026-000042", FMT).to_dict()
     assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
         ("po_approve", "PO-2026-000042"),
         ("po_reject", "PO-2026-000042"),
@@ -135,7 +136,7 @@ def test_every_other_message_is_valid_block_kit() -> None:
     check_message(blocks.history_message(PROJECT, lines, FMT))
     check_message(blocks.history_message(PROJECT, [], FMT))
     for roles in (frozenset({Role.MEMBER}), frozenset({Role.FINANCE, Role.ADMIN})):
-        check_message(blocks.help_message(roles))
+        check_message(blocks.help_message(roles, FMT))
     check_message(
         blocks.voucher_issued(
             IssuedVoucher("ABCD-EFGH-JKMN-PQRS", "PQRS", eur(5000), date(2026, 12, 31), NOW, None),
@@ -156,21 +157,21 @@ def test_every_other_message_is_valid_block_kit() -> None:
     )
     check_message(blocks.charge_result(result, FMT))
     check_message(blocks.charge_news(result, "UFIN", FMT))
-    check_message(blocks.project_list([PROJECT] * 300))
+    check_message(blocks.project_list([PROJECT] * 300, FMT))
     check_message(blocks.error_message("x" * 5000))
     check_message(blocks.credit_arrived(po(POStatus.APPROVED), FMT))
 
 
 def test_modals_are_valid_views() -> None:
     for raw in (
-        blocks.buy_modal([PROJECT] * 150, "prod-eu", "C1", "EUR"),
-        blocks.reject_modal("PO-2026-000042", {"channel": "C1", "ts": "1.2"}),
+        blocks.buy_modal([PROJECT] * 150, "prod-eu", "C1", "EUR", FMT),
+        blocks.reject_modal("PO-2026-000042", {"channel": "C1", "ts": "1.2"}, FMT),
     ):
         View(**raw).validate_json()
         assert len(raw["blocks"]) <= 100
 
 
 def test_a_requester_is_told_where_finance_will_find_an_order_that_could_not_be_announced() -> None:
-    told = check_message(blocks.po_requested(po(), FMT, announced=False))
+    told = check_message(blocks.po_requested(po(), EN, announced=False))
     assert "/credit pending" in json.dumps(told)
-    assert "/credit pending" not in json.dumps(check_message(blocks.po_requested(po(), FMT)))
+    assert "/credit pending" not in json.dumps(check_message(blocks.po_requested(po(), EN)))

@@ -49,7 +49,7 @@ def test_the_console_completes_buy_approve_and_balance(db_url: str) -> None:
     assert "PO-2026-000001" in out or "PO-" in out
     assert "[1] Approve" in out and "Approved by @UFINANCE" in out
     assert "DM to @UMEMBER" in out
-    assert "1 500,00 € available" in out.replace("AVAILABLE", "available")
+    assert "€1,500.00 available" in out.replace("AVAILABLE", "available")
     assert "┌ Buy cloud credit" in out and "└ submitted" in out
     assert "expired 0 lots; claimed 0 notices; posted 0 messages" in out
     assert "Traceback" not in out + done.stderr

@@ -90,7 +90,7 @@ def test_the_whole_credit_flow_works_over_http(slack: Workspace, standin: SlackS
     )
 
     # The balance shows the credit, in the channel's project.
-    assert "1 500,00 €" in text_of(slack.command("UMEM", "balance", channel="CPROD"))
+    assert "€1,500.00" in text_of(slack.command("UMEM", "balance", channel="CPROD"))
 
     # A voucher, issued by finance (shown once) and redeemed by a member.
     issued = text_of(slack.command("UFIN", "voucher issue 50 prod-eu"))
@@ -105,7 +105,7 @@ def test_the_whole_credit_flow_works_over_http(slack: Workspace, standin: SlackS
     # A charge spends the voucher first.
     charged = text_of(slack.command("UFIN", "charge 80 prod-eu March compute"))
     assert charged.index("voucher") < charged.index("credit PO-")
-    assert "50,00 € from voucher" in charged and "30,00 € from credit" in charged
+    assert "€50.00 from voucher" in charged and "€30.00 from credit" in charged
 
     history = slack.command("UMEM", "history prod-eu").params["text"]
     assert history.count("Spent") == 2 and history.count("Granted") == 2
@@ -185,7 +185,7 @@ def test_refusals_say_why_and_change_nothing(
     slack.click("UFIN2", "po_approve", number, response="group-click")
     standin.wait_calls("chat.update")
     assert standin.of("usergroups.users.list")
-    assert "1 lots" in text_of(slack.command("UMEM", "balance prod-eu"))
+    assert "1 lot)" in text_of(slack.command("UMEM", "balance prod-eu"))
 
     before = export_json(ledger)
     assert "no project 'nowhere'" in text_of(slack.command("UMEM", "balance nowhere"))
@@ -199,12 +199,12 @@ def test_refusals_say_why_and_change_nothing(
         ("12.505", "ambiguous"),
         ("12.5055", "decimals"),
         ("500 USD", "not usd"),
-        ("200 001", "between 1 and 200"),
+        ("200 001", "between €1.00 and €200,000.00"),
     ]:
         assert why in text_of(slack.command("UMEM", f"buy {bad} prod-eu")).lower(), bad
     assert "not valid" in text_of(slack.command("UMEM", "redeem AAAA-BBBB-CCCC-DDDD prod-eu"))
     assert "don't know" in text_of(slack.command("UMEM", "frobnicate"))
-    assert "only admin" in text_of(slack.command("UMEM", "project add x X")).lower()
+    assert "only an admin" in text_of(slack.command("UMEM", "project add x X")).lower()
     assert "only finance" in text_of(slack.command("UMEM", "charge 5 prod-eu")).lower()
     assert "too late" in text_of(slack.command("UMEM", f"cancel {number}")).lower()
     assert export_json(ledger) == before
@@ -249,7 +249,7 @@ def test_two_approvers_clicking_at_once_make_one_lot_and_the_loser_is_told_who_d
     told = [text_of(c) for c in losers if "Too late" in text_of(c)]
     assert len(told) == 3 and all("approved by" in t for t in told)
     balance = text_of(slack.command("UMEM", "balance prod-eu"))
-    assert "100,00 €" in balance and "1 lots" in balance
+    assert "€100.00" in balance and "1 lot)" in balance
 
 
 def test_hostile_requests_get_a_4xx_or_a_polite_reply_never_a_5xx(slack: Workspace) -> None:

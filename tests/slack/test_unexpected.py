@@ -12,10 +12,12 @@ from slack_bolt.request import BoltRequest
 
 from bot.composition import build_slack
 from bot.console import TrackingExecutor
+from bot.i18n import translator
 from bot.settings import Settings
 from bot.slack import wording
 from bot.standin import SlackStandIn
 from ledger.services import Ledger
+from tests.support import PARIS
 
 
 @pytest.fixture
@@ -61,7 +63,7 @@ def test_a_failure_after_the_ack_reaches_the_user_as_an_apology_only(
         dispatch(ledger, standin, body)
     replies = standin.wait_calls("response")
     shown = json.dumps([c.params for c in replies])
-    assert wording.APOLOGY in shown
+    assert wording.apology(translator("en_GB", PARIS)) in shown
     assert "secret-detail" not in shown and "Traceback" not in shown
     assert any(
         record.exc_info and "secret-detail" in str(record.exc_info[1]) for record in caplog.records
@@ -96,7 +98,10 @@ def test_a_failure_inside_an_ack_is_handled_by_the_one_error_handler(
         answer = dispatch(ledger, standin, body)
     assert "secret-detail" not in answer
     dms = standin.wait_calls("chat.postMessage")
-    assert wording.APOLOGY in dms[0].params["text"] and dms[0].params["channel"] == "U1"
+    assert (
+        wording.apology(translator("en_GB", PARIS)) in dms[0].params["text"]
+        and dms[0].params["channel"] == "U1"
+    )
     assert any(
         "secret-detail" in str(record.exc_info[1]) for record in caplog.records if record.exc_info
     )

@@ -1,0 +1,164 @@
+"""Words, dates and amounts in the reader's language, from Babel gettext catalogs.
+
+`bot/locale/` holds the catalogs (`make i18n` extracts, updates and compiles them).
+A `Translator` is one language and one time zone: builders take one and never phrase a
+sentence by hand. Sentences are `str.format` templates with named fields.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_currency
+from babel.support import NullTranslations, Translations
+
+from ledger.errors import LedgerError, Phrase, UserRef
+from ledger.money import Money
+
+CATALOGS = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+LANGUAGES = ("fr", "en")
+DAY = "d MMM y"
+MOMENT = "d MMM y HH:mm"
+
+
+def supported_locale(text: str | None) -> str | None:
+    """`fr-FR`, `fr_CA`, `en-US`, `en` → a Babel locale name; None for another language."""
+    if not text:
+        return None
+    try:
+        parsed = Locale.parse(text.strip().replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    if parsed.language not in LANGUAGES:
+        return None
+    return str(parsed)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _catalog(language: str) -> NullTranslations:
+    found: NullTranslations = Translations.load(str(CATALOGS), [language], DOMAIN)
+    return found
+
+
+class Translator:
+    """One reader's language: gettext and ngettext, Babel dates and amounts, day counts.
+
+    `mentions` says whether people are written as Slack @mentions (Slack) or as their ids
+    (the command line)."""
+
+    def __init__(self, locale: str, tz: ZoneInfo, *, mentions: bool = True) -> None:
+        name = supported_locale(locale)
+        if name is None:
+            raise ValueError(f"{locale!r} is not a French or English locale")
+        self.locale = name
+        self.language = Locale.parse(name).language
+        self.tz = tz
+        self.mentions = mentions
+        self._catalog = _catalog(self.language)
+
+    # --- words ----------------------------------------------------------------------------------
+
+    def gettext(self, message: str) -> str:
+        return str(self._catalog.gettext(message))
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return str(self._catalog.ngettext(singular, plural, n))
+
+    def say(self, message: str, **values: Any) -> str:
+        """A sentence of the catalogs with its fields filled in."""
+        return self.gettext(message).format(**values)
+
+    def say_n(self, singular: str, plural: str, n: int, **values: Any) -> str:
+        """A sentence that depends on a count `n` (also available as the field `{n}`)."""
+        return self.ngettext(singular, plural, n).format(n=n, **values)
+
+    def refusal(self, error: LedgerError) -> tuple[str, str | None]:
+        """An error's sentence and hint in this language, values written the reader's way."""
+        values = {key: self.value(value) for key, value in error.params.items()}
+        message = self.gettext(error.template).format(**values)
+        hint = self.gettext(error.hint_template).format(**values) if error.hint_template else None
+        return message, hint
+
+    def value(self, value: Any) -> Any:
+        if isinstance(value, Money):
+            return self.money(value)
+        if isinstance(value, datetime):
+            return self.moment(value)
+        if isinstance(value, date):
+            return self.date(value)
+        if isinstance(value, Phrase):
+            return self.gettext(value)
+        if isinstance(value, UserRef):
+            return self.person(value)
+        return value
+
+    def person(self, user_id: str) -> str:
+        return f"<@{user_id}>" if self.mentions else user_id
+
+    def lot(self, source: str) -> str:
+        """A lot as people know it: `Voucher …70ZH` or `Credit PO-2026-000042`."""
+        last4 = voucher_last4(source)
+        if last4 is not None:
+            return self.say("Voucher …{last4}", last4=last4)
+        return self.say("Credit {po}", po=source)
+
+    def lot_from(self, source: str, amount: Money) -> str:
+        last4 = voucher_last4(source)
+        if last4 is not None:
+            return self.say(
+                "{amount} from voucher …{last4}", amount=self.money(amount), last4=last4
+            )
+        return self.say("{amount} from credit {po}", amount=self.money(amount), po=source)
+
+    # --- amounts, dates and counts --------------------------------------------------------------
+
+    def money(self, value: Money) -> str:
+        return _money(value.minor, value.currency, self.locale)
+
+    def date(self, day: date) -> str:
+        text: str = format_date(day, DAY, locale=self.locale)
+        return text
+
+    def day(self, instant: datetime) -> str:
+        return self.date(instant.astimezone(self.tz).date())
+
+    def moment(self, instant: datetime) -> str:
+        text: str = format_datetime(instant.astimezone(self.tz), MOMENT, locale=self.locale)
+        return text
+
+    def last_day(self, expires_at: datetime) -> str:
+        """The last day a lot can be used: a lot expiring at 00:00 is usable through the day before."""
+        local = expires_at.astimezone(self.tz)
+        if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+            return self.day(local - timedelta(days=1))
+        return self.moment(local)
+
+    def days_left(self, left: int) -> str:
+        if left <= 0:
+            return self.gettext("last day")
+        return self.say_n("{n} day left", "{n} days left", left)
+
+
+def voucher_last4(source: str) -> str | None:
+    """Voucher lots are recorded as `voucher …LAST4`."""
+    prefix = "voucher …"
+    return source[len(prefix) :] if source.startswith(prefix) else None
+
+
+@lru_cache(maxsize=4096)
+def _money(minor: int, currency: str, locale: str) -> str:
+    # Babel's narrow no-break space would show as a box in some Slack clients.
+    text: str = format_currency(Money(minor, currency).amount, currency, locale=locale)
+    return text.replace("\u202f", "\u00a0")
+
+
+@lru_cache(maxsize=64)
+def translator(locale: str, tz: ZoneInfo, *, mentions: bool = True) -> Translator:
+    return Translator(locale, tz, mentions=mentions)
