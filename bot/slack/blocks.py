@@ -784,7 +784,7 @@ def channel_unreachable(channel_id: str, error: str, t: Translator) -> Message:
     return text_message(
         ":warning: "
         + t.say(
-            "I could not post to {channel} ({error}). Invite me there or link another channel.",
+            "I could not post to {channel} (`{error}`). Invite me there or link another channel.",
             channel=channel(channel_id),
             error=error,
         )

@@ -1,0 +1,266 @@
+"""Every message the bot builds, every branch, rendered in French: no English sentence may
+come through. A word found in both the French and the English rendering must be data (a
+project, a number, a code) or one of the few words both languages share."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.i18n import Translator, translator
+from bot.slack import blocks, wording
+from bot.slack.grammar import NoProject
+from ledger.domain import (
+    Allocation,
+    Balance,
+    ChargeResult,
+    HistoryLine,
+    IssuedVoucher,
+    LinkedChannel,
+    LotKind,
+    LotView,
+    POStatus,
+    ProjectView,
+    PurchaseOrderView,
+    RedeemedVoucher,
+    Role,
+)
+from ledger.errors import (
+    N_,
+    AlreadyDecided,
+    Forbidden,
+    FourEyes,
+    LedgerError,
+    Phrase,
+    ProjectNotFound,
+    TooManyAttempts,
+)
+from ledger.money import Money
+from tests.support import ADMIN, MEMBER, PARIS
+
+NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
+PROJECT = ProjectView("prod-eu", "Prod EU", "EUR", 2000, ("C1",))
+BARE = ProjectView("bare", "Bare", "EUR", 550, ())
+
+# Words French and English share, or that are names rather than sentences.
+SHARED = {
+    "lot",
+    "lots",
+    "admin",
+    "finance",
+    "cloud",
+    "total",
+    "code",
+    "codes",
+    "min",
+    "long",
+    "credit",
+    "eur",
+    "prod",
+    "bare",
+}
+
+
+def eur(cents: int) -> Money:
+    return Money(cents, "EUR")
+
+
+def lot(i: int, days: int, kind: LotKind = LotKind.CREDIT) -> LotView:
+    source = f"voucher …AB{i:02d}" if kind is LotKind.VOUCHER else f"PO-2026-{i:06d}"
+    return LotView(i, kind, source, eur(100_000), eur(50_000), NOW, NOW + timedelta(days=days))
+
+
+def order(status: POStatus, reason: str | None = None) -> PurchaseOrderView:
+    decided = status is not POStatus.PENDING
+    return PurchaseOrderView(
+        "PO-2026-000042",
+        PROJECT,
+        "UREQ",
+        status,
+        eur(150_000),
+        2000,
+        eur(30_000),
+        eur(180_000),
+        NOW,
+        decided_by="UFIN" if decided else None,
+        decided_at=NOW if decided else None,
+        reason=reason,
+        credit_expires_at=NOW + timedelta(days=395) if status is POStatus.APPROVED else None,
+    )
+
+
+def charge(
+    allocations: int, due: int, *, repeated: bool = False, memo: str | None = None
+) -> ChargeResult:
+    spent = tuple(
+        Allocation(kind, source, eur(100))
+        for kind, source in [
+            (LotKind.VOUCHER, "voucher …AB01"),
+            (LotKind.CREDIT, "PO-2026-000001"),
+        ][:allocations]
+    )
+    return ChargeResult("k", PROJECT, eur(10_000), spent, eur(due), memo, NOW, repeated)
+
+
+def refusals(t: Translator) -> list[str]:
+    errors: list[LedgerError] = [
+        AlreadyDecided(N_("already decided"), status="approved", decided_by="UFIN"),
+        AlreadyDecided(N_("already decided"), status="rejected", decided_by=None),
+        AlreadyDecided(N_("already decided"), status="cancelled", decided_by="UREQ"),
+        FourEyes(N_("four-eyes rule")),
+        TooManyAttempts(
+            N_("too many failed voucher codes: try again in {minutes} min"),
+            hint=N_("check the code with whoever gave it to you"),
+            minutes=3,
+        ),
+        ProjectNotFound(N_("there is no project {project!r}"), project="p9"),
+        NoProject(
+            N_(
+                "Which project? Name it in the command ({example}), "
+                "or ask an admin to link this channel: `/credit project link ID`."
+            ),
+            example=Phrase(N_("`/credit buy 500 prod-eu`")),
+        ),
+    ]
+    for actor in (MEMBER, ADMIN):
+        for role in (Role.FINANCE, Role.ADMIN):
+            try:
+                actor.require(role, N_("charge bills"))
+            except Forbidden as refused:
+                errors.append(refused)
+    return [wording.refusal(error, t) for error in errors] + [
+        wording.apology(t),
+        wording.unknown_command("x9", t),
+        wording.too_long(t),
+    ]
+
+
+def rendered(t: Translator) -> list[Any]:
+    """Every builder, every branch, as JSON-ready values."""
+    everything: list[Any] = []
+    full = Balance(
+        PROJECT,
+        NOW,
+        (
+            lot(1, 10, LotKind.VOUCHER),
+            lot(2, 1),
+            lot(3, 0),
+            *[lot(i, 60 + i) for i in range(4, 40)],
+        ),
+    )
+    for view in (full, Balance(PROJECT, NOW, ())):
+        everything.append(blocks.balance_message(view, t))
+    history = [
+        HistoryLine(1, kind, NOW, eur(500), source, "UFIN", "Q3-42", key)
+        for kind, source, key in [
+            ("grant", "PO-2026-000001", None),
+            ("debit", "voucher …AB01", "slack:trigger.1"),
+            ("expiry", "PO-2026-000001", None),
+            ("void", "PO-2026-000001", "invoice-7"),
+        ]
+    ]
+    everything += [
+        blocks.history_message(PROJECT, history, t),
+        blocks.history_message(PROJECT, [], t),
+    ]
+    for roles in (frozenset({Role.MEMBER}), frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})):
+        everything.append(blocks.help_message(roles, t))
+    for status in POStatus:
+        po = order(status, reason="Q3" if status is POStatus.REJECTED else None)
+        everything += [blocks.po_for_approval(po, t), blocks.po_requested(po, t)]
+    everything += [
+        blocks.po_requested(order(POStatus.PENDING), t, announced=False),
+        blocks.po_decided_dm(order(POStatus.APPROVED), t),
+        blocks.po_decided_dm(order(POStatus.REJECTED, "Q3"), t),
+        blocks.credit_arrived(order(POStatus.APPROVED), t),
+        blocks.po_cancelled("PO-2026-000042", t),
+        blocks.pending_list([], t),
+        blocks.pending_list([order(POStatus.PENDING)], t),
+        blocks.pending_list([order(POStatus.PENDING)] * 20, t),
+        blocks.po_digest([order(POStatus.PENDING)] * 2, 1, t),
+        blocks.po_digest([order(POStatus.PENDING)], 3, t),
+        blocks.all_decided(t),
+    ]
+    redeemed = RedeemedVoucher("AB01", PROJECT, eur(5000), NOW + timedelta(days=30))
+    for project_id in (None, "prod-eu"):
+        everything.append(
+            blocks.voucher_issued(
+                IssuedVoucher(
+                    "7H2K-9M3P-4Q5R-AB01", "AB01", eur(5000), date(2026, 12, 31), NOW, project_id
+                ),
+                t,
+            )
+        )
+    everything += [
+        blocks.voucher_redeemed(redeemed, t),
+        blocks.voucher_redeemed(redeemed, t, who="UMEM"),
+        blocks.charge_result(charge(2, 0), t),
+        blocks.charge_result(charge(0, 10_000, repeated=True), t),
+        blocks.charge_news(charge(2, 0), "UFIN", t),
+        blocks.charge_news(charge(1, 500, memo="Q3-42"), "UFIN", t),
+        blocks.project_added(PROJECT, t),
+        blocks.channel_linked(LinkedChannel(PROJECT, "C1"), t),
+        blocks.channel_linked(LinkedChannel(PROJECT, "C1", previous="bare"), t),
+        blocks.project_list([], t),
+        blocks.project_list([PROJECT, BARE], t),
+        blocks.buy_modal([PROJECT, BARE], "prod-eu", "C1", "EUR", t),
+        blocks.reject_modal("PO-2026-000042", {"channel": "C1"}, t),
+        blocks.expiry_warning("Prod EU", [(lot(i, i % 3), i % 3) for i in range(1, 40)], t),
+        blocks.forfeiture("Prod EU", [(lot(i, 0), eur(100)) for i in range(1, 40)], t),
+        blocks.channel_unreachable("C1", "not_in_channel", t),
+        t.lot_from("voucher …AB01", eur(1)),
+        t.lot_from("PO-2026-000001", eur(1)),
+        *refusals(t),
+    ]
+    return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]
+
+
+HUMAN = {"text", "label", "title", "placeholder", "hint", "submit", "close", "confirm", "deny"}
+
+
+def human_texts(value: Any) -> list[str]:
+    """What a person reads: the texts of a message or view, not Block Kit's keys and types."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [t for v in value for t in human_texts(v)]
+    if isinstance(value, dict):
+        found = []
+        for key, v in value.items():
+            if key in HUMAN and isinstance(v, str):
+                found.append(v)
+            elif isinstance(v, dict | list):
+                found += human_texts(v)
+        return found
+    return []
+
+
+def words(value: Any) -> set[str]:
+    text = " ".join(human_texts(value))
+    text = re.sub(r"`[^`]*`|<[@#][A-Z0-9]+>|:[a-z_]+:", " ", text)
+    return {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+@pytest.fixture(scope="module")
+def both() -> tuple[list[Any], list[Any]]:
+    return rendered(translator("fr_FR", PARIS)), rendered(translator("en_GB", PARIS))
+
+
+def test_no_english_sentence_comes_out_of_any_builder_in_french(
+    both: tuple[list[Any], list[Any]],
+) -> None:
+    french, english = both
+    assert len(french) == len(english)
+    for fr, en in zip(french, english, strict=True):
+        shared = (words(fr) & words(en)) - SHARED
+        assert not shared, (shared, fr)
+
+
+def test_every_builder_reads_french_dates_and_amounts(both: tuple[list[Any], list[Any]]) -> None:
+    french = json.dumps(both[0], ensure_ascii=False).replace("\\u00a0", " ").replace("\u00a0", " ")
+    assert "1 500,00 €" in french and "€1,500.00" not in french
+    assert "mars 2026" in french and "Mar 2026" not in french
