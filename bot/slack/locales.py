@@ -27,13 +27,16 @@ class Locales:
         settings: Settings,
         client: WebClient,
         clock: Callable[[], float] = time.monotonic,
-        timeout: int = LOOKUP_TIMEOUT,
+        timeout: int | None = None,
     ) -> None:
         self.workspace = translator(settings.creditbot_locale, settings.timezone)
         self._tz = settings.timezone
         # Its own client: a short timeout and no retries, so a slow Slack costs one timeout.
         self._client = WebClient(
-            token=client.token, base_url=client.base_url, timeout=timeout, retry_handlers=[]
+            token=client.token,
+            base_url=client.base_url,
+            timeout=timeout or LOOKUP_TIMEOUT,
+            retry_handlers=[],
         )
         self._ttl = float(settings.usergroup_cache_seconds)
         self._clock = clock

@@ -23,6 +23,7 @@ def test_the_manifest_asks_for_the_scopes_the_code_uses_and_no_more() -> None:
         "chat:write",
         "commands",
         "usergroups:read",
+        "users:read",
     ]
 
 
