@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookResponse
 
+from bot import metrics
 from bot.settings import Settings
 from bot.slack import blocks, wording
 from bot.slack.formatting import Formatter
@@ -69,17 +71,54 @@ def on_unexpected(
         log.warning("could not send the apology", exc_info=True)
 
 
+class NowhereToAnswer(Exception):
+    """The request carries no response_url, so a reply to it has nowhere to go."""
+
+
+class _NoResponseUrl(Respond):
+    def __init__(self) -> None:
+        super().__init__(response_url=None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
+        raise NowhereToAnswer
+
+
+def kind_of(body: dict[str, Any]) -> str:
+    """What a request is, in words bounded by the app's own listeners."""
+    if "command" in body:
+        return "command"
+    if body.get("type") == "block_actions":
+        return f"action:{((body.get('actions') or [{}])[0] or {}).get('action_id', '')}"
+    if body.get("type") == "view_submission":
+        return f"view:{(body.get('view') or {}).get('callback_id', '')}"
+    return str(body.get("type") or "unknown")
+
+
 def guarded(work: Callable[..., None]) -> Callable[..., None]:
     """Lazy work (run after the ack) never reaches Bolt's error handler, so route it here:
-    a refused action gets its reason, anything else goes to `on_unexpected`."""
+    a refused action gets its reason, anything else goes to `on_unexpected`. A request with
+    no response_url (forged or malformed) has nowhere to be answered: a warning says so."""
 
-    def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def run(
+        body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
+        kind = kind_of(body)
+        answer = respond if body.get("response_url") else _NoResponseUrl()
+        outcome = "ok"
         try:
-            work(body, respond, client)
+            work(body, answer, client)
+        except NowhereToAnswer:
+            outcome = "unanswerable"
+            log.warning("a %s request has no response_url: nowhere to answer it", kind)
         except LedgerError as refused:
+            outcome = "refused"
+            metrics.refusal(type(refused).__name__)
             tell(body, respond, client, refusal_message(refused))
         except Exception as unexpected:  # lazy work has no other error handler
+            outcome = "failed"
             on_unexpected(unexpected, body, respond, client)
+        metrics.request(kind, outcome)
+        metrics.replied(context.get("received_at"))
 
     run.__name__ = work.__name__
     return run
