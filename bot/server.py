@@ -132,6 +132,12 @@ class Front:
                 conn.receive_data(await reader.read(64 * 1024))
             elif isinstance(event, h11.Request):
                 head = event
+                # h11 bounds only a head still arriving; one that came whole is measured here.
+                if (
+                    sum(len(name) + len(value) for name, value in event.headers)
+                    > self.limits.max_head
+                ):
+                    raise _Refused(431)
                 declared = dict(event.headers).get(b"content-length", b"0")
                 if int(declared) > self.limits.max_body:
                     raise _Refused(413)

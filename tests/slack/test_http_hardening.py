@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import select
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -14,7 +17,15 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from bot.standin import SlackStandIn
-from tests.slack.workspace import Workspace, free_port, running_server, sign, text_of
+from tests.slack.workspace import (
+    SECRET,
+    Workspace,
+    free_port,
+    running_server,
+    sign,
+    text_of,
+    wait_until_healthy,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -246,3 +257,42 @@ def test_metrics_report_the_traffic_of_every_worker_and_the_pending_orders(
     assert metric(scraped, "creditbot_reply_seconds_count") == 11
     assert metric(scraped, "creditbot_reply_seconds_bucket", le="+Inf") == 11
     assert metric(scraped, "creditbot_pending_purchase_orders") == 3
+
+
+def test_creditbot_run_reports_its_scheduler_last_success_on_the_same_metrics(
+    db_url: str, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    port, metrics_port = free_port(), free_port()
+    environment = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "FINANCE_CHANNEL": "CFINANCE",
+        "METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
+    }
+    environment.pop("SLACK_APP_TOKEN", None)
+    with (tmp_path / "run.log").open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--port", str(port)],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_healthy(f"http://127.0.0.1:{port}", process)
+            deadline = time.monotonic() + 30
+            last_success = 0.0
+            while not last_success and time.monotonic() < deadline:
+                url = f"http://127.0.0.1:{metrics_port}/metrics"
+                with urllib.request.urlopen(url, timeout=5) as got:
+                    scraped = got.read().decode()
+                last_success = metric(scraped, "creditbot_scheduled_run_last_success_seconds")
+                time.sleep(0.1)
+        finally:
+            process.terminate()
+            process.wait(30)
+    assert abs(last_success - time.time()) < 60, (tmp_path / "run.log").read_text()
+    assert metric(scraped, "creditbot_notices_total", outcome="posted") == 0
