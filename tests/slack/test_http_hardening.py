@@ -199,7 +199,8 @@ def test_sixty_four_clients_trickling_a_byte_a_second_neither_block_the_server_n
             trickler.join(15)
     closed = [t.closed_after for t in slow]
     assert all(c is not None for c in closed), closed
-    assert max(c for c in closed if c is not None) < read_timeout + 2, closed
+    # Closed by the deadline, not before: every one was connected and under way until then.
+    assert all(read_timeout - 1 < c < read_timeout + 2 for c in closed if c is not None), closed
 
 
 def metric(scraped: str, name: str, **labels: str) -> float:
