@@ -79,7 +79,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         return run_socket_mode(settings)
     if settings.slack_bot_token and settings.slack_signing_secret:
         # The server forks its workers: the scheduler runs beside it in a process of its own,
-        # recording its figures where the server's /metrics reads them.
+        # recording its figures where the server's /metrics reads them (it serves none).
         with recording_metrics():
             scheduler = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "scheduler"],
@@ -199,14 +199,13 @@ def serve_http(settings: Settings, host: str, port: int, workers: int, threads: 
 
 @contextmanager
 def recording_metrics() -> Iterator[None]:
-    """Figures of this process and those it starts, in one fresh directory; a process
-    started by one that records (the scheduler of `run`) records into the same one."""
-    inherited = os.environ.get(metrics.DIRECTORY)
-    if inherited and metrics.recording():
-        yield
-        return
-    if inherited and os.environ.get("METRICS_ADDRESS", None) == "":
-        metrics.record_to(inherited)
+    """Figures of this process and of those it starts, in one fresh directory, removed at
+    the end. A directory given by the environment (PROMETHEUS_MULTIPROC_DIR, as `run` gives
+    its scheduler) is used as it is: whoever set it owns it."""
+    given = os.environ.get(metrics.DIRECTORY)
+    if given:
+        if not metrics.recording():
+            metrics.record_to(given)
         yield
         return
     directory = tempfile.mkdtemp(prefix="creditbot-metrics-")

@@ -10,7 +10,6 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookResponse
 
 from bot import metrics
 from bot.settings import Settings
@@ -71,45 +70,37 @@ def on_unexpected(
         log.warning("could not send the apology", exc_info=True)
 
 
-class NowhereToAnswer(Exception):
-    """The request carries no response_url, so a reply to it has nowhere to go."""
-
-
-class _NoResponseUrl(Respond):
-    def __init__(self) -> None:
-        super().__init__(response_url=None)
-
-    def __call__(self, *args: Any, **kwargs: Any) -> WebhookResponse:
-        raise NowhereToAnswer
-
-
 def kind_of(body: dict[str, Any]) -> str:
     """What a request is, in words bounded by the app's own listeners."""
     if "command" in body:
         return "command"
     if body.get("type") == "block_actions":
-        return f"action:{((body.get('actions') or [{}])[0] or {}).get('action_id', '')}"
+        actions = body.get("actions")
+        first = actions[0] if isinstance(actions, list) and actions else None
+        return f"action:{first.get('action_id', '') if isinstance(first, dict) else ''}"
     if body.get("type") == "view_submission":
-        return f"view:{(body.get('view') or {}).get('callback_id', '')}"
+        view = body.get("view")
+        return f"view:{view.get('callback_id', '') if isinstance(view, dict) else ''}"
     return str(body.get("type") or "unknown")
 
 
 def guarded(work: Callable[..., None]) -> Callable[..., None]:
     """Lazy work (run after the ack) never reaches Bolt's error handler, so route it here:
-    a refused action gets its reason, anything else goes to `on_unexpected`. A request with
-    no response_url (forged or malformed) has nowhere to be answered: a warning says so."""
+    a refused action gets its reason, anything else goes to `on_unexpected`. A command
+    without a response_url (Slack always sends one) has nowhere to be answered: it is
+    logged as a warning and not run."""
 
     def run(
         body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
     ) -> None:
         kind = kind_of(body)
-        answer = respond if body.get("response_url") else _NoResponseUrl()
+        if kind == "command" and not body.get("response_url"):
+            log.warning("a command came without a response_url: nowhere to answer, not run")
+            metrics.request(kind, "unanswerable")
+            return
         outcome = "ok"
         try:
-            work(body, answer, client)
-        except NowhereToAnswer:
-            outcome = "unanswerable"
-            log.warning("a %s request has no response_url: nowhere to answer it", kind)
+            work(body, respond, client)
         except LedgerError as refused:
             outcome = "refused"
             metrics.refusal(type(refused).__name__)

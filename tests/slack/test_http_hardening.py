@@ -117,11 +117,16 @@ def test_a_signed_payload_nested_a_thousand_deep_is_a_400(
     assert "Traceback" not in written and "ERROR" not in written, written
 
 
-def test_a_signed_command_without_a_response_url_is_logged_as_a_warning_not_an_error(
+def test_a_signed_command_without_a_response_url_is_a_warning_and_changes_nothing(
     db_url: str, standin: SlackStandIn, tmp_path: Path
 ) -> None:
     log = tmp_path / "server.log"
-    form = {"command": "/credit", "text": "help", "user_id": "UMEM", "channel_id": "C1"}
+    form = {
+        "command": "/credit",
+        "text": "project add ghost Ghost",
+        "user_id": "UADMIN",
+        "channel_id": "C1",
+    }
     with running_server(db_url, standin, log=log) as base:
         slack = Workspace(base, standin)
         assert (
@@ -130,8 +135,9 @@ def test_a_signed_command_without_a_response_url_is_logged_as_a_warning_not_an_e
         deadline = time.monotonic() + 10
         while "nowhere to answer" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.05)
+        assert "ghost" not in text_of(slack.command("UADMIN", "project list")).lower()
     written = log.read_text()
-    assert "WARNING creditbot.slack: a command request has no response_url" in written, written
+    assert "WARNING creditbot.slack: a command came without a response_url" in written, written
     assert "Traceback" not in written and "ERROR" not in written, written
 
 
