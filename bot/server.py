@@ -26,6 +26,7 @@ import h11
 
 log = logging.getLogger("creditbot.server")
 
+_KNOWN = frozenset(status.value for status in HTTPStatus)
 BOOT_GRACE = 5.0  # a worker that dies sooner than this after starting stops the server
 
 
@@ -182,7 +183,10 @@ class Front:
         self, conn: h11.Connection, writer: asyncio.StreamWriter, response: Response
     ) -> None:
         headers = [*response.headers, ("content-length", str(len(response.body)))]
-        writer.write(conn.send(h11.Response(status_code=response.status, headers=headers)))
+        reason = HTTPStatus(response.status).phrase if response.status in _KNOWN else ""
+        writer.write(
+            conn.send(h11.Response(status_code=response.status, headers=headers, reason=reason))
+        )
         writer.write(conn.send(h11.Data(data=response.body)))
         writer.write(conn.send(h11.EndOfMessage()))
         async with asyncio.timeout(self.limits.read_deadline):
