@@ -27,7 +27,6 @@ import h11
 log = logging.getLogger("creditbot.server")
 
 _KNOWN = frozenset(status.value for status in HTTPStatus)
-BOOT_GRACE = 5.0  # a worker that dies sooner than this after starting stops the server
 
 
 @dataclass(frozen=True)
@@ -192,13 +191,14 @@ class Front:
         async with asyncio.timeout(self.limits.read_deadline):
             await writer.drain()
 
-    async def serve(self, sock: socket.socket) -> None:
+    async def serve(self, sock: socket.socket, ready: Callable[[], None] = lambda: None) -> None:
         """Until SIGTERM or SIGINT; then stop accepting and let running requests finish."""
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
         server = await asyncio.start_server(self.connection, sock=sock)
+        ready()
         await stop.wait()
         server.close()
         deadline = loop.time() + self.limits.graceful
@@ -207,12 +207,18 @@ class Front:
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _worker(sock: socket.socket, factory: Callable[[], Handler], limits: Limits) -> int:
+def _worker(sock: socket.socket, factory: Callable[[], Handler], limits: Limits, ready: int) -> int:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     handler = factory()
+
+    def serving() -> None:
+        os.write(ready, b"1")
+        os.close(ready)
+        log.info("worker %s serving", os.getpid())
+
     try:
-        asyncio.run(Front(handler, limits).serve(sock))
+        asyncio.run(Front(handler, limits).serve(sock, serving))
     finally:
         handler.close()
     return 0
@@ -234,7 +240,7 @@ class Arbiter:
         self.limits = limits
         self.workers = workers
         self.on_worker_exit = on_worker_exit
-        self.children: dict[int, float] = {}
+        self.children: dict[int, int] = {}  # pid -> the pipe on which it says it is serving
         self.stopping = False
         self.failed = False
 
@@ -248,15 +254,16 @@ class Arbiter:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
-            started = self.children.pop(pid, None)
-            if started is None:
+            pipe = self.children.pop(pid, None)
+            if pipe is None:
                 continue
+            served = _said_ready(pipe)
             if self.on_worker_exit is not None:
                 self.on_worker_exit(pid)
             if self.stopping:
                 continue
             code = os.waitstatus_to_exitcode(status)
-            if time.monotonic() - started < BOOT_GRACE:
+            if not served:
                 log.error("worker %s exited at start (%s): stopping", pid, code)
                 self.failed = True
                 self._stop()
@@ -267,23 +274,35 @@ class Arbiter:
         return 1 if self.failed else 0
 
     def _spawn(self) -> None:
+        readable, writable = os.pipe()
         pid = os.fork()
         if pid == 0:
+            os.close(readable)
             code = 1
             try:
-                code = _worker(self.sock, self.factory, self.limits)
+                code = _worker(self.sock, self.factory, self.limits, writable)
             except Exception:
                 log.exception("worker failed")
             finally:
                 logging.shutdown()
                 os._exit(code)
-        self.children[pid] = time.monotonic()
+        os.close(writable)
+        self.children[pid] = readable
 
     def _stop(self, signum: int = signal.SIGTERM, frame: FrameType | None = None) -> None:
         self.stopping = True
         for pid in self.children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
+
+
+def _said_ready(pipe: int) -> bool:
+    """Whether a worker that has ended had started serving (then it is replaced; one that
+    never served would most likely fail again, so the server stops)."""
+    try:
+        return os.read(pipe, 1) == b"1"
+    finally:
+        os.close(pipe)
 
 
 def listen(host: str, port: int) -> socket.socket:

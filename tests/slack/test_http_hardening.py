@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -303,3 +304,38 @@ def test_creditbot_run_reports_its_scheduler_last_success_on_the_same_metrics(
             process.wait(30)
     assert abs(last_success - time.time()) < 60, (tmp_path / "run.log").read_text()
     assert metric(scraped, "creditbot_notices_total", outcome="posted") == 0
+
+
+def children_of(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_a_worker_that_dies_is_replaced_and_the_port_keeps_answering(
+    db_url: str, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    log = tmp_path / "server.log"
+    with running_server(db_url, standin, workers=2, log=log) as base:
+        port = str(address(base)[1])
+        (server,) = [
+            pid
+            for pid in children_of(os.getpid())
+            if port in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        before = children_of(server)
+        assert len(before) == 2
+        serving = [f"worker {pid} serving" for pid in before]
+        deadline = time.monotonic() + 10
+        while not all(s in log.read_text() for s in serving) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(before[0], signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            after = children_of(server)
+            if len(after) == 2 and before[0] not in after:
+                break
+            time.sleep(0.05)
+        assert len(after) == 2 and before[1] in after and before[0] not in after
+        for _ in range(10):
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
+                assert answer.read() == b"ok"
+    assert f"worker {before[0]} exited (-9): starting another" in log.read_text()
