@@ -28,7 +28,7 @@ EVENTS_PATH = "/slack/events"
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 MAX_AGE = 5 * 60  # seconds; an older signed request may be a replay
-MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
 class SlackEndpoint:
