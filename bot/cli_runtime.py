@@ -161,11 +161,13 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 def run_socket_mode(settings: Settings) -> int:
     _logging()
     ledger = build_ledger(settings, upgrade=True)
-    app = build_slack(settings, ledger)
-    build_job_scheduler(settings, ledger).start()
-    assert settings.slack_app_token is not None
-    log.info("connecting to Slack over Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    with recording_metrics():
+        serve_metrics(settings, ledger)
+        app = build_slack(settings, ledger)
+        build_job_scheduler(settings, ledger).start()
+        assert settings.slack_app_token is not None
+        log.info("connecting to Slack over Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
     return 0
 
 

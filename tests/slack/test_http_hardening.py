@@ -22,6 +22,7 @@ from tests.slack.workspace import (
     SECRET,
     Workspace,
     free_port,
+    metric,
     running_server,
     sign,
     text_of,
@@ -208,20 +209,6 @@ def test_sixty_four_clients_trickling_a_byte_a_second_neither_block_the_server_n
     assert all(c is not None for c in closed), closed
     # Closed by the deadline, not before: every one was connected and under way until then.
     assert all(read_timeout - 1 < c < read_timeout + 2 for c in closed if c is not None), closed
-
-
-def metric(scraped: str, name: str, **labels: str) -> float:
-    """The value of one sample of a Prometheus text exposition."""
-    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-    for line in scraped.splitlines():
-        if line.startswith("#") or " " not in line:
-            continue
-        sample, value = line.rsplit(" ", 1)
-        metric_name, _, rest = sample.partition("{")
-        got = ",".join(sorted(rest.rstrip("}").split(","))) if rest else ""
-        if metric_name == name and got == wanted:
-            return float(value)
-    raise AssertionError(f"no sample {name}{labels} in:\n{scraped}")
 
 
 def test_metrics_report_the_traffic_of_every_worker_and_the_pending_orders(

@@ -252,3 +252,17 @@ def text_of(call: Call) -> str:
     parts = [str(call.params.get("text", ""))]
     parts += [json.dumps(b, ensure_ascii=False) for b in call.params.get("blocks") or []]
     return "\n".join(parts).replace("\u00a0", " ")
+
+
+def metric(scraped: str, name: str, **labels: str) -> float:
+    """The value of one sample of a Prometheus text exposition."""
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in scraped.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        sample, value = line.rsplit(" ", 1)
+        metric_name, _, rest = sample.partition("{")
+        got = ",".join(sorted(rest.rstrip("}").split(","))) if rest else ""
+        if metric_name == name and got == wanted:
+            return float(value)
+    raise AssertionError(f"no sample {name}{labels} in:\n{scraped}")
