@@ -1,0 +1,54 @@
+"""The App Home stays within Slack's limits, summarising what does not fit."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.slack.blocks_home import (
+    MAX_HOME_BLOCKS,
+    MAX_ORDERS_SHOWN,
+    MAX_PROJECTS_SHOWN,
+    HomeData,
+    home_view,
+)
+from bot.slack.formatting import Formatter
+from ledger.domain import POStatus, Role
+from ledger.services import Ledger
+from ledger.services.forecasting import forecasts
+from ledger.services.health import SCHEDULED_RUN, health, record_run
+from ledger.services.projects import add_project
+from ledger.services.purchases import list_purchase_orders, request_purchase
+from tests.support import ADMIN, MEMBER, FakeClock, eur
+
+FMT = Formatter(ZoneInfo("Europe/Paris"), "en_GB")
+EVERYONE = frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})
+
+
+def test_fifty_projects_and_forty_orders_fit_in_a_hundred_blocks_with_summaries(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    for n in range(50):
+        add_project(ledger, ADMIN, f"p{n:02d}", f"Project {n:02d}")
+    for n in range(40):
+        request_purchase(ledger, MEMBER, f"p{n % 50:02d}", eur("100"))
+    record_run(ledger, SCHEDULED_RUN, clock.current, "posted 3 messages")
+    data = HomeData(
+        forecasts(ledger), list_purchase_orders(ledger, POStatus.PENDING), health(ledger)
+    )
+    view = home_view(EVERYONE, data, FMT)
+    text = str(view)
+    assert view["type"] == "home" and len(view["blocks"]) <= MAX_HOME_BLOCKS
+    shown = [b for b in view["blocks"] if (b.get("accessory") or {}).get("action_id")]
+    assert len(shown) == MAX_PROJECTS_SHOWN
+    assert f"…and {50 - MAX_PROJECTS_SHOWN} more projects" in text
+    approvals = [b for b in view["blocks"] if b["type"] == "actions"]
+    assert len(approvals) == MAX_ORDERS_SHOWN
+    assert f"…and {40 - MAX_ORDERS_SHOWN} more" in text
+    assert "posted 3 messages" in text
+
+
+def test_a_member_sees_projects_only(ledger: Ledger) -> None:
+    add_project(ledger, ADMIN, "p1", "One")
+    view = home_view(frozenset({Role.MEMBER}), HomeData(forecasts(ledger)), FMT)
+    assert [b["type"] for b in view["blocks"]] == ["header", "section"]
+    assert "No credit" not in str(view) and "One" in str(view)
