@@ -10,22 +10,25 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
-from bot.slack import blocks
+from bot.slack import blocks, blocks_digest
 from bot.slack.formatting import Formatter
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
+from ledger.forecast import midnight
 from ledger.money import Money
-from ledger.services import Ledger, expiry, notices, purchases
+from ledger.services import Ledger, expiry, forecasting, health, notices, projects, purchases
 from ledger.services.notices import NoticeView
 
 log = logging.getLogger("creditbot.alerts")
 
 RUN_LOCK = "creditbot:scheduled-run"
+WEEKLY_EXPIRY_DAYS = 30
 GONE = frozenset(
     {"not_in_channel", "channel_not_found", "is_archived", "invalid_channel", "user_not_found"}
 )
@@ -89,6 +92,7 @@ class Alerts:
         with notices.run_lock(self.ledger, RUN_LOCK) as mine:
             if not mine:
                 return Report(ran=False)
+            started = self.ledger.now()
             report = Report()
             report.expired = len(expiry.expire_due(self.ledger))
             fallback = self.settings.finance_channel
@@ -97,8 +101,10 @@ class Alerts:
                 self.ledger, self.settings.thresholds, fallback
             )
             report.claimed += self._claim_digest()
+            report.claimed += self._claim_weekly()
             self._deliver(notices.pending(self.ledger), report)
             log.info(report.summary())
+            health.record_run(self.ledger, health.SCHEDULED_RUN, started, report.summary())
             return report
 
     # --- claiming ------------------------------------------------------------------------------
@@ -118,6 +124,37 @@ class Alerts:
         today = local_date(self.ledger.now(), self.settings.timezone)
         return int(notices.claim(self.ledger, f"digest:{today.isoformat()}", "digest", channel))
 
+    def _claim_weekly(self) -> int:
+        """Each project channel's weekly digest, once per (channel, ISO week): on DIGEST_DAY
+        from ALERT_TIME, or later in the same week when the bot was down then."""
+        weekday = self.settings.digest_weekday
+        if weekday is None:
+            return 0
+        local = self.ledger.now().astimezone(self.settings.timezone)
+        if (local.weekday(), local.time()) < (weekday, self.settings.alert_at):
+            return 0
+        year, week, _ = local.date().isocalendar()
+        claims: list[tuple[str, str, str | None, dict[str, Any]]] = [
+            (f"weekly:{channel}:{year}-W{week:02d}", channel, project.id, {})
+            for project in projects.list_projects(self.ledger)
+            for channel in project.channels
+        ]
+        return notices.claim_each(self.ledger, "digest", claims)
+
+    def _weekly(self, notice: NoticeView) -> blocks.Message:
+        project_id = notice.project_id or ""
+        seen = forecasting.forecast(self.ledger, project_id)
+        tz = self.settings.timezone
+        today = local_date(seen.at, tz)
+        spent = forecasting.billed(
+            self.ledger, project_id, midnight(today - timedelta(days=7), tz), midnight(today, tz)
+        )
+        soon = seen.at + timedelta(days=WEEKLY_EXPIRY_DAYS)
+        expiring = sorted(
+            (lot for lot in seen.lots if lot.expires_at <= soon), key=lambda lot: lot.expires_at
+        )
+        return blocks_digest.weekly_digest(seen, spent, expiring, self.fmt)
+
     # --- delivering ----------------------------------------------------------------------------
 
     def _messages(self, taken: list[NoticeView]) -> list[tuple[str, list[int], blocks.Message]]:
@@ -133,6 +170,8 @@ class Alerts:
                 warnings[where].append(notice)
             elif notice.kind == "forfeit":
                 forfeits[where].append(notice)
+            elif notice.kind == "digest" and notice.key.startswith("weekly:"):
+                out.append((notice.channel, [notice.id], self._weekly(notice)))
             elif notice.kind == "digest":
                 orders = self._stale_orders()
                 if orders:

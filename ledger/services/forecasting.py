@@ -58,6 +58,13 @@ def _billed(session: Session, project_id: str, since: datetime, until: datetime)
     return int(total or 0)
 
 
+def billed(ledger: Ledger, project_ref: str, since: datetime, until: datetime) -> Money:
+    """What was billed to the project in (since, until], voided bills left out."""
+    with ledger.db.read() as session:
+        project = find_project(session, project_ref)
+        return Money(_billed(session, project.id, since, until), project.currency)
+
+
 def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetime) -> Forecast:
     """The forecast of one project, read within the caller's transaction."""
     window = ledger.config.forecast_window_days

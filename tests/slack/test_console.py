@@ -30,7 +30,7 @@ SCRIPT = """\
 
 def console(db_url: str, script: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = environment_without_slack()
-    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="")
+    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="", DIGEST_DAY="off")
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", *args],
         input=script,
