@@ -6,13 +6,13 @@ Pure: no session, no Slack. Amounts are exact fractions of minor units while pro
 
 from __future__ import annotations
 
-import math
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ledger.clock import credit_expiry, local_date
@@ -41,12 +41,26 @@ class ExpiringLot:
 @dataclass(frozen=True, slots=True)
 class ProjectedDay:
     """One local day of the projection: what the valid lots hold at its start, what it
-    spends from them, and what they cannot cover (all in exact minor units)."""
+    spends from them, and what they cannot cover. Kept as integers of 1/scale minor unit
+    (scale: the burn's denominator), so the projection runs on integers and stays exact."""
 
     day: date
-    opening: Fraction
-    spent: Fraction
-    shortfall: Fraction
+    scale: int
+    opening_scaled: int
+    spent_scaled: int
+    shortfall_scaled: int
+
+    @property
+    def opening(self) -> Fraction:
+        return Fraction(self.opening_scaled, self.scale)
+
+    @property
+    def spent(self) -> Fraction:
+        return Fraction(self.spent_scaled, self.scale)
+
+    @property
+    def shortfall(self) -> Fraction:
+        return Fraction(self.shortfall_scaled, self.scale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +78,24 @@ class Projection:
     runs_out_on: date | None
     expiring_unused: tuple[ExpiringLot, ...]
     advice: Advice
-    days: tuple[ProjectedDay, ...]
+    # Day by day from today, in 1/scale minor units (scale: the burn's denominator).
+    openings: tuple[int, ...]
+    spendings: tuple[int, ...]
+    shortfalls: tuple[int, ...]
+
+    @property
+    def last_day(self) -> date:
+        return self.today + timedelta(days=len(self.openings) - 1)
+
+    @property
+    def days(self) -> tuple[ProjectedDay, ...]:
+        scale = self.burn.denominator
+        return tuple(
+            ProjectedDay(self.today + timedelta(days=n), scale, opening, spent, short)
+            for n, (opening, spent, short) in enumerate(
+                zip(self.openings, self.spendings, self.shortfalls, strict=True)
+            )
+        )
 
     @property
     def daily_burn(self) -> Money:
@@ -90,12 +121,20 @@ def midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 
 
-class _Lot:
-    __slots__ = ("left", "view")
+@lru_cache(maxsize=64)
+def _day_starts(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, ...]:
+    """00:00 of each day from first to last: the same for every project of a workspace."""
+    count = (last - first).days + 1
+    return tuple(midnight(first + timedelta(days=n), tz) for n in range(count))
 
-    def __init__(self, view: LotView) -> None:
+
+class _Lot:
+    __slots__ = ("expires_at", "left", "view")
+
+    def __init__(self, view: LotView, scale: int) -> None:
         self.view = view
-        self.left = Fraction(view.remaining.minor)
+        self.expires_at = view.expires_at
+        self.left = view.remaining.minor * scale
 
 
 def project_spending(
@@ -114,9 +153,14 @@ def project_spending(
     today = local_date(now, tz)
     horizon_end = credit_expiry(now, tz)  # what a lot bought now would expire at
     last_day = local_date(horizon_end, tz)
+    scale, per_day = burn.denominator, burn.numerator
     valid = sorted(
-        (_Lot(v) for v in lots if v.expires_at > now and v.valid_from <= now and v.remaining),
-        key=lambda lot: (lot.view.expires_at, lot.view.id),
+        (
+            _Lot(v, scale)
+            for v in lots
+            if v.expires_at > now and v.valid_from <= now and v.remaining
+        ),
+        key=lambda lot: (lot.expires_at, lot.view.id),
     )
     # Vouchers, then credit; within a kind, soonest expiry, then oldest (the spending order).
     queues = {
@@ -124,78 +168,85 @@ def project_spending(
         for kind in (LotKind.VOUCHER, LotKind.CREDIT)
     }
     by_expiry = deque(valid)
-    held = sum((lot.left for lot in valid), Fraction(0))
+    held = sum(lot.left for lot in valid)
     unused: list[ExpiringLot] = []
-    days: list[ProjectedDay] = []
 
     def expire_until(instant: datetime) -> None:
         nonlocal held
-        while by_expiry and by_expiry[0].view.expires_at <= instant:
+        while by_expiry and by_expiry[0].expires_at <= instant:
             gone = by_expiry.popleft()
             held -= gone.left
-            if gone.left and gone.view.expires_at <= horizon_end:
-                unused.append(_expiring(gone, tz))
+            if gone.left and gone.expires_at <= horizon_end:
+                unused.append(_expiring(gone, scale, tz))
 
-    day = today
-    while day <= last_day:
-        start = max(midnight(day, tz), now)
+    starts = _day_starts(today, last_day, tz)
+    openings: list[int] = []
+    spendings: list[int] = []
+    shortfalls: list[int] = []
+    for midnight_utc in starts:
+        start = midnight_utc if midnight_utc > now else now
         expire_until(start)
         opening = held
-        need = burn
+        need = per_day
         for kind in (LotKind.VOUCHER, LotKind.CREDIT):
             queue = queues[kind]
             while need and queue:
                 lot = queue[0]
-                if lot.view.expires_at <= start or not lot.left:
+                if lot.expires_at <= start or not lot.left:
                     queue.popleft()
                     continue
-                part = min(lot.left, need)
+                part = lot.left if lot.left < need else need
                 lot.left -= part
                 need -= part
-        held -= burn - need
-        days.append(ProjectedDay(day, opening, burn - need, need))
-        day += timedelta(days=1)
+        held -= per_day - need
+        openings.append(opening)
+        spendings.append(per_day - need)
+        shortfalls.append(need)
     expire_until(horizon_end)
 
-    runs_out_on = next((d.day for d in days if d.shortfall), None)
+    first_short = next((n for n, short in enumerate(shortfalls) if short), None)
+    runs_out_on = today + timedelta(days=first_short) if first_short is not None else None
+    # A lot bought now expires after every lot held now, so it pays only where they fall short.
+    coverable = sum(short for short, at in zip(shortfalls, starts, strict=True) if at < horizon_end)
     return Projection(
         currency=currency,
         today=today,
         burn=burn,
         runs_out_on=runs_out_on,
         expiring_unused=tuple(unused),
-        advice=_advice(days, runs_out_on, horizon_end, tz, currency, rules),
-        days=tuple(days),
+        advice=_advice(
+            sum(shortfalls[: rules.horizon_days]), coverable, runs_out_on, scale, currency, rules
+        ),
+        openings=tuple(openings),
+        spendings=tuple(spendings),
+        shortfalls=tuple(shortfalls),
     )
 
 
-def _expiring(lot: _Lot, tz: ZoneInfo) -> ExpiringLot:
+def _expiring(lot: _Lot, scale: int, tz: ZoneInfo) -> ExpiringLot:
     view = lot.view
     return ExpiringLot(
         view.kind,
         view.source,
-        Money(round_half_up(lot.left), view.remaining.currency),
+        Money(round_half_up(Fraction(lot.left, scale)), view.remaining.currency),
         view.expires_at,
         local_date(view.expires_at, tz),
     )
 
 
 def _advice(
-    days: Sequence[ProjectedDay],
+    short_soon: int,
+    coverable: int,
     runs_out_on: date | None,
-    new_lot_expiry: datetime,
-    tz: ZoneInfo,
+    scale: int,
     currency: str,
     rules: ForecastRules,
 ) -> Advice:
-    unit = 10 ** minor_units(currency)
-    short_soon = sum((d.shortfall for d in days[: rules.horizon_days]), Fraction(0))
-    # A lot bought now expires after every lot held now, so it pays only where they fall short.
-    coverable = sum(
-        (d.shortfall for d in days if midnight(d.day, tz) < new_lot_expiry), Fraction(0)
-    )
+    """In whole units: at least the shortfall of the near horizon, rounded up; at most what
+    a lot bought now could pay for, rounded down."""
+    unit = 10 ** minor_units(currency) * scale
     return Advice(
         buy_by=runs_out_on - timedelta(days=rules.purchase_lead_days) if runs_out_on else None,
-        buy_at_least=Money(math.ceil(short_soon / unit) * unit, currency),
-        useful_at_most=Money(math.floor(coverable / unit) * unit, currency),
+        buy_at_least=Money(-(-short_soon // unit) * (unit // scale), currency),
+        useful_at_most=Money(coverable // unit * (unit // scale), currency),
     )

@@ -31,8 +31,7 @@ def lasts_until(projection: Projection, fmt: Formatter) -> str:
     """The balance's line: the last day the credit pays for at the current rate."""
     out = projection.runs_out_on
     if out is None:
-        last = projection.days[-1].day if projection.days else projection.today
-        return wording.LASTS_BEYOND.format(day=fmt.date(last))
+        return wording.LASTS_BEYOND.format(day=fmt.date(projection.last_day))
     if out <= projection.today:
         return wording.RUNS_OUT_TODAY
     return wording.LASTS_UNTIL.format(day=fmt.date(out - timedelta(days=1)))

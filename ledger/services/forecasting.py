@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,8 +13,14 @@ from ledger.clock import local_date
 from ledger.domain import LotView, ProjectView
 from ledger.forecast import ForecastRules, Projection, burn_rate, midnight, project_spending
 from ledger.money import Money
-from ledger.orm import Charge, Entry, Lot, Project
-from ledger.services.context import Ledger, find_project, project_view, spendable_views
+from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel
+from ledger.services.context import (
+    LOT_KINDS,
+    Ledger,
+    find_project,
+    project_view,
+    spendable_views,
+)
 
 JOURNAL = "journal"
 
@@ -86,11 +93,73 @@ def forecast(ledger: Ledger, project_ref: str) -> Forecast:
 
 
 def forecasts(ledger: Ledger) -> list[Forecast]:
-    """Every project's forecast, read in one transaction (the App Home)."""
+    """Every project's forecast (the App Home), in one transaction of four queries."""
     now = ledger.now()
+    window = ledger.config.forecast_window_days
     with ledger.db.read() as session:
         found = session.scalars(select(Project).order_by(Project.name_key)).all()
-        return [forecast_in(session, ledger, p, now) for p in found]
+        channels: dict[str, list[str]] = defaultdict(list)
+        for project_id, channel in session.execute(
+            select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
+                ProjectChannel.channel_id
+            )
+        ):
+            channels[project_id].append(channel)
+        spent = dict(
+            session.execute(
+                select(Charge.project_id, func.sum(Charge.amount))
+                .where(
+                    Charge.at > now - timedelta(days=window),
+                    Charge.at <= now,
+                    Charge.voided_at.is_(None),
+                )
+                .group_by(Charge.project_id)
+            ).all()
+        )
+        lots: dict[str, list[LotView]] = defaultdict(list)
+        rows = session.execute(
+            select(
+                Lot.project_id,
+                Lot.id,
+                Lot.kind,
+                Lot.source,
+                Lot.currency,
+                Lot.initial,
+                Lot.remaining,
+                Lot.valid_from,
+                Lot.expires_at,
+            )
+            .where(Lot.remaining > 0, Lot.expires_at > now, Lot.valid_from <= now)
+            .order_by(Lot.project_id, Lot.kind.desc(), Lot.expires_at, Lot.id)
+        )
+        for project_id, lot_id, kind, source, currency, initial, left, since, until in rows:
+            lots[project_id].append(
+                LotView(
+                    lot_id,
+                    LOT_KINDS[kind],
+                    source,
+                    Money(initial, currency),
+                    Money(left, currency),
+                    since,
+                    until,
+                )
+            )
+    out = []
+    for project in found:
+        burn = burn_rate(int(spent.get(project.id) or 0), now, project.created_at, window)
+        held = lots.get(project.id, [])
+        projection = project_spending(
+            held, burn, now, ledger.config.timezone, project.currency, rules(ledger)
+        )
+        view = ProjectView(
+            project.id,
+            project.name,
+            project.currency,
+            project.vat_rate_bp,
+            tuple(channels.get(project.id, ())),
+        )
+        out.append(Forecast(view, now, tuple(held), JOURNAL, projection))
+    return out
 
 
 def balance_history(ledger: Ledger, project_ref: str, days: int = 90) -> list[BalancePoint]:

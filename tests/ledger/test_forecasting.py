@@ -72,3 +72,23 @@ def test_the_balance_series_is_what_a_balance_read_gives_at_each_instant(
         assert point.available == balance(ledger, project, at=point.at).available, point
     assert not points[0].available
     assert max(p.available for p in points) == eur("115")
+
+
+def test_every_projects_forecast_read_at_once_is_each_ones_own(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    from ledger.services.forecasting import forecasts
+    from ledger.services.projects import add_project, link_channel
+    from tests.support import ADMIN
+
+    add_project(ledger, ADMIN, "other", "Other")
+    link_channel(ledger, ADMIN, "other", "COTHER")
+    buy(ledger, project, "100")
+    voucher(ledger, "other", "30", date(2026, 6, 30))
+    clock.advance(days=2)
+    charge(ledger, FINANCE, project, eur("12,34"), "a")
+    charge(ledger, FINANCE, "other", eur("5"), "b")
+    together = {seen.project.id: seen for seen in forecasts(ledger)}
+    assert sorted(together) == ["other", "prod-eu"]
+    for project_id, seen in together.items():
+        assert seen == forecast(ledger, project_id)
