@@ -185,7 +185,8 @@ def project_spending(
     shortfalls: list[int] = []
     for midnight_utc in starts:
         start = midnight_utc if midnight_utc > now else now
-        expire_until(start)
+        if by_expiry and by_expiry[0].expires_at <= start:
+            expire_until(start)
         opening = held
         need = per_day
         for kind in (LotKind.VOUCHER, LotKind.CREDIT):

@@ -46,12 +46,12 @@ def advice_lines(seen: Forecast, fmt: Formatter) -> list[str]:
     projection = seen.projection
     advice = projection.advice
     lines = [lasts_until(projection, fmt)]
-    if advice.buy_at_least:
+    if advice.buy_by is not None:
         lines.append(
             wording.BUY_ADVICE.format(
+                day=fmt.date(advice.buy_by),
                 least=fmt.money(advice.buy_at_least),
                 most=fmt.money(advice.useful_at_most),
-                day=_day(advice.buy_by, fmt),
             )
         )
     return lines

@@ -4,7 +4,6 @@ and the admins' health view. At most 100 blocks (Slack's limit); beyond, a summa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -22,6 +21,7 @@ from bot.slack.blocks import po_buttons
 from bot.slack.blocks_forecast import advice_lines
 from bot.slack.formatting import Formatter, channel, escape, mention
 from ledger.domain import PurchaseOrderView, Role
+from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health
 
@@ -30,13 +30,6 @@ MAX_PROJECTS_SHOWN = 30
 MAX_ORDERS_SHOWN = 20
 MAX_NAMES_SHOWN = 20
 HOME_BALANCE = "home_balance"
-
-
-@dataclass(frozen=True, slots=True)
-class HomeData:
-    forecasts: Sequence[Forecast]
-    pending: Sequence[PurchaseOrderView] = ()
-    health: Health | None = None
 
 
 def _md(text: str) -> MarkdownTextObject:
@@ -144,7 +137,7 @@ def _health(health: Health, fmt: Formatter) -> list[Block]:
     return [DividerBlock(), _header("Health"), SectionBlock(text=_md("\n".join(lines)[:2900]))]
 
 
-def home_view(roles: frozenset[Role], data: HomeData, fmt: Formatter) -> dict[str, Any]:
+def home_view(roles: frozenset[Role], data: Dashboard, fmt: Formatter) -> dict[str, Any]:
     blocks: list[Block] = [*_projects(data.forecasts, fmt)]
     if Role.FINANCE in roles:
         blocks += _orders(data.pending, fmt)

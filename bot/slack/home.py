@@ -11,29 +11,19 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks, blocks_forecast
-from bot.slack.blocks_home import HOME_BALANCE, HomeData, home_view
+from bot.slack.blocks_home import HOME_BALANCE, home_view
 from bot.slack.deps import Deps, guarded, tell
-from ledger.domain import Actor, Balance, POStatus, Role
+from ledger.domain import Actor, Balance, Role
 from ledger.errors import InvalidInput
-from ledger.services import forecasting, health, purchases
+from ledger.services import forecasting
+from ledger.services.dashboard import dashboard
 
 log = logging.getLogger("creditbot.slack")
 
 
-def home_data(deps: Deps, actor: Actor) -> HomeData:
-    """What this person's Home shows: only what their roles let them see is read."""
-    orders = (
-        purchases.list_purchase_orders(deps.ledger, POStatus.PENDING)
-        if actor.can(Role.FINANCE)
-        else []
-    )
-    checks = health.health(deps.ledger) if actor.can(Role.ADMIN) else None
-    return HomeData(forecasting.forecasts(deps.ledger), orders, checks)
-
-
 def publish_home(deps: Deps, client: WebClient, user_id: str) -> None:
     actor = deps.roles.actor(user_id)
-    view = home_view(actor.roles, home_data(deps, actor), deps.fmt)
+    view = home_view(actor.roles, dashboard(deps.ledger, actor), deps.fmt)
     client.views_publish(user_id=user_id, view=view)
 
 
@@ -43,14 +33,11 @@ def refresh_finance_homes(deps: Deps, client: WebClient) -> None:
     people = sorted(deps.roles.finance_users())
     if not people:
         return
-    forecasts = forecasting.forecasts(deps.ledger)
-    orders = purchases.list_purchase_orders(deps.ledger, POStatus.PENDING)
-    checks: health.Health | None = None
+    everything = Actor("", frozenset(Role))
+    data = dashboard(deps.ledger, everything)
     for user_id in people:
         actor = deps.roles.actor(user_id)
-        if actor.can(Role.ADMIN) and checks is None:
-            checks = health.health(deps.ledger)
-        view = home_view(actor.roles, HomeData(forecasts, orders, checks), deps.fmt)
+        view = home_view(actor.roles, data, deps.fmt)
         try:
             client.views_publish(user_id=user_id, view=view)
         except SlackApiError as exc:

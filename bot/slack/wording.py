@@ -42,7 +42,7 @@ CHANNEL_UNREACHABLE = (
 LASTS_UNTIL = "At the current rate, credit lasts until {day}."
 LASTS_BEYOND = "At the current rate, credit lasts beyond {day}."
 RUNS_OUT_TODAY = "At the current rate, credit runs out today."
-BUY_ADVICE = "Buy at least {least} (at most {most} is useful) by {day}."
+BUY_ADVICE = "Buy by {day}: at least {least}, at most {most}."
 FORECAST_BASIS = "Daily spend from the recent bills ({basis})."
 CHART_SENT = "The credit chart of *{project}* is in your direct messages with me."
 

@@ -93,57 +93,62 @@ def forecast(ledger: Ledger, project_ref: str) -> Forecast:
 
 
 def forecasts(ledger: Ledger) -> list[Forecast]:
-    """Every project's forecast (the App Home), in one transaction of four queries."""
+    """Every project's forecast, in one transaction of four queries."""
     now = ledger.now()
-    window = ledger.config.forecast_window_days
     with ledger.db.read() as session:
-        found = session.scalars(select(Project).order_by(Project.name_key)).all()
-        channels: dict[str, list[str]] = defaultdict(list)
-        for project_id, channel in session.execute(
-            select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
-                ProjectChannel.channel_id
-            )
-        ):
-            channels[project_id].append(channel)
-        spent = dict(
-            session.execute(
-                select(Charge.project_id, func.sum(Charge.amount))
-                .where(
-                    Charge.at > now - timedelta(days=window),
-                    Charge.at <= now,
-                    Charge.voided_at.is_(None),
-                )
-                .group_by(Charge.project_id)
-            ).all()
+        return forecasts_in(session, ledger, now)
+
+
+def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Forecast]:
+    """Every project's forecast, read within the caller's transaction."""
+    window = ledger.config.forecast_window_days
+    found = session.scalars(select(Project).order_by(Project.name_key)).all()
+    channels: dict[str, list[str]] = defaultdict(list)
+    for project_id, channel in session.execute(
+        select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
+            ProjectChannel.channel_id
         )
-        lots: dict[str, list[LotView]] = defaultdict(list)
-        rows = session.execute(
-            select(
-                Lot.project_id,
-                Lot.id,
-                Lot.kind,
-                Lot.source,
-                Lot.currency,
-                Lot.initial,
-                Lot.remaining,
-                Lot.valid_from,
-                Lot.expires_at,
+    ):
+        channels[project_id].append(channel)
+    spent = dict(
+        session.execute(
+            select(Charge.project_id, func.sum(Charge.amount))
+            .where(
+                Charge.at > now - timedelta(days=window),
+                Charge.at <= now,
+                Charge.voided_at.is_(None),
             )
-            .where(Lot.remaining > 0, Lot.expires_at > now, Lot.valid_from <= now)
-            .order_by(Lot.project_id, Lot.kind.desc(), Lot.expires_at, Lot.id)
+            .group_by(Charge.project_id)
+        ).all()
+    )
+    lots: dict[str, list[LotView]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            Lot.project_id,
+            Lot.id,
+            Lot.kind,
+            Lot.source,
+            Lot.currency,
+            Lot.initial,
+            Lot.remaining,
+            Lot.valid_from,
+            Lot.expires_at,
         )
-        for project_id, lot_id, kind, source, currency, initial, left, since, until in rows:
-            lots[project_id].append(
-                LotView(
-                    lot_id,
-                    LOT_KINDS[kind],
-                    source,
-                    Money(initial, currency),
-                    Money(left, currency),
-                    since,
-                    until,
-                )
+        .where(Lot.remaining > 0, Lot.expires_at > now, Lot.valid_from <= now)
+        .order_by(Lot.project_id, Lot.kind.desc(), Lot.expires_at, Lot.id)
+    )
+    for project_id, lot_id, kind, source, currency, initial, left, since, until in rows:
+        lots[project_id].append(
+            LotView(
+                lot_id,
+                LOT_KINDS[kind],
+                source,
+                Money(initial, currency),
+                Money(left, currency),
+                since,
+                until,
             )
+        )
     out = []
     for project in found:
         burn = burn_rate(int(spent.get(project.id) or 0), now, project.created_at, window)

@@ -62,18 +62,21 @@ def record_run(ledger: Ledger, name: str, started_at: datetime, outcome: str | N
 
 def health(ledger: Ledger) -> Health:
     with ledger.db.read() as session:
-        linked = select(ProjectChannel.project_id).where(ProjectChannel.project_id == Project.id)
-        alone = session.scalars(
-            select(Project.id).where(~linked.exists()).order_by(Project.id)
-        ).all()
-        lost = session.scalars(
-            select(Notice.channel)
-            .where(Notice.status == "undeliverable")
-            .distinct()
-            .order_by(Notice.channel)
-        ).all()
-        runs = {
-            run.name: LastRun(run.started_at, run.finished_at, run.outcome)
-            for run in session.scalars(select(JobRun)).all()
-        }
-        return Health(tuple(alone), tuple(lost), runs)
+        return health_in(session)
+
+
+def health_in(session: Session) -> Health:
+    """The health view, read within the caller's transaction."""
+    linked = select(ProjectChannel.project_id).where(ProjectChannel.project_id == Project.id)
+    alone = session.scalars(select(Project.id).where(~linked.exists()).order_by(Project.id)).all()
+    lost = session.scalars(
+        select(Notice.channel)
+        .where(Notice.status == "undeliverable")
+        .distinct()
+        .order_by(Notice.channel)
+    ).all()
+    runs = {
+        run.name: LastRun(run.started_at, run.finished_at, run.outcome)
+        for run in session.scalars(select(JobRun)).all()
+    }
+    return Health(tuple(alone), tuple(lost), runs)

@@ -8,14 +8,13 @@ from bot.slack.blocks_home import (
     MAX_HOME_BLOCKS,
     MAX_ORDERS_SHOWN,
     MAX_PROJECTS_SHOWN,
-    HomeData,
     home_view,
 )
 from bot.slack.formatting import Formatter
-from ledger.domain import POStatus, Role
+from ledger.domain import Actor, POStatus, Role
 from ledger.services import Ledger
-from ledger.services.forecasting import forecasts
-from ledger.services.health import SCHEDULED_RUN, health, record_run
+from ledger.services.dashboard import dashboard
+from ledger.services.health import SCHEDULED_RUN, record_run
 from ledger.services.projects import add_project
 from ledger.services.purchases import list_purchase_orders, request_purchase
 from tests.support import ADMIN, MEMBER, FakeClock, eur
@@ -32,9 +31,11 @@ def test_fifty_projects_and_forty_orders_fit_in_a_hundred_blocks_with_summaries(
     for n in range(40):
         request_purchase(ledger, MEMBER, f"p{n % 50:02d}", eur("100"))
     record_run(ledger, SCHEDULED_RUN, clock.current, "posted 3 messages")
-    data = HomeData(
-        forecasts(ledger), list_purchase_orders(ledger, POStatus.PENDING), health(ledger)
-    )
+    data = dashboard(ledger, Actor("UBOTH", EVERYONE))
+    assert [po.number for po in data.pending] == [
+        po.number for po in list_purchase_orders(ledger, POStatus.PENDING)
+    ]
+    assert data.pending == tuple(list_purchase_orders(ledger, POStatus.PENDING))
     view = home_view(EVERYONE, data, FMT)
     text = str(view)
     assert view["type"] == "home" and len(view["blocks"]) <= MAX_HOME_BLOCKS
@@ -49,6 +50,8 @@ def test_fifty_projects_and_forty_orders_fit_in_a_hundred_blocks_with_summaries(
 
 def test_a_member_sees_projects_only(ledger: Ledger) -> None:
     add_project(ledger, ADMIN, "p1", "One")
-    view = home_view(frozenset({Role.MEMBER}), HomeData(forecasts(ledger)), FMT)
+    data = dashboard(ledger, Actor("UMEM"))
+    assert data.pending == () and data.health is None
+    view = home_view(frozenset({Role.MEMBER}), data, FMT)
     assert [b["type"] for b in view["blocks"]] == ["header", "section"]
     assert "No credit" not in str(view) and "One" in str(view)
