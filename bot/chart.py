@@ -103,6 +103,8 @@ def render(data: ChartSeries, title: str, locale: str) -> bytes:
     )
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
     axes.set_ylim(bottom=0)
+    if data.past or data.future:
+        axes.legend(loc="upper right", fontsize=8)
     axes.grid(alpha=0.3)
     axes.set_title(title)
     figure.tight_layout()

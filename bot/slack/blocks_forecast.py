@@ -60,7 +60,7 @@ def advice_lines(seen: Forecast, fmt: Formatter) -> list[str]:
 def forecast_message(seen: Forecast, fmt: Formatter) -> Message:
     projection = seen.projection
     advice = projection.advice
-    title = f"{seen.project.name}: forecast"
+    title = f"Forecast for {seen.project.name}"
     late = advice.buy_by is not None and advice.buy_by < projection.today
     buy_by = _day(advice.buy_by, fmt) + (" (late)" if late else "")
     blocks: list[Block] = [

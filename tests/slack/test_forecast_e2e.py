@@ -51,7 +51,7 @@ def test_forecast_and_the_balance_line_answer_any_member(slack: Workspace) -> No
     answer = slack.command("UMEM", "forecast", channel="CPROD")
     text = text_of(answer)
     assert answer.params["response_type"] == "ephemeral"
-    assert "Prod EU: forecast" in text and "Runs out on" in text and "Buy at least" in text
+    assert "Forecast for Prod EU" in text and "Runs out on" in text and "Buy at least" in text
     balance = text_of(slack.command("UMEM", "balance prod-eu"))
     assert "At the current rate, credit lasts until" in balance
 
