@@ -124,25 +124,26 @@ class Alerts:
         today = local_date(self.ledger.now(), self.settings.timezone)
         return int(notices.claim(self.ledger, f"digest:{today.isoformat()}", "digest", channel))
 
-    def _claim_weekly(self) -> int:
-        """Each project channel's weekly digest, once per (channel, ISO week): on DIGEST_DAY
-        from ALERT_TIME, or later in the same week when the bot was down then."""
+    def _weekly_due(self) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+        """Each project channel's weekly digest of this ISO week (key, channel, project), due
+        on DIGEST_DAY from ALERT_TIME, or later in the same week when the bot was down then."""
         weekday = self.settings.digest_weekday
         if weekday is None:
-            return 0
+            return []
         local = self.ledger.now().astimezone(self.settings.timezone)
         if (local.weekday(), local.time()) < (weekday, self.settings.alert_at):
-            return 0
+            return []
         year, week, _ = local.date().isocalendar()
-        claims: list[tuple[str, str, str | None, dict[str, Any]]] = [
+        return [
             (f"weekly:{channel}:{year}-W{week:02d}", channel, project.id, {})
             for project in projects.list_projects(self.ledger)
             for channel in project.channels
         ]
-        return notices.claim_each(self.ledger, "digest", claims)
 
-    def _weekly(self, notice: NoticeView) -> blocks.Message:
-        project_id = notice.project_id or ""
+    def _claim_weekly(self) -> int:
+        return notices.claim_each(self.ledger, "digest", self._weekly_due())
+
+    def _weekly(self, project_id: str) -> blocks.Message:
         seen = forecasting.forecast(self.ledger, project_id)
         tz = self.settings.timezone
         today = local_date(seen.at, tz)
@@ -171,7 +172,7 @@ class Alerts:
             elif notice.kind == "forfeit":
                 forfeits[where].append(notice)
             elif notice.kind == "digest" and notice.key.startswith("weekly:"):
-                out.append((notice.channel, [notice.id], self._weekly(notice)))
+                out.append((notice.channel, [notice.id], self._weekly(notice.project_id or "")))
             elif notice.kind == "digest":
                 orders = self._stale_orders()
                 if orders:
@@ -279,6 +280,11 @@ class Alerts:
         for project_id, items in by_project.items():
             report.planned.append((project_id, blocks.expiry_warning(project_id, items, self.fmt)))
         report.expired = len(expiry.due_lots(self.ledger))
+        weekly = self._weekly_due()
+        claimed = notices.claimed(self.ledger, [key for key, *_ in weekly])
+        for key, channel, digest_of, _ in weekly:
+            if key not in claimed and digest_of:
+                report.planned.append((channel, self._weekly(digest_of)))
         stale = self._stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(

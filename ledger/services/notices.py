@@ -275,6 +275,16 @@ def claim_each(
     return ledger.db.run(lambda session: _insert_new(session, rows)) if rows else 0
 
 
+def claimed(ledger: Ledger, keys: Sequence[str]) -> set[str]:
+    """Which of these keys were claimed already."""
+    found: set[str] = set()
+    with ledger.db.read() as session:
+        for start in range(0, len(keys), CHUNK):
+            chunk = list(keys[start : start + CHUNK])
+            found.update(session.scalars(select(Notice.key).where(Notice.key.in_(chunk))))
+    return found
+
+
 def pending(ledger: Ledger) -> list[NoticeView]:
     """Every notice waiting to be posted. A warning whose lot has since been spent to zero
     or has expired is dropped instead: it has nothing left to warn about."""

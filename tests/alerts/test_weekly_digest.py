@@ -106,3 +106,15 @@ def test_replicas_running_together_post_each_digest_exactly_once(
     assert again.returncode == 0, again.stderr
     assert sorted(weekly(standin)) == sorted(f"CPROJ{i}" for i in range(6))
     assert counts(real_clock_ledger) == {"posted": 6}
+
+
+def test_a_dry_run_shows_the_digests_still_due_and_claims_nothing(
+    real_clock_ledger: Ledger, alerts: Callable[..., Alerts], standin: SlackStandIn
+) -> None:
+    with freeze_time(paris(2026, 11, 23, 9, 30), ignore=FREEZE_IGNORE):
+        funded(real_clock_ledger)
+        planned = alerts(digest_day="monday").run(dry_run=True).planned
+        assert sorted(channel for channel, _ in planned) == ["CPROD", "CPROD2"]
+        assert counts(real_clock_ledger) == {}
+        alerts(digest_day="monday").run()
+        assert alerts(digest_day="monday").run(dry_run=True).planned == []

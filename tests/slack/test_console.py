@@ -109,7 +109,9 @@ def test_run_without_credentials_in_a_terminal_says_so_in_one_line_and_starts_th
 
 
 def test_the_console_opens_the_app_home_and_sends_the_chart(db_url: str) -> None:
-    script = ":as UADMIN\n/credit project add p P\n/credit project link p\n/credit chart\n:home\n:quit\n"
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n/credit chart\n:home\n:quit\n"
+    )
     out = console(db_url, script).stdout
     assert "── file in DM DUADMIN" in out and "P: credit (" in out
     assert "── App Home of @UADMIN" in out and "PROJECTS" in out
