@@ -55,3 +55,40 @@ def test_a_member_sees_projects_only(ledger: Ledger) -> None:
     view = home_view(frozenset({Role.MEMBER}), data, FMT)
     assert [b["type"] for b in view["blocks"]] == ["header", "section"]
     assert "No credit" not in str(view) and "One" in str(view)
+
+
+def test_the_home_blocks_are_what_slack_sdks_models_produce() -> None:
+    from slack_sdk.models.blocks import (
+        ButtonElement,
+        ContextBlock,
+        DividerBlock,
+        HeaderBlock,
+        MarkdownTextObject,
+        PlainTextObject,
+        SectionBlock,
+    )
+
+    from bot.slack import blocks, blocks_home
+
+    assert blocks_home.po_buttons("PO-2026-000007") == blocks.po_buttons("PO-2026-000007").to_dict()
+    assert (
+        blocks_home._header("Projects")
+        == HeaderBlock(text=PlainTextObject(text="Projects")).to_dict()
+    )
+    assert (
+        blocks_home._context("c") == ContextBlock(elements=[MarkdownTextObject(text="c")]).to_dict()
+    )
+    assert DividerBlock().to_dict() == blocks_home.DIVIDER
+    button = {
+        "action_id": "home_balance",
+        "text": blocks_home._plain("Balance"),
+        "type": "button",
+        "value": "p1",
+    }
+    assert (
+        blocks_home._section("x", button)
+        == SectionBlock(
+            text=MarkdownTextObject(text="x"),
+            accessory=ButtonElement(text="Balance", action_id="home_balance", value="p1"),
+        ).to_dict()
+    )
