@@ -6,6 +6,7 @@ Pure: no session, no Slack. Amounts are exact fractions of minor units while pro
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -179,36 +180,68 @@ def project_spending(
             if gone.left and gone.expires_at <= horizon_end:
                 unused.append(_expiring(gone, scale, tz))
 
-    starts = _day_starts(today, last_day, tz)
+    midnights = _day_starts(today, last_day, tz)
+    starts = (max(midnights[0], now), *midnights[1:])  # day 0 starts now
+    total = len(starts)
     openings: list[int] = []
     spendings: list[int] = []
     shortfalls: list[int] = []
-    for midnight_utc in starts:
-        start = midnight_utc if midnight_utc > now else now
-        if by_expiry and by_expiry[0].expires_at <= start:
-            expire_until(start)
-        opening = held
-        need = per_day
+
+    def front(start: datetime) -> _Lot | None:
+        """The lot that pays first on a day starting at `start`, if any still holds money."""
         for kind in (LotKind.VOUCHER, LotKind.CREDIT):
             queue = queues[kind]
-            while need and queue:
-                lot = queue[0]
-                if lot.expires_at <= start or not lot.left:
-                    queue.popleft()
-                    continue
-                part = lot.left if lot.left < need else need
-                lot.left -= part
-                need -= part
+            while queue and (queue[0].expires_at <= start or not queue[0].left):
+                queue.popleft()
+            if queue:
+                return queue[0]
+        return None
+
+    n = 0
+    while n < total:
+        start = starts[n]
+        if by_expiry and by_expiry[0].expires_at <= start:
+            expire_until(start)
+        payer = front(start)
+        if payer is None:  # nothing holds money any more: every day left falls short
+            rest = total - n
+            openings += [held] * rest
+            spendings += [0] * rest
+            shortfalls += [per_day] * rest
+            break
+        # Days that change nothing but the payer's balance come in one stretch: until the next
+        # expiry (the payer's own included) or until the payer cannot cover a whole day.
+        calm = (bisect_left(starts, by_expiry[0].expires_at) if by_expiry else total) - n
+        stretch = min(calm, payer.left // per_day) if per_day else calm
+        if stretch > 0:
+            drawn = stretch * per_day
+            openings += range(held, held - drawn, -per_day) if per_day else [held] * stretch
+            spendings += [per_day] * stretch
+            shortfalls += [0] * stretch
+            payer.left -= drawn
+            held -= drawn
+            n += stretch
+            continue
+        # A day drawn from several lots, or falling partly short.
+        need = per_day
+        while need and payer is not None:
+            part = payer.left if payer.left < need else need
+            payer.left -= part
+            need -= part
+            payer = front(start) if need else payer
         held -= per_day - need
-        openings.append(opening)
+        openings.append(held + per_day - need)
         spendings.append(per_day - need)
         shortfalls.append(need)
+        n += 1
     expire_until(horizon_end)
 
     first_short = next((n for n, short in enumerate(shortfalls) if short), None)
     runs_out_on = today + timedelta(days=first_short) if first_short is not None else None
     # A lot bought now expires after every lot held now, so it pays only where they fall short.
-    coverable = sum(short for short, at in zip(shortfalls, starts, strict=True) if at < horizon_end)
+    coverable = sum(
+        short for short, at in zip(shortfalls, midnights, strict=True) if at < horizon_end
+    )
     return Projection(
         currency=currency,
         today=today,
