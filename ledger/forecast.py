@@ -236,21 +236,26 @@ def project_spending(
         n += 1
     expire_until(horizon_end)
 
+    # Shortfalls only come once the lots fall short: start every sum at the first of them.
     first_short = next((n for n, short in enumerate(shortfalls) if short), None)
-    runs_out_on = today + timedelta(days=first_short) if first_short is not None else None
-    # A lot bought now expires after every lot held now, so it pays only where they fall short.
-    coverable = sum(
-        short for short, at in zip(shortfalls, midnights, strict=True) if at < horizon_end
-    )
+    if first_short is None:
+        runs_out_on, soon, coverable = None, 0, 0
+    else:
+        runs_out_on = today + timedelta(days=first_short)
+        soon = sum(shortfalls[first_short : rules.horizon_days])
+        # A lot bought now expires after every lot held now: it pays only where they fall short.
+        coverable = sum(
+            short
+            for short, at in zip(shortfalls[first_short:], midnights[first_short:], strict=True)
+            if at < horizon_end
+        )
     return Projection(
         currency=currency,
         today=today,
         burn=burn,
         runs_out_on=runs_out_on,
         expiring_unused=tuple(unused),
-        advice=_advice(
-            sum(shortfalls[: rules.horizon_days]), coverable, runs_out_on, scale, currency, rules
-        ),
+        advice=_advice(soon, coverable, runs_out_on, scale, currency, rules),
         openings=tuple(openings),
         spendings=tuple(spendings),
         shortfalls=tuple(shortfalls),
