@@ -93,6 +93,7 @@ class Alerts:
             if not mine:
                 return Report(ran=False)
             started = self.ledger.now()
+            health.record_run(self.ledger, health.SCHEDULED_RUN, started)  # shown until it ends
             report = Report()
             report.expired = len(expiry.expire_due(self.ledger))
             fallback = self.settings.finance_channel

@@ -30,7 +30,7 @@ class Forecast:
     project: ProjectView
     at: datetime
     lots: tuple[LotView, ...]
-    basis: str  # where the burn comes from: "journal" (the bills charged), or a provider's
+    basis: str  # where the burn comes from: "journal" (the bills); "ovhcloud" for a provider's
     projection: Projection
 
     @property

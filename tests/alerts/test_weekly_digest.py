@@ -7,9 +7,11 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
+import pytest
 from freezegun import freeze_time
 
-from bot.alerts import Alerts
+from bot.alerts import Alerts, Pacer
+from bot.settings import Settings
 from bot.standin import SlackStandIn
 from ledger.services import Ledger
 from ledger.services.billing import charge
@@ -118,3 +120,20 @@ def test_a_dry_run_shows_the_digests_still_due_and_claims_nothing(
         assert counts(real_clock_ledger) == {}
         alerts(digest_day="monday").run()
         assert alerts(digest_day="monday").run(dry_run=True).planned == []
+
+
+def test_the_health_view_shows_a_run_that_started_and_did_not_finish(
+    real_clock_ledger: Ledger, settings: Settings
+) -> None:
+    class Dies:
+        def chat_postMessage(self, **kwargs: object) -> object:
+            raise RuntimeError("the process dies while Slack answers")
+
+    weekly_on = settings.model_copy(update={"digest_day": "monday"})
+    with freeze_time(paris(2026, 11, 23, 9, 30), ignore=FREEZE_IGNORE):
+        funded(real_clock_ledger)
+        dying = Alerts(real_clock_ledger, weekly_on, Dies(), Pacer(interval=0))  # type: ignore[arg-type]
+        with pytest.raises(RuntimeError):
+            dying.run()
+        run = health(real_clock_ledger).runs[SCHEDULED_RUN]
+        assert run.started_at == paris(2026, 11, 23, 9, 30) and run.finished_at is None
