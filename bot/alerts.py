@@ -15,6 +15,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.settings import Settings
 from bot.slack import blocks, blocks_digest
 from bot.slack.formatting import Formatter
@@ -105,6 +106,8 @@ class Alerts:
             report.claimed += self._claim_weekly()
             self._deliver(notices.pending(self.ledger), report)
             log.info(report.summary())
+            metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
+            metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
             health.record_run(self.ledger, health.SCHEDULED_RUN, started, report.summary())
             return report
 
