@@ -21,7 +21,17 @@ from ledger.clock import parse_day, parse_instant
 from ledger.domain import POStatus, PurchaseOrderView
 from ledger.errors import LedgerError
 from ledger.money import normalise_currency, parse_rate, rate_text
-from ledger.services import Ledger, audit, billing, expiry, projects, purchases, reading, vouchers
+from ledger.services import (
+    Ledger,
+    audit,
+    billing,
+    expiry,
+    forecasting,
+    projects,
+    purchases,
+    reading,
+    vouchers,
+)
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
 
@@ -260,6 +270,56 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     return rows, text
 
 
+def cmd_forecast(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    seen = forecasting.forecast(ledger, args.project)
+    data = serialise.forecast(seen)
+    projection, advice = seen.projection, seen.projection.advice
+    t = _t(settings)
+    lines = [
+        t.say(
+            "{project}: {amount} available, burning {burn} a day ({basis})",
+            project=seen.project.id,
+            amount=t.money(seen.available),
+            burn=t.money(projection.daily_burn),
+            basis=seen.basis,
+        ),
+        t.say(
+            "runs out on: {day}",
+            day=t.date(projection.runs_out_on)
+            if projection.runs_out_on
+            else t.gettext("not within 13 months"),
+        ),
+        t.say(
+            "buy by: {day}; at least {least}, at most {most}",
+            day=t.date(advice.buy_by) if advice.buy_by else "-",
+            least=t.money(advice.buy_at_least),
+            most=t.money(advice.useful_at_most),
+        ),
+    ]
+    lines += [
+        "  "
+        + t.say(
+            "expires unused {day}: {amount} of {lot}",
+            day=t.date(lot.expires_on),
+            amount=t.money(lot.amount),
+            lot=t.lot(lot.source),
+        )
+        for lot in projection.expiring_unused
+    ]
+    return data, "\n".join(lines)
+
+
+def cmd_chart(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    from bot import chart
+
+    t = _t(settings)
+    png = chart.draw(ledger, args.project, t)
+    with open(args.out, "wb") as out:
+        out.write(png)
+    text = t.say("chart written to {out} ({size} bytes)", out=args.out, size=len(png))
+    return {"out": args.out, "bytes": len(png)}, text
+
+
 def cmd_expire(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     lots = expiry.expire_due(ledger)
     rows = [serialise.expired_lot(lot, settings.timezone) for lot in lots]
@@ -380,6 +440,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command("history", cmd_history, help="latest ledger entries")
     p.add_argument("--project", required=True)
     p.add_argument("--limit", type=int, default=None)
+    p = command("forecast", cmd_forecast, help="when credit runs out, and what to buy by when")
+    p.add_argument("--project", required=True)
+    p = command("chart", cmd_chart, help="draw the credit chart as a PNG")
+    p.add_argument("--project", required=True)
+    p.add_argument("--out", required=True, metavar="FILE.png")
     command("expire", cmd_expire, help="forfeit what is left of due lots")
     command("verify", cmd_verify, help="re-derive every balance from the journal")
     p = command("export", cmd_export, help="dump the ledger")

@@ -26,7 +26,14 @@ from bot.standin import Call, SlackStandIn
 
 TEAM = "TLOCAL"
 APP_ID = "ALOCAL"
-HIDDEN = {"auth.test", "usergroups.users.list", "users.info"}
+HIDDEN = {
+    "auth.test",
+    "usergroups.users.list",
+    "users.info",
+    "conversations.open",
+    "files.getUploadURLExternal",
+    "upload",
+}
 SLACK_LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
 
@@ -38,6 +45,7 @@ def help_text(t: Translator, finance: str, channel: str) -> str:
         (t.gettext("Act as someone else:"), f":as {finance}"),
         (t.gettext("Move to another channel:"), f":channel {channel}"),
         (t.gettext("Run the daily jobs (expiry warnings):"), ":alerts"),
+        (t.gettext("Open your App Home:"), ":home"),
         (t.gettext("Read the bot in French or English:"), ":lang fr   :lang en"),
         (t.gettext("This help, and leaving:"), ":help   :quit"),
     ]
@@ -149,6 +157,8 @@ class Console:
         elif line == ":alerts" and self.alerts is not None:
             self.write(f"({self.alerts(self.t)})")
             self.show(lines)
+        elif line == ":home":
+            self.open_home(lines)
         elif line == ":help":
             self.write(self.help)
         else:
@@ -193,6 +203,18 @@ class Console:
             "text": text,
             "response_url": self.standin.response_url(f"command-{n}"),
             "trigger_id": f"console.{n}",
+        }
+        self._dispatch(body)
+        self.show(lines)
+
+    def open_home(self, lines: Iterator[str]) -> None:
+        body = {
+            "token": "console",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": f"Ev{next(self._ids):08d}",
+            "event": {"type": "app_home_opened", "user": self.user, "tab": "home"},
         }
         self._dispatch(body)
         self.show(lines)
@@ -324,6 +346,10 @@ class Console:
             if channel.startswith("U")
             else f"#{channel}",
             "chat.update": self.t.say("#{channel}, message updated", channel=channel),
+            "views.publish": self.t.say("App Home of @{user}", user=p.get("user_id", "")),
+            "files.completeUploadExternal": self.t.say(
+                "file in DM {channel}", channel=p.get("channel_id", "")
+            ),
         }.get(call.method, call.method)
         ts = str(call.result.get("ts") or p.get("ts") or "")
         ephemeral = call.method in ("response", "chat.postEphemeral")
@@ -331,8 +357,18 @@ class Console:
             self.standin.url + str(p.get("_url", "")) if call.method == "response" else ""
         )
         self.write(f"── {where} " + "─" * max(0, 60 - len(where)))
-        blocks = p.get("blocks") or []
-        if not blocks:
+        view = p.get("view")
+        blocks = p.get("blocks") or (view.get("blocks") if isinstance(view, dict) else None) or []
+        if call.method == "files.completeUploadExternal":
+            shared = call.result.get("files") or [{}]
+            self.write(
+                self.t.say(
+                    "{title} ({size} bytes)",
+                    title=shared[0].get("title", ""),
+                    size=shared[0].get("size", 0),
+                )
+            )
+        elif not blocks:
             self.write(plain(str(p.get("text", ""))))
         if call.method in ("response", "chat.update") and p.get("replace_original"):
             self.buttons = [b for b in self.buttons if b.response_url != response_url]

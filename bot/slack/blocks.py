@@ -114,6 +114,14 @@ def _member_help(t: Translator) -> list[tuple[str, str]]:
         ),
         (t.gettext("`/credit history [PROJECT]`"), t.gettext("the latest ledger entries")),
         (
+            t.gettext("`/credit forecast [PROJECT]`"),
+            t.gettext("when credit runs out, and what to buy by when"),
+        ),
+        (
+            t.gettext("`/credit chart [PROJECT]`"),
+            t.gettext("a picture of the balance and its projection, sent to you"),
+        ),
+        (
             t.gettext("`/credit buy [AMOUNT] [PROJECT]`"),
             t.gettext("ask finance to buy credit, e.g. `/credit buy 500`; alone, opens a form"),
         ),
@@ -188,7 +196,7 @@ def help_message(roles: frozenset[Role], t: Translator) -> Message:
 # --- balance and history ----------------------------------------------------------------------
 
 
-def balance_message(view: Balance, t: Translator) -> Message:
+def balance_message(view: Balance, t: Translator, outlook: str | None = None) -> Message:
     project = view.project
     title = t.say(
         "{project}: {amount} available", project=project.name, amount=t.money(view.available)
@@ -202,6 +210,8 @@ def balance_message(view: Balance, t: Translator) -> Message:
             ]
         ),
     ]
+    if outlook:
+        blocks.append(ContextBlock(elements=[_md(outlook)]))
     lines = []
     for lot in view.lots[:MAX_LOTS_SHOWN]:
         left = days_left(view.at, lot.expires_at, t.tz)
@@ -258,6 +268,8 @@ def balance_message(view: Balance, t: Translator) -> Message:
             credit=t.money(view.credit),
         )
     )
+    if outlook:
+        text += f" {outlook}"
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 

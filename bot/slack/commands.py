@@ -8,23 +8,27 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
+from bot import chart
 from bot.i18n import Translator
-from bot.slack import blocks, notify, wording
+from bot.slack import blocks, blocks_forecast, home, notify, wording
 from bot.slack.deps import Deps, guarded
 from bot.slack.formatting import unescape
 from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day
-from ledger.domain import Actor, POStatus, ProjectView, Role
+from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import N_, InvalidInput
 from ledger.money import Money
-from ledger.services import billing, projects, purchases, reading, vouchers
+from ledger.services import billing, forecasting, projects, purchases, reading, vouchers
 
 # French words for the sub-commands; `/credit aide` shows them to French readers.
 ALIASES = {
     "aide": "help",
     "solde": "balance",
     "historique": "history",
+    "prevision": "forecast",
+    "prévision": "forecast",
+    "graphique": "chart",
     "acheter": "buy",
     "annuler": "cancel",
     "utiliser": "redeem",
@@ -46,6 +50,8 @@ ALIASES = {
 EXAMPLES = {
     "balance": N_("`/credit balance prod-eu`"),
     "history": N_("`/credit history prod-eu`"),
+    "forecast": N_("`/credit forecast prod-eu`"),
+    "chart": N_("`/credit chart prod-eu`"),
     "buy": N_("`/credit buy 500 prod-eu`"),
     "redeem": N_("`/credit redeem ABCD-EFGH-JKMN-PQRS prod-eu`"),
     "charge": N_("`/credit charge 120,50 prod-eu`"),
@@ -103,7 +109,34 @@ def _help(inv: Invocation, args: list[str]) -> None:
 
 def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
-    inv.reply(blocks.balance_message(reading.balance(inv.deps.ledger, project.id), inv.t))
+    seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
+    view = Balance(seen.project, seen.at, seen.lots)
+    outlook = blocks_forecast.lasts_until(seen.projection, inv.t)
+    inv.reply(blocks.balance_message(view, inv.t, outlook))
+
+
+def _forecast(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    seen = forecasting.forecast(inv.deps.ledger, project.id)
+    inv.reply(blocks_forecast.forecast_message(seen, inv.t))
+
+
+def _chart(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    png = chart.draw(inv.deps.ledger, project.id, inv.t)
+    user = inv.actor.user_id
+    dm = inv.client.conversations_open(users=user)["channel"]["id"]
+    inv.client.files_upload_v2(
+        channel=dm,
+        content=png,
+        filename=f"credit-{project.id}.png",
+        title=inv.t.say("{project}: credit", project=project.name),
+        alt_txt=inv.t.say(
+            "Balance of {project} over the last 90 days and its projection",
+            project=project.name,
+        ),
+    )
+    inv.reply(blocks_forecast.chart_sent(project.name, inv.t))
 
 
 def _history(inv: Invocation, args: list[str]) -> None:
@@ -140,6 +173,7 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
     po = purchases.cancel_purchase(inv.deps.ledger, inv.actor, args[0])
     inv.reply(blocks.po_cancelled(po.number, inv.t))
     notify.refresh_announcement(inv.deps, inv.client, po)
+    home.refresh_finance_homes(inv.deps, inv.client)
 
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
@@ -239,6 +273,8 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "help": _help,
     "balance": _balance,
     "history": _history,
+    "forecast": _forecast,
+    "chart": _chart,
     "buy": _buy,
     "cancel": _cancel,
     "redeem": _redeem,

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import Translator, translator
-from bot.slack import blocks, wording
+from bot.slack import blocks, blocks_digest, blocks_forecast, blocks_home, wording
 from bot.slack.grammar import NoProject
 from ledger.domain import (
     Allocation,
@@ -40,28 +40,26 @@ from ledger.errors import (
     TooManyAttempts,
 )
 from ledger.money import Money
-from tests.support import ADMIN, MEMBER, PARIS
+from ledger.services import Ledger
+from ledger.services.billing import charge as bill
+from ledger.services.dashboard import Dashboard
+from ledger.services.forecasting import Forecast, forecast
+from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
+from ledger.services.projects import add_project
+from ledger.services.purchases import approve_purchase, request_purchase
+from ledger.services.vouchers import issue_voucher, redeem_voucher
+from tests.support import ADMIN, FINANCE, MEMBER, PARIS, FakeClock
+from tests.support import eur as eur_text
 
 NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
+EVERYONE = frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})
 PROJECT = ProjectView("prod-eu", "Prod EU", "EUR", 2000, ("C1",))
 BARE = ProjectView("bare", "Bare", "EUR", 550, ())
 
 # Words French and English share, or that are names rather than sentences.
 SHARED = {
-    "lot",
-    "lots",
-    "admin",
-    "finance",
-    "cloud",
-    "total",
-    "code",
-    "codes",
-    "min",
-    "long",
-    "credit",
-    "eur",
-    "prod",
-    "bare",
+    *("lot", "lots", "projection", "total", "messages", "code", "codes", "min", "long"),
+    *("admin", "finance", "cloud", "credit", "ovhcloud", "eur", "prod", "bare"),
 }
 
 
@@ -241,7 +239,7 @@ def human_texts(value: Any) -> list[str]:
 
 def words(value: Any) -> set[str]:
     text = " ".join(human_texts(value))
-    text = re.sub(r"`[^`]*`|<[@#][A-Z0-9]+>|:[a-z_]+:", " ", text)
+    text = re.sub(r"`[^`]*`|<[@#][A-Z0-9]+>|:[a-z_]+:|…[0-9A-Z]{4}", " ", text)
     return {w.casefold() for w in re.findall(r"[^\W\d_]{3,}", text)}
 
 
@@ -264,3 +262,57 @@ def test_every_builder_reads_french_dates_and_amounts(both: tuple[list[Any], lis
     french = json.dumps(both[0], ensure_ascii=False).replace("\\u00a0", " ").replace("\u00a0", " ")
     assert "1 500,00 €" in french and "€1,500.00" not in french
     assert "mars 2026" in french and "Mar 2026" not in french
+
+
+def forecast_states(ledger: Ledger, clock: FakeClock) -> list[Forecast]:
+    """Forecasts in every state the builders tell apart: no credit at all; credit that lasts;
+    credit that runs out with a purchase to make in time, and too late; a voucher that will
+    expire unused."""
+    names = (("idle", "Idle"), ("steady", "Steady"), ("tight", "Tight"), ("empty", "Empty"))
+    for project, name in names:
+        add_project(ledger, ADMIN, project, name)
+    for project, amount in (("steady", "10 000"), ("tight", "300")):
+        po = request_purchase(ledger, MEMBER, project, eur_text(amount))
+        approve_purchase(ledger, FINANCE, po.number)
+    code = issue_voucher(ledger, FINANCE, eur_text("50"), clock.current.date() + timedelta(days=9))
+    redeem_voucher(ledger, MEMBER, code.code, "steady")
+    clock.advance(days=3)
+    bill(ledger, FINANCE, "steady", eur_text("1"), "bill-steady")
+    bill(ledger, FINANCE, "tight", eur_text("290"), "bill-tight")
+    bill(ledger, FINANCE, "empty", eur_text("5"), "bill-empty")
+    return [forecast(ledger, p) for p, _ in names]
+
+
+def rendered_forecasts(t: Translator, seen: list[Forecast], health: Health) -> list[Any]:
+    everything: list[Any] = []
+    for one in seen:
+        everything += [
+            blocks_forecast.forecast_message(one, t),
+            blocks_forecast.lasts_until(one.projection, t),
+            blocks_digest.weekly_digest(one, eur(700), one.lots, t),
+        ]
+    everything.append(blocks_forecast.chart_sent("Prod EU", t))
+    data = Dashboard(tuple(seen) * 11, (order(POStatus.PENDING),) * 25, health)
+    everything.append(blocks_home.home_view(EVERYONE, data, t))
+    everything.append(blocks_home.home_view(frozenset({Role.MEMBER}), Dashboard(()), t))
+    return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]
+
+
+def test_no_english_sentence_comes_out_of_the_forecast_digest_or_home_in_french(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    seen = forecast_states(ledger, clock)
+    idle, steady, tight, empty = (s.projection for s in seen)
+    assert idle.runs_out_on is None and steady.expiring_unused
+    assert tight.advice.buy_by is not None and tight.advice.buy_by < tight.today
+    assert empty.runs_out_on == empty.today
+    runs = {
+        SCHEDULED_RUN: LastRun(NOW, NOW, "posted 3 messages"),
+        PROVIDER_SYNC: LastRun(NOW, None, None),
+    }
+    health = Health(("idle",), ("C9",), runs)
+    french = rendered_forecasts(translator("fr_FR", PARIS), seen, health)
+    english = rendered_forecasts(translator("en_GB", PARIS), seen, health)
+    for fr, en in zip(french, english, strict=True):
+        shared = (words(fr) & words(en)) - SHARED - {"idle", "steady", "tight", "empty"}
+        assert not shared, (shared, fr)

@@ -22,6 +22,8 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
     assert {first for first, _ in commands} == {
         "solde",
         "historique",
+        "prevision",
+        "graphique",
         "acheter",
         "annuler",
         "utiliser",

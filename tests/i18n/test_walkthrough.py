@@ -43,7 +43,8 @@ def test_the_main_flow_reads_in_french(ledger: Ledger, clock: FakeClock) -> None
 
         balance = bot.command("UMEM", "solde", channel="CPROD")
         assert plain(balance) == (
-            "Prod EU : 1 500,00 € disponible (bons 0,00 €, crédit 1 500,00 € ; 1 lot)"
+            "Prod EU : 1 500,00 € disponible (bons 0,00 €, crédit 1 500,00 € ; 1 lot) "
+            "Au rythme actuel, le crédit dure au-delà du 28 févr. 2027."
         )
         assert (
             "*Crédit PO-2026-000001* — reste 1 500,00 € sur 1 500,00 € · "
@@ -91,7 +92,8 @@ def test_the_main_flow_reads_in_english(ledger: Ledger, clock: FakeClock) -> Non
 
         balance = bot.command("UMEM", "balance", channel="CPROD")
         assert plain(balance) == (
-            "Prod EU: €1,500.00 available (vouchers €0.00, credit €1,500.00; 1 lot)"
+            "Prod EU: €1,500.00 available (vouchers €0.00, credit €1,500.00; 1 lot) "
+            "At the current rate, credit lasts beyond 28 Feb 2027."
         )
         assert (
             "*Credit PO-2026-000001* — €1,500.00 left of €1,500.00 · "

@@ -1,0 +1,131 @@
+"""Block Kit for the forecast: `/credit forecast`, the balance's extra line, the chart's reply."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.i18n import Translator
+from bot.slack.blocks import MAX_BLOCKS, Message, _dicts, _sections, text_message
+from bot.slack.formatting import escape
+from ledger.forecast import Projection
+from ledger.services.forecasting import Forecast
+
+MAX_EXPIRING_SHOWN = 15
+
+
+def _md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text)
+
+
+def lasts_until(projection: Projection, t: Translator) -> str:
+    """The balance's line: the last day the credit pays for at the current rate."""
+    out = projection.runs_out_on
+    if out is None:
+        return t.say(
+            "At the current rate, credit lasts beyond {day}.", day=t.date(projection.last_day)
+        )
+    if out <= projection.today:
+        return t.gettext("At the current rate, credit runs out today.")
+    return t.say(
+        "At the current rate, credit lasts until {day}.", day=t.date(out - timedelta(days=1))
+    )
+
+
+def _day(value: date | None, t: Translator, none: str) -> str:
+    return t.date(value) if value else none
+
+
+def advice_lines(seen: Forecast, t: Translator) -> list[str]:
+    """The forecast in a few short lines (App Home, weekly digest)."""
+    projection = seen.projection
+    advice = projection.advice
+    lines = [lasts_until(projection, t)]
+    if advice.buy_by is not None:
+        lines.append(
+            t.say(
+                "Buy by {day}: at least {least}, at most {most}.",
+                day=t.date(advice.buy_by),
+                least=t.money(advice.buy_at_least),
+                most=t.money(advice.useful_at_most),
+            )
+        )
+    return lines
+
+
+def _basis(basis: str, t: Translator) -> str:
+    if basis == "journal":
+        return t.gettext("Daily spend from the bills charged here in the last 30 days.")
+    if basis == "ovhcloud":
+        return t.gettext("Daily spend from OVHcloud's consumption in the last 30 days.")
+    return t.say("Daily spend from the recent bills (`{basis}`).", basis=escape(basis))
+
+
+def forecast_message(seen: Forecast, t: Translator) -> Message:
+    projection = seen.projection
+    advice = projection.advice
+    title = t.say("Forecast for {project}", project=seen.project.name)
+    late = advice.buy_by is not None and advice.buy_by < projection.today
+    buy_by = _day(advice.buy_by, t, t.gettext("none"))
+    if late:
+        buy_by = t.say("{day} (late)", day=buy_by)
+    runs_out = _day(projection.runs_out_on, t, t.gettext("not within 13 months"))
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=title[:150])),
+        SectionBlock(
+            fields=[
+                _md(t.say("*Available*\n{amount}", amount=t.money(seen.available))),
+                _md(t.say("*Spent a day*\n{amount}", amount=t.money(projection.daily_burn))),
+                _md(t.say("*Runs out on*\n{day}", day=runs_out)),
+                _md(t.say("*Buy by*\n{day}", day=buy_by)),
+                _md(t.say("*Buy at least*\n{amount}", amount=t.money(advice.buy_at_least))),
+                _md(t.say("*Useful at most*\n{amount}", amount=t.money(advice.useful_at_most))),
+            ]
+        ),
+    ]
+    lines = [
+        "• "
+        + t.say(
+            "{lot}: {amount} on {day}",
+            lot=escape(t.lot(e.source)),
+            amount=t.money(e.amount),
+            day=t.date(e.expires_on),
+        )
+        for e in projection.expiring_unused[:MAX_EXPIRING_SHOWN]
+    ]
+    hidden = len(projection.expiring_unused) - MAX_EXPIRING_SHOWN
+    if hidden > 0:
+        lines.append(t.say_n("…and {n} more lot.", "…and {n} more lots.", hidden))
+    if lines:
+        blocks.append(SectionBlock(text=_md(t.gettext("*Will expire unused*"))))
+        blocks.extend(_sections(lines))
+    blocks.append(ContextBlock(elements=[_md(_basis(seen.basis, t))]))
+    text = t.say(
+        "{title}: {available} available, {burn} a day; runs out on {runs_out}; "
+        "buy at least {least} by {buy_by}, at most {most}",
+        title=title,
+        available=t.money(seen.available),
+        burn=t.money(projection.daily_burn),
+        runs_out=runs_out,
+        least=t.money(advice.buy_at_least),
+        buy_by=buy_by,
+        most=t.money(advice.useful_at_most),
+    )
+    return Message(text, _dicts(blocks[:MAX_BLOCKS]))
+
+
+def chart_sent(project_name: str, t: Translator) -> Message:
+    return text_message(
+        t.say(
+            "The credit chart of *{project}* is in your direct messages with me.",
+            project=escape(project_name),
+        )
+    )
