@@ -1,4 +1,7 @@
-"""Commands that run the bot: `run`, `serve`, `console`."""
+"""Commands that run the bot: `run`, `serve`, `scheduler`, `console`.
+
+Each imports what it runs when it starts, so the other operator commands do not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +14,9 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.alerts import Pacer
 from bot.composition import build_alerts, build_job_scheduler, build_ledger, build_slack
-from bot.console import Console, TrackingExecutor
-from bot.http import SlackEndpoint, serve
 from bot.settings import Settings
-from bot.standin import SlackStandIn
-from ledger import migrate
 
 log = logging.getLogger("creditbot")
 
@@ -27,7 +24,7 @@ CONSOLE_USER = "UMEMBER"
 CONSOLE_CHANNEL = "CGENERAL"
 
 
-def register(sub: Any, command: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "run", help="connect to Slack, or start the local console without credentials"
     )
@@ -43,13 +40,6 @@ def register(sub: Any, command: Any) -> None:
         "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
     )
     p.set_defaults(handler=cmd_scheduler, runtime=True)
-    alerts = sub.add_parser("alerts", help="the scheduled jobs, on demand")
-    runs = alerts.add_subparsers(dest="sub", required=True)
-    p = runs.add_parser("run", help="run the scheduled jobs once, now")
-    p.set_defaults(handler=cmd_alerts_run, runtime=True)
-    p.add_argument(
-        "--dry-run", action="store_true", help="print what would be posted, change nothing"
-    )
     p = sub.add_parser(
         "console", help="try every command and button in a terminal, no Slack needed"
     )
@@ -107,30 +97,6 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_alerts_run(args: argparse.Namespace, settings: Settings) -> int:
-    ledger = build_ledger(settings)
-    if not migrate.is_current(ledger.db.engine):
-        print(
-            "error: the database schema is not up to date (run `creditbot db upgrade`)",
-            file=sys.stderr,
-        )
-        return 1
-    if not args.dry_run and not settings.slack_bot_token:
-        print("error: posting needs SLACK_BOT_TOKEN (or use --dry-run)", file=sys.stderr)
-        return 2
-    report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
-    if args.dry_run:
-        print(f"would expire {report.expired} lots")
-        for channel, message in report.planned:
-            print(f"would post to {channel}:\n{message.text}\n")
-        if not report.planned:
-            print("nothing to post")
-    else:
-        print(report.summary())
-    ledger.db.dispose()
-    return 0
-
-
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     return start_console(
         settings,
@@ -142,6 +108,8 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     app = build_slack(settings, ledger)
@@ -153,6 +121,8 @@ def run_socket_mode(settings: Settings) -> int:
 
 
 def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> int:
+    from bot.http import SlackEndpoint, serve
+
     _logging()
     build_ledger(settings, upgrade=True).db.dispose()
     secret = (
@@ -170,6 +140,10 @@ def serve_http(settings: Settings, host: str, port: int, workers: int, threads: 
 def start_console(
     settings: Settings, user: str, channel: str, lines: Iterator[str], out: TextIO
 ) -> int:
+    from bot.alerts import Pacer
+    from bot.console import Console, TrackingExecutor
+    from bot.standin import SlackStandIn
+
     standin = SlackStandIn().start()
     local = settings.model_copy(
         update={

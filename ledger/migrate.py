@@ -59,6 +59,11 @@ def pending_differences(engine: Engine) -> list[object]:
         return list(compare_metadata(context, Base.metadata))
 
 
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
 def is_current(engine: Engine) -> bool:
     """Whether the database is at the newest migration."""
     script = ScriptDirectory.from_config(_config(engine))
