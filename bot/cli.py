@@ -61,8 +61,8 @@ def _project_currency(ledger: Ledger, ref: str) -> str:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    revision = migrate.current_revision(ledger.db.engine)
-    return {"revision": revision, "up_to_date": True}, "database schema is up to date"
+    revisions = sorted(migrate.current_revisions(ledger.db.engine))
+    return {"revisions": revisions, "up_to_date": True}, "database schema is up to date"
 
 
 def cmd_project_add(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
