@@ -203,7 +203,7 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     ]
     text = (
         "\n".join(
-            f"{r['at']}  {r['kind']:<6} {r['amount']:>12} {r['currency']}  {r['source']}  {r['memo'] or ''}".rstrip()
+            f"{r['at']}  {r['kind']:<6} {r['amount']:>12} {r['currency']}  {r['source'] or 'by other payment means'}  {r['memo'] or ''}".rstrip()
             for r in rows
         )
         or "no entries yet"

@@ -219,17 +219,24 @@ def _days(left: int) -> str:
     return "1 day left" if left == 1 else f"{left} days left"
 
 
-_KIND_LABEL = {"grant": "Granted", "debit": "Spent", "expiry": "Expired", "void": "Voided"}
+_KIND_LABEL = {
+    "grant": "Granted",
+    "debit": "Spent",
+    "expiry": "Expired",
+    "void": "Voided",
+    "due": "Due by other payment means",
+}
 
 
 def history_message(project: ProjectView, lines: Sequence[HistoryLine], fmt: Formatter) -> Message:
     rows = []
     for line in lines:
-        memo = f" — {escape(line.memo)}" if line.memo and line.kind == "debit" else ""
-        key = f" `{escape(line.charge_key)}`" if line.charge_key else ""
+        memo = f" — {escape(line.memo)}" if line.memo and line.kind in ("debit", "due") else ""
+        key = f"`{escape(line.charge_key)}`" if line.charge_key else ""
+        source = " ".join(part for part in (escape(line.lot_source), key) if part)
         rows.append(
             f"{fmt.moment(line.at)} · *{_KIND_LABEL.get(line.kind, line.kind)}* {fmt.money(line.amount)}"
-            f" · {escape(line.lot_source)}{key}{memo}"
+            f" · {source}{memo}"
         )
     title = f"{project.name}: latest ledger entries"
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title[:150]))]

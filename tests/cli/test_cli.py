@@ -263,3 +263,14 @@ def test_importing_the_command_line_leaves_out_the_slack_runtime_and_the_schedul
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_history_from_the_command_line_shows_a_bill_no_credit_paid(cli: Run) -> None:
+    cli("project", "add", "jp", "--name", "JP", "--currency", "JPY", "--as", "UADMIN")
+    assert cli("charge", "10", "--project", "jp", "--key", "k", "--as", "UFIN")[0] == 0
+    code, lines, _ = cli("history", "--project", "jp", "--json")
+    assert code == 0 and [(r["kind"], r["amount"], r["currency"]) for r in lines] == [
+        ("due", "10", "JPY")
+    ]
+    text = cli("history", "--project", "jp")[1]
+    assert "due" in text and "other payment means" in text
