@@ -106,3 +106,34 @@ def test_run_without_credentials_in_a_terminal_says_so_in_one_line_and_starts_th
         == "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
     )
     assert "/credit balance [PROJECT]" in out
+
+
+def test_end_of_input_inside_a_form_ends_the_console_cleanly(db_url: str) -> None:
+    env = environment_without_slack(DATABASE_URL=db_url, ADMINS="UMEMBER")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input="/credit project add p P\n/credit buy\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("└ cancelled")
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_form_is_left_with_cancel_and_quit_is_never_read_as_an_amount(db_url: str) -> None:
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n"
+        "/credit buy\n:cancel\n/credit project list\n/credit buy\n:quit\n/credit help\n"
+    )
+    done = console(db_url, script)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("└ cancelled") == 2 and "└ submitted" not in out
+    assert "! amount" not in out and "PO-" not in out
+    _, after_cancel, after_quit = out.split("└ cancelled")
+    assert "PROJECTS" in after_cancel  # the console went on
+    assert after_quit.strip() == ""  # :quit left the console
