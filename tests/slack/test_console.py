@@ -137,3 +137,20 @@ def test_a_form_is_left_with_cancel_and_quit_is_never_read_as_an_amount(db_url: 
     _, after_cancel, after_quit = out.split("└ cancelled")
     assert "PROJECTS" in after_cancel  # the console went on
     assert after_quit.strip() == ""  # :quit left the console
+
+
+def test_a_refused_field_is_shown_next_to_it_and_never_also_sent_as_a_message(
+    db_url: str,
+) -> None:
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n"
+        "/credit buy\n1,000\n\n700\n\n"
+        ":as UFINANCE\n2\n\ntoo much this month\n:quit\n"
+    )
+    done = console(db_url, script)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("└ submitted") == 2
+    assert out.count("ambiguous") == 1 and "! amount: " in out
+    assert "! reason: " in out and "A rejection needs a reason" not in out
+    assert "Rejected by @UFINANCE" in out
