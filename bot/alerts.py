@@ -140,7 +140,9 @@ class Alerts:
                         (
                             notice.channel,
                             [notice.id],
-                            blocks.po_digest(orders, self.settings.po_reminder_days, self.fmt),
+                            blocks.po_digest(
+                                orders, self.settings.po_reminder_days, self.fmt, self.ledger.now()
+                            ),
                         )
                     )
                 else:
