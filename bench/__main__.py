@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [cli] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, ledger_bench, slack_bench
+from bench import alerts_bench, cli_bench, ledger_bench, slack_bench
 
-SUITES = ("ledger", "slack", "alerts")
+SUITES = ("ledger", "slack", "alerts", "cli")
 
 
 def main() -> None:
@@ -39,6 +39,9 @@ def main() -> None:
                 backend,
                 alerts_bench.warning_run(backend, 1_000_000 // scale, 10_000 // scale),
             )
+        if "cli" in args.suite:
+            for row in cli_bench.read_commands(backend, repeat=5 if args.quick else 21):
+                report("operator CLI, a read command as a new process", backend, row)
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):
                 report("/credit balance over HTTP, 200 lots", backend, row)
