@@ -449,7 +449,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if getattr(args, "runtime", False):
         if args.json:
             return _fail(f"`{args.command}` runs until stopped and prints no result: drop --json")
-        return int(args.handler(args, settings))
+        try:
+            return int(args.handler(args, settings))
+        except (ArgumentError, OperationalError) as exc:  # mostly at start-up: migrating
+            return _database_trouble(settings.database_url, exc)
     if getattr(args, "key", "unset") is None:
         args.key = f"cli-{uuid.uuid4()}"
     try:

@@ -217,7 +217,11 @@ def start_console(
             "admins": settings.admins or ("UADMIN",),
         }
     )
-    ledger = build_ledger(local, upgrade=True)
+    try:
+        ledger = build_ledger(local, upgrade=True)
+    except BaseException:  # no database: the stand-in has nothing to serve
+        standin.stop()
+        raise
     executor = TrackingExecutor()
     app = build_slack(local, ledger, listener_executor=executor)
     print(

@@ -208,9 +208,10 @@ def test_a_database_that_cannot_be_used_is_one_error_line_without_its_password(
     url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
-    assert main(["balance", "--project", "p"]) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("error: ") and err.count("\n") == 1 and "hunter2" not in err
+    for argv in (["balance", "--project", "p"], ["db", "upgrade"], ["console"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1 and "hunter2" not in err
 
 
 def test_json_is_accepted_before_or_after_the_command_and_by_every_command(cli: Run) -> None:
