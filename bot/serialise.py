@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from ledger.domain import (
     RedeemedVoucher,
 )
 from ledger.money import Money, rate_text
+from ledger.services.forecasting import Forecast
 from ledger.services.notices import DeliveryStatus
 
 if TYPE_CHECKING:
@@ -174,4 +175,35 @@ def delivery_status(status: DeliveryStatus, tz: ZoneInfo) -> dict[str, Any]:
             }
             for n in status.stuck
         ],
+    }
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def forecast(view: Forecast) -> dict[str, Any]:
+    projection = view.projection
+    advice = projection.advice
+    return {
+        "project": view.project.id,
+        "currency": view.project.currency,
+        "available": money(view.available),
+        "daily_burn": money(projection.daily_burn),
+        "basis": view.basis,
+        "runs_out_on": day(projection.runs_out_on),
+        "expiring_unused": [
+            {
+                "kind": lot.kind.value,
+                "source": lot.source,
+                "amount": money(lot.amount),
+                "expires_on": day(lot.expires_on),
+            }
+            for lot in projection.expiring_unused
+        ],
+        "advice": {
+            "buy_by": day(advice.buy_by),
+            "buy_at_least": money(advice.buy_at_least),
+            "useful_at_most": money(advice.useful_at_most),
+        },
     }

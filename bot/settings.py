@@ -15,6 +15,8 @@ from ledger.clock import zone
 from ledger.errors import LedgerError
 from ledger.money import parse_rate
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
 
@@ -45,6 +47,10 @@ class Settings(BaseSettings):
     po_reminder_days: int = Field(default=2, ge=0)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
+    forecast_window_days: int = Field(default=30, ge=1, le=365)
+    forecast_horizon_days: int = Field(default=90, ge=1, le=395)
+    purchase_lead_days: int = Field(default=5, ge=0, le=90)
+    digest_day: str = "monday"
     http_read_timeout: float = Field(default=10.0, gt=0, le=300)
     metrics_address: str = ""
 
@@ -116,6 +122,19 @@ class Settings(BaseSettings):
                 "ALERT_THRESHOLDS_DAYS is a list of days between 1 and 400, e.g. 30,7,1"
             )
         return value
+
+    @field_validator("digest_day")
+    @classmethod
+    def _digest_day(cls, value: str) -> str:
+        day = value.strip().casefold()
+        if day != "off" and day not in WEEKDAYS:
+            raise ValueError("DIGEST_DAY is a day of the week in English, e.g. monday, or off")
+        return day
+
+    @property
+    def digest_weekday(self) -> int | None:
+        """The weekly digest's day (Monday 0), or None when it is off."""
+        return None if self.digest_day == "off" else WEEKDAYS.index(self.digest_day)
 
     @property
     def timezone(self) -> ZoneInfo:

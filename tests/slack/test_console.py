@@ -30,7 +30,7 @@ SCRIPT = """\
 
 def console(db_url: str, script: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = environment_without_slack()
-    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="")
+    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="", DIGEST_DAY="off")
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", *args],
         input=script,
@@ -201,3 +201,13 @@ def test_deciding_one_order_of_the_morning_digest_changes_only_its_row(db_url: s
     assert "have waited" in digest
     assert "Approve PO-2026-000001" in digest and "Approve PO-2026-000003" in digest
     assert "Approve PO-2026-000002" not in digest and "Approved by @UFINANCE" in digest
+
+
+def test_the_console_opens_the_app_home_and_sends_the_chart(db_url: str) -> None:
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n/credit chart\n:home\n:quit\n"
+    )
+    out = console(db_url, script).stdout
+    assert "── file in DM DUADMIN" in out and "P: credit (" in out
+    assert "── App Home of @UADMIN" in out and "PROJECTS" in out
+    assert "Traceback" not in out
