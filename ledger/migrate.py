@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-VERSION_TABLE = "alembic_version"
 
 
 def _config(engine: Engine) -> Config:
@@ -79,10 +78,16 @@ def pending_differences(engine: Engine) -> list[object]:
 
 
 def _assigned(tree: ast.Module, name: str) -> object:
+    """The literal a migration file assigns to `name` at module level, if any."""
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
-        if isinstance(target, ast.Name) and target.id == name and node.value is not None:  # type: ignore[attr-defined]
-            return ast.literal_eval(node.value)  # type: ignore[attr-defined]
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(target, ast.Name) and target.id == name for target in targets):
+            return ast.literal_eval(value)
     return None
 
 
@@ -94,16 +99,20 @@ def heads() -> frozenset[str]:
     for path in (MIGRATIONS / "versions").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         revision = _assigned(tree, "revision")
-        if isinstance(revision, str):
-            revisions.add(revision)
-            down = _assigned(tree, "down_revision")
-            replaced.update([down] if isinstance(down, str) else down or ())  # type: ignore[arg-type]
+        if not isinstance(revision, str):
+            continue
+        revisions.add(revision)
+        down = _assigned(tree, "down_revision")
+        if isinstance(down, str):
+            replaced.add(down)
+        elif isinstance(down, tuple | list):
+            replaced.update(str(parent) for parent in down)
     return frozenset(revisions - replaced)
 
 
 def current_revisions(engine: Engine) -> set[str]:
     with engine.connect() as connection:
-        if not inspect(connection).has_table(VERSION_TABLE):
+        if not inspect(connection).has_table("alembic_version"):
             return set()
         return set(connection.scalars(text("SELECT version_num FROM alembic_version")))
 
