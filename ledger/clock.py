@@ -88,4 +88,7 @@ def parse_instant(text: str) -> datetime:
         raise InvalidInput(
             N_("{text!r} has no UTC offset"), hint=N_("add one, e.g. +01:00 or Z"), text=text
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
+        raise InvalidInput(N_("{text!r} is out of range"), text=text) from exc

@@ -279,6 +279,7 @@ def _kind_label(t: Translator, kind: str) -> str:
         "debit": t.gettext("Spent"),
         "expiry": t.gettext("Expired"),
         "void": t.gettext("Voided"),
+        "due": t.gettext("Due by other payment means"),
     }
     return labels.get(kind, kind)
 
@@ -293,12 +294,13 @@ def _shown_key(key: str | None) -> str | None:
 def history_message(project: ProjectView, lines: Sequence[HistoryLine], t: Translator) -> Message:
     rows = []
     for line in lines:
-        memo = f" — {escape(line.memo)}" if line.memo and line.kind == "debit" else ""
+        memo = f" — {escape(line.memo)}" if line.memo and line.kind in ("debit", "due") else ""
         key = _shown_key(line.charge_key)
-        shown = f" `{escape(key)}`" if key else ""
+        lot = escape(t.lot(line.lot_source)) if line.lot_source else ""
+        source = " ".join(part for part in (lot, f"`{escape(key)}`" if key else "") if part)
         rows.append(
             f"{t.moment(line.at)} · *{_kind_label(t, line.kind)}* {t.money(line.amount)}"
-            f" · {escape(t.lot(line.lot_source))}{shown}{memo}"
+            f" · {source}{memo}"
         )
     title = t.say("{project}: latest ledger entries", project=project.name)
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title[:150]))]
@@ -334,9 +336,18 @@ def _po_fields(po: PurchaseOrderView, t: Translator) -> SectionBlock:
     )
 
 
-def po_buttons(number: str, t: Translator) -> ActionsBlock:
+# The buttons' block_id says which message they sit in, so a decision redraws that message:
+# an order's own card (`po:NUMBER`), or a row of `/credit pending` or of the digest
+# (`pending:NUMBER:MS`, `digest:NUMBER:MS`, MS the instant the list was drawn, in ms).
+CARD, PENDING_ROW, DIGEST_ROW = "po", "pending", "digest"
+
+
+def po_buttons(
+    number: str, t: Translator, surface: str = CARD, drawn_at: datetime | None = None
+) -> ActionsBlock:
+    drawn = f":{round(drawn_at.timestamp() * 1000)}" if drawn_at else ""
     return ActionsBlock(
-        block_id=f"po:{number}",
+        block_id=f"{surface}:{number}{drawn}",
         elements=[
             ButtonElement(
                 text=t.gettext("Approve"),
@@ -462,10 +473,18 @@ def po_cancelled(number: str, t: Translator) -> Message:
     return text_message(t.say("Purchase order *{po}* is cancelled.", po=number))
 
 
-def pending_list(orders: Sequence[PurchaseOrderView], t: Translator) -> Message:
+def pending_list(
+    orders: Sequence[PurchaseOrderView],
+    t: Translator,
+    surface: str = PENDING_ROW,
+    drawn_at: datetime | None = None,
+) -> Message:
+    """Pending orders with their buttons; an order decided from this list keeps its row,
+    with the decision in place of the buttons."""
     if not orders:
         return text_message(t.gettext("No purchase order is waiting for approval."))
-    title = t.say_n("{n} purchase order waiting", "{n} purchase orders waiting", len(orders))
+    waiting = sum(po.status is POStatus.PENDING for po in orders)
+    title = t.say_n("{n} purchase order waiting", "{n} purchase orders waiting", waiting)
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title))]
     for po in orders[:MAX_PENDING_SHOWN]:
         blocks.append(
@@ -483,7 +502,10 @@ def pending_list(orders: Sequence[PurchaseOrderView], t: Translator) -> Message:
                 )
             )
         )
-        blocks.append(po_buttons(po.number, t))
+        if po.status is POStatus.PENDING:
+            blocks.append(po_buttons(po.number, t, surface, drawn_at))
+        else:
+            blocks.append(ContextBlock(elements=[_md(po_outcome(po, t))]))
     if len(orders) > MAX_PENDING_SHOWN:
         blocks.append(
             ContextBlock(
@@ -775,13 +797,19 @@ def _expired_at(expires_at: datetime, t: Translator) -> str:
     return t.moment(local)
 
 
-def po_digest(orders: Sequence[PurchaseOrderView], days: int, t: Translator) -> Message:
-    listing = pending_list(orders, t)
+def po_digest(
+    orders: Sequence[PurchaseOrderView],
+    days: int,
+    t: Translator,
+    drawn_at: datetime | None = None,
+) -> Message:
+    listing = pending_list(orders, t, DIGEST_ROW, drawn_at)
+    waiting = sum(po.status is POStatus.PENDING for po in orders)
     for_days = t.say_n("{n} day", "{n} days", days)
     waited = t.say_n(
         "{n} purchase order has waited more than {days}:",
         "{n} purchase orders have waited more than {days}:",
-        len(orders),
+        waiting,
         days=for_days,
     )
     head = SectionBlock(text=_md(f":alarm_clock: {waited}"))

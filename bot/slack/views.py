@@ -38,30 +38,38 @@ def _metadata(body: dict[str, Any]) -> dict[str, str]:
 
 
 def register(app: App, deps: Deps) -> None:
-    def check_purchase(ack: Ack, body: dict[str, Any]) -> None:
-        """Wrong input is shown next to its field, before the modal closes."""
-        # The ack must not wait for Slack: the language is the one learnt when the form opened.
+    # Bolt runs lazy listeners even when the ack refused the submission: they check the
+    # input again and stop quietly, as its error is already shown next to its field.
+    # The ack must not wait for Slack: the language is the one learnt when the form opened.
+    def purchase_errors(body: dict[str, Any]) -> dict[str, str]:
         t = deps.locales.cached(user_of(body))
         project_ref, text = _value(body, "project"), _value(body, "amount")
         if not project_ref:
-            ack(response_action="errors", errors={"project": t.gettext("Choose a project.")})
-            return
+            return {"project": t.gettext("Choose a project.")}
         try:
             project = projects.get_project(deps.ledger, project_ref)
         except LedgerError as refused:
-            ack(response_action="errors", errors={"project": wording.refusal(refused, t)})
-            return
+            return {"project": wording.refusal(refused, t)}
         try:
             purchases.check_purchase_amount(
                 deps.ledger.config, parse_amount(text, project.currency)
             )
         except LedgerError as refused:
-            ack(response_action="errors", errors={"amount": wording.refusal(refused, t)})
+            return {"amount": wording.refusal(refused, t)}
+        return {}
+
+    def check_purchase(ack: Ack, body: dict[str, Any]) -> None:
+        """Wrong input is shown next to its field, before the modal closes."""
+        errors = purchase_errors(body)
+        if errors:
+            ack(response_action="errors", errors=errors)
             return
         ack()
 
     @guarded(deps)
     def purchase(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        if purchase_errors(body):
+            return
         project = projects.get_project(deps.ledger, _value(body, "project"))
         amount = parse_amount(_value(body, "amount"), project.currency)
         actor = deps.roles.actor(user_of(body))
@@ -86,6 +94,8 @@ def register(app: App, deps: Deps) -> None:
 
     @guarded(deps)
     def reject(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        if not _value(body, "reason"):
+            return  # refused next to its field by check_reason
         source = _metadata(body)
         actor = deps.roles.actor(user_of(body))
         po = purchases.reject_purchase(
