@@ -10,7 +10,14 @@ from slack_sdk import WebClient
 
 from bot.slack import blocks, notify, wording
 from bot.slack.deps import Deps, guarded
-from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
+from bot.slack.grammar import (
+    MAX_TEXT,
+    Projects,
+    amount_project_memo,
+    amount_then_project,
+    code_then_project,
+    words_of,
+)
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day
 from ledger.domain import Actor, POStatus, ProjectView, Role
@@ -91,11 +98,8 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
 
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
-    code_words, found = inv.projects.split_suffix(args)
-    if not code_words:
-        raise InvalidInput("which code?", hint="for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
-    project = inv.projects.required(found)
-    redeemed = vouchers.redeem_voucher(inv.deps.ledger, inv.actor, "".join(code_words), project.id)
+    code, project = code_then_project(inv.projects, args)
+    redeemed = vouchers.redeem_voucher(inv.deps.ledger, inv.actor, code, project.id)
     inv.reply(blocks.voucher_redeemed(redeemed, inv.deps.fmt))
     news = blocks.voucher_redeemed(redeemed, inv.deps.fmt, who=inv.actor.user_id)
     notify.to_project_channels(inv.client, redeemed.project, news)
