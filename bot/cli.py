@@ -13,12 +13,12 @@ from pydantic import ValidationError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, roles_from_ids
-from bot.settings import Settings
+from bot.settings import Settings, slack_user_id
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
 from ledger.domain import POStatus
-from ledger.errors import LedgerError
+from ledger.errors import InvalidInput, LedgerError
 from ledger.money import normalise_currency, parse_rate
 from ledger.services import Ledger, audit, billing, expiry, projects, purchases, reading, vouchers
 
@@ -36,7 +36,11 @@ class Output:
 
 
 def _actor(args: argparse.Namespace, settings: Settings) -> Any:
-    return roles_from_ids(settings, args.as_user)
+    try:
+        user = slack_user_id(args.as_user)
+    except ValueError as exc:
+        raise InvalidInput(f"--as {exc}") from None
+    return roles_from_ids(settings, user)
 
 
 def _project_currency(ledger: Ledger, ref: str) -> str:

@@ -24,6 +24,27 @@ def _split(value: object) -> object:
     return value
 
 
+USER_ID = re.compile(r"[UW][A-Z0-9]+")
+USER_GROUP_ID = re.compile(r"S[A-Z0-9]+")
+
+
+def slack_user_id(text: str) -> str:
+    """A Slack user id in upper case (Slack writes them so), or ValueError."""
+    user = text.strip().upper()
+    if not USER_ID.fullmatch(user):
+        raise ValueError(f"{text!r} is not a Slack user id (U… or W…, e.g. U0123ABCD)")
+    return user
+
+
+def _slack_ids(value: tuple[str, ...]) -> tuple[str, ...]:
+    """User ids and user-group ids, upper-cased; anything else is refused."""
+    ids = tuple(part.upper() for part in value)
+    wrong = [part for part in ids if not (USER_ID.fullmatch(part) or USER_GROUP_ID.fullmatch(part))]
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)}: not a Slack user id (U…, W…) or user-group id (S…)")
+    return ids
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
@@ -49,6 +70,8 @@ class Settings(BaseSettings):
     _split_lists = field_validator(
         "finance_approvers", "admins", "alert_thresholds_days", mode="before"
     )(_split)
+
+    _ids = field_validator("finance_approvers", "admins")(_slack_ids)
 
     @field_validator(
         "slack_bot_token",
