@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -64,7 +65,26 @@ def _logging() -> None:
     )
 
 
+NEEDS_KEY_MESSAGE = (
+    "error: set CREDITBOT_SECRET (32 characters or more, e.g. from "
+    "`python -c 'import secrets; print(secrets.token_hex(32))'`): voucher codes are kept "
+    "as an HMAC under it, and it must stay the same across restarts"
+)
+
+
+def _refuse_without_secret(settings: Settings) -> bool:
+    if settings.creditbot_secret is None:
+        print(NEEDS_KEY_MESSAGE, file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    connects = settings.slack_bot_token and (
+        settings.slack_app_token or settings.slack_signing_secret
+    )
+    if connects and _refuse_without_secret(settings):
+        return 2
     if settings.slack_bot_token and settings.slack_app_token:
         return run_socket_mode(settings)
     if settings.slack_bot_token and settings.slack_signing_secret:
@@ -91,6 +111,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         print("error: `serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", file=sys.stderr)
+        return 2
+    if _refuse_without_secret(settings):
         return 2
     return serve_http(settings, args.host, args.port, args.workers, args.threads)
 
@@ -178,6 +200,8 @@ def start_console(
             "finance_channel": settings.finance_channel or "CFINANCE",
             "finance_approvers": settings.finance_approvers or ("UFINANCE", "UFINANCE2"),
             "admins": settings.admins or ("UADMIN",),
+            # Without a secret set, codes issued here are readable in this session only.
+            "creditbot_secret": settings.creditbot_secret or SecretStr(secrets.token_hex(32)),
         }
     )
     ledger = build_ledger(local, upgrade=True)

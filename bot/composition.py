@@ -27,6 +27,7 @@ def ledger_config(settings: Settings) -> LedgerConfig:
         timezone=settings.timezone,
         po_max_amount=settings.po_max_amount,
         default_vat_bp=settings.vat_rate_bp,
+        voucher_key=settings.voucher_key,
     )
 
 

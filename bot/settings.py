@@ -15,6 +15,8 @@ from ledger.clock import zone
 from ledger.errors import LedgerError
 from ledger.money import parse_rate
 
+MIN_SECRET = 32
+
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
 
@@ -55,6 +57,8 @@ class Settings(BaseSettings):
     finance_approvers: CommaList = ()
     admins: CommaList = ()
 
+    creditbot_secret: SecretStr | None = None
+
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
@@ -73,7 +77,18 @@ class Settings(BaseSettings):
 
     _ids = field_validator("finance_approvers", "admins")(_slack_ids)
 
+    @field_validator("creditbot_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET:
+            raise ValueError(
+                f"CREDITBOT_SECRET needs at least {MIN_SECRET} characters,"
+                " e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
+            )
+        return value
+
     @field_validator(
+        "creditbot_secret",
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
@@ -129,6 +144,10 @@ class Settings(BaseSettings):
                 "ALERT_THRESHOLDS_DAYS is a list of days between 1 and 400, e.g. 30,7,1"
             )
         return value
+
+    @property
+    def voucher_key(self) -> bytes | None:
+        return self.creditbot_secret.get_secret_value().encode() if self.creditbot_secret else None
 
     @property
     def timezone(self) -> ZoneInfo:

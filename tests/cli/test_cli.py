@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
+from tests.support import TEST_SECRET
 
 Run = Callable[..., tuple[int, Any, str]]
 
@@ -18,6 +19,7 @@ Run = Callable[..., tuple[int, Any, str]]
 @pytest.fixture
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
     monkeypatch.setenv("ADMINS", "UADMIN")
     monkeypatch.setenv("FINANCE_APPROVERS", "UFIN, UFIN2")
     monkeypatch.chdir(str(__import__("tempfile").mkdtemp()))

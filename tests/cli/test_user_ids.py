@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from bot.cli import main
 from bot.settings import Settings
+from tests.support import TEST_SECRET
 
 Run = Callable[..., tuple[int, Any, str]]
 
@@ -17,6 +18,7 @@ Run = Callable[..., tuple[int, Any, str]]
 @pytest.fixture
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
     monkeypatch.setenv("ADMINS", "uadmin")
     monkeypatch.setenv("FINANCE_APPROVERS", "ufin, UFIN2")
     monkeypatch.chdir(tempfile.mkdtemp())

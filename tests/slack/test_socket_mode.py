@@ -15,7 +15,7 @@ from websockets.sync.server import ServerConnection, serve
 
 from bot.standin import SlackStandIn
 from tests.slack.workspace import text_of
-from tests.support import environment_without_slack
+from tests.support import TEST_SECRET, environment_without_slack
 
 pytestmark = pytest.mark.slow
 
@@ -87,6 +87,7 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
             DATABASE_URL=db_url,
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_APP_TOKEN="xapp-test",
+            CREDITBOT_SECRET=TEST_SECRET,
             SLACK_API_URL=standin.api_url,
         )
         bot = subprocess.Popen(

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.standin import Call, SlackStandIn
+from tests.support import TEST_SECRET
 
 SECRET = "test-signing-secret"
 
@@ -68,6 +69,7 @@ def running_server(db_url: str, standin: SlackStandIn, **env: str) -> Iterator[s
         "DATABASE_URL": db_url,
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,
+        "CREDITBOT_SECRET": TEST_SECRET,
         "SLACK_API_URL": standin.api_url,
         "FINANCE_CHANNEL": "CFINANCE",
         "ADMINS": "UADMIN",
