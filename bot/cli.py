@@ -17,10 +17,11 @@ from bot.settings import Settings, slack_user_id
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
-from ledger.domain import POStatus
+from ledger.domain import IssuedVoucher, POStatus
 from ledger.errors import InvalidInput, LedgerError
 from ledger.money import normalise_currency, parse_rate
 from ledger.services import Ledger, audit, billing, expiry, projects, purchases, reading, vouchers
+from ledger.text import storable
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
 
@@ -124,10 +125,33 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
         args.code,
     )
     data = serialise.issued_voucher(view, settings.timezone)
+    _announce_voucher(settings, view)
     return (
         data,
         f"voucher {view.code}: {data['amount']} {data['currency']}, valid until {data['valid_until']}",
     )
+
+
+def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
+    """Finance hears of every voucher, issued here as in Slack (never its code)."""
+    if not (settings.slack_bot_token and settings.finance_channel):
+        print(
+            "warning: voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)",
+            file=sys.stderr,
+        )
+        return
+    # Slack's client is loaded only when a voucher is issued.
+    from bot.slack.app import build_client
+    from bot.slack.formatting import Formatter
+    from bot.slack.notify import tell_finance_of_voucher
+
+    fmt = Formatter(settings.timezone, settings.creditbot_locale)
+    try:
+        told = tell_finance_of_voucher(build_client(settings), settings.finance_channel, view, fmt)
+    except OSError:  # Slack unreachable: the voucher stands, the warning says so
+        told = False
+    if not told:
+        print("warning: could not post the voucher's announcement to finance", file=sys.stderr)
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -320,7 +344,10 @@ def _fail(message: str, hint: str | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not all(storable(arg) for arg in given):
+        return _fail("an argument holds characters that cannot be stored (such as a NUL)")
+    args = _parser().parse_args(given)
     try:
         settings = Settings()
     except ValidationError as exc:

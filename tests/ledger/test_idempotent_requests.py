@@ -57,9 +57,7 @@ def test_a_repeated_project_add_answers_with_the_project(ledger: Ledger) -> None
     assert count(ledger, Project) == 1
 
 
-def test_a_repeated_rejection_answers_with_the_rejected_order(
-    ledger: Ledger, project: str
-) -> None:
+def test_a_repeated_rejection_answers_with_the_rejected_order(ledger: Ledger, project: str) -> None:
     po = request_purchase(ledger, MEMBER, project, eur("7"))
     first = reject_purchase(ledger, FINANCE, po.number, "too much", request="slack:view:V1")
     again = reject_purchase(ledger, FINANCE, po.number, "too much", request="slack:view:V1")

@@ -226,7 +226,7 @@ class Workspace:
             "api_app_id": "A1",
             "user": {"id": user},
             "view": {
-                "id": "V1",
+                "id": f"V{next(self._ids)}",  # Slack gives each modal its own id
                 "type": "modal",
                 "callback_id": view["callback_id"],
                 "private_metadata": view.get("private_metadata", ""),
