@@ -44,6 +44,13 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_vouchers_one_hash"), "code_hash IS NULL OR legacy_hash IS NULL"
         )
+        batch_op.create_index(
+            "ix_vouchers_legacy",
+            ["expires_at"],
+            unique=False,
+            postgresql_where=sa.text("legacy_hash IS NOT NULL"),
+            sqlite_where=sa.text("legacy_hash IS NOT NULL"),
+        )
 
 
 def downgrade() -> None:
@@ -52,6 +59,7 @@ def downgrade() -> None:
         "UPDATE vouchers SET code_hash = COALESCE(legacy_hash, 'keyed:' || CAST(id AS VARCHAR(20)))"
     )
     with op.batch_alter_table("vouchers", schema=None) as batch_op:
+        batch_op.drop_index("ix_vouchers_legacy")
         batch_op.drop_constraint(op.f("ck_vouchers_one_hash"), type_="check")
         batch_op.drop_constraint(op.f("uq_vouchers_legacy_hash"), type_="unique")
         batch_op.alter_column("code_hash", existing_type=sa.String(length=64), nullable=False)
