@@ -127,7 +127,13 @@ def issue_voucher(
             hint="a shorter code could be guessed",
         )
     fingerprint = " ".join(
-        (actor.user_id, str(amount.minor), amount.currency, until.isoformat(), project_ref or "-")
+        (
+            actor.user_id,
+            str(amount.minor),
+            amount.currency,
+            valid_until.isoformat() if valid_until else "default",
+            project_ref or "-",
+        )
         + (("imported", code_hash(key, normalised)) if code else ())
     )
 
