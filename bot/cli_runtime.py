@@ -18,7 +18,7 @@ from bot.alerts import Pacer
 from bot.composition import build_alerts, build_job_scheduler, build_ledger, build_slack
 from bot.console import Console, TrackingExecutor
 from bot.http import SlackEndpoint, serve
-from bot.settings import Settings
+from bot.settings import Settings, slack_user_id
 from bot.standin import SlackStandIn
 from ledger import migrate
 
@@ -154,9 +154,14 @@ def cmd_alerts_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        user = slack_user_id(args.as_user)
+    except ValueError as exc:
+        print(f"error: --as {exc}", file=sys.stderr)
+        return 1
     return start_console(
         settings,
-        args.as_user.upper(),
+        user,
         args.channel.upper(),
         iter(sys.stdin.readline, ""),
         sys.stdout,

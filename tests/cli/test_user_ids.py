@@ -61,3 +61,8 @@ def test_ids_from_the_settings_are_read_in_upper_case() -> None:
 def test_settings_refuse_ids_that_are_not_slack_shaped(value: str) -> None:
     with pytest.raises(ValidationError, match="not a Slack user id"):
         Settings(_env_file=None, finance_approvers=value)  # type: ignore[call-arg]
+
+
+def test_the_console_refuses_an_as_that_is_not_a_slack_user_id(cli: Run) -> None:
+    code, _, err = cli("console", "--as", "bob")
+    assert code == 1 and "is not a Slack user id" in err
