@@ -16,6 +16,7 @@ from ledger.errors import LedgerError
 from ledger.money import parse_rate
 
 MIN_SECRET = 32
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
@@ -70,6 +71,12 @@ class Settings(BaseSettings):
     po_reminder_days: int = Field(default=2, ge=0)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
+    forecast_window_days: int = Field(default=30, ge=1, le=365)
+    forecast_horizon_days: int = Field(default=90, ge=1, le=395)
+    purchase_lead_days: int = Field(default=5, ge=0, le=90)
+    digest_day: str = "monday"
+    http_read_timeout: float = Field(default=10.0, gt=0, le=300)
+    metrics_address: str = ""
 
     _split_lists = field_validator(
         "finance_approvers", "admins", "alert_thresholds_days", mode="before"
@@ -99,6 +106,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _metrics_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"[\w.\-:\[\]]*:[0-9]{1,5}", value):
+            raise ValueError("METRICS_ADDRESS is HOST:PORT, e.g. 127.0.0.1:9464, or empty for none")
+        return value
 
     @field_validator("creditbot_locale")
     @classmethod
@@ -145,6 +160,19 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("digest_day")
+    @classmethod
+    def _digest_day(cls, value: str) -> str:
+        day = value.strip().casefold()
+        if day != "off" and day not in WEEKDAYS:
+            raise ValueError("DIGEST_DAY is a day of the week in English, e.g. monday, or off")
+        return day
+
+    @property
+    def digest_weekday(self) -> int | None:
+        """The weekly digest's day (Monday 0), or None when it is off."""
+        return None if self.digest_day == "off" else WEEKDAYS.index(self.digest_day)
+
     @property
     def voucher_key(self) -> bytes | None:
         return self.creditbot_secret.get_secret_value().encode() if self.creditbot_secret else None
@@ -160,6 +188,14 @@ class Settings(BaseSettings):
     @property
     def thresholds(self) -> tuple[int, ...]:
         return tuple(sorted({int(v) for v in self.alert_thresholds_days}, reverse=True))
+
+    @property
+    def metrics_bind(self) -> tuple[str, int] | None:
+        """Where /metrics is served, or None to serve it nowhere."""
+        if not self.metrics_address:
+            return None
+        host, _, port = self.metrics_address.rpartition(":")
+        return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - ":PORT" asks for every interface
 
     @property
     def alert_at(self) -> time:

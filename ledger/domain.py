@@ -58,6 +58,9 @@ class LedgerConfig:
     failed_redemptions_allowed: int = 5
     failed_redemption_window: timedelta = timedelta(minutes=15)
     history_limit: int = 20
+    forecast_window_days: int = 30
+    forecast_horizon_days: int = 90
+    purchase_lead_days: int = 5
     # The server secret voucher codes are hashed under (HMAC-SHA-256); None: no codes.
     voucher_key: bytes | None = field(default=None, repr=False)
 

@@ -106,6 +106,8 @@ def error_message(text: str) -> Message:
 _MEMBER_HELP = [
     ("`/credit balance [PROJECT]`", "what the project can spend, lot by lot"),
     ("`/credit history [PROJECT]`", "the latest ledger entries"),
+    ("`/credit forecast [PROJECT]`", "when credit runs out, and what to buy by when"),
+    ("`/credit chart [PROJECT]`", "a picture of the balance and its projection, sent to you"),
     (
         "`/credit buy [AMOUNT] [PROJECT]`",
         "ask finance to buy credit, e.g. `/credit buy 500`; alone, opens a form",
@@ -165,7 +167,7 @@ def help_message(roles: frozenset[Role]) -> Message:
 # --- balance and history ----------------------------------------------------------------------
 
 
-def balance_message(view: Balance, fmt: Formatter) -> Message:
+def balance_message(view: Balance, fmt: Formatter, outlook: str | None = None) -> Message:
     project = view.project
     title = f"{project.name}: {fmt.money(view.available)} available"
     blocks: list[Block] = [
@@ -177,6 +179,8 @@ def balance_message(view: Balance, fmt: Formatter) -> Message:
             ]
         ),
     ]
+    if outlook:
+        blocks.append(ContextBlock(elements=[_md(outlook)]))
     lines = []
     for lot in view.lots[:MAX_LOTS_SHOWN]:
         left = days_left(view.at, lot.expires_at, fmt.tz)
@@ -210,6 +214,8 @@ def balance_message(view: Balance, fmt: Formatter) -> Message:
             )
         )
     text = f"{title} (vouchers {fmt.money(view.vouchers)}, credit {fmt.money(view.credit)}; {len(view.lots)} lots)"
+    if outlook:
+        text += f" {outlook}"
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 

@@ -8,7 +8,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack import blocks, notify, wording
+from bot import chart
+from bot.slack import blocks, blocks_forecast, home, notify, wording
 from bot.slack.deps import Deps, guarded, request_id
 from bot.slack.grammar import (
     MAX_TEXT,
@@ -20,10 +21,10 @@ from bot.slack.grammar import (
 )
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day
-from ledger.domain import Actor, POStatus, ProjectView, Role
+from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import InvalidInput
 from ledger.money import Money, rate_text
-from ledger.services import billing, projects, purchases, reading, vouchers
+from ledger.services import billing, forecasting, projects, purchases, reading, vouchers
 
 
 class Invocation:
@@ -60,7 +61,31 @@ def _help(inv: Invocation, args: list[str]) -> None:
 
 def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
-    inv.reply(blocks.balance_message(reading.balance(inv.deps.ledger, project.id), inv.deps.fmt))
+    seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
+    view = Balance(seen.project, seen.at, seen.lots)
+    outlook = blocks_forecast.lasts_until(seen.projection, inv.deps.fmt)
+    inv.reply(blocks.balance_message(view, inv.deps.fmt, outlook))
+
+
+def _forecast(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    seen = forecasting.forecast(inv.deps.ledger, project.id)
+    inv.reply(blocks_forecast.forecast_message(seen, inv.deps.fmt))
+
+
+def _chart(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    png = chart.draw(inv.deps.ledger, project.id, inv.deps.settings.creditbot_locale)
+    user = inv.actor.user_id
+    dm = inv.client.conversations_open(users=user)["channel"]["id"]
+    inv.client.files_upload_v2(
+        channel=dm,
+        content=png,
+        filename=f"credit-{project.id}.png",
+        title=f"{project.name}: credit",
+        alt_txt=f"Balance of {project.name} over the last 90 days and its projection",
+    )
+    inv.reply(blocks_forecast.chart_sent(project.name))
 
 
 def _history(inv: Invocation, args: list[str]) -> None:
@@ -101,6 +126,7 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
     po = purchases.cancel_purchase(inv.deps.ledger, inv.actor, args[0])
     inv.reply(blocks.text_message(wording.PO_CANCELLED.format(po=po.number)))
     notify.refresh_announcement(inv.deps, inv.client, po)
+    home.refresh_finance_homes(inv.deps, inv.client)
 
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
@@ -215,6 +241,8 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "help": _help,
     "balance": _balance,
     "history": _history,
+    "forecast": _forecast,
+    "chart": _chart,
     "buy": _buy,
     "cancel": _cancel,
     "redeem": _redeem,

@@ -102,7 +102,7 @@ def _legacy_voucher(ledger: Ledger, code: str, until: date, voucher_id: int) -> 
 def test_codes_hashed_before_the_secret_still_redeem_until_redeemed_or_expired(
     ledger: Ledger, project: str, clock: FakeClock
 ) -> None:
-    migrate.downgrade(ledger.db.engine, "0004")
+    migrate.downgrade(ledger.db.engine, "0008")
     _legacy_voucher(ledger, "ABCDEFGHKM01", date(2026, 12, 31), 1)
     _legacy_voucher(ledger, "ABCDEFGHKM02", date(2026, 2, 10), 2)
     migrate.upgrade(ledger.db.engine)
@@ -124,7 +124,7 @@ def test_codes_hashed_before_the_secret_still_redeem_until_redeemed_or_expired(
 
 
 def test_the_migration_drops_the_hashes_of_redeemed_codes(ledger: Ledger) -> None:
-    migrate.downgrade(ledger.db.engine, "0004")
+    migrate.downgrade(ledger.db.engine, "0008")
     _legacy_voucher(ledger, "ABCDEFGHKM01", date(2026, 12, 31), 1)
     with ledger.db.engine.begin() as conn:
         conn.execute(

@@ -1,7 +1,7 @@
 """requests, and voucher hashes keyed by the server secret
 
 Revision ID: 0005
-Revises: 0004
+Revises: 0008
 Create Date: 2026-11-27 17:10:00.000000
 
 Existing hashes are unsalted SHA-256 and cannot be re-keyed without the code: the
@@ -17,7 +17,7 @@ from alembic import op
 import ledger.orm
 
 revision: str = "0005"
-down_revision: str | None = "0004"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
