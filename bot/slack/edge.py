@@ -9,10 +9,13 @@ from typing import Any
 
 from slack_bolt import BoltResponse, Respond
 
+from bot import metrics
 from bot.slack import wording
 from ledger.text import storable, unstorable_paths
 
 log = logging.getLogger("creditbot.slack")
+
+_KINDS = {"block_actions": "action", "view_submission": "view"}
 
 
 def refuse_unstorable(
@@ -23,13 +26,16 @@ def refuse_unstorable(
     if not bad:
         next()
         return None
-    kind = body.get("type") or ("slash_command" if "command" in body else "unknown")
+    # Coarse on purpose: before any listener matched, ids in the body are anyone's words.
+    kind = "command" if "command" in body else _KINDS.get(str(body.get("type")), "other")
     log.info("refused a %s holding text that cannot be stored", kind)
+    metrics.refusal("Unstorable")
+    metrics.request(kind, "refused")
     if "command" in body:
         return BoltResponse(
             status=200, body={"response_type": "ephemeral", "text": wording.UNSTORABLE}
         )
-    if kind == "view_submission":
+    if body.get("type") == "view_submission":
         return BoltResponse(status=200, body=_field_errors(body, bad))
     if respond is not None and body.get("response_url"):
         try:
