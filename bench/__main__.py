@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [forecast] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, forecast_bench, ledger_bench, slack_bench
+from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, slack_bench
 
-SUITES = ("ledger", "slack", "alerts", "forecast")
+SUITES = ("ledger", "slack", "alerts", "forecast", "cli")
 
 
 def main() -> None:
@@ -50,6 +50,9 @@ def main() -> None:
                 backend,
                 forecast_bench.home_publish(backend),
             )
+        if "cli" in args.suite:
+            for row in cli_bench.read_commands(backend, repeat=5 if args.quick else 21):
+                report("operator CLI, a read command as a new process", backend, row)
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):
                 report("/credit balance over HTTP, 200 lots", backend, row)

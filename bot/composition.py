@@ -1,25 +1,26 @@
 """The one place that builds the database, the ledger, the Slack app, the scheduled run
-and its scheduler from Settings."""
+and its scheduler from Settings.
+
+The Slack runtime, the scheduler and the alerts are imported by the builders that need
+them, so an operator command that only reads the ledger starts without them.
+"""
 
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.base import BaseScheduler
-from slack_bolt import App
-from slack_sdk import WebClient
-
-from bot.alerts import Alerts, Pacer
-from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from bot.slack.app import build_app, build_client
-from bot.slack.deps import Deps
-from bot.slack.formatting import Formatter
-from bot.slack.roles import Roles
-from ledger import migrate
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, Role
 from ledger.services import Ledger
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    from bot.alerts import Alerts, Pacer
 
 
 def ledger_config(settings: Settings) -> LedgerConfig:
@@ -37,6 +38,8 @@ def ledger_config(settings: Settings) -> LedgerConfig:
 def build_ledger(settings: Settings, *, upgrade: bool = False) -> Ledger:
     db = Database(settings.database_url)
     if upgrade:
+        from ledger import migrate
+
         migrate.upgrade(db.engine)
     return Ledger(db, ledger_config(settings))
 
@@ -62,6 +65,11 @@ def build_slack(
     listener_executor: Executor | None = None,
 ) -> App:
     """The Bolt app with every listener, over the given ledger."""
+    from bot.slack.app import build_app, build_client
+    from bot.slack.deps import Deps
+    from bot.slack.formatting import Formatter
+    from bot.slack.roles import Roles
+
     web = client or build_client(settings)
     deps = Deps(
         ledger=ledger,
@@ -83,6 +91,9 @@ def build_alerts(
     pacer: Pacer | None = None,
 ) -> Alerts:
     """The scheduled run: expiry, warnings, forfeitures, the purchase-order digest."""
+    from bot.alerts import Alerts
+    from bot.slack.app import build_client
+
     return Alerts(ledger, settings, client or build_client(settings), pacer)
 
 
@@ -90,4 +101,6 @@ def build_job_scheduler(
     settings: Settings, ledger: Ledger, *, blocking: bool = False
 ) -> BaseScheduler:
     """APScheduler running the scheduled run daily, and once at start-up."""
+    from bot.scheduler import build_scheduler
+
     return build_scheduler(settings, build_alerts(settings, ledger).run, blocking=blocking)

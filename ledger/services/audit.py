@@ -175,12 +175,28 @@ def _plain(value: Any) -> Any:
 # them, a short code could be found by brute force.
 NOT_EXPORTED = frozenset({"code_hash", "legacy_hash"})
 
+# Amounts in minor units, exported as decimal strings in their row's currency.
+MONEY_COLUMNS = {
+    "purchase_orders": ("amount_excl_tax", "vat", "amount_incl_tax"),
+    "vouchers": ("amount",),
+    "lots": ("initial", "remaining"),
+    "entries": ("amount",),
+    "charges": ("amount", "due_other"),
+}
+
 
 def _rows(session: Session, model: type[DeclarativeBase]) -> list[dict[str, Any]]:
     table = model.metadata.tables[str(model.__tablename__)]
+    amounts = MONEY_COLUMNS.get(table.name, ())
     columns = [c for c in table.columns if c.name not in NOT_EXPORTED]
     result = session.execute(select(*columns).order_by(*table.primary_key.columns))
-    return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
+    rows = []
+    for row in result:
+        data = {k: _plain(v) for k, v in row._mapping.items()}
+        for column in amounts:
+            data[column] = str(Money(data[column], data["currency"]).amount)
+        rows.append(data)
+    return rows
 
 
 def export_json(ledger: Ledger) -> str:
