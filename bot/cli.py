@@ -21,12 +21,12 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, roles_from_ids
 from bot.i18n import Translator, translator
-from bot.settings import Settings
+from bot.settings import Settings, slack_user_id
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
-from ledger.domain import POStatus, PurchaseOrderView
-from ledger.errors import N_, LedgerError, WrongCurrency
+from ledger.domain import IssuedVoucher, POStatus, PurchaseOrderView
+from ledger.errors import N_, InvalidInput, LedgerError, WrongCurrency
 from ledger.money import normalise_currency, parse_rate, rate_text
 from ledger.services import (
     Ledger,
@@ -40,6 +40,7 @@ from ledger.services import (
     reading,
     vouchers,
 )
+from ledger.text import storable
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
 
@@ -60,7 +61,11 @@ def _t(settings: Settings) -> Translator:
 
 
 def _actor(args: argparse.Namespace, settings: Settings) -> Any:
-    return roles_from_ids(settings, args.as_user)
+    try:
+        user = slack_user_id(args.as_user)
+    except ValueError as exc:
+        raise InvalidInput(f"--as {exc}") from None
+    return roles_from_ids(settings, user)
 
 
 def _project_currency(ledger: Ledger, ref: str) -> str:
@@ -180,14 +185,39 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
         args.code,
     )
     data = serialise.issued_voucher(view, settings.timezone)
+    _announce_voucher(settings, view)
     t = _t(settings)
     text = t.say(
         "voucher {code}: {amount}, valid until {until}",
-        code=view.code,
+        code=view.code or f"…{view.last4}",
         amount=t.money(view.amount),
         until=t.date(view.valid_until),
     )
     return data, text
+
+
+def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
+    """Finance hears of every voucher, issued here as in Slack (never its code)."""
+    if not (settings.slack_bot_token and settings.finance_channel):
+        print(
+            "warning: voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)",
+            file=sys.stderr,
+        )
+        return
+    # Slack's client is loaded only when a voucher is issued.
+    from bot.slack.app import build_client
+    from bot.slack.notify import tell_finance_of_voucher
+
+    # The finance channel reads the workspace's language, with @mentions.
+    channel_t = translator(settings.creditbot_locale, settings.timezone)
+    try:
+        told = tell_finance_of_voucher(
+            build_client(settings), settings.finance_channel, view, channel_t
+        )
+    except OSError:  # Slack unreachable: the voucher stands, the warning says so
+        told = False
+    if not told:
+        print("warning: could not post the voucher's announcement to finance", file=sys.stderr)
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -591,8 +621,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not all(storable(arg) for arg in given):
+        return _fail("an argument holds characters that cannot be stored (such as a NUL)")
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(given)
     except SystemExit as stop:  # --help, or a usage error already reported
         return stop.code if isinstance(stop.code, int) else 1
     try:

@@ -106,3 +106,11 @@ class IdempotencyConflict(LedgerError):
 
 class InvalidInput(LedgerError):
     """Anything else the caller typed that cannot be accepted."""
+
+
+class OwnVoucher(FourEyes):
+    """Whoever issued a voucher tried to redeem it."""
+
+
+class NotConfigured(LedgerError):
+    """The ledger lacks a piece of configuration the action needs."""

@@ -14,6 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.settings import Settings
 from bot.slack import actions, commands, home, views
 from bot.slack.deps import Deps, on_unexpected, user_of
+from bot.slack.edge import refuse_unstorable
 
 log = logging.getLogger("creditbot.slack")
 
@@ -70,6 +71,7 @@ def build_app(
         on_unexpected(error, payload, respond, client, t)
         return BoltResponse(status=200, body="")
 
+    app.middleware(refuse_unstorable(lambda body: deps.locales.cached(user_of(body))))
     commands.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)

@@ -537,6 +537,20 @@ def voucher_issued(voucher: IssuedVoucher, t: Translator) -> Message:
         )
     else:
         head = t.say("Voucher of {amount}, valid until {until}:", **values)
+    if voucher.code is None:
+        again = t.say(
+            "This request already issued voucher …{last4}; its code was shown once and is not kept.",
+            last4=voucher.last4,
+        )
+        return Message(
+            f"{head} …{voucher.last4}. {again}",
+            _dicts(
+                [
+                    SectionBlock(text=_md(f"{head} …{voucher.last4}")),
+                    ContextBlock(elements=[_md(again)]),
+                ]
+            ),
+        )
     blocks = [
         SectionBlock(text=_md(f"{head}\n`{voucher.code}`")),
         ContextBlock(
@@ -550,6 +564,28 @@ def voucher_issued(voucher: IssuedVoucher, t: Translator) -> Message:
         ),
     ]
     return Message(f"{head} {voucher.code}", _dicts(blocks))
+
+
+def voucher_announced(voucher: IssuedVoucher, t: Translator) -> Message:
+    """News for the finance channel: who issued what, never the code."""
+    values = {
+        "who": mention(voucher.issued_by),
+        "last4": voucher.last4,
+        "amount": t.money(voucher.amount),
+        "until": t.last_day(voucher.expires_at),
+    }
+    if voucher.project_id:
+        text = t.say(
+            "{who} issued voucher …{last4}: {amount} for *{project}*, valid until {until}.",
+            project=escape(voucher.project_id),
+            **values,
+        )
+    else:
+        text = t.say(
+            "{who} issued voucher …{last4}: {amount} for any project, valid until {until}.",
+            **values,
+        )
+    return text_message(text)
 
 
 def voucher_redeemed(redeemed: RedeemedVoucher, t: Translator, who: str | None = None) -> Message:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from ledger.errors import AlreadyDecided, FourEyes, LedgerError, ProjectNotFound, TooManyAttempts
+from ledger.errors import (
+    AlreadyDecided,
+    FourEyes,
+    LedgerError,
+    OwnVoucher,
+    ProjectNotFound,
+    TooManyAttempts,
+)
 
 
 def apology(t: Translator) -> str:
@@ -14,6 +21,12 @@ def apology(t: Translator) -> str:
 
 def unknown_command(word: str, t: Translator) -> str:
     return t.say("I don't know `{word}`. Type `/credit help` to see what you can do.", word=word)
+
+
+def unstorable(t: Translator) -> str:
+    return t.gettext(
+        "That text holds characters I cannot store (such as a NUL). Nothing was changed."
+    )
 
 
 def too_long(t: Translator) -> str:
@@ -42,6 +55,10 @@ def refusal(error: LedgerError, t: Translator) -> str:
                 "Too late: this purchase order was already cancelled by {who}. Nothing was changed.",
                 who=who,
             ),
+        )
+    if isinstance(error, OwnVoucher):
+        return t.gettext(
+            "You issued this voucher, so someone else must redeem it (four-eyes rule)."
         )
     if isinstance(error, FourEyes):
         return t.gettext(

@@ -1,17 +1,20 @@
-"""Voucher codes: issued by finance, redeemed once onto a project.
+"""Voucher codes: issued by finance, redeemed once onto a project, never by their issuer.
 
-Only a SHA-256 of the normalised code is stored; a code is shown once, to its issuer.
+Only an HMAC-SHA-256 of the normalised code under the server's secret is stored; a code
+is shown once, to its issuer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import date, datetime
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ledger.clock import local_date, voucher_expiry
@@ -19,13 +22,16 @@ from ledger.domain import Actor, IssuedVoucher, LotKind, RedeemedVoucher, Role
 from ledger.errors import (
     N_,
     AlreadyExists,
+    AmountError,
     InvalidInput,
     LedgerError,
+    NotConfigured,
+    OwnVoucher,
     TooManyAttempts,
     VoucherNotFound,
     VoucherUnusable,
 )
-from ledger.money import Money
+from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
 from ledger.services.context import (
     Ledger,
@@ -35,9 +41,12 @@ from ledger.services.context import (
     post,
     project_view,
 )
+from ledger.services.requests import check_request_id, earlier_result, remember
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16
+# An imported code shorter than this could be found by brute force from its hash.
+MIN_IMPORTED = 12
 DEFAULT_VALIDITY = relativedelta(years=1)
 _IMPORTED = re.compile(r"[0-9A-Z]{6,64}")
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
@@ -59,8 +68,34 @@ def normalise_code(text: str) -> str:
     return compact
 
 
-def code_hash(normalised: str) -> str:
+def code_hash(key: bytes, normalised: str) -> str:
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_hash(normalised: str) -> str:
+    """How codes were kept before the secret: an unsalted SHA-256, still checked until
+    such a code is redeemed or expires."""
     return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _key(ledger: Ledger) -> bytes:
+    if not ledger.config.voucher_key:
+        raise NotConfigured(
+            N_("voucher codes need the server secret, and none is configured"),
+            hint=N_("an operator sets it up"),
+        )
+    return ledger.config.voucher_key
+
+
+def check_voucher_amount(ledger: Ledger, amount: Money) -> None:
+    """A voucher is capped like a purchase: it is credit that nobody paid for."""
+    high = ledger.config.po_max_amount
+    if amount.amount > Decimal(high):
+        raise AmountError(
+            N_("a voucher is at most {high}"),
+            hint=N_("the same limit as a purchase"),
+            high=Money(high * 10 ** minor_units(amount.currency), amount.currency),
+        )
 
 
 def issue_voucher(
@@ -70,8 +105,15 @@ def issue_voucher(
     valid_until: date | None = None,
     project_ref: str | None = None,
     code: str | None = None,
+    *,
+    request: str | None = None,
 ) -> IssuedVoucher:
+    """Issue a code. The same `request` again answers with the voucher it issued (whose
+    code, shown once, is not shown again) and issues nothing more."""
     actor.require(Role.FINANCE, N_("issue vouchers"))
+    check_voucher_amount(ledger, amount)
+    check_request_id(request)
+    key = _key(ledger)
     now = ledger.now()
     tz = ledger.config.timezone
     today = local_date(now, tz)
@@ -84,8 +126,28 @@ def issue_voucher(
         raise InvalidInput(N_("a voucher is valid for five years at most"))
     shown = code.strip().upper() if code else generate_code()
     normalised = normalise_code(shown)
+    if code and len(normalised) < MIN_IMPORTED:
+        raise InvalidInput(
+            N_("an imported code needs at least {size} letters or digits"),
+            hint=N_("a shorter code could be guessed"),
+            size=MIN_IMPORTED,
+        )
+    fingerprint = " ".join(
+        (
+            actor.user_id,
+            str(amount.minor),
+            amount.currency,
+            valid_until.isoformat() if valid_until else "default",
+            project_ref or "-",
+        )
+        + (("imported", code_hash(key, normalised)) if code else ())
+    )
 
     def work(session: Session) -> IssuedVoucher:
+        if request is not None:
+            earlier = earlier_result(session, request, "voucher", fingerprint)
+            if earlier is not None:
+                return _issued_again(session, int(earlier))
         project_id = None
         if project_ref is not None:
             project = find_project(session, project_ref)
@@ -97,8 +159,11 @@ def issue_voucher(
                     other=amount.currency,
                 )
             project_id = project.id
-        digest = code_hash(normalised)
-        if session.scalar(select(Voucher.id).where(Voucher.code_hash == digest)) is not None:
+        digest = code_hash(key, normalised)
+        clash = select(Voucher.id).where(
+            (Voucher.code_hash == digest) | (Voucher.legacy_hash == legacy_hash(normalised))
+        )
+        if session.scalar(clash) is not None:
             raise AlreadyExists(N_("that voucher code already exists"))
         voucher = Voucher(
             code_hash=digest,
@@ -113,9 +178,28 @@ def issue_voucher(
         )
         session.add(voucher)
         session.flush()
-        return IssuedVoucher(shown, voucher.last4, amount, until, voucher.expires_at, project_id)
+        if request is not None:
+            remember(session, request, "voucher", fingerprint, str(voucher.id), now)
+        return IssuedVoucher(
+            shown, voucher.last4, amount, until, voucher.expires_at, project_id, actor.user_id
+        )
 
     return ledger.db.run(work)
+
+
+def _issued_again(session: Session, voucher_id: int) -> IssuedVoucher:
+    voucher = session.get(Voucher, voucher_id)
+    assert voucher is not None
+    return IssuedVoucher(
+        None,
+        voucher.last4,
+        Money(voucher.amount, voucher.currency),
+        voucher.valid_until,
+        voucher.expires_at,
+        voucher.project_id,
+        voucher.issued_by,
+        repeated=True,
+    )
 
 
 def _refuse_if_throttled(ledger: Ledger, session: Session, user_id: str, now: datetime) -> None:
@@ -140,11 +224,23 @@ def _refuse_if_throttled(ledger: Ledger, session: Session, user_id: str, now: da
 def _redeem(
     ledger: Ledger, session: Session, actor: Actor, project_ref: str, normalised: str, now: datetime
 ) -> RedeemedVoucher:
+    digest = code_hash(_key(ledger), normalised)
+    legacy = (
+        (Voucher.legacy_hash == legacy_hash(normalised))
+        & Voucher.redeemed_at.is_(None)
+        & (Voucher.expires_at > now)
+    )
     voucher = session.scalars(
-        select(Voucher).where(Voucher.code_hash == code_hash(normalised)).with_for_update()
+        select(Voucher).where((Voucher.code_hash == digest) | legacy).with_for_update()
     ).first()
     if voucher is None:
         raise VoucherNotFound(N_("that voucher code is not valid"), hint=N_("check each character"))
+    if voucher.issued_by == actor.user_id:
+        raise OwnVoucher(
+            N_("you issued voucher …{last4}, so someone else must redeem it"),
+            hint=N_("four-eyes rule"),
+            last4=voucher.last4,
+        )
     if voucher.redeemed_at is not None:
         raise VoucherUnusable(N_("voucher …{last4} was already redeemed"), last4=voucher.last4)
     if now >= voucher.expires_at:
@@ -167,6 +263,9 @@ def _redeem(
     lock_project(session, project.id)
     voucher.redeemed_by = actor.user_id
     voucher.redeemed_at = now
+    # The code is at hand: a legacy hash is replaced by a keyed one.
+    voucher.legacy_hash = None
+    voucher.code_hash = digest
     lot = Lot(
         project_id=project.id,
         kind=LotKind.VOUCHER.value,
@@ -204,6 +303,8 @@ def redeem_voucher(ledger: Ledger, actor: Actor, code: str, project_ref: str) ->
     """Redeem at most once. A failed attempt is recorded (and nothing else) so that
     guessing is throttled across restarts."""
 
+    _key(ledger)
+
     def work(session: Session) -> RedeemedVoucher | LedgerError:
         now = ledger.now()
         lock_name(session, f"redeem:{actor.user_id}")
@@ -232,3 +333,18 @@ def failed_attempts(ledger: Ledger, user_id: str) -> int:
             )
             or 0
         )
+
+
+def forget_expired_legacy_hashes(ledger: Ledger) -> int:
+    """Clear the unsalted hashes of codes that can no longer be redeemed."""
+    now = ledger.now()
+
+    def work(session: Session) -> int:
+        done = session.execute(
+            update(Voucher)
+            .where(Voucher.legacy_hash.is_not(None), Voucher.expires_at <= now)
+            .values(legacy_hash=None)
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    return ledger.db.run(work)

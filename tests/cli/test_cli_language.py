@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from bot.cli import main
+from tests.support import TEST_SECRET
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -17,6 +18,9 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("ADMINS", "UADMIN")
     monkeypatch.setenv("FINANCE_APPROVERS", "UFIN")
+    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "FINANCE_CHANNEL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(__import__("tempfile").mkdtemp()))
 
     def run(*argv: str, locale: str = "en_GB") -> tuple[int, str, str]:

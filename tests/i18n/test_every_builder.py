@@ -35,6 +35,7 @@ from ledger.errors import (
     Forbidden,
     FourEyes,
     LedgerError,
+    OwnVoucher,
     Phrase,
     ProjectNotFound,
     TooManyAttempts,
@@ -58,7 +59,7 @@ BARE = ProjectView("bare", "Bare", "EUR", 550, ())
 
 # Words French and English share, or that are names rather than sentences.
 SHARED = {
-    *("lot", "lots", "projection", "total", "messages", "code", "codes", "min", "long"),
+    *("lot", "lots", "projection", "total", "messages", "code", "codes", "min", "long", "nul"),
     *("admin", "finance", "cloud", "credit", "ovhcloud", "eur", "prod", "bare"),
 }
 
@@ -110,6 +111,7 @@ def refusals(t: Translator) -> list[str]:
         AlreadyDecided(N_("already decided"), status="rejected", decided_by=None),
         AlreadyDecided(N_("already decided"), status="cancelled", decided_by="UREQ"),
         FourEyes(N_("four-eyes rule")),
+        OwnVoucher(N_("four-eyes rule")),
         TooManyAttempts(
             N_("too many failed voucher codes: try again in {minutes} min"),
             hint=N_("check the code with whoever gave it to you"),
@@ -134,6 +136,7 @@ def refusals(t: Translator) -> list[str]:
         wording.apology(t),
         wording.unknown_command("x9", t),
         wording.too_long(t),
+        wording.unstorable(t),
     ]
 
 
@@ -185,14 +188,11 @@ def rendered(t: Translator) -> list[Any]:
     ]
     redeemed = RedeemedVoucher("AB01", PROJECT, eur(5000), NOW + timedelta(days=30))
     for project_id in (None, "prod-eu"):
-        everything.append(
-            blocks.voucher_issued(
-                IssuedVoucher(
-                    "7H2K-9M3P-4Q5R-AB01", "AB01", eur(5000), date(2026, 12, 31), NOW, project_id
-                ),
-                t,
+        for code in ("7H2K-9M3P-4Q5R-AB01", None):  # None: a repeated request
+            issued = IssuedVoucher(
+                code, "AB01", eur(5000), date(2026, 12, 31), NOW, project_id, "UFIN"
             )
-        )
+            everything += [blocks.voucher_issued(issued, t), blocks.voucher_announced(issued, t)]
     everything += [
         blocks.voucher_redeemed(redeemed, t),
         blocks.voucher_redeemed(redeemed, t, who="UMEM"),
