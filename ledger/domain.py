@@ -135,6 +135,19 @@ class Balance:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderOrderView:
+    """The order placed at the provider for an approved purchase order of a linked project."""
+
+    state: str
+    order_id: int | None = None
+    url: str | None = None
+    excl_tax: Money | None = None
+    tax: Money | None = None
+    incl_tax: Money | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PurchaseOrderView:
     number: str
     project: ProjectView
@@ -150,6 +163,7 @@ class PurchaseOrderView:
     reason: str | None = None
     credit_expires_at: datetime | None = None
     announcement: str | None = None
+    provider: ProviderOrderView | None = None
 
 
 @dataclass(frozen=True, slots=True)
