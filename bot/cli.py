@@ -12,15 +12,27 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot import cli_runtime, serialise
-from bot.composition import build_ledger, roles_from_ids
+from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.settings import Settings
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
 from ledger.domain import POStatus
-from ledger.errors import LedgerError
+from ledger.errors import InvalidInput, LedgerError
 from ledger.money import normalise_currency, parse_rate
-from ledger.services import Ledger, audit, billing, expiry, projects, purchases, reading, vouchers
+from ledger.provider import CreditProvider
+from ledger.services import (
+    Ledger,
+    audit,
+    billing,
+    expiry,
+    linked,
+    ordering,
+    projects,
+    purchases,
+    reading,
+    vouchers,
+)
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
 
@@ -56,6 +68,56 @@ def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledge
     return serialise.project(view), f"{args.channel.upper()} now belongs to project {view.id}"
 
 
+def _provider(settings: Settings) -> CreditProvider:
+    provider = build_provider(settings)
+    if provider is None:
+        raise InvalidInput("OVHcloud is not configured", hint="set OVH_ENDPOINT and its keys")
+    return provider
+
+
+def _sync_text(data: dict[str, Any]) -> str:
+    line = (
+        f"{data['project']} ← {data['service']}: {data['credits']} credits,"
+        f" {data['entries_posted']} entries posted, {data['available']} {data['currency']} available"
+    )
+    if data["error"]:
+        line += f" — failed: {data['error']}"
+    if data["disappeared"]:
+        line += f" — gone at OVHcloud: {', '.join(data['disappeared'])}"
+    return line
+
+
+def cmd_project_link_ovh(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    report = linked.link_project(
+        ledger, _provider(settings), _actor(args, settings), args.id, args.service
+    )
+    data = serialise.sync_report(report)
+    return data, f"project {report.project} linked to OVHcloud {report.service}\n" + _sync_text(
+        data
+    )
+
+
+def cmd_project_unlink_ovh(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    service = linked.unlink_project(ledger, _actor(args, settings), args.id)
+    return (
+        {"project": args.id, "service": service},
+        f"project {args.id} unlinked from OVHcloud {service}; its history stays",
+    )
+
+
+def cmd_ovh_sync(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    provider = _provider(settings)
+    if args.project is None:
+        ordering.resume_orders(ledger, provider, pay=settings.ovh_auto_pay)
+        ordering.follow_orders(ledger, provider)
+    rows = [serialise.sync_report(r) for r in linked.sync_all(ledger, provider, args.project)]
+    failed = [r for r in rows if r["error"]]
+    text = "\n".join(_sync_text(r) for r in rows) or "no project is linked to OVHcloud"
+    if failed:
+        raise SyncFailed(rows, text)
+    return rows, text
+
+
 def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     views = projects.list_projects(ledger)
     text = (
@@ -87,7 +149,9 @@ def cmd_buy(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any
 def cmd_po_decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     actor = _actor(args, settings)
     if args.decision == "approve":
-        view = purchases.approve_purchase(ledger, actor, args.number)
+        view = ordering.approve_and_order(
+            ledger, build_provider(settings), actor, args.number, pay=settings.ovh_auto_pay
+        )
     elif args.decision == "reject":
         view = purchases.reject_purchase(ledger, actor, args.number, args.reason or "")
     else:
@@ -127,7 +191,9 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    view = vouchers.redeem_voucher(ledger, _actor(args, settings), args.code, args.project)
+    view = vouchers.redeem_voucher(
+        ledger, _actor(args, settings), args.code, args.project, build_provider(settings)
+    )
     data = serialise.redeemed_voucher(view, settings.timezone)
     return (
         data,
@@ -213,6 +279,15 @@ def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     return None
 
 
+class SyncFailed(Exception):
+    """Some project could not be synced: the report is still printed, the exit code is 1."""
+
+    def __init__(self, rows: list[dict[str, Any]], text: str) -> None:
+        super().__init__(text)
+        self.rows = rows
+        self.text = text
+
+
 class VerifyFailed(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
@@ -255,6 +330,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--channel", required=True)
     command("list", cmd_project_list, proj, "known projects and their channels")
+    p = command(
+        "link-ovh", cmd_project_link_ovh, proj, "tie a project to an OVHcloud project", as_user=True
+    )
+    p.add_argument("id")
+    p.add_argument("service", metavar="SERVICE_NAME", help="the OVHcloud Public Cloud project id")
+    p = command("unlink-ovh", cmd_project_unlink_ovh, proj, "undo the OVHcloud link", as_user=True)
+    p.add_argument("id")
+
+    ovh = command("ovh", None, help="OVHcloud").add_subparsers(dest="sub", required=True)
+    p = command("sync", cmd_ovh_sync, ovh, "bring OVHcloud's credits and consumption in")
+    p.add_argument("--project")
 
     p = command("buy", cmd_buy, help="request a purchase order", as_user=True)
     p.add_argument("amount")
@@ -337,6 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not migrate.is_current(ledger.db.engine):
             return _fail("the database schema is not up to date", "run `creditbot db upgrade`")
         result = args.handler(args, settings, ledger)
+    except SyncFailed as failed:
+        Output(args.json).show(failed.rows, failed.text)
+        return 1
     except VerifyFailed as failed:
         for problem in failed.problems:
             print(f"mismatch: {problem}", file=sys.stderr)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from concurrent.futures import Executor
 
 from apscheduler.schedulers.base import BaseScheduler
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.alerts import Alerts, Pacer
+from bot.ovh import client as ovh_client
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.slack.app import build_app, build_client
@@ -35,6 +37,25 @@ def build_ledger(settings: Settings, *, upgrade: bool = False) -> Ledger:
     if upgrade:
         migrate.upgrade(db.engine)
     return Ledger(db, ledger_config(settings))
+
+
+def build_provider(settings: Settings) -> ovh_client.OvhProvider | None:
+    """The OVHcloud adapter, when OVH_ENDPOINT is set; None keeps every project in the ledger."""
+    if settings.ovh_endpoint is None:
+        return None
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    client = ovh_client.build_client(
+        settings.ovh_endpoint,
+        application_key=settings.ovh_application_key,
+        application_secret=secret(settings.ovh_application_secret),
+        consumer_key=secret(settings.ovh_consumer_key),
+        client_id=settings.ovh_client_id,
+        client_secret=secret(settings.ovh_client_secret),
+    )
+    return ovh_client.OvhProvider(client)
 
 
 def roles_from_ids(
