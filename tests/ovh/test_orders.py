@@ -9,7 +9,6 @@ from ledger.money import Money
 from ledger.provider import ProviderOrder
 from ledger.services import Ledger, audit, purchases, reading
 from ledger.services.ordering import approve_and_order, follow_orders, resume_orders
-from tests.ovh.conftest import SERVICE
 from tests.support import FINANCE, MEMBER, FakeClock, eur
 
 
