@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [ovh] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, ledger_bench, slack_bench
+from bench import alerts_bench, ledger_bench, ovh_bench, slack_bench
 
-SUITES = ("ledger", "slack", "alerts")
+SUITES = ("ledger", "slack", "alerts", "ovh")
 
 
 def main() -> None:
@@ -38,6 +38,12 @@ def main() -> None:
                 "warning run, 1M lots, 10k due, 500 projects",
                 backend,
                 alerts_bench.warning_run(backend, 1_000_000 // scale, 10_000 // scale),
+            )
+        if "ovh" in args.suite:
+            report(
+                "OVHcloud sync, 50 projects x 40 credits",
+                backend,
+                ovh_bench.sync_vs_bare_fetches(backend, 50 // min(scale, 10), 40),
             )
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 
 from bot.alerts import Alerts, Pacer
 from bot.ovh import client as ovh_client
+from bot.ovh.run import OvhSync
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.slack.app import build_app, build_client
@@ -21,6 +22,7 @@ from bot.slack.roles import Roles
 from ledger import migrate
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, Role
+from ledger.provider import CreditProvider
 from ledger.services import Ledger
 
 
@@ -77,14 +79,17 @@ def build_slack(
     *,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    provider: CreditProvider | None = None,
 ) -> App:
-    """The Bolt app with every listener, over the given ledger."""
+    """The Bolt app with every listener, over the given ledger (and OVHcloud, when set)."""
     web = client or build_client(settings)
+    provider = provider or build_provider(settings)
     deps = Deps(
         ledger=ledger,
         settings=settings,
         fmt=Formatter(settings.timezone, settings.creditbot_locale),
         roles=Roles(settings, web),
+        provider=provider,
     )
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -103,8 +108,37 @@ def build_alerts(
     return Alerts(ledger, settings, client or build_client(settings), pacer)
 
 
+def build_ovh_sync(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    client: WebClient | None = None,
+    provider: CreditProvider | None = None,
+) -> OvhSync | None:
+    """The scheduled OVHcloud run, when OVHcloud is configured."""
+    provider = provider or build_provider(settings)
+    if provider is None:
+        return None
+    web = client or build_client(settings)
+    deps = Deps(
+        ledger=ledger,
+        settings=settings,
+        fmt=Formatter(settings.timezone, settings.creditbot_locale),
+        roles=Roles(settings, web),
+        provider=provider,
+    )
+    return OvhSync(deps, provider, web)
+
+
 def build_job_scheduler(
     settings: Settings, ledger: Ledger, *, blocking: bool = False
 ) -> BaseScheduler:
-    """APScheduler running the scheduled run daily, and once at start-up."""
-    return build_scheduler(settings, build_alerts(settings, ledger).run, blocking=blocking)
+    """APScheduler running the scheduled run daily, and once at start-up; with OVHcloud,
+    the sync every OVH_SYNC_MINUTES too."""
+    sync = build_ovh_sync(settings, ledger)
+    return build_scheduler(
+        settings,
+        build_alerts(settings, ledger).run,
+        blocking=blocking,
+        sync_job=sync.run if sync else None,
+    )

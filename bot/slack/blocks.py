@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.slack import wording
+from bot.slack import ovh_blocks, wording
 from bot.slack.formatting import Formatter, channel, escape, mention
 from ledger.clock import days_left
 from ledger.domain import (
@@ -165,7 +165,7 @@ def help_message(roles: frozenset[Role]) -> Message:
 # --- balance and history ----------------------------------------------------------------------
 
 
-def balance_message(view: Balance, fmt: Formatter) -> Message:
+def balance_message(view: Balance, fmt: Formatter, synced: str | None = None) -> Message:
     project = view.project
     title = f"{project.name}: {fmt.money(view.available)} available"
     blocks: list[Block] = [
@@ -210,6 +210,9 @@ def balance_message(view: Balance, fmt: Formatter) -> Message:
             )
         )
     text = f"{title} (vouchers {fmt.money(view.vouchers)}, credit {fmt.money(view.credit)}; {len(view.lots)} lots)"
+    if synced:
+        blocks = [*blocks[: MAX_BLOCKS - 1], ContextBlock(elements=[_md(synced)])]
+        text += "\n" + synced
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 
@@ -219,7 +222,13 @@ def _days(left: int) -> str:
     return "1 day left" if left == 1 else f"{left} days left"
 
 
-_KIND_LABEL = {"grant": "Granted", "debit": "Spent", "expiry": "Expired", "void": "Voided"}
+_KIND_LABEL = {
+    "grant": "Granted",
+    "debit": "Spent",
+    "expiry": "Expired",
+    "void": "Voided",
+    "refund": "Refunded",
+}
 
 
 def history_message(project: ProjectView, lines: Sequence[HistoryLine], fmt: Formatter) -> Message:
@@ -304,6 +313,9 @@ def po_for_approval(po: PurchaseOrderView, fmt: Formatter) -> Message:
         blocks.append(po_buttons(po.number))
     else:
         blocks.append(ContextBlock(elements=[_md(po_outcome(po, fmt))]))
+    ordered = ovh_blocks.provider_order_line(po, fmt)
+    if ordered:
+        blocks.append(SectionBlock(text=_md(ordered)))
     text = f"{po.number}: {po.requested_by} asks to buy {fmt.money(po.amount_excl_tax)} excl. tax of credit for {po.project.name}"
     return Message(text, _dicts(blocks))
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack import blocks, notify, wording
+from bot.slack import blocks, notify, ovh_blocks, wording
 from bot.slack.deps import Deps, guarded
 from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
 from ledger.amounts import parse_amount
@@ -16,7 +16,7 @@ from ledger.clock import parse_day
 from ledger.domain import Actor, POStatus, ProjectView, Role
 from ledger.errors import InvalidInput
 from ledger.money import Money, rate_text
-from ledger.services import billing, projects, purchases, reading, vouchers
+from ledger.services import billing, linked, projects, purchases, reading, vouchers
 
 
 class Invocation:
@@ -53,7 +53,16 @@ def _help(inv: Invocation, args: list[str]) -> None:
 
 def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
-    inv.reply(blocks.balance_message(reading.balance(inv.deps.ledger, project.id), inv.deps.fmt))
+    link = linked.link_of(inv.deps.ledger, project.id)
+    synced = (
+        ovh_blocks.sync_line(
+            link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.deps.fmt
+        )
+        if link
+        else None
+    )
+    view = reading.balance(inv.deps.ledger, project.id)
+    inv.reply(blocks.balance_message(view, inv.deps.fmt, synced))
 
 
 def _history(inv: Invocation, args: list[str]) -> None:
@@ -95,7 +104,9 @@ def _redeem(inv: Invocation, args: list[str]) -> None:
     if not code_words:
         raise InvalidInput("which code?", hint="for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
     project = inv.projects.required(found)
-    redeemed = vouchers.redeem_voucher(inv.deps.ledger, inv.actor, "".join(code_words), project.id)
+    redeemed = vouchers.redeem_voucher(
+        inv.deps.ledger, inv.actor, "".join(code_words), project.id, inv.deps.provider
+    )
     inv.reply(blocks.voucher_redeemed(redeemed, inv.deps.fmt))
     news = blocks.voucher_redeemed(redeemed, inv.deps.fmt, who=inv.actor.user_id)
     notify.to_project_channels(inv.client, redeemed.project, news)
@@ -185,6 +196,18 @@ def _project(inv: Invocation, args: list[str]) -> None:
             raise InvalidInput("say which project", hint="`/credit project link prod-eu`")
         view = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
         inv.reply(blocks.text_message(wording.CHANNEL_LINKED.format(project=view.name)))
+    elif sub == "ovh":
+        if len(rest) != 2:
+            raise InvalidInput(
+                "say which project and which OVHcloud project",
+                hint="`/credit project ovh prod-eu SERVICE_NAME`",
+            )
+        if inv.deps.provider is None:
+            raise InvalidInput("OVHcloud is not configured", hint="set OVH_ENDPOINT and its keys")
+        report = linked.link_project(
+            inv.deps.ledger, inv.deps.provider, inv.actor, rest[0], rest[1]
+        )
+        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.deps.fmt)))
     else:
         inv.reply(blocks.error_message(wording.UNKNOWN_COMMAND.format(word=f"project {sub}")))
 

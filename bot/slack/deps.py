@@ -17,6 +17,7 @@ from bot.slack.formatting import Formatter
 from bot.slack.grammar import NoProject, Projects
 from bot.slack.roles import Roles
 from ledger.errors import LedgerError
+from ledger.provider import CreditProvider
 from ledger.services import Ledger
 from ledger.services.projects import list_projects, project_of_channel
 
@@ -29,6 +30,7 @@ class Deps:
     settings: Settings
     fmt: Formatter
     roles: Roles
+    provider: CreditProvider | None = None
 
     def projects(self, channel_id: str | None) -> Projects:
         linked = project_of_channel(self.ledger, channel_id) if channel_id else None

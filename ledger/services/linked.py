@@ -268,11 +268,11 @@ def _grant(
 
 
 def _consume(
-    session: Session, lot: Lot, project: Project, credit: ProviderCredit, now: datetime
+    session: Session, lot: Lot, project: Project, credit: ProviderCredit, now: datetime, count: int
 ) -> int:
     """Bring the lot's used amount to the provider's: a debit when it grew, a refund when it
     shrank. The key names the credit, the new used amount and how many such entries came
-    before, so a rerun from the same state posts nothing new."""
+    before (`count`), so a rerun from the same state posts nothing new."""
     before = lot.external_used or 0
     after = credit.used.minor
     if after == before:
@@ -281,11 +281,6 @@ def _consume(
         raise ProviderRefused(
             f"OVHcloud credit {credit.id} uses {credit.used} of {credit.total}: not a usable figure"
         )
-    count = session.scalar(
-        select(func.count())
-        .select_from(Entry)
-        .where(Entry.lot_id == lot.id, Entry.kind.in_(("debit", "refund")))
-    )
     delta = after - before
     post(
         session,
@@ -302,13 +297,16 @@ def _consume(
     return 1
 
 
-def _has_expired(session: Session, lot: Lot, now: datetime) -> bool:
-    if lot.expires_at <= now:
-        return True
-    expiry_entry = session.scalar(
-        select(Entry.id).where(Entry.lot_id == lot.id, Entry.kind == "expiry").limit(1)
-    )
-    return expiry_entry is not None
+def _entry_counts(session: Session, lot_ids: list[int]) -> dict[tuple[int, str], int]:
+    """How many entries of each kind each lot has, read once for the whole sync."""
+    if not lot_ids:
+        return {}
+    rows = session.execute(
+        select(Entry.lot_id, Entry.kind, func.count())
+        .where(Entry.lot_id.in_(lot_ids), Entry.kind.in_(("debit", "refund", "expiry")))
+        .group_by(Entry.lot_id, Entry.kind)
+    ).all()
+    return {(lot_id, kind): int(n) for lot_id, kind, n in rows}
 
 
 def sync_project(
@@ -347,6 +345,7 @@ def sync_project(
             )
         }
         awaited = _awaiting_orders(session, project.id)
+        counts = _entry_counts(session, [lot.id for lot in lots.values()])
         posted, delivered, seen = 0, [], set()
         for credit in credits:
             if credit.total.currency != project.currency:
@@ -363,9 +362,10 @@ def sync_project(
                 posted += 1
                 if po is not None:
                     delivered.append(po.number)
-            elif _has_expired(session, lot, now):
-                continue
-            posted += _consume(session, lot, project, credit, now)
+            elif lot.expires_at <= now or counts.get((lot.id, "expiry")):
+                continue  # forfeited in the ledger; OVHcloud's later figures change nothing
+            used_before = counts.get((lot.id, "debit"), 0) + counts.get((lot.id, "refund"), 0)
+            posted += _consume(session, lot, project, credit, now, used_before)
             lot.external_available = credit.available.minor
             lot.external_gone_at = None
         gone = []

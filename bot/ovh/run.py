@@ -1,0 +1,79 @@
+"""The scheduled OVHcloud run: resume orders left `ordering`, follow orders to delivery,
+sync every linked project, and tell finance once per failure kind. One replica runs it at
+a time (the same rule as the alerts); the idempotency keys make a second run harmless."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+
+from bot.slack import blocks, notify, ovh_blocks
+from bot.slack.deps import Deps
+from ledger.errors import ProviderError
+from ledger.provider import CreditProvider
+from ledger.services import linked, notices, ordering
+from ledger.services.linked import SyncReport
+
+log = logging.getLogger("creditbot.ovh")
+
+RUN_LOCK = "creditbot:ovh-sync"
+
+
+@dataclass
+class SyncRun:
+    ran: bool = True
+    reports: list[SyncReport] = field(default_factory=list)
+    delivered: list[str] = field(default_factory=list)
+    notices: int = 0
+
+    def summary(self) -> str:
+        if not self.ran:
+            return "another replica is syncing OVHcloud; nothing done here"
+        failed = sum(1 for r in self.reports if r.error)
+        posted = sum(r.entries_posted for r in self.reports)
+        return (
+            f"synced {len(self.reports) - failed} of {len(self.reports)} OVHcloud projects;"
+            f" {posted} entries posted; {len(self.delivered)} orders delivered;"
+            f" {self.notices} failure notices"
+        )
+
+
+class OvhSync:
+    def __init__(self, deps: Deps, provider: CreditProvider, client: WebClient) -> None:
+        self.deps = deps
+        self.provider = provider
+        self.client = client
+
+    def run(self) -> SyncRun:
+        ledger = self.deps.ledger
+        with notices.run_lock(ledger, RUN_LOCK) as mine:
+            if not mine:
+                return SyncRun(ran=False)
+            result = SyncRun()
+            self._notices = 0
+            try:
+                ordering.resume_orders(ledger, self.provider, pay=self.deps.settings.ovh_auto_pay)
+                for followed in ordering.follow_orders(ledger, self.provider):
+                    notify.announce_delivery(self.deps, self.client, followed.order)
+                    result.delivered.append(followed.order.number)
+            except ProviderError as failure:
+                log.warning("OVHcloud orders not followed this run: %s", failure.message)
+            result.reports = linked.sync_all(ledger, self.provider, each=self._tell_finance)
+            result.notices = self._notices
+            log.info(result.summary())
+            return result
+
+    _notices = 0
+
+    def _tell_finance(self, report: SyncReport) -> None:
+        if report.error is None:
+            return
+        log.warning("OVHcloud sync of %s failed: %s", report.project, report.error.message)
+        link = linked.claim_failure_notice(self.deps.ledger, report.project)
+        if link is not None:
+            notify.to_finance(
+                self.deps, self.client, blocks.text_message(ovh_blocks.failure_notice(link))
+            )
+            self._notices += 1
