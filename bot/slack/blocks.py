@@ -131,6 +131,7 @@ _ADMIN_HELP = [
         "register a project, e.g. `/credit project add prod-eu Prod EU`",
     ),
     ("`/credit project link ID`", "make ID this channel's project"),
+    ("`/credit project ovh ID SERVICE_NAME`", "tie project ID to an OVHcloud project"),
 ]
 
 

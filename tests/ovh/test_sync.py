@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
+
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
 from ledger.domain import LotKind
@@ -122,3 +124,37 @@ def test_verify_names_a_lot_that_differs_from_the_last_snapshot(
     with ledger.db.write() as session:
         session.execute(update(Lot).values(external_available=7000))
     assert any("OVHcloud said 7000" in problem for problem in audit.verify(ledger))
+
+
+def test_the_command_line_links_syncs_and_refuses_charges_on_a_linked_project(
+    db_url: str, ledger: Ledger, project: str, ovh: OvhStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from bot.cli import main
+    from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY
+
+    ovh.add_credit(SERVICE, "12.5")
+    env = {
+        "DATABASE_URL": db_url,
+        "ADMINS": "UADMIN",
+        "FINANCE_APPROVERS": "UFIN",
+        "OVH_ENDPOINT": ovh.url,
+        "OVH_APPLICATION_KEY": APP_KEY,
+        "OVH_APPLICATION_SECRET": APP_SECRET,
+        "OVH_CONSUMER_KEY": CONSUMER_KEY,
+    }
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        assert main(["project", "link-ovh", project, SERVICE, "--as", "UADMIN"]) == 0
+        capsys.readouterr()
+        assert main(["ovh", "sync", "--json"]) == 0
+        (row,) = json.loads(capsys.readouterr().out)
+        assert row["project"] == project and row["service"] == SERVICE
+        assert (row["credits"], row["entries_posted"], row["available"]) == (1, 0, "12.50")
+        assert main(["charge", "5", "--project", project, "--as", "UFIN"]) == 1
+        assert "consumption comes from there" in capsys.readouterr().err
+        assert main(["project", "unlink-ovh", project, "--as", "UADMIN"]) == 0
+        assert main(["balance", "--project", project, "--json"]) == 0
+        assert '"12.50"' in capsys.readouterr().out
