@@ -53,9 +53,6 @@ class CreditProvider(Protocol):
 
     def list_credits(self, service: str) -> list[ProviderCredit]: ...
 
-    def quote_credit(self, service: str, amount: int) -> ProviderOrder:
-        """The prices of an order of `amount` whole units, without ordering."""
-
     def order_credit(self, service: str, amount: int) -> ProviderOrder: ...
 
     def orders_since(self, since: datetime) -> list[PastOrder]: ...

@@ -184,13 +184,6 @@ class OvhProvider:
             for credit_id in ids
         ]
 
-    def quote_credit(self, service: str, amount: int) -> ProviderOrder:
-        answer = self._call(
-            lambda: self.client.get(f"/order/cloud/project/{service}/credit", amount=amount),
-            "price",
-        )
-        return order_of(answer)
-
     def order_credit(self, service: str, amount: int) -> ProviderOrder:
         answer = self._call(
             lambda: self.client.post(f"/order/cloud/project/{service}/credit", amount=amount),
