@@ -349,7 +349,7 @@ def sync_project(
         posted, delivered, seen = 0, [], set()
         for credit in credits:
             if credit.total.currency != project.currency:
-                raise CurrencyMismatch(
+                raise ProviderRefused(
                     f"OVHcloud counts credit {credit.id} in {credit.total.currency}, but project"
                     f" {project.id} counts in {project.currency}"
                 )
@@ -390,7 +390,13 @@ def sync_project(
             tuple(delivered),
         )
 
-    return ledger.db.run(work)
+    try:
+        return ledger.db.run(work)
+    except ProviderError as refused:  # figures the ledger cannot take: nothing was written
+        record_failure(ledger, link.project_id, refused)
+        with ledger.db.read() as session:
+            available = _available(session, find_project(session, link.project_id))
+        return SyncReport(link.project_id, link.service, len(credits), 0, available, error=refused)
 
 
 def sync_all(

@@ -158,3 +158,17 @@ def test_the_command_line_links_syncs_and_refuses_charges_on_a_linked_project(
         assert main(["project", "unlink-ovh", project, "--as", "UADMIN"]) == 0
         assert main(["balance", "--project", project, "--json"]) == 0
         assert '"12.50"' in capsys.readouterr().out
+
+
+def test_figures_the_ledger_cannot_take_fail_that_project_alone_and_change_nothing(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+) -> None:
+    good = ovh.add_credit(SERVICE, "100")
+    sync_project(ledger, provider, linked)
+    ovh.consume(SERVICE, good.id, "10")
+    bad = ovh.add_credit(SERVICE, "5")
+    bad.used = Decimal("6")  # more used than granted
+    report = sync_project(ledger, provider, linked)
+    assert report.error is not None and "not a usable figure" in report.error.message
+    assert reading.balance(ledger, linked).available == Money(10000, "EUR")
+    assert audit.verify(ledger) == []
