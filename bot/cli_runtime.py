@@ -14,9 +14,16 @@ from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.alerts import Pacer
-from bot.composition import build_alerts, build_job_scheduler, build_ledger, build_slack
+from bot.composition import (
+    build_alerts,
+    build_job_scheduler,
+    build_ledger,
+    build_ovh_sync,
+    build_slack,
+)
 from bot.console import Console, TrackingExecutor
 from bot.http import SlackEndpoint, serve
+from bot.ovh.standin import DEMO_SERVICE, demo_ovh
 from bot.settings import Settings
 from bot.standin import SlackStandIn
 from ledger import migrate
@@ -171,6 +178,7 @@ def start_console(
     settings: Settings, user: str, channel: str, lines: Iterator[str], out: TextIO
 ) -> int:
     standin = SlackStandIn().start()
+    ovh = None if settings.ovh_endpoint else demo_ovh().start()
     local = settings.model_copy(
         update={
             "slack_api_url": standin.api_url,
@@ -178,6 +186,7 @@ def start_console(
             "finance_channel": settings.finance_channel or "CFINANCE",
             "finance_approvers": settings.finance_approvers or ("UFINANCE", "UFINANCE2"),
             "admins": settings.admins or ("UADMIN",),
+            **(ovh.settings() if ovh else {}),
         }
     )
     ledger = build_ledger(local, upgrade=True)
@@ -189,13 +198,34 @@ def start_console(
         f"finance channel #{local.finance_channel}. You are {user} in #{channel}.",
         file=out,
     )
+    if ovh is not None:
+        print(
+            f"OVHcloud stand-in: project {DEMO_SERVICE} (link it with /credit project ovh).",
+            file=out,
+        )
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
+    sync = build_ovh_sync(local, ledger, client=app.client)
+
+    def ovh_run() -> str:
+        if ovh is not None:
+            ovh.advance_month()
+        return sync.run().summary() if sync else "OVHcloud is not configured"
+
     try:
         Console(
-            app, standin, executor, user, channel, out, alerts=lambda: alerts.run().summary()
+            app,
+            standin,
+            executor,
+            user,
+            channel,
+            out,
+            alerts=lambda: alerts.run().summary(),
+            ovh=ovh_run,
         ).run(lines)
     finally:
         executor.shutdown(wait=True)
         standin.stop()
+        if ovh is not None:
+            ovh.stop()
         ledger.db.dispose()
     return 0

@@ -31,6 +31,7 @@ Click a button by its number:         1
 Act as someone else:                  :as UFINANCE
 Move to another channel:              :channel CFINANCE
 Run the daily jobs (expiry warnings): :alerts
+OVHcloud stand-in: deliver orders, consume credit, sync:  :ovh
 This help, and leaving:               :help   :quit"""
 
 
@@ -88,8 +89,10 @@ class Console:
         channel: str,
         out: TextIO,
         alerts: Callable[[], object] | None = None,
+        ovh: Callable[[], object] | None = None,
     ) -> None:
         self.alerts = alerts
+        self.ovh = ovh
         self.app = app
         self.standin = standin
         self.executor = executor
@@ -125,6 +128,9 @@ class Console:
             self.say(f"(you are now in #{self.channel})")
         elif line == ":alerts" and self.alerts is not None:
             self.say(f"({self.alerts()})")
+            self.show(lines)
+        elif line == ":ovh" and self.ovh is not None:
+            self.say(f"({self.ovh()})")
             self.show(lines)
         elif line == ":help":
             self.say(HELP)

@@ -26,6 +26,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from pydantic import SecretStr
+
+DEMO_SERVICE = "0123456789abcdef0123456789abcdef"
 APP_KEY = "standin-application-key"
 APP_SECRET = "standin-application-secret"  # noqa: S105 - the stand-in's own key
 CONSUMER_KEY = "standin-consumer-key"
@@ -192,6 +195,26 @@ class OvhStandIn:
     def cancel(self, order_id: int) -> None:
         with self._lock:
             self.orders[order_id].status = "cancelled"
+
+    def settings(self) -> dict[str, Any]:
+        """The OVH_* settings that point python-ovh at this stand-in."""
+        return {
+            "ovh_endpoint": self.url,
+            "ovh_application_key": APP_KEY,
+            "ovh_application_secret": SecretStr(APP_SECRET),
+            "ovh_consumer_key": SecretStr(CONSUMER_KEY),
+        }
+
+    def advance_month(self, share: Decimal = Decimal("0.1")) -> None:
+        """For the console: every open order delivered, and a month's use of each credit."""
+        with self._lock:
+            for order in list(self.orders.values()):
+                if order.status in ("notPaid", "checking", "delivering"):
+                    self.deliver(order.id)
+            for project in self.projects.values():
+                for credit in project.credits.values():
+                    use = (credit.total * share).quantize(Decimal("0.01"))
+                    credit.used = min(credit.total, credit.used + use)
 
     def fail(self, path_pattern: str, *failures: Failure) -> None:
         """Queue failures for the next requests whose path matches (a regex)."""
@@ -434,3 +457,12 @@ def _error(message: str, code: str | None = None) -> dict[str, Any]:
     if code:
         answer["errorCode"] = code
     return answer
+
+
+def demo_ovh() -> OvhStandIn:
+    """A stand-in with one Public Cloud project holding a 100 € credit, for the console."""
+    standin = OvhStandIn()
+    standin.add_project(DEMO_SERVICE)
+    standin.add_credit(DEMO_SERVICE, "100", description="Welcome credit")
+    standin.add_code("OVH-DEMO-VOUCHER", "50", standin.now() + timedelta(days=90))
+    return standin
