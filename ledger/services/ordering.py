@@ -15,16 +15,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.domain import Actor, PurchaseOrderView
-from ledger.errors import ProviderError, PurchaseOrderNotFound
+from ledger.errors import InvalidInput, ProviderError, PurchaseOrderNotFound
 from ledger.money import minor_units
 from ledger.orm import PurchaseOrder
 from ledger.provider import CreditProvider, ProviderOrder
 from ledger.services import purchases
 from ledger.services.context import Ledger
-from ledger.services.linked import SyncReport, service_of, sync_project
+from ledger.services.linked import SyncReport, link_of, service_of, sync_project
 
 # How far before the approval instant an order may have been placed (clock skew).
 LOOK_BACK = timedelta(minutes=10)
+# How long an approval's own process has to place its order before others take over.
+IN_FLIGHT = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,13 @@ def approve_and_order(
     ledger: Ledger, provider: CreditProvider | None, actor: Actor, number: str, *, pay: bool = False
 ) -> PurchaseOrderView:
     """Approve; for a linked project, also place the order at the provider."""
+    if provider is None:
+        project = purchases.get_purchase_order(ledger, number).project.id
+        if link_of(ledger, project) is not None:
+            raise InvalidInput(
+                f"project {project} is linked to OVHcloud, which is not configured here",
+                hint="set OVH_ENDPOINT and its keys, or unlink the project",
+            )
     view = purchases.approve_purchase(ledger, actor, number)
     if view.provider is None or provider is None:
         return view
@@ -129,12 +138,18 @@ def _record_error(ledger: Ledger, number: str, message: str) -> None:
 
 
 def resume_orders(ledger: Ledger, provider: CreditProvider, *, pay: bool = False) -> list[str]:
-    """Every purchase order left `ordering` (a crash, a failed call): found or placed now."""
+    """Every purchase order left `ordering` (a crash, a failed call): found or placed now.
+    One approved in the last few minutes is left to the process that approved it, which
+    may be placing it at this very moment."""
+    settled = ledger.now() - IN_FLIGHT
     with ledger.db.read() as session:
         numbers = list(
             session.scalars(
                 select(PurchaseOrder.number)
-                .where(PurchaseOrder.provider_state == "ordering")
+                .where(
+                    PurchaseOrder.provider_state == "ordering",
+                    PurchaseOrder.decided_at <= settled,
+                )
                 .order_by(PurchaseOrder.id)
             )
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from bot.ovh.client import OvhProvider
 from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY, OvhStandIn
 from ledger.services import Ledger, purchases
 from ledger.services.ordering import resume_orders
-from tests.support import MEMBER, eur
+from tests.support import MEMBER, FakeClock, eur, make_ledger
 
 KILLED_APPROVER = textwrap.dedent(
     """
@@ -58,7 +58,9 @@ def test_a_process_killed_between_order_and_commit_never_orders_twice(
     left = purchases.get_purchase_order(ledger, number).provider
     assert left is not None and left.state == "ordering" and left.order_id is None
 
-    resume_orders(ledger, provider)
+    later = make_ledger(db_url, FakeClock(datetime.now(UTC) + timedelta(minutes=6)))
+    resume_orders(later, provider)
+    later.db.dispose()
     assert len(ovh.orders) == 1
     (order_id,) = ovh.orders
     found = purchases.get_purchase_order(ledger, number).provider

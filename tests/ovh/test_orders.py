@@ -5,6 +5,7 @@ import pytest
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import Failure, OvhStandIn
 from ledger.domain import POStatus
+from ledger.errors import InvalidInput
 from ledger.money import Money
 from ledger.provider import ProviderOrder
 from ledger.services import Ledger, audit, purchases, reading
@@ -67,7 +68,7 @@ class CrashAfterOrdering:
 
 
 def test_a_crash_between_order_and_commit_never_orders_twice(
-    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, clock: FakeClock
 ) -> None:
     other = _request(ledger, linked, "1500")
     approve_and_order(ledger, provider, FINANCE, other)
@@ -77,7 +78,9 @@ def test_a_crash_between_order_and_commit_never_orders_twice(
     left = purchases.get_purchase_order(ledger, number)
     assert left.provider is not None and left.provider.state == "ordering"
     assert len(ovh.orders) == 2
+    assert resume_orders(ledger, provider) == []  # its own process may still be placing it
 
+    clock.advance(minutes=6)
     assert resume_orders(ledger, provider) == [number]
     assert len(ovh.orders) == 2
     first = purchases.get_purchase_order(ledger, other).provider
@@ -88,7 +91,7 @@ def test_a_crash_between_order_and_commit_never_orders_twice(
 
 
 def test_an_order_that_fails_is_kept_for_finance_and_placed_later(
-    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, clock: FakeClock
 ) -> None:
     ovh.fail(r"/order/cloud/project/.*/credit", *[Failure(503)] * 3)
     number = _request(ledger, linked)
@@ -96,6 +99,7 @@ def test_an_order_that_fails_is_kept_for_finance_and_placed_later(
     assert po.provider is not None and po.provider.state == "ordering"
     assert po.provider.error is not None and "unavailable" in po.provider.error
     assert ovh.orders == {}
+    clock.advance(minutes=6)
     resume_orders(ledger, provider)
     po = purchases.get_purchase_order(ledger, number)
     assert po.provider is not None and po.provider.state == "ordered" and po.provider.error is None
@@ -121,3 +125,12 @@ def test_projects_without_a_link_are_paid_in_the_ledger_as_before(
     po = approve_and_order(ledger, provider, FINANCE, _request(ledger, project))
     assert po.provider is None and po.credit_expires_at is not None
     assert ovh.orders == {}
+
+
+def test_a_linked_project_is_not_approved_where_ovhcloud_is_not_configured(
+    ledger: Ledger, linked: str, ovh: OvhStandIn
+) -> None:
+    number = _request(ledger, linked)
+    with pytest.raises(InvalidInput, match="not configured"):
+        approve_and_order(ledger, None, FINANCE, number)
+    assert purchases.get_purchase_order(ledger, number).status is POStatus.PENDING
