@@ -134,3 +134,21 @@ def test_linking_refuses_a_project_whose_currency_differs(
     with pytest.raises(CurrencyMismatch, match="USD"):
         link_project(ledger, provider, ADMIN, "us-east", SERVICE)
     assert link_of(ledger, "us-east") is None
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        Failure(401, message="You must login first"),
+        Failure(403, "NOT_GRANTED_CALL", "This call has not been granted"),
+        Failure(403, "NOT_CREDENTIAL", "This credential is not valid"),
+    ],
+    ids=["401", "403 not granted", "403 not credential"],
+)
+def test_expired_or_insufficient_keys_are_a_credentials_failure(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, failure: Failure
+) -> None:
+    ovh.fail(rf"/cloud/project/{SERVICE}/credit", failure)
+    report = sync_project(ledger, provider, linked)
+    assert isinstance(report.error, ProviderCredentialsRefused)
+    assert claim_failure_notice(ledger, linked) is not None
