@@ -216,15 +216,15 @@ def _bill_orders(
     return found
 
 
-def _grant(
+def _new_lot(
     ledger: Ledger,
-    session: Session,
     project: Project,
     service: str,
     credit: ProviderCredit,
     po: PurchaseOrder | None,
     now: datetime,
 ) -> Lot:
+    """The lot of a credit seen for the first time; its grant is posted once it has an id."""
     since = credit.valid_from or now
     until = credit.valid_to or credit_expiry(since, ledger.config.timezone)
     if until <= since:
@@ -236,7 +236,7 @@ def _grant(
         source = f"voucher {credit.voucher}"[:40]
     else:
         source = f"OVHcloud credit {credit.id}"
-    lot = Lot(
+    return Lot(
         project_id=project.id,
         kind=kind.value,
         source=source,
@@ -249,22 +249,6 @@ def _grant(
         external_key=external_key(service, credit.id),
         external_used=0,
     )
-    session.add(lot)
-    session.flush()
-    post(
-        session,
-        lot,
-        kind="grant",
-        amount=credit.total.minor,
-        counterpart=f"ovh:{service}",
-        key=f"grant:{lot.external_key}",
-        at=now,
-        actor="ovh",
-        memo=credit.description,
-    )
-    if po is not None:
-        po.provider_state = "delivered"
-    return lot
 
 
 def _consume(
@@ -346,7 +330,7 @@ def sync_project(
         }
         awaited = _awaiting_orders(session, project.id)
         counts = _entry_counts(session, [lot.id for lot in lots.values()])
-        posted, delivered, seen = 0, [], set()
+        posted, delivered, fresh = 0, [], set()
         for credit in credits:
             if credit.total.currency != project.currency:
                 raise ProviderRefused(
@@ -354,20 +338,38 @@ def sync_project(
                     f" {project.id} counts in {project.currency}"
                 )
             key = external_key(service, credit.id)
-            seen.add(key)
-            lot = lots.get(key)
-            if lot is None:
+            if key not in lots:
                 po = awaited.pop(bills[credit.bill], None) if credit.bill in bills else None
-                lot = _grant(ledger, session, project, service, credit, po, now)
-                posted += 1
+                lots[key] = _new_lot(ledger, project, service, credit, po, now)
+                session.add(lots[key])
+                fresh.add(key)
                 if po is not None:
+                    po.provider_state = "delivered"
                     delivered.append(po.number)
+        session.flush()  # the new lots' ids, in one batch
+        for credit in credits:
+            key = external_key(service, credit.id)
+            lot = lots[key]
+            if key in fresh:
+                post(
+                    session,
+                    lot,
+                    kind="grant",
+                    amount=credit.total.minor,
+                    counterpart=f"ovh:{service}",
+                    key=f"grant:{key}",
+                    at=now,
+                    actor="ovh",
+                    memo=credit.description,
+                )
+                posted += 1
             elif lot.expires_at <= now or counts.get((lot.id, "expiry")):
                 continue  # forfeited in the ledger; OVHcloud's later figures change nothing
             used_before = counts.get((lot.id, "debit"), 0) + counts.get((lot.id, "refund"), 0)
             posted += _consume(session, lot, project, credit, now, used_before)
             lot.external_available = credit.available.minor
             lot.external_gone_at = None
+        seen = {external_key(service, credit.id) for credit in credits}
         gone = []
         for lot in lots.values():
             if lot.external_key in seen:
