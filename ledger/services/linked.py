@@ -11,6 +11,7 @@ syncs queue, and the later one finds nothing left to post.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -293,6 +294,46 @@ def _entry_counts(session: Session, lot_ids: list[int]) -> dict[tuple[int, str],
     return {(lot_id, kind): int(n) for lot_id, kind, n in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """What the provider said about one linked project, or why it could not say."""
+
+    link: LinkView
+    credits: list[ProviderCredit]
+    bills: dict[str, int]
+    failure: ProviderError | None = None
+
+
+def _linked(ledger: Ledger, project_ref: str) -> LinkView:
+    link = link_of(ledger, project_ref)
+    if link is None:
+        raise InvalidInput(
+            f"project {project_ref} is not linked to OVHcloud",
+            hint="`creditbot project link-ovh PROJECT SERVICE_NAME` links it",
+        )
+    return link
+
+
+def _fetch(
+    ledger: Ledger,
+    provider: CreditProvider,
+    link: LinkView,
+    fetched: list[ProviderCredit] | None = None,
+) -> _Fetched:
+    try:
+        credits = fetched if fetched is not None else provider.list_credits(link.service)
+        return _Fetched(link, credits, _bill_orders(ledger, provider, link.project_id, credits))
+    except ProviderError as failure:
+        return _Fetched(link, [], {}, failure)
+
+
+def _failed(ledger: Ledger, link: LinkView, failure: ProviderError, credits: int) -> SyncReport:
+    record_failure(ledger, link.project_id, failure)
+    with ledger.db.read() as session:
+        available = _available(session, find_project(session, link.project_id))
+    return SyncReport(link.project_id, link.service, credits, 0, available, error=failure)
+
+
 def sync_project(
     ledger: Ledger,
     provider: CreditProvider,
@@ -302,21 +343,14 @@ def sync_project(
 ) -> SyncReport:
     """Mirror the provider's credits into lots. A provider failure is recorded on the link
     (for the balance and the notices) and returned in the report; the ledger is untouched."""
-    link = link_of(ledger, project_ref)
-    if link is None:
-        raise InvalidInput(
-            f"project {project_ref} is not linked to OVHcloud",
-            hint="`creditbot project link-ovh PROJECT SERVICE_NAME` links it",
-        )
-    try:
-        credits = fetched if fetched is not None else provider.list_credits(link.service)
-        bills = _bill_orders(ledger, provider, link.project_id, credits)
-    except ProviderError as failure:
-        record_failure(ledger, link.project_id, failure)
-        with ledger.db.read() as session:
-            project = find_project(session, link.project_id)
-            available = _available(session, project)
-        return SyncReport(link.project_id, link.service, 0, 0, available, error=failure)
+    return _apply(ledger, _fetch(ledger, provider, _linked(ledger, project_ref), fetched))
+
+
+def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
+    """Write what the provider said, in one transaction under the project's lock."""
+    link, credits, bills = answer.link, answer.credits, answer.bills
+    if answer.failure is not None:
+        return _failed(ledger, link, answer.failure, 0)
 
     def work(session: Session) -> SyncReport:
         project = lock_project(session, link.project_id)
@@ -395,10 +429,7 @@ def sync_project(
     try:
         return ledger.db.run(work)
     except ProviderError as refused:  # figures the ledger cannot take: nothing was written
-        record_failure(ledger, link.project_id, refused)
-        with ledger.db.read() as session:
-            available = _available(session, find_project(session, link.project_id))
-        return SyncReport(link.project_id, link.service, len(credits), 0, available, error=refused)
+        return _failed(ledger, link, refused, len(credits))
 
 
 def sync_all(
@@ -408,13 +439,19 @@ def sync_all(
     *,
     each: Callable[[SyncReport], None] | None = None,
 ) -> list[SyncReport]:
-    refs = [project_ref] if project_ref else [link.project_id for link in linked_projects(ledger)]
-    reports = []
-    for ref in refs:
-        report = sync_project(ledger, provider, ref)
-        reports.append(report)
-        if each is not None:
-            each(report)
+    """Sync one project, or every linked one. While a project's answer is written, the next
+    project's credits are fetched, so the database work hides behind the network's."""
+    links = [_linked(ledger, project_ref)] if project_ref else linked_projects(ledger)
+    reports: list[SyncReport] = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-writer") as writer:
+        writes: list[Future[SyncReport]] = []
+        for link in links:
+            writes.append(writer.submit(_apply, ledger, _fetch(ledger, provider, link)))
+        for write in writes:
+            report = write.result()
+            reports.append(report)
+            if each is not None:
+                each(report)
     return reports
 
 
