@@ -86,10 +86,16 @@ def _already_placed(
 
 
 def place_order(
-    ledger: Ledger, provider: CreditProvider, number: str, *, pay: bool = False
+    ledger: Ledger,
+    provider: CreditProvider,
+    number: str,
+    *,
+    pay: bool = False,
+    resuming: bool = False,
 ) -> PurchaseOrderView:
-    """Place (or find, after a crash) the provider order of an approved purchase order.
-    A provider failure is kept on the order for finance to see; it is tried again later."""
+    """Place the provider order of an approved purchase order, or, `resuming` one left
+    `ordering`, first find the order placed before a crash. A provider failure is kept on
+    the order for finance to see; it is tried again later."""
     with ledger.db.read() as session:
         po = session.scalars(select(PurchaseOrder).where(PurchaseOrder.number == number)).first()
         if po is None:
@@ -99,7 +105,7 @@ def place_order(
     if state != "ordering" or service is None:
         return purchases.get_purchase_order(ledger, number)
     try:
-        order = _already_placed(ledger, provider, po, service)
+        order = _already_placed(ledger, provider, po, service) if resuming else None
         if order is None:
             whole = amount // 10 ** minor_units(po.currency)
             order = provider.order_credit(service, whole)
@@ -153,7 +159,7 @@ def resume_orders(ledger: Ledger, provider: CreditProvider, *, pay: bool = False
                 .order_by(PurchaseOrder.id)
             )
         )
-    return [place_order(ledger, provider, n, pay=pay).number for n in numbers]
+    return [place_order(ledger, provider, n, pay=pay, resuming=True).number for n in numbers]
 
 
 def follow_orders(ledger: Ledger, provider: CreditProvider) -> list[FollowedOrder]:

@@ -28,6 +28,7 @@ def test_approval_places_the_order_and_delivery_brings_the_pos_own_lot(
     assert po.provider.order_id == order.id and order.amount == 1500
     assert po.provider.incl_tax == Money(180000, "EUR")
     assert po.provider.url is not None and "format=pdf" in po.provider.url
+    assert ovh.count("GET", "/me/order") == 0  # only a resumed order looks for an earlier one
     assert reading.balance(ledger, linked).lots == ()
     assert audit.verify(ledger) == []
 
