@@ -1,4 +1,4 @@
-"""A bare Bolt app whose /credit listener only acks, behind the same endpoint and gunicorn."""
+"""A bare Bolt app whose /credit listener only acks, behind the same endpoint and server."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import argparse
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.http import SlackEndpoint, serve
+from bot.http import SlackEndpoint
+from bot.server import Limits, listen, serve
 
 
 def endpoint(secret: str, api_url: str) -> SlackEndpoint:
@@ -32,4 +33,9 @@ if __name__ == "__main__":
     parser.add_argument("--api-url", required=True)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    serve(lambda: endpoint(args.secret, args.api_url), "127.0.0.1", args.port, args.workers, 8)
+    serve(
+        lambda: endpoint(args.secret, args.api_url),
+        listen("127.0.0.1", args.port),
+        workers=args.workers,
+        limits=Limits(threads=8),
+    )

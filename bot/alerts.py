@@ -14,6 +14,7 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.formatting import Formatter
@@ -99,6 +100,8 @@ class Alerts:
             report.claimed += self._claim_digest()
             self._deliver(notices.pending(self.ledger), report)
             log.info(report.summary())
+            metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
+            metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
             return report
 
     # --- claiming ------------------------------------------------------------------------------

@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+from bot import metrics
 from bot.alerts import Pacer
 from bot.composition import (
     build_alerts,
@@ -22,11 +27,14 @@ from bot.composition import (
     build_slack,
 )
 from bot.console import Console, TrackingExecutor
-from bot.http import SlackEndpoint, serve
+from bot.http import SlackEndpoint
 from bot.ovh.standin import DEMO_SERVICE, demo_ovh
+from bot.server import Limits, listen, serve
 from bot.settings import Settings
 from bot.standin import SlackStandIn
 from ledger import migrate
+from ledger.domain import POStatus
+from ledger.services import Ledger, purchases
 
 log = logging.getLogger("creditbot")
 
@@ -40,12 +48,14 @@ def register(sub: Any, command: Any) -> None:
     )
     p.set_defaults(handler=cmd_run, runtime=True)
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    p = sub.add_parser("serve", help="serve /slack/events over HTTP (gunicorn)")
+    p = sub.add_parser("serve", help="serve /slack/events over HTTP")
     p.set_defaults(handler=cmd_serve, runtime=True)
     p.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens on all interfaces by design
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument(
+        "--workers", type=int, default=1, help="processes sharing the port: one per core"
+    )
+    p.add_argument("--threads", type=int, default=8, help="threads per process for whole requests")
     p = sub.add_parser(
         "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
     )
@@ -75,13 +85,18 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.slack_bot_token and settings.slack_app_token:
         return run_socket_mode(settings)
     if settings.slack_bot_token and settings.slack_signing_secret:
-        # gunicorn forks its workers: the scheduler runs beside it in a process of its own.
-        scheduler = subprocess.Popen([sys.executable, "-m", "bot.cli", "scheduler"])
-        try:
-            return serve_http(settings, "0.0.0.0", args.port, 1, 8)  # noqa: S104
-        finally:
-            scheduler.terminate()
-            scheduler.wait(30)
+        # The server forks its workers: the scheduler runs beside it in a process of its own,
+        # recording its figures where the server's /metrics reads them (it serves none).
+        with recording_metrics():
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "scheduler"],
+                env={**os.environ, "METRICS_ADDRESS": ""},
+            )
+            try:
+                return serve_http(settings, "0.0.0.0", args.port, 1, 8)  # noqa: S104
+            finally:
+                scheduler.terminate()
+                scheduler.wait(30)
     if sys.stdin.isatty():
         print("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
         return start_console(
@@ -108,9 +123,11 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
-    scheduler = build_job_scheduler(settings, ledger, blocking=True)
-    log.info("scheduled runs daily at %s %s", settings.alert_time, settings.creditbot_timezone)
-    scheduler.start()
+    with recording_metrics():
+        serve_metrics(settings, ledger)
+        scheduler = build_job_scheduler(settings, ledger, blocking=True)
+        log.info("scheduled runs daily at %s %s", settings.alert_time, settings.creditbot_timezone)
+        scheduler.start()
     return 0
 
 
@@ -151,27 +168,69 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 def run_socket_mode(settings: Settings) -> int:
     _logging()
     ledger = build_ledger(settings, upgrade=True)
-    app = build_slack(settings, ledger)
-    build_job_scheduler(settings, ledger).start()
-    assert settings.slack_app_token is not None
-    log.info("connecting to Slack over Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
+    with recording_metrics():
+        serve_metrics(settings, ledger)
+        app = build_slack(settings, ledger)
+        build_job_scheduler(settings, ledger).start()
+        assert settings.slack_app_token is not None
+        log.info("connecting to Slack over Socket Mode")
+        SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()  # type: ignore[no-untyped-call]
     return 0
 
 
 def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> int:
     _logging()
-    build_ledger(settings, upgrade=True).db.dispose()
+    ledger = build_ledger(settings, upgrade=True)
+    ledger.db.dispose()
+    # Workers build their own ledger; the engine kept here for /metrics stays the parent's.
+    os.register_at_fork(after_in_child=lambda: ledger.db.engine.dispose(close=False))
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
 
     def endpoint() -> SlackEndpoint:
-        return SlackEndpoint(build_slack(settings, build_ledger(settings)), secret)
+        replies = ThreadPoolExecutor(threads, thread_name_prefix="reply")
+        app = build_slack(settings, build_ledger(settings), listener_executor=replies)
+        return SlackEndpoint(app, secret, replies)
 
-    log.info("serving /slack/events on %s:%s", host, port)
-    serve(endpoint, host, port, workers, threads)
-    return 0
+    sock = listen(host, port)
+    with recording_metrics():
+        serve_metrics(settings, ledger)
+        log.info("serving /slack/events on %s:%s with %s workers", host, port, workers)
+        return serve(
+            endpoint,
+            sock,
+            workers=workers,
+            limits=Limits(read_deadline=settings.http_read_timeout, threads=threads),
+            on_worker_exit=metrics.forget,
+        )
+
+
+@contextmanager
+def recording_metrics() -> Iterator[None]:
+    """Figures of this process and of those it starts, in one fresh directory, removed at
+    the end. A directory given by the environment (PROMETHEUS_MULTIPROC_DIR, as `run` gives
+    its scheduler) is used as it is: whoever set it owns it."""
+    given = os.environ.get(metrics.DIRECTORY)
+    if given:
+        if not metrics.recording():
+            metrics.record_to(given)
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="creditbot-metrics-")
+    metrics.record_to(directory)
+    try:
+        yield
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def serve_metrics(settings: Settings, ledger: Ledger) -> None:
+    bind = settings.metrics_bind
+    if bind is None:
+        return
+    metrics.serve(*bind, lambda: len(purchases.list_purchase_orders(ledger, POStatus.PENDING)))
+    log.info("serving /metrics on %s:%s", *bind)
 
 
 def start_console(

@@ -1,119 +1,111 @@
-"""HTTP transport: `/slack/events` as a WSGI app, served by gunicorn.
+"""`/slack/events` and `/healthz`: one complete request in, one response out.
 
 The signature is checked before the body is parsed, so an unsigned request is a 401
-and a signed but malformed one a 400, never a 500.
+and a signed but malformed one a 400, never a 500. bot/server.py does the reading.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+import re
+import time
+from collections.abc import Sequence
+from concurrent.futures import Executor
 
-from gunicorn.app.base import BaseApplication
 from slack_bolt import App
-from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.request import BoltRequest
-from slack_sdk.signature import SignatureVerifier
 
-if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+from bot import metrics
+from bot.server import Request, Response
 
 log = logging.getLogger("creditbot.http")
 
-MAX_BODY = 256 * 1024
 EVENTS_PATH = "/slack/events"
-_REASONS = {
-    200: "OK",
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Payload Too Large",
-}
+# What Slack sends: a Unix time in seconds, and "v0=" with a hex SHA-256. Anything else is
+# refused before any arithmetic, so no header can make the check raise.
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
+MAX_AGE = 5 * 60  # seconds; an older signed request may be a replay
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)
 
 
 class SlackEndpoint:
-    def __init__(self, app: App, signing_secret: str) -> None:
+    def __init__(self, app: App, signing_secret: str, executor: Executor | None = None) -> None:
         self.app = app
-        self.verifier = SignatureVerifier(signing_secret)
+        self.secret = signing_secret.encode()
+        self.executor = executor
 
-    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        status, headers, body = self._handle(environ)
-        reason = _REASONS.get(status, "Status")
-        flat = [
-            (k, v)
-            for k, values in headers.items()
-            for v in ([values] if isinstance(values, str) else values)
-        ]
-        start_response(f"{status} {reason}", flat)
-        return [body.encode()]
+    def __call__(self, request: Request) -> Response:
+        response = self.answer(request)
+        if request.path == EVENTS_PATH:
+            waited = time.monotonic() - request.received_at if request.received_at else None
+            metrics.http_answer(response.status, waited)
+        return response
 
-    def _handle(self, environ: WSGIEnvironment) -> tuple[int, dict[str, Any], str]:
-        text = {"content-type": "text/plain; charset=utf-8"}
-        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
-        if path == "/healthz":
-            return 200, text, "ok"
-        if path != EVENTS_PATH:
-            return 404, text, "not found"
-        if method != "POST":
-            return 405, text, "POST only"
+    def answer(self, request: Request) -> Response:
+        if request.path == "/healthz":
+            return Response.text(200, "ok")
+        if request.path != EVENTS_PATH:
+            return Response.text(404, "not found")
+        if request.method != "POST":
+            return Response.text(405, "POST only")
+        headers = joined(request.headers)
+        if not self.signed(request.body, headers):
+            log.info("request with no valid Slack signature refused")
+            return Response.text(401, "invalid signature")
         try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            return 400, text, "bad content length"
-        if length > MAX_BODY:
-            return 413, text, "too large"
-        request = WsgiHttpRequest(environ)
-        raw = environ["wsgi.input"].read(length) if length else b""
-        try:
-            body = raw.decode("utf-8")
+            body = request.body.decode("utf-8")
         except UnicodeDecodeError:
-            return 400, text, "not utf-8"
-        flat = {
-            k: v if isinstance(v, str) else ",".join(v) for k, v in request.get_headers().items()
-        }
-        headers: dict[str, str | Sequence[str]] = dict(flat)
-        if not self.verifier.is_valid_request(body, flat):
-            return 401, text, "invalid signature"
+            return Response.text(400, "not utf-8")
+        sent: dict[str, str | Sequence[str]] = dict(headers)
         try:
-            bolt_request = BoltRequest(body=body, query=request.query_string, headers=headers)
-            response = self.app.dispatch(bolt_request)
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError):
+            bolt_request = BoltRequest(
+                body=body,
+                query=request.query,
+                headers=sent,
+                context={"received_at": request.received_at or None},
+            )
+            answer = self.app.dispatch(bolt_request)
+        except RecursionError:
+            log.warning("signed Slack payload nested too deeply: refused")
+            return Response.text(400, "malformed payload")
+        except MALFORMED:
             log.warning("malformed Slack payload refused", exc_info=True)
-            return 400, text, "malformed payload"
-        return response.status, response.headers, response.body
+            return Response.text(400, "malformed payload")
+        return Response(
+            answer.status,
+            answer.body.encode(),
+            tuple(
+                (name, value)
+                for name, values in answer.headers.items()
+                for value in ([values] if isinstance(values, str) else values)
+            ),
+        )
+
+    def signed(self, body: bytes, headers: dict[str, str]) -> bool:
+        """Slack's v0 signature, over the raw bytes (a body need not be UTF-8 to be refused)."""
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        if not (_TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature)):
+            return False
+        if abs(time.time() - int(timestamp)) > MAX_AGE:
+            return False
+        base = b"v0:" + timestamp.encode() + b":" + body
+        expected = "v0=" + hmac.new(self.secret, base, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature)
+
+    def close(self) -> None:
+        """Let the replies already started (Bolt's lazy listeners) finish."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
 
 
-class Server(BaseApplication):  # type: ignore[misc]
-    """gunicorn, configured in code, building the WSGI app in each worker."""
-
-    def __init__(self, factory: Callable[[], SlackEndpoint], options: dict[str, Any]) -> None:
-        self.factory = factory
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> SlackEndpoint:
-        return self.factory()
-
-
-def serve(
-    factory: Callable[[], SlackEndpoint], host: str, port: int, workers: int, threads: int
-) -> None:
-    Server(
-        factory,
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": threads,
-            "timeout": 30,
-            "graceful_timeout": 10,
-            "accesslog": None,
-            "loglevel": "warning",
-        },
-    ).run()
+def joined(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Headers by lower-case name; a repeated header's values joined by commas, as HTTP does."""
+    out: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        out[key] = f"{out[key]},{value}" if key in out else value
+    return out

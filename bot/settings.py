@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     po_reminder_days: int = Field(default=2, ge=0)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
+    http_read_timeout: float = Field(default=10.0, gt=0, le=300)
+    metrics_address: str = ""
 
     ovh_endpoint: str | None = None
     ovh_application_key: str | None = None
@@ -86,6 +88,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _metrics_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"[\w.\-:\[\]]*:[0-9]{1,5}", value):
+            raise ValueError("METRICS_ADDRESS is HOST:PORT, e.g. 127.0.0.1:9464, or empty for none")
+        return value
 
     @field_validator("creditbot_locale")
     @classmethod
@@ -175,6 +185,14 @@ class Settings(BaseSettings):
     @property
     def thresholds(self) -> tuple[int, ...]:
         return tuple(sorted({int(v) for v in self.alert_thresholds_days}, reverse=True))
+
+    @property
+    def metrics_bind(self) -> tuple[str, int] | None:
+        """Where /metrics is served, or None to serve it nowhere."""
+        if not self.metrics_address:
+            return None
+        host, _, port = self.metrics_address.rpartition(":")
+        return host.strip("[]") or "0.0.0.0", int(port)  # noqa: S104 - ":PORT" asks for every interface
 
     @property
     def alert_at(self) -> time:

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.settings import Settings
 from bot.slack import blocks, wording
 from bot.slack.formatting import Formatter
@@ -71,17 +72,46 @@ def on_unexpected(
         log.warning("could not send the apology", exc_info=True)
 
 
+def kind_of(body: dict[str, Any]) -> str:
+    """What a request is, in words bounded by the app's own listeners."""
+    if "command" in body:
+        return "command"
+    if body.get("type") == "block_actions":
+        actions = body.get("actions")
+        first = actions[0] if isinstance(actions, list) and actions else None
+        return f"action:{first.get('action_id', '') if isinstance(first, dict) else ''}"
+    if body.get("type") == "view_submission":
+        view = body.get("view")
+        return f"view:{view.get('callback_id', '') if isinstance(view, dict) else ''}"
+    return str(body.get("type") or "unknown")
+
+
 def guarded(work: Callable[..., None]) -> Callable[..., None]:
     """Lazy work (run after the ack) never reaches Bolt's error handler, so route it here:
-    a refused action gets its reason, anything else goes to `on_unexpected`."""
+    a refused action gets its reason, anything else goes to `on_unexpected`. A command
+    without a response_url (Slack always sends one) has nowhere to be answered: it is
+    logged as a warning and not run."""
 
-    def run(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+    def run(
+        body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
+    ) -> None:
+        kind = kind_of(body)
+        if kind == "command" and not body.get("response_url"):
+            log.warning("a command came without a response_url: nowhere to answer, not run")
+            metrics.request(kind, "unanswerable")
+            return
+        outcome = "ok"
         try:
             work(body, respond, client)
         except LedgerError as refused:
+            outcome = "refused"
+            metrics.refusal(type(refused).__name__)
             tell(body, respond, client, refusal_message(refused))
         except Exception as unexpected:  # lazy work has no other error handler
+            outcome = "failed"
             on_unexpected(unexpected, body, respond, client)
+        metrics.request(kind, outcome)
+        metrics.replied(context.get("received_at"))
 
     run.__name__ = work.__name__
     return run

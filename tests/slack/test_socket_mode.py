@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +16,7 @@ import pytest
 from websockets.sync.server import ServerConnection, serve
 
 from bot.standin import SlackStandIn
-from tests.slack.workspace import text_of
+from tests.slack.workspace import free_port, metric, text_of
 from tests.support import environment_without_slack
 
 pytestmark = pytest.mark.slow
@@ -81,6 +83,7 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
         "response_url": standin.response_url("socket"),
         "trigger_id": "t.socket",
     }
+    metrics_port = free_port()
     with SocketModeEndpoint(payload) as endpoint:
         standin.socket_url = endpoint.url
         env = environment_without_slack(
@@ -88,6 +91,7 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_APP_TOKEN="xapp-test",
             SLACK_API_URL=standin.api_url,
+            METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
         )
         bot = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run"],
@@ -100,6 +104,7 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
         try:
             assert endpoint.acked.wait(30), "no ack over the socket"
             answer = standin.wait_calls("response", timeout=30)[0]
+            counted = scraped_until(metrics_port, 'kind="command",outcome="ok"')
         finally:
             bot.terminate()
             output, _ = bot.communicate(timeout=30)
@@ -110,3 +115,15 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
     )
     assert [c.params.get("_url") for c in standin.of("response")] == ["/response/socket"], output
     assert "xapp-test" not in output and "xoxb-test" not in output  # secrets never reach the log
+    assert metric(counted, "creditbot_requests_total", kind="command", outcome="ok") == 1
+
+
+def scraped_until(port: int, seen: str, timeout: float = 10) -> str:
+    """/metrics once it shows `seen` (a reply's figures are recorded just after the reply)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as got:
+            scraped = got.read().decode()
+        if seen in scraped or time.monotonic() > deadline:
+            return scraped
+        time.sleep(0.05)

@@ -15,8 +15,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -61,7 +62,15 @@ class Reply:
 
 
 @contextmanager
-def running_server(db_url: str, standin: SlackStandIn, **env: str) -> Iterator[str]:
+def running_server(
+    db_url: str,
+    standin: SlackStandIn,
+    *,
+    workers: int = 1,
+    log: Path | None = None,
+    **env: str,
+) -> Iterator[str]:
+    """`creditbot serve` on a free loopback port; its log goes to `log` when given."""
     port = free_port()
     environment = {
         **os.environ,
@@ -76,24 +85,26 @@ def running_server(db_url: str, standin: SlackStandIn, **env: str) -> Iterator[s
         **env,
     }
     environment.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen(
-        serve_command(port),
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
+    with ExitStack() as stack:
+        output = stack.enter_context(log.open("w")) if log else subprocess.PIPE
+        process = subprocess.Popen(
+            serve_command(port, workers),
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+            wait_until_healthy(base, process)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
 
 
 def wait_until_healthy(base: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
@@ -105,7 +116,7 @@ def wait_until_healthy(base: str, process: subprocess.Popen[str], timeout: float
                     return
         except (urllib.error.URLError, ConnectionError):
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
+                output = process.stdout.read() if process.stdout else "(see its log file)"
                 raise RuntimeError(f"server did not start: {output}") from None
             time.sleep(0.1)
 
@@ -241,3 +252,17 @@ def text_of(call: Call) -> str:
     parts = [str(call.params.get("text", ""))]
     parts += [json.dumps(b, ensure_ascii=False) for b in call.params.get("blocks") or []]
     return "\n".join(parts).replace("\u00a0", " ")
+
+
+def metric(scraped: str, name: str, **labels: str) -> float:
+    """The value of one sample of a Prometheus text exposition."""
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    for line in scraped.splitlines():
+        if line.startswith("#") or " " not in line:
+            continue
+        sample, value = line.rsplit(" ", 1)
+        metric_name, _, rest = sample.partition("{")
+        got = ",".join(sorted(rest.rstrip("}").split(","))) if rest else ""
+        if metric_name == name and got == wanted:
+            return float(value)
+    raise AssertionError(f"no sample {name}{labels} in:\n{scraped}")
