@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [ovh] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [forecast] [ovh] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, ledger_bench, ovh_bench, slack_bench
+from bench import alerts_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
 
-SUITES = ("ledger", "slack", "alerts", "ovh")
+SUITES = ("ledger", "slack", "alerts", "forecast", "ovh")
 
 
 def main() -> None:
@@ -38,6 +38,17 @@ def main() -> None:
                 "warning run, 1M lots, 10k due, 500 projects",
                 backend,
                 alerts_bench.warning_run(backend, 1_000_000 // scale, 10_000 // scale),
+            )
+        if "forecast" in args.suite:
+            report(
+                "forecast, 500 lots and a year of daily charges, vs the balance read",
+                backend,
+                forecast_bench.forecast_vs_balance(backend, 500 // min(scale, 10)),
+            )
+            report(
+                "App Home of finance, 50 projects and 40 orders, vs a bare views.publish",
+                backend,
+                forecast_bench.home_publish(backend),
             )
         if "ovh" in args.suite:
             report(

@@ -85,6 +85,7 @@ def warning_run(kind: str, lots: int = 1_000_000, due: int = 10_000) -> dict[str
                 _env_file=None,
                 slack_bot_token=SecretStr("xoxb-bench"),
                 slack_api_url=standin.api_url,
+                digest_day="off",  # expiry warnings only
             )  # type: ignore[call-arg]
             alerts = Alerts(ledger, settings, build_client(settings), Pacer(interval=1.0))
             report = alerts.run()  # nothing new to claim: measure a run with nothing to post

@@ -10,23 +10,26 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics
 from bot.settings import Settings
-from bot.slack import blocks
+from bot.slack import blocks, blocks_digest
 from bot.slack.formatting import Formatter
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
+from ledger.forecast import midnight
 from ledger.money import Money
-from ledger.services import Ledger, expiry, notices, purchases
+from ledger.services import Ledger, expiry, forecasting, health, notices, projects, purchases
 from ledger.services.notices import NoticeView
 
 log = logging.getLogger("creditbot.alerts")
 
 RUN_LOCK = "creditbot:scheduled-run"
+WEEKLY_EXPIRY_DAYS = 30
 GONE = frozenset(
     {"not_in_channel", "channel_not_found", "is_archived", "invalid_channel", "user_not_found"}
 )
@@ -90,6 +93,8 @@ class Alerts:
         with notices.run_lock(self.ledger, RUN_LOCK) as mine:
             if not mine:
                 return Report(ran=False)
+            started = self.ledger.now()
+            health.record_run(self.ledger, health.SCHEDULED_RUN, started)  # shown until it ends
             report = Report()
             report.expired = len(expiry.expire_due(self.ledger))
             fallback = self.settings.finance_channel
@@ -98,10 +103,12 @@ class Alerts:
                 self.ledger, self.settings.thresholds, fallback
             )
             report.claimed += self._claim_digest()
+            report.claimed += self._claim_weekly()
             self._deliver(notices.pending(self.ledger), report)
             log.info(report.summary())
             metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
             metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
+            health.record_run(self.ledger, health.SCHEDULED_RUN, started, report.summary())
             return report
 
     # --- claiming ------------------------------------------------------------------------------
@@ -121,6 +128,38 @@ class Alerts:
         today = local_date(self.ledger.now(), self.settings.timezone)
         return int(notices.claim(self.ledger, f"digest:{today.isoformat()}", "digest", channel))
 
+    def _weekly_due(self) -> list[tuple[str, str, str | None, dict[str, Any]]]:
+        """Each project channel's weekly digest of this ISO week (key, channel, project), due
+        on DIGEST_DAY from ALERT_TIME, or later in the same week when the bot was down then."""
+        weekday = self.settings.digest_weekday
+        if weekday is None:
+            return []
+        local = self.ledger.now().astimezone(self.settings.timezone)
+        if (local.weekday(), local.time()) < (weekday, self.settings.alert_at):
+            return []
+        year, week, _ = local.date().isocalendar()
+        return [
+            (f"weekly:{channel}:{year}-W{week:02d}", channel, project.id, {})
+            for project in projects.list_projects(self.ledger)
+            for channel in project.channels
+        ]
+
+    def _claim_weekly(self) -> int:
+        return notices.claim_each(self.ledger, "digest", self._weekly_due())
+
+    def _weekly(self, project_id: str) -> blocks.Message:
+        seen = forecasting.forecast(self.ledger, project_id)
+        tz = self.settings.timezone
+        today = local_date(seen.at, tz)
+        spent = forecasting.billed(
+            self.ledger, project_id, midnight(today - timedelta(days=7), tz), midnight(today, tz)
+        )
+        soon = seen.at + timedelta(days=WEEKLY_EXPIRY_DAYS)
+        expiring = sorted(
+            (lot for lot in seen.lots if lot.expires_at <= soon), key=lambda lot: lot.expires_at
+        )
+        return blocks_digest.weekly_digest(seen, spent, expiring, self.fmt)
+
     # --- delivering ----------------------------------------------------------------------------
 
     def _messages(self, taken: list[NoticeView]) -> list[tuple[str, list[int], blocks.Message]]:
@@ -136,6 +175,8 @@ class Alerts:
                 warnings[where].append(notice)
             elif notice.kind == "forfeit":
                 forfeits[where].append(notice)
+            elif notice.kind == "digest" and notice.key.startswith("weekly:"):
+                out.append((notice.channel, [notice.id], self._weekly(notice.project_id or "")))
             elif notice.kind == "digest":
                 orders = self._stale_orders()
                 if orders:
@@ -243,6 +284,11 @@ class Alerts:
         for project_id, items in by_project.items():
             report.planned.append((project_id, blocks.expiry_warning(project_id, items, self.fmt)))
         report.expired = len(expiry.due_lots(self.ledger))
+        weekly = self._weekly_due()
+        claimed = notices.claimed(self.ledger, [key for key, *_ in weekly])
+        for key, channel, digest_of, _ in weekly:
+            if key not in claimed and digest_of:
+                report.planned.append((channel, self._weekly(digest_of)))
         stale = self._stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(

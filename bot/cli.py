@@ -26,6 +26,7 @@ from ledger.services import (
     audit,
     billing,
     expiry,
+    forecasting,
     linked,
     ordering,
     projects,
@@ -253,6 +254,32 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     return rows, text
 
 
+def cmd_forecast(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    data = serialise.forecast(forecasting.forecast(ledger, args.project))
+    advice = data["advice"]
+    lines = [
+        f"{data['project']}: {data['available']} {data['currency']} available, "
+        f"burning {data['daily_burn']} a day ({data['basis']})",
+        f"runs out on: {data['runs_out_on'] or 'not within 13 months'}",
+        f"buy by: {advice['buy_by'] or '-'}; at least {advice['buy_at_least']}, "
+        f"at most {advice['useful_at_most']} {data['currency']}",
+    ]
+    lines += [
+        f"  expires unused {lot['expires_on']}: {lot['amount']} of {lot['kind']} {lot['source']}"
+        for lot in data["expiring_unused"]
+    ]
+    return data, "\n".join(lines)
+
+
+def cmd_chart(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    from bot import chart
+
+    png = chart.draw(ledger, args.project, settings.creditbot_locale)
+    with open(args.out, "wb") as out:
+        out.write(png)
+    return {"out": args.out, "bytes": len(png)}, f"chart written to {args.out} ({len(png)} bytes)"
+
+
 def cmd_expire(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     rows = [serialise.expired_lot(lot, settings.timezone) for lot in expiry.expire_due(ledger)]
     text = "\n".join(
@@ -386,6 +413,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command("history", cmd_history, help="latest ledger entries")
     p.add_argument("--project", required=True)
     p.add_argument("--limit", type=int, default=None)
+    p = command("forecast", cmd_forecast, help="when credit runs out, and what to buy by when")
+    p.add_argument("--project", required=True)
+    p = command("chart", cmd_chart, help="draw the credit chart as a PNG")
+    p.add_argument("--project", required=True)
+    p.add_argument("--out", required=True, metavar="FILE.png")
     command("expire", cmd_expire, help="forfeit what is left of due lots")
     command("verify", cmd_verify, help="re-derive every balance from the journal")
     p = command("export", cmd_export, help="dump the ledger")

@@ -24,13 +24,20 @@ from bot.standin import Call, SlackStandIn
 
 TEAM = "TLOCAL"
 APP_ID = "ALOCAL"
-HIDDEN = {"auth.test", "usergroups.users.list"}
+HIDDEN = {
+    "auth.test",
+    "usergroups.users.list",
+    "conversations.open",
+    "files.getUploadURLExternal",
+    "upload",
+}
 HELP = """\
 Type a slash command as in Slack:     /credit help
 Click a button by its number:         1
 Act as someone else:                  :as UFINANCE
 Move to another channel:              :channel CFINANCE
 Run the daily jobs (expiry warnings): :alerts
+Open your App Home:                   :home
 OVHcloud stand-in: deliver orders, consume credit, sync:  :ovh
 This help, and leaving:               :help   :quit"""
 
@@ -129,6 +136,8 @@ class Console:
         elif line == ":alerts" and self.alerts is not None:
             self.say(f"({self.alerts()})")
             self.show(lines)
+        elif line == ":home":
+            self.open_home(lines)
         elif line == ":ovh" and self.ovh is not None:
             self.say(f"({self.ovh()})")
             self.show(lines)
@@ -165,6 +174,18 @@ class Console:
             "text": text,
             "response_url": self.standin.response_url(f"command-{n}"),
             "trigger_id": f"console.{n}",
+        }
+        self._dispatch(body)
+        self.show(lines)
+
+    def open_home(self, lines: Iterator[str]) -> None:
+        body = {
+            "token": "console",
+            "team_id": TEAM,
+            "api_app_id": APP_ID,
+            "type": "event_callback",
+            "event_id": f"Ev{next(self._ids):08d}",
+            "event": {"type": "app_home_opened", "user": self.user, "tab": "home"},
         }
         self._dispatch(body)
         self.show(lines)
@@ -288,6 +309,8 @@ class Console:
             "chat.postEphemeral": f"only you, in #{channel}",
             "chat.postMessage": f"DM to @{channel}" if channel.startswith("U") else f"#{channel}",
             "chat.update": f"#{channel}, message updated",
+            "views.publish": f"App Home of @{p.get('user_id', '')}",
+            "files.completeUploadExternal": f"file in DM {p.get('channel_id', '')}",
         }.get(call.method, call.method)
         ts = str(call.result.get("ts") or p.get("ts") or "")
         ephemeral = call.method in ("response", "chat.postEphemeral")
@@ -295,8 +318,12 @@ class Console:
             self.standin.url + str(p.get("_url", "")) if call.method == "response" else ""
         )
         self.say(f"── {where} " + "─" * max(0, 60 - len(where)))
-        blocks = p.get("blocks") or []
-        if not blocks:
+        view = p.get("view")
+        blocks = p.get("blocks") or (view.get("blocks") if isinstance(view, dict) else None) or []
+        if call.method == "files.completeUploadExternal":
+            shared = call.result.get("files") or [{}]
+            self.say(f"{shared[0].get('title', '')} ({shared[0].get('size', 0)} bytes)")
+        elif not blocks:
             self.say(plain(str(p.get("text", ""))))
         if call.method in ("response", "chat.update") and p.get("replace_original"):
             self.buttons = [b for b in self.buttons if b.response_url != response_url]

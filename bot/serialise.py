@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from ledger.domain import (
     RedeemedVoucher,
 )
 from ledger.money import Money, rate_text
+from ledger.services.forecasting import Forecast
 from ledger.services.linked import SyncReport
 
 
@@ -172,4 +173,35 @@ def expired_lot(lot: ExpiredLot, tz: ZoneInfo) -> dict[str, Any]:
         "forfeited": money(lot.forfeited),
         "currency": lot.forfeited.currency,
         "expired_at": instant(lot.expires_at, tz),
+    }
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def forecast(view: Forecast) -> dict[str, Any]:
+    projection = view.projection
+    advice = projection.advice
+    return {
+        "project": view.project.id,
+        "currency": view.project.currency,
+        "available": money(view.available),
+        "daily_burn": money(projection.daily_burn),
+        "basis": view.basis,
+        "runs_out_on": day(projection.runs_out_on),
+        "expiring_unused": [
+            {
+                "kind": lot.kind.value,
+                "source": lot.source,
+                "amount": money(lot.amount),
+                "expires_on": day(lot.expires_on),
+            }
+            for lot in projection.expiring_unused
+        ],
+        "advice": {
+            "buy_by": day(advice.buy_by),
+            "buy_at_least": money(advice.buy_at_least),
+            "useful_at_most": money(advice.useful_at_most),
+        },
     }

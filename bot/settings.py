@@ -25,6 +25,8 @@ OVH_ENDPOINTS = (
     "soyoustart-ca",
 )
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
 
@@ -55,6 +57,10 @@ class Settings(BaseSettings):
     po_reminder_days: int = Field(default=2, ge=0)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
+    forecast_window_days: int = Field(default=30, ge=1, le=365)
+    forecast_horizon_days: int = Field(default=90, ge=1, le=395)
+    purchase_lead_days: int = Field(default=5, ge=0, le=90)
+    digest_day: str = "monday"
     http_read_timeout: float = Field(default=10.0, gt=0, le=300)
     metrics_address: str = ""
 
@@ -173,6 +179,19 @@ class Settings(BaseSettings):
             "OVH_ENDPOINT needs OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET and OVH_CONSUMER_KEY,"
             " or OVH_CLIENT_ID and OVH_CLIENT_SECRET (not both)"
         )
+
+    @field_validator("digest_day")
+    @classmethod
+    def _digest_day(cls, value: str) -> str:
+        day = value.strip().casefold()
+        if day != "off" and day not in WEEKDAYS:
+            raise ValueError("DIGEST_DAY is a day of the week in English, e.g. monday, or off")
+        return day
+
+    @property
+    def digest_weekday(self) -> int | None:
+        """The weekly digest's day (Monday 0), or None when it is off."""
+        return None if self.digest_day == "off" else WEEKDAYS.index(self.digest_day)
 
     @property
     def timezone(self) -> ZoneInfo:

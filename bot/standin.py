@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+MAX_HOME_BLOCKS = 100
+
 
 @dataclass(frozen=True)
 class Call:
@@ -44,6 +46,10 @@ class SlackStandIn:
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
+        self._files = itertools.count(1)
+        self.uploads: dict[str, bytes] = {}  # file id → bytes received at its upload URL
+        self._upload_lengths: dict[str, int] = {}
+        self.homes: dict[str, dict[str, Any]] = {}  # user id → the Home view last published
         self._server = ThreadingHTTPServer((host, port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -141,6 +147,17 @@ class SlackStandIn:
                 "ok": True,
                 "view": {"id": f"V{next(self._views):08d}", **(params.get("view") or {})},
             }
+        if method == "views.publish":
+            return self._publish(params)
+        if method == "conversations.open":
+            users = str(params.get("users") or "")
+            if not users:
+                return {"ok": False, "error": "invalid_arguments"}
+            return {"ok": True, "channel": {"id": "D" + users.split(",")[0]}}
+        if method == "files.getUploadURLExternal":
+            return self._upload_url(params)
+        if method == "files.completeUploadExternal":
+            return self._complete_upload(params)
         if method == "apps.connections.open":
             if not self.socket_url:
                 return {"ok": False, "error": "not_allowed_token_type"}
@@ -148,6 +165,53 @@ class SlackStandIn:
         if method == "usergroups.users.list":
             return {"ok": True, "users": self.usergroups.get(str(params.get("usergroup")), [])}
         return {"ok": True}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """views.publish: a Home tab view of at most 100 blocks, for one user."""
+        view = params.get("view")
+        user = str(params.get("user_id") or "")
+        if not user or not isinstance(view, dict):
+            return {"ok": False, "error": "invalid_arguments"}
+        blocks = view.get("blocks") or []
+        if view.get("type") != "home" or len(blocks) > MAX_HOME_BLOCKS:
+            return {"ok": False, "error": "invalid_arguments"}
+        self.homes[user] = view
+        return {"ok": True, "view": {"id": f"V{next(self._views):08d}", **view}}
+
+    def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
+        """files.getUploadURLExternal: a file id and where to POST its bytes."""
+        length = str(params.get("length") or "")
+        if not params.get("filename") or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = f"F{next(self._files):08d}"
+        self._upload_lengths[file_id] = int(length)
+        return {"ok": True, "file_id": file_id, "upload_url": f"{self.url}/upload/{file_id}"}
+
+    def _complete_upload(self, params: dict[str, Any]) -> dict[str, Any]:
+        """files.completeUploadExternal: every file uploaded whole, then shared."""
+        try:
+            files = json.loads(str(params.get("files") or "[]"))
+        except json.JSONDecodeError:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not isinstance(files, list) or not files:
+            return {"ok": False, "error": "invalid_arguments"}
+        shared = []
+        for item in files:
+            file_id = str(item.get("id") if isinstance(item, dict) else "")
+            data = self.uploads.get(file_id)
+            if data is None or len(data) != self._upload_lengths.get(file_id):
+                return {"ok": False, "error": "file_not_found"}
+            shared.append({"id": file_id, "title": item.get("title") or "", "size": len(data)})
+        return {"ok": True, "files": shared}
+
+    def _received_upload(self, file_id: str, data: bytes) -> bool:
+        with self._changed:
+            if file_id not in self._upload_lengths:
+                return False
+            self.uploads[file_id] = data
+            self.calls.append(Call("upload", {"file_id": file_id, "length": len(data)}))
+            self._changed.notify_all()
+            return True
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
@@ -158,7 +222,11 @@ class SlackStandIn:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8", "replace")
+                body = self.rfile.read(length)
+                if self.path.startswith("/upload/"):
+                    self._upload(self.path[len("/upload/") :], body)
+                    return
+                raw = body.decode("utf-8", "replace")
                 params = _decode(raw, self.headers.get("Content-Type", ""))
                 if self.path.startswith("/api/"):
                     method = self.path[len("/api/") :].split("?")[0]
@@ -175,6 +243,16 @@ class SlackStandIn:
                 self.send_header("Content-Length", str(len(data)))
                 for key, value in headers.items():
                     self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _upload(self, file_id: str, body: bytes) -> None:
+                # Slack's upload URL answers in plain text, not JSON.
+                found = standin._received_upload(file_id, body)
+                data = f"OK - {len(body)}".encode() if found else b"not found"
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "text/plain; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 

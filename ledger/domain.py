@@ -58,6 +58,9 @@ class LedgerConfig:
     failed_redemptions_allowed: int = 5
     failed_redemption_window: timedelta = timedelta(minutes=15)
     history_limit: int = 20
+    forecast_window_days: int = 30
+    forecast_horizon_days: int = 90
+    purchase_lead_days: int = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -317,6 +317,18 @@ class Notice(Base):
     )
 
 
+class JobRun(Base):
+    """The latest run of each scheduled job (the scheduled run, a provider sync), for the
+    admins' health view: one row per job, overwritten by each run."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(200))
+
+
 class ProviderLink(Base):
     """A ledger project tied to its provider project (an OVHcloud `serviceName`), with how
     the last sync went. Removing the link keeps every lot and entry it brought."""

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack import blocks, notify
+from bot.slack import blocks, home, notify
 from bot.slack.deps import Deps, guarded, user_of
 from ledger.domain import POStatus, PurchaseOrderView, Role
 from ledger.errors import AlreadyDecided, InvalidInput
@@ -47,6 +47,7 @@ def show_decision(
     notify.announce_decision(deps, client, po, clicked)
     if clicked is None and respond is not None and source.get("response_url"):
         respond(**blocks.po_for_approval(po, deps.fmt).as_kwargs(), replace_original=True)
+    home.refresh_finance_homes(deps, client)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.settings import Settings
-from bot.slack import actions, commands, views
+from bot.slack import actions, commands, home, views
 from bot.slack.deps import Deps, on_unexpected
 
 log = logging.getLogger("creditbot.slack")
@@ -58,4 +58,5 @@ def build_app(
     commands.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)
+    home.register(app, deps)
     return app

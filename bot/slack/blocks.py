@@ -106,6 +106,8 @@ def error_message(text: str) -> Message:
 _MEMBER_HELP = [
     ("`/credit balance [PROJECT]`", "what the project can spend, lot by lot"),
     ("`/credit history [PROJECT]`", "the latest ledger entries"),
+    ("`/credit forecast [PROJECT]`", "when credit runs out, and what to buy by when"),
+    ("`/credit chart [PROJECT]`", "a picture of the balance and its projection, sent to you"),
     (
         "`/credit buy [AMOUNT] [PROJECT]`",
         "ask finance to buy credit, e.g. `/credit buy 500`; alone, opens a form",
@@ -166,7 +168,9 @@ def help_message(roles: frozenset[Role]) -> Message:
 # --- balance and history ----------------------------------------------------------------------
 
 
-def balance_message(view: Balance, fmt: Formatter, synced: str | None = None) -> Message:
+def balance_message(
+    view: Balance, fmt: Formatter, outlook: str | None = None, synced: str | None = None
+) -> Message:
     project = view.project
     title = f"{project.name}: {fmt.money(view.available)} available"
     blocks: list[Block] = [
@@ -178,6 +182,8 @@ def balance_message(view: Balance, fmt: Formatter, synced: str | None = None) ->
             ]
         ),
     ]
+    if outlook:
+        blocks.append(ContextBlock(elements=[_md(outlook)]))
     lines = []
     for lot in view.lots[:MAX_LOTS_SHOWN]:
         left = days_left(view.at, lot.expires_at, fmt.tz)
@@ -211,6 +217,8 @@ def balance_message(view: Balance, fmt: Formatter, synced: str | None = None) ->
             )
         )
     text = f"{title} (vouchers {fmt.money(view.vouchers)}, credit {fmt.money(view.credit)}; {len(view.lots)} lots)"
+    if outlook:
+        text += f" {outlook}"
     if synced:
         blocks = [*blocks[: MAX_BLOCKS - 1], ContextBlock(elements=[_md(synced)])]
         text += "\n" + synced

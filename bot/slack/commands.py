@@ -8,15 +8,16 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.slack import blocks, notify, ovh_blocks, wording
+from bot import chart
+from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, wording
 from bot.slack.deps import Deps, guarded
 from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day
-from ledger.domain import Actor, POStatus, ProjectView, Role
+from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import InvalidInput
 from ledger.money import Money, rate_text
-from ledger.services import billing, linked, projects, purchases, reading, vouchers
+from ledger.services import billing, forecasting, linked, projects, purchases, reading, vouchers
 
 
 class Invocation:
@@ -53,6 +54,9 @@ def _help(inv: Invocation, args: list[str]) -> None:
 
 def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
+    seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
+    view = Balance(seen.project, seen.at, seen.lots)
+    outlook = blocks_forecast.lasts_until(seen.projection, inv.deps.fmt)
     link = linked.link_of(inv.deps.ledger, project.id)
     synced = (
         ovh_blocks.sync_line(
@@ -61,8 +65,28 @@ def _balance(inv: Invocation, args: list[str]) -> None:
         if link
         else None
     )
-    view = reading.balance(inv.deps.ledger, project.id)
-    inv.reply(blocks.balance_message(view, inv.deps.fmt, synced))
+    inv.reply(blocks.balance_message(view, inv.deps.fmt, outlook, synced))
+
+
+def _forecast(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    seen = forecasting.forecast(inv.deps.ledger, project.id)
+    inv.reply(blocks_forecast.forecast_message(seen, inv.deps.fmt))
+
+
+def _chart(inv: Invocation, args: list[str]) -> None:
+    project = inv.projects.exactly(args)
+    png = chart.draw(inv.deps.ledger, project.id, inv.deps.settings.creditbot_locale)
+    user = inv.actor.user_id
+    dm = inv.client.conversations_open(users=user)["channel"]["id"]
+    inv.client.files_upload_v2(
+        channel=dm,
+        content=png,
+        filename=f"credit-{project.id}.png",
+        title=f"{project.name}: credit",
+        alt_txt=f"Balance of {project.name} over the last 90 days and its projection",
+    )
+    inv.reply(blocks_forecast.chart_sent(project.name))
 
 
 def _history(inv: Invocation, args: list[str]) -> None:
@@ -97,6 +121,7 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
     po = purchases.cancel_purchase(inv.deps.ledger, inv.actor, args[0])
     inv.reply(blocks.text_message(wording.PO_CANCELLED.format(po=po.number)))
     notify.refresh_announcement(inv.deps, inv.client, po)
+    home.refresh_finance_homes(inv.deps, inv.client)
 
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
@@ -216,6 +241,8 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "help": _help,
     "balance": _balance,
     "history": _history,
+    "forecast": _forecast,
+    "chart": _chart,
     "buy": _buy,
     "cancel": _cancel,
     "redeem": _redeem,

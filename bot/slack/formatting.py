@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,10 @@ class Formatter:
 
     def day(self, instant: datetime) -> str:
         text: str = format_date(instant.astimezone(self.tz), "d MMM y", locale=DATE_LOCALE)
+        return text
+
+    def date(self, day: date) -> str:
+        text: str = format_date(day, "d MMM y", locale=DATE_LOCALE)
         return text
 
     def moment(self, instant: datetime) -> str:

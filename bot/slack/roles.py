@@ -52,6 +52,14 @@ class Roles:
             return True
         return any(user_id in self._members(name) for name in names if name.startswith("S"))
 
+    def finance_users(self) -> set[str]:
+        """Every finance approver by user id: those named, and the members of named groups."""
+        users = {name for name in self._finance if not name.startswith("S")}
+        for name in self._finance:
+            if name.startswith("S"):
+                users |= self._members(name)
+        return users
+
     def actor(self, user_id: str) -> Actor:
         roles = {Role.MEMBER}
         if self._holds(user_id, self._finance):

@@ -39,6 +39,12 @@ PROJECT_ADDED = "Project *{name}* (`{id}`) added, in {currency}, VAT {vat} %."
 CHANNEL_UNREACHABLE = (
     "I could not post to {channel} ({error}). Invite me there or link another channel."
 )
+LASTS_UNTIL = "At the current rate, credit lasts until {day}."
+LASTS_BEYOND = "At the current rate, credit lasts beyond {day}."
+RUNS_OUT_TODAY = "At the current rate, credit runs out today."
+BUY_ADVICE = "Buy by {day}: at least {least}, at most {most}."
+FORECAST_BASIS = "Daily spend from the recent bills ({basis})."
+CHART_SENT = "The credit chart of *{project}* is in your direct messages with me."
 
 
 def refusal(error: LedgerError) -> str:

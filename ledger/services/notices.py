@@ -252,6 +252,39 @@ def claim(
     return ledger.db.run(lambda session: _insert_new(session, [row])) == 1
 
 
+def claim_each(
+    ledger: Ledger, kind: str, claims: Sequence[tuple[str, str, str | None, dict[str, Any]]]
+) -> int:
+    """Claim several one-off notices (key, channel, project, detail) in one transaction;
+    returns how many were new."""
+    now = ledger.now()
+    rows = [
+        {
+            "key": key,
+            "kind": kind,
+            "channel": channel,
+            "project_id": project_id,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+            "detail": json.dumps(detail),
+        }
+        for key, channel, project_id, detail in claims
+    ]
+    return ledger.db.run(lambda session: _insert_new(session, rows)) if rows else 0
+
+
+def claimed(ledger: Ledger, keys: Sequence[str]) -> set[str]:
+    """Which of these keys were claimed already."""
+    found: set[str] = set()
+    with ledger.db.read() as session:
+        for start in range(0, len(keys), CHUNK):
+            chunk = list(keys[start : start + CHUNK])
+            found.update(session.scalars(select(Notice.key).where(Notice.key.in_(chunk))))
+    return found
+
+
 def pending(ledger: Ledger) -> list[NoticeView]:
     """Every notice waiting to be posted. A warning whose lot has since been spent to zero
     or has expired is dropped instead: it has nothing left to warn about."""

@@ -28,6 +28,7 @@ def settings(standin: SlackStandIn) -> Settings:
         slack_api_url=standin.api_url,
         finance_channel="CFINANCE",
         creditbot_timezone="Europe/Paris",
+        digest_day="off",  # the weekly digest has tests of its own
     )
 
 

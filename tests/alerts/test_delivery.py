@@ -148,6 +148,7 @@ def bot_environment(db_url: str, standin: SlackStandIn) -> dict[str, str]:
         SLACK_BOT_TOKEN="xoxb-test",
         SLACK_API_URL=standin.api_url,
         FINANCE_CHANNEL="CFINANCE",
+        DIGEST_DAY="off",
     )
 
 

@@ -30,7 +30,7 @@ SCRIPT = """\
 
 def console(db_url: str, script: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = environment_without_slack()
-    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="")
+    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="", DIGEST_DAY="off")
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", *args],
         input=script,
@@ -106,3 +106,13 @@ def test_run_without_credentials_in_a_terminal_says_so_in_one_line_and_starts_th
         == "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
     )
     assert "/credit balance [PROJECT]" in out
+
+
+def test_the_console_opens_the_app_home_and_sends_the_chart(db_url: str) -> None:
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n/credit chart\n:home\n:quit\n"
+    )
+    out = console(db_url, script).stdout
+    assert "── file in DM DUADMIN" in out and "P: credit (" in out
+    assert "── App Home of @UADMIN" in out and "PROJECTS" in out
+    assert "Traceback" not in out

@@ -22,8 +22,16 @@ def test_the_manifest_asks_for_the_scopes_the_code_uses_and_no_more() -> None:
     assert sorted(manifest()["oauth_config"]["scopes"]["bot"]) == [
         "chat:write",
         "commands",
+        "files:write",
+        "im:write",
         "usergroups:read",
     ]
+
+
+def test_the_manifest_enables_the_home_tab_and_its_event() -> None:
+    data = manifest()
+    assert data["features"]["app_home"]["home_tab_enabled"] is True
+    assert data["settings"]["event_subscriptions"]["bot_events"] == ["app_home_opened"]
 
 
 def test_the_manifest_declares_credit_and_interactivity() -> None:

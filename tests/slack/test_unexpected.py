@@ -47,7 +47,7 @@ def test_a_failure_after_the_ack_reaches_the_user_as_an_apology_only(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database exploded: secret-detail")
 
-    monkeypatch.setattr("ledger.services.reading.balance", broken)
+    monkeypatch.setattr("ledger.services.forecasting.forecast", broken)
     body = {
         "command": "/credit",
         "text": f"balance {project}",

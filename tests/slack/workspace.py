@@ -227,6 +227,36 @@ class Workspace:
             "application/x-www-form-urlencoded",
         ), name
 
+    def event(self, event: dict[str, Any]) -> Reply:
+        """Deliver an Events API callback, as Slack does, with the event inside."""
+        body = {
+            "token": "x",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": f"Ev{next(self._ids):08d}",
+            "event_time": int(time.time()),
+            "event": event,
+        }
+        return self.post(json.dumps(body).encode(), "application/json")
+
+    def click_home(self, user: str, action_id: str, value: str) -> Reply:
+        """A button in the Home tab: no message, no response_url, the view as container."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": "T1"},
+            "api_app_id": "A1",
+            "user": {"id": user},
+            "trigger_id": f"trigger.home-{next(self._ids)}",
+            "container": {"type": "view", "view_id": "VHOME"},
+            "view": {"id": "VHOME", "type": "home"},
+            "actions": [{"type": "button", "action_id": action_id, "value": value}],
+        }
+        return self.post(
+            urlencode({"payload": json.dumps(payload)}).encode(),
+            "application/x-www-form-urlencoded",
+        )
+
     def submit(self, user: str, view: dict[str, Any], values: dict[str, Any]) -> Reply:
         state = {block: {"value": value} for block, value in values.items()}
         payload = {

@@ -1,0 +1,68 @@
+"""The App Home: published when a person opens it, and for finance again after each
+decision on a purchase order, wherever it was taken."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack import blocks, blocks_forecast
+from bot.slack.blocks_home import HOME_BALANCE, home_view
+from bot.slack.deps import Deps, guarded, tell
+from ledger.domain import Actor, Balance, Role
+from ledger.errors import InvalidInput
+from ledger.services import forecasting
+from ledger.services.dashboard import dashboard
+
+log = logging.getLogger("creditbot.slack")
+
+
+def publish_home(deps: Deps, client: WebClient, user_id: str) -> None:
+    actor = deps.roles.actor(user_id)
+    view = home_view(actor.roles, dashboard(deps.ledger, actor), deps.fmt)
+    client.views_publish(user_id=user_id, view=view)
+
+
+def refresh_finance_homes(deps: Deps, client: WebClient) -> None:
+    """Every finance approver's Home lists the pending orders: publish each again. The
+    data is read once; a Home that cannot be published is logged and left as it was."""
+    people = sorted(deps.roles.finance_users())
+    if not people:
+        return
+    everything = Actor("", frozenset(Role))
+    data = dashboard(deps.ledger, everything)
+    for user_id in people:
+        actor = deps.roles.actor(user_id)
+        view = home_view(actor.roles, data, deps.fmt)
+        try:
+            client.views_publish(user_id=user_id, view=view)
+        except SlackApiError as exc:
+            log.warning("cannot refresh the Home of %s: %s", user_id, exc.response.get("error"))
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def opened(event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        publish_home(deps, client, str(event["user"]))
+
+    def acknowledge(ack: Ack) -> None:
+        ack()
+
+    @guarded
+    def show_balance(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        actions = body.get("actions") or [{}]
+        project_id = str(actions[0].get("value") or "")
+        if not project_id:
+            raise InvalidInput("this button carries no project")
+        seen = forecasting.forecast(deps.ledger, project_id)
+        outlook = blocks_forecast.lasts_until(seen.projection, deps.fmt)
+        view = Balance(seen.project, seen.at, seen.lots)
+        tell(body, respond, client, blocks.balance_message(view, deps.fmt, outlook))
+
+    app.action(HOME_BALANCE)(ack=acknowledge, lazy=[show_balance])

@@ -1,0 +1,217 @@
+"""The forecast of a project, and its balance day by day over the recent past."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from ledger.clock import local_date
+from ledger.domain import LotView, ProjectView
+from ledger.forecast import ForecastRules, Projection, burn_rate, midnight, project_spending
+from ledger.money import Money
+from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel
+from ledger.services.context import (
+    LOT_KINDS,
+    Ledger,
+    find_project,
+    project_view,
+    spendable_views,
+)
+
+JOURNAL = "journal"
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    project: ProjectView
+    at: datetime
+    lots: tuple[LotView, ...]
+    basis: str  # where the burn comes from: "journal" (the bills); "ovhcloud" for a provider's
+    projection: Projection
+
+    @property
+    def available(self) -> Money:
+        return Money(sum(lot.remaining.minor for lot in self.lots), self.project.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class BalancePoint:
+    day: date
+    at: datetime
+    available: Money
+
+
+def rules(ledger: Ledger) -> ForecastRules:
+    config = ledger.config
+    return ForecastRules(
+        config.forecast_window_days, config.forecast_horizon_days, config.purchase_lead_days
+    )
+
+
+def _billed(session: Session, project_id: str, since: datetime, until: datetime) -> int:
+    """The whole amount of each bill in (since, until], voided ones left out."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Charge.amount), 0)).where(
+            Charge.project_id == project_id,
+            Charge.at > since,
+            Charge.at <= until,
+            Charge.voided_at.is_(None),
+        )
+    )
+    return int(total or 0)
+
+
+def billed(ledger: Ledger, project_ref: str, since: datetime, until: datetime) -> Money:
+    """What was billed to the project in (since, until], voided bills left out."""
+    with ledger.db.read() as session:
+        project = find_project(session, project_ref)
+        return Money(_billed(session, project.id, since, until), project.currency)
+
+
+def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetime) -> Forecast:
+    """The forecast of one project, read within the caller's transaction."""
+    window = ledger.config.forecast_window_days
+    spent = _billed(session, project.id, now - timedelta(days=window), now)
+    burn = burn_rate(spent, now, project.created_at, window)
+    lots = spendable_views(session, project.id, now)
+    projection = project_spending(
+        lots, burn, now, ledger.config.timezone, project.currency, rules(ledger)
+    )
+    return Forecast(project_view(session, project), now, tuple(lots), JOURNAL, projection)
+
+
+def forecast(ledger: Ledger, project_ref: str) -> Forecast:
+    """When the project's credit runs out at the recent burn, what expires unused, and
+    what to buy, by when."""
+    now = ledger.now()
+    with ledger.db.read() as session:
+        return forecast_in(session, ledger, find_project(session, project_ref), now)
+
+
+def forecasts(ledger: Ledger) -> list[Forecast]:
+    """Every project's forecast, in one transaction of four queries."""
+    now = ledger.now()
+    with ledger.db.read() as session:
+        return forecasts_in(session, ledger, now)
+
+
+def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Forecast]:
+    """Every project's forecast, read within the caller's transaction."""
+    window = ledger.config.forecast_window_days
+    found = session.scalars(select(Project).order_by(Project.name_key)).all()
+    channels: dict[str, list[str]] = defaultdict(list)
+    for project_id, channel in session.execute(
+        select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
+            ProjectChannel.channel_id
+        )
+    ):
+        channels[project_id].append(channel)
+    spent = dict(
+        session.execute(
+            select(Charge.project_id, func.sum(Charge.amount))
+            .where(
+                Charge.at > now - timedelta(days=window),
+                Charge.at <= now,
+                Charge.voided_at.is_(None),
+            )
+            .group_by(Charge.project_id)
+        ).all()
+    )
+    lots: dict[str, list[LotView]] = defaultdict(list)
+    rows = session.execute(
+        select(
+            Lot.project_id,
+            Lot.id,
+            Lot.kind,
+            Lot.source,
+            Lot.currency,
+            Lot.initial,
+            Lot.remaining,
+            Lot.valid_from,
+            Lot.expires_at,
+        )
+        .where(Lot.remaining > 0, Lot.expires_at > now, Lot.valid_from <= now)
+        .order_by(Lot.project_id, Lot.kind.desc(), Lot.expires_at, Lot.id)
+    )
+    for project_id, lot_id, kind, source, currency, initial, left, since, until in rows:
+        lots[project_id].append(
+            LotView(
+                lot_id,
+                LOT_KINDS[kind],
+                source,
+                Money(initial, currency),
+                Money(left, currency),
+                since,
+                until,
+            )
+        )
+    out = []
+    for project in found:
+        burn = burn_rate(int(spent.get(project.id) or 0), now, project.created_at, window)
+        held = lots.get(project.id, [])
+        projection = project_spending(
+            held, burn, now, ledger.config.timezone, project.currency, rules(ledger)
+        )
+        view = ProjectView(
+            project.id,
+            project.name,
+            project.currency,
+            project.vat_rate_bp,
+            tuple(channels.get(project.id, ())),
+        )
+        out.append(Forecast(view, now, tuple(held), JOURNAL, projection))
+    return out
+
+
+def balance_history(ledger: Ledger, project_ref: str, days: int = 90) -> list[BalancePoint]:
+    """The available balance at the end of each of the last `days` local days, then now:
+    each point is what `balance(at=…)` reads at that instant."""
+    now = ledger.now()
+    tz = ledger.config.timezone
+    today = local_date(now, tz)
+    instants = [
+        (d, midnight(d + timedelta(days=1), tz))
+        for d in (today - timedelta(days=n) for n in range(days, 0, -1))
+    ]
+    instants.append((today, now))
+    start = instants[0][1]
+    signed = case(
+        (Entry.credit_account == literal("lot:") + cast(Entry.lot_id, String), Entry.amount),
+        else_=-Entry.amount,
+    )
+    with ledger.db.read() as session:
+        project = find_project(session, project_ref)
+        lots = session.execute(
+            select(Lot.id, Lot.valid_from, Lot.expires_at).where(
+                Lot.project_id == project.id, Lot.expires_at > start, Lot.valid_from <= now
+            )
+        ).all()
+        held: dict[int, int] = {
+            lot_id: int(total)
+            for lot_id, total in session.execute(
+                select(Entry.lot_id, func.sum(signed))
+                .where(Entry.project_id == project.id, Entry.at <= start)
+                .group_by(Entry.lot_id)
+            ).all()
+        }
+        moves = session.execute(
+            select(Entry.lot_id, Entry.at, signed)
+            .where(Entry.project_id == project.id, Entry.at > start, Entry.at <= now)
+            .order_by(Entry.at, Entry.id)
+        ).all()
+    points = []
+    step = 0
+    for day, at in instants:
+        while step < len(moves) and moves[step][1] <= at:
+            lot_id, _, amount = moves[step]
+            held[lot_id] = held.get(lot_id, 0) + int(amount)
+            step += 1
+        total = sum(
+            max(held.get(lot_id, 0), 0) for lot_id, since, until in lots if since <= at < until
+        )
+        points.append(BalancePoint(day, at, Money(total, project.currency)))
+    return points

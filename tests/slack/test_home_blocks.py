@@ -1,0 +1,94 @@
+"""The App Home stays within Slack's limits, summarising what does not fit."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.slack.blocks_home import (
+    MAX_HOME_BLOCKS,
+    MAX_ORDERS_SHOWN,
+    MAX_PROJECTS_SHOWN,
+    home_view,
+)
+from bot.slack.formatting import Formatter
+from ledger.domain import Actor, POStatus, Role
+from ledger.services import Ledger
+from ledger.services.dashboard import dashboard
+from ledger.services.health import SCHEDULED_RUN, record_run
+from ledger.services.projects import add_project
+from ledger.services.purchases import list_purchase_orders, request_purchase
+from tests.support import ADMIN, MEMBER, FakeClock, eur
+
+FMT = Formatter(ZoneInfo("Europe/Paris"), "en_GB")
+EVERYONE = frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})
+
+
+def test_fifty_projects_and_forty_orders_fit_in_a_hundred_blocks_with_summaries(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    for n in range(50):
+        add_project(ledger, ADMIN, f"p{n:02d}", f"Project {n:02d}")
+    for n in range(40):
+        request_purchase(ledger, MEMBER, f"p{n % 50:02d}", eur("100"))
+    record_run(ledger, SCHEDULED_RUN, clock.current, "posted 3 messages")
+    data = dashboard(ledger, Actor("UBOTH", EVERYONE))
+    assert [po.number for po in data.pending] == [
+        po.number for po in list_purchase_orders(ledger, POStatus.PENDING)
+    ]
+    assert data.pending == tuple(list_purchase_orders(ledger, POStatus.PENDING))
+    view = home_view(EVERYONE, data, FMT)
+    text = str(view)
+    assert view["type"] == "home" and len(view["blocks"]) <= MAX_HOME_BLOCKS
+    shown = [b for b in view["blocks"] if (b.get("accessory") or {}).get("action_id")]
+    assert len(shown) == MAX_PROJECTS_SHOWN
+    assert f"…and {50 - MAX_PROJECTS_SHOWN} more projects" in text
+    approvals = [b for b in view["blocks"] if b["type"] == "actions"]
+    assert len(approvals) == MAX_ORDERS_SHOWN
+    assert f"…and {40 - MAX_ORDERS_SHOWN} more" in text
+    assert "posted 3 messages" in text
+
+
+def test_a_member_sees_projects_only(ledger: Ledger) -> None:
+    add_project(ledger, ADMIN, "p1", "One")
+    data = dashboard(ledger, Actor("UMEM"))
+    assert data.pending == () and data.health is None
+    view = home_view(frozenset({Role.MEMBER}), data, FMT)
+    assert [b["type"] for b in view["blocks"]] == ["header", "section"]
+    assert "No credit" not in str(view) and "One" in str(view)
+
+
+def test_the_home_blocks_are_what_slack_sdks_models_produce() -> None:
+    from slack_sdk.models.blocks import (
+        ButtonElement,
+        ContextBlock,
+        DividerBlock,
+        HeaderBlock,
+        MarkdownTextObject,
+        PlainTextObject,
+        SectionBlock,
+    )
+
+    from bot.slack import blocks, blocks_home
+
+    assert blocks_home.po_buttons("PO-2026-000007") == blocks.po_buttons("PO-2026-000007").to_dict()
+    assert (
+        blocks_home._header("Projects")
+        == HeaderBlock(text=PlainTextObject(text="Projects")).to_dict()
+    )
+    assert (
+        blocks_home._context("c") == ContextBlock(elements=[MarkdownTextObject(text="c")]).to_dict()
+    )
+    assert DividerBlock().to_dict() == blocks_home.DIVIDER
+    button = {
+        "action_id": "home_balance",
+        "text": blocks_home._plain("Balance"),
+        "type": "button",
+        "value": "p1",
+    }
+    assert (
+        blocks_home._section("x", button)
+        == SectionBlock(
+            text=MarkdownTextObject(text="x"),
+            accessory=ButtonElement(text="Balance", action_id="home_balance", value="p1"),
+        ).to_dict()
+    )
