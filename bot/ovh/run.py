@@ -13,7 +13,7 @@ from bot.slack import blocks, notify, ovh_blocks
 from bot.slack.deps import Deps
 from ledger.errors import ProviderError
 from ledger.provider import CreditProvider
-from ledger.services import linked, notices, ordering
+from ledger.services import health, linked, notices, ordering
 from ledger.services.linked import SyncReport
 
 log = logging.getLogger("creditbot.ovh")
@@ -51,6 +51,8 @@ class OvhSync:
         with notices.run_lock(ledger, RUN_LOCK) as mine:
             if not mine:
                 return SyncRun(ran=False)
+            started = ledger.now()
+            health.record_run(ledger, health.PROVIDER_SYNC, started)  # shown until it ends
             result = SyncRun()
             self._notices = 0
             try:
@@ -62,6 +64,7 @@ class OvhSync:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
             result.reports = linked.sync_all(ledger, self.provider, each=self._tell_finance)
             result.notices = self._notices
+            health.record_run(ledger, health.PROVIDER_SYNC, started, result.summary())
             log.info(result.summary())
             return result
 

@@ -17,7 +17,7 @@ from bot.slack import blocks, ovh_blocks
 from bot.slack.app import build_client
 from bot.slack.formatting import Formatter
 from bot.standin import SlackStandIn
-from ledger.services import Ledger, notices, purchases, reading
+from ledger.services import Ledger, health, notices, purchases, reading
 from ledger.services.linked import link_of, sync_project
 from ledger.services.ordering import approve_and_order
 from ledger.services.projects import link_channel
@@ -80,6 +80,10 @@ def test_the_full_purchase_order_flow_to_delivery_is_told_as_today(
     assert any(number in text for text in _texts(slack, "chat.postMessage", "CPROD"))
     assert any("Delivered by OVHcloud" in text for text in _texts(slack, "chat.update", "CFINANCE"))
     assert run.run().delivered == []
+    last = health.health(ledger).runs[health.PROVIDER_SYNC]
+    assert (
+        last.finished_at is not None and last.outcome and "1 of 1 OVHcloud projects" in last.outcome
+    )
 
 
 def test_finance_gets_one_notice_per_failure_kind_from_the_scheduled_run(

@@ -172,3 +172,21 @@ def test_figures_the_ledger_cannot_take_fail_that_project_alone_and_change_nothi
     assert report.error is not None and "not a usable figure" in report.error.message
     assert reading.balance(ledger, linked).available == Money(10000, "EUR")
     assert audit.verify(ledger) == []
+
+
+def test_the_forecast_of_a_linked_project_burns_what_ovhcloud_consumed(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, clock: FakeClock
+) -> None:
+    from ledger.services import forecasting
+
+    credit = ovh.add_credit(SERVICE, "3000")
+    sync_project(ledger, provider, linked)
+    for _ in range(30):
+        clock.advance(days=1)
+        ovh.consume(SERVICE, credit.id, "10")
+        sync_project(ledger, provider, linked)
+    seen = forecasting.forecast(ledger, linked)
+    assert seen.basis == "ovhcloud"
+    assert seen.projection.burn == 10 * 100
+    (every,) = [f for f in forecasting.forecasts(ledger) if f.project.id == linked]
+    assert every.basis == "ovhcloud" and every.projection.burn == 10 * 100
