@@ -54,29 +54,32 @@ class OvhSync:
             started = ledger.now()
             health.record_run(ledger, health.PROVIDER_SYNC, started)  # shown until it ends
             result = SyncRun()
-            self._notices = 0
             try:
                 ordering.resume_orders(ledger, self.provider, pay=self.deps.settings.ovh_auto_pay)
                 for followed in ordering.follow_orders(ledger, self.provider):
                     notify.announce_delivery(self.deps, self.client, followed.order)
-                    result.delivered.append(followed.order.number)
+                    if followed.status == "delivered":
+                        result.delivered.append(followed.order.number)
             except ProviderError as failure:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
-            result.reports = linked.sync_all(ledger, self.provider, each=self._tell_finance)
-            result.notices = self._notices
+
+            def tell_finance(report: SyncReport) -> None:
+                result.notices += self._tell_finance(report)
+
+            result.reports = linked.sync_all(ledger, self.provider, each=tell_finance)
             health.record_run(ledger, health.PROVIDER_SYNC, started, result.summary())
             log.info(result.summary())
             return result
 
-    _notices = 0
-
-    def _tell_finance(self, report: SyncReport) -> None:
+    def _tell_finance(self, report: SyncReport) -> int:
+        """Tell finance of a failure, once per kind until it recovers; how many were told."""
         if report.error is None:
-            return
+            return 0
         log.warning("OVHcloud sync of %s failed: %s", report.project, report.error.message)
         link = linked.claim_failure_notice(self.deps.ledger, report.project)
-        if link is not None:
-            notify.to_finance(
-                self.deps, self.client, blocks.text_message(ovh_blocks.failure_notice(link))
-            )
-            self._notices += 1
+        if link is None:
+            return 0
+        notify.to_finance(
+            self.deps, self.client, blocks.text_message(ovh_blocks.failure_notice(link))
+        )
+        return 1
