@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [forecast] [ovh] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
+from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
 
-SUITES = ("ledger", "slack", "alerts", "forecast", "ovh")
+SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh")
 
 
 def main() -> None:
@@ -50,6 +50,9 @@ def main() -> None:
                 backend,
                 forecast_bench.home_publish(backend),
             )
+        if "cli" in args.suite:
+            for row in cli_bench.read_commands(backend, repeat=5 if args.quick else 21):
+                report("operator CLI, a read command as a new process", backend, row)
         if "ovh" in args.suite:
             report(
                 "OVHcloud sync, 50 projects x 40 credits",

@@ -184,7 +184,9 @@ class Alerts:
                         (
                             notice.channel,
                             [notice.id],
-                            blocks.po_digest(orders, self.settings.po_reminder_days, self.fmt),
+                            blocks.po_digest(
+                                orders, self.settings.po_reminder_days, self.fmt, self.ledger.now()
+                            ),
                         )
                     )
                 else:
@@ -217,15 +219,11 @@ class Alerts:
         return out
 
     def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
-        # Successes are recorded together when the run ends, even by an exception: one left
-        # `sending` by a crash is never repeated either way. Failures are settled at once.
-        posted: list[int] = []
-        try:
-            self._post_each(waiting, report, posted)
-        finally:
-            notices.settle(self.ledger, posted, "posted")
+        self._post_each(waiting, report)
 
-    def _post_each(self, waiting: list[NoticeView], report: Report, posted: list[int]) -> None:
+    def _post_each(self, waiting: list[NoticeView], report: Report) -> None:
+        """Each message's notices are settled as soon as Slack answers, so a process that
+        dies leaves `sending` only the message whose post was under way."""
         by_id = {notice.id: notice for notice in waiting}
         for channel, ids, message in self._messages(waiting):
             self.pacer.wait(channel)
@@ -256,7 +254,7 @@ class Alerts:
                 notices.settle(self.ledger, ids, "pending", str(exc))
                 report.retry_later += len(ids)
                 continue
-            posted.extend(ids)
+            notices.settle(self.ledger, ids, "posted")
             report.posted += 1
 
     def _report_unreachable(self, channel: str, error: str) -> None:

@@ -1,15 +1,22 @@
-"""`creditbot`: the operator command line. Same services, same rules as Slack."""
+"""`creditbot`: the operator command line. Same services, same rules as Slack.
+
+Only what every command needs is imported here; the Slack runtime, the scheduler and
+the alerts are imported by the commands that use them, so a read starts fast.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
@@ -18,7 +25,7 @@ from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
 from ledger.domain import POStatus
-from ledger.errors import InvalidInput, LedgerError
+from ledger.errors import InvalidInput, LedgerError, WrongCurrency
 from ledger.money import normalise_currency, parse_rate
 from ledger.provider import CreditProvider
 from ledger.services import (
@@ -28,6 +35,7 @@ from ledger.services import (
     expiry,
     forecasting,
     linked,
+    notices,
     ordering,
     projects,
     purchases,
@@ -54,6 +62,11 @@ def _actor(args: argparse.Namespace, settings: Settings) -> Any:
 
 def _project_currency(ledger: Ledger, ref: str) -> str:
     return projects.get_project(ledger, ref).currency
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    revisions = sorted(migrate.current_revisions(ledger.db.engine))
+    return {"revisions": revisions, "up_to_date": True}, "database schema is up to date"
 
 
 def cmd_project_add(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -154,7 +167,7 @@ def cmd_po_decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) 
             ledger, build_provider(settings), actor, args.number, pay=settings.ovh_auto_pay
         )
     elif args.decision == "reject":
-        view = purchases.reject_purchase(ledger, actor, args.number, args.reason or "")
+        view = purchases.reject_purchase(ledger, actor, args.number, args.reason)
     else:
         view = purchases.cancel_purchase(ledger, actor, args.number)
     data = serialise.purchase_order(view, settings.timezone)
@@ -171,11 +184,13 @@ def cmd_po_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
 
 
 def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    currency = (
-        _project_currency(ledger, args.project)
-        if args.project
-        else normalise_currency(args.currency)
-    )
+    asked = normalise_currency(args.currency) if args.currency else None
+    currency = _project_currency(ledger, args.project) if args.project else asked or "EUR"
+    if asked is not None and asked != currency:
+        raise WrongCurrency(
+            f"this project counts in {currency}, not {asked}",
+            hint=f"leave out --currency, or give {currency}",
+        )
     view = vouchers.issue_voucher(
         ledger,
         _actor(args, settings),
@@ -246,7 +261,7 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     ]
     text = (
         "\n".join(
-            f"{r['at']}  {r['kind']:<6} {r['amount']:>12} {r['currency']}  {r['source']}  {r['memo'] or ''}".rstrip()
+            f"{r['at']}  {r['kind']:<6} {r['amount']:>12} {r['currency']}  {r['source'] or 'by other payment means'}  {r['memo'] or ''}".rstrip()
             for r in rows
         )
         or "no entries yet"
@@ -299,11 +314,46 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    print(
-        audit.export_csv(ledger) if args.format == "csv" else audit.export_json(ledger),
-        end="" if args.format == "csv" else "\n",
-    )
+    if args.format == "csv":
+        if args.json:
+            raise Refused("--json writes JSON, --format csv writes CSV: choose one")
+        print(audit.export_csv(ledger), end="")
+    else:
+        print(audit.export_json(ledger))
     return None
+
+
+def cmd_alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    if not args.dry_run and not settings.slack_bot_token:
+        raise Refused("posting needs SLACK_BOT_TOKEN", "or use --dry-run")
+    from bot.composition import build_alerts
+
+    report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
+    if not args.dry_run:
+        return serialise.alerts_report(report), report.summary()
+    planned = [{"channel": channel, "text": message.text} for channel, message in report.planned]
+    lines = [f"would expire {report.expired} lots"]
+    lines += [f"would post to {p['channel']}:\n{p['text']}\n" for p in planned]
+    return (
+        {"dry_run": True, "would_expire": report.expired, "would_post": planned},
+        "\n".join(lines if planned else [*lines, "nothing to post"]),
+    )
+
+
+def cmd_alerts_status(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    status = notices.delivery_status(ledger)
+    data = serialise.delivery_status(status, settings.timezone)
+    counts = data["counts"]
+    lines = [", ".join(f"{counts[name]} {name}" for name in notices.STATUSES)]
+    if data["stuck"]:
+        lines.append(
+            "sending for a long time, possibly lost (check the channel in Slack before posting by hand):"
+        )
+        lines += [
+            f"  {n['key']} to {n['channel']}, taken at {n['since']} (attempt {n['attempts']})"
+            for n in data["stuck"]
+        ]
+    return data, "\n".join(lines)
 
 
 class SyncFailed(Exception):
@@ -321,10 +371,35 @@ class VerifyFailed(Exception):
         self.problems = problems
 
 
+class Refused(Exception):
+    """The command line itself refuses: a flag that contradicts another, a missing setting."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error reported like every other error: one line, exit 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(1, f"error: {message} (see `{self.prog} --help`)\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="creditbot", description="Cloud credit, purchase orders and vouchers."
-    )
+    parser = _Parser(prog="creditbot", description="Cloud credit, purchase orders and vouchers.")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
@@ -333,7 +408,10 @@ def _parser() -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = parent.add_parser(name, help=help)
         if handler is not None:
             p.set_defaults(handler=handler)
-            p.add_argument("--json", action="store_true", help="machine-readable output")
+            # Also after the command; SUPPRESS keeps a --json given before it.
+            p.add_argument(
+                "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+            )
         if as_user:
             p.add_argument(
                 "--as", dest="as_user", required=True, metavar="USER_ID", help="who acts"
@@ -343,7 +421,7 @@ def _parser() -> argparse.ArgumentParser:
     db = command("db", None, help="database schema").add_subparsers(
         dest="db_command", required=True
     )
-    db.add_parser("upgrade", help="apply every pending migration")
+    command("upgrade", cmd_db_upgrade, db, "apply every pending migration")
 
     proj = command("project", None, help="projects and their channels").add_subparsers(
         dest="sub", required=True
@@ -380,7 +458,8 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.set_defaults(decision=decision)
         p.add_argument("number")
-        p.add_argument("--reason")
+        if decision == "reject":
+            p.add_argument("--reason", required=True, help="told to the requester")
     p = command("list", cmd_po_list, po, "purchase orders, oldest first")
     p.add_argument("--status", choices=[s.value for s in POStatus])
 
@@ -388,7 +467,7 @@ def _parser() -> argparse.ArgumentParser:
     p = command("issue", cmd_voucher_issue, vo, "create a voucher code (shown once)", as_user=True)
     p.add_argument("amount")
     p.add_argument("--until", help="last day of validity, YYYY-MM-DD (default: one year)")
-    p.add_argument("--currency", default="EUR")
+    p.add_argument("--currency", help="default: the project's, or EUR")
     p.add_argument("--project")
     p.add_argument("--code", help="import an existing provider code instead of generating one")
     p = command("redeem", cmd_voucher_redeem, vo, "activate a voucher on a project", as_user=True)
@@ -412,7 +491,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--at", help="an ISO 8601 instant with offset")
     p = command("history", cmd_history, help="latest ledger entries")
     p.add_argument("--project", required=True)
-    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--limit", type=_positive, default=None)
     p = command("forecast", cmd_forecast, help="when credit runs out, and what to buy by when")
     p.add_argument("--project", required=True)
     p = command("chart", cmd_chart, help="draw the credit chart as a PNG")
@@ -422,9 +501,17 @@ def _parser() -> argparse.ArgumentParser:
     command("verify", cmd_verify, help="re-derive every balance from the journal")
     p = command("export", cmd_export, help="dump the ledger")
     p.add_argument("--format", choices=["json", "csv"], default="json")
-    p.set_defaults(json=False)
 
-    cli_runtime.register(sub, command)
+    alerts = command("alerts", None, help="the scheduled jobs, on demand").add_subparsers(
+        dest="sub", required=True
+    )
+    p = command("run", cmd_alerts_run, alerts, "run the scheduled jobs once, now")
+    p.add_argument(
+        "--dry-run", action="store_true", help="print what would be posted, change nothing"
+    )
+    command("status", cmd_alerts_status, alerts, "notices by delivery state; those stuck sending")
+
+    cli_runtime.register(sub)
     return parser
 
 
@@ -433,8 +520,34 @@ def _fail(message: str, hint: str | None = None) -> int:
     return 1
 
 
+def _database_trouble(url: str, exc: Exception) -> int:
+    try:
+        where = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return _fail("DATABASE_URL is not a database URL", "e.g. sqlite:///creditbot.db")
+    if isinstance(exc, OperationalError):
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    else:
+        reason = str(exc).strip().splitlines()[0]
+    return _fail(f"cannot use the database {where}: {reason}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`creditbot history … | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error already reported
+        return stop.code if isinstance(stop.code, int) else 1
     try:
         settings = Settings()
     except ValidationError as exc:
@@ -442,15 +555,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             "invalid settings: "
             + "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
         )
-    if args.command == "db":
-        ledger = build_ledger(settings, upgrade=True)
-        print("database schema is up to date")
-        return 0
     if getattr(args, "runtime", False):
-        return int(args.handler(args, settings))
+        if args.json:
+            return _fail(f"`{args.command}` runs until stopped and prints no result: drop --json")
+        try:
+            return int(args.handler(args, settings))
+        except (ArgumentError, OperationalError) as exc:  # mostly at start-up: migrating
+            return _database_trouble(settings.database_url, exc)
     if getattr(args, "key", "unset") is None:
         args.key = f"cli-{uuid.uuid4()}"
-    ledger = build_ledger(settings)
+    try:
+        ledger = build_ledger(settings, upgrade=args.command == "db")
+    except (ArgumentError, ImportError, OperationalError) as exc:  # no driver for the URL's scheme
+        return _database_trouble(settings.database_url, exc)
+    try:
+        return _run(args, settings, ledger)
+    except OperationalError as exc:
+        return _database_trouble(settings.database_url, exc)
+
+
+def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
     try:
         if not migrate.is_current(ledger.db.engine):
             return _fail("the database schema is not up to date", "run `creditbot db upgrade`")
@@ -462,7 +586,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in failed.problems:
             print(f"mismatch: {problem}", file=sys.stderr)
         return 1
-    except LedgerError as exc:
+    except (LedgerError, Refused) as exc:
         return _fail(exc.message, exc.hint)
     finally:
         ledger.db.dispose()

@@ -1,4 +1,7 @@
-"""Commands that run the bot: `run`, `serve`, `console`."""
+"""Commands that run the bot: `run`, `serve`, `scheduler`, `console`.
+
+Each imports what it runs when it starts, so the other operator commands do not pay for it.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +18,7 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from pydantic import SecretStr
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot import metrics
-from bot.alerts import Pacer
 from bot.composition import (
     build_alerts,
     build_job_scheduler,
@@ -26,13 +26,7 @@ from bot.composition import (
     build_ovh_sync,
     build_slack,
 )
-from bot.console import Console, TrackingExecutor
-from bot.http import SlackEndpoint
-from bot.ovh.standin import DEMO_SERVICE, demo_ovh
-from bot.server import Limits, listen, serve
 from bot.settings import Settings
-from bot.standin import SlackStandIn
-from ledger import migrate
 from ledger.domain import POStatus
 from ledger.services import Ledger, purchases
 
@@ -42,7 +36,7 @@ CONSOLE_USER = "UMEMBER"
 CONSOLE_CHANNEL = "CGENERAL"
 
 
-def register(sub: Any, command: Any) -> None:
+def register(sub: Any) -> None:
     p = sub.add_parser(
         "run", help="connect to Slack, or start the local console without credentials"
     )
@@ -60,13 +54,6 @@ def register(sub: Any, command: Any) -> None:
         "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
     )
     p.set_defaults(handler=cmd_scheduler, runtime=True)
-    alerts = sub.add_parser("alerts", help="the scheduled jobs, on demand")
-    runs = alerts.add_subparsers(dest="sub", required=True)
-    p = runs.add_parser("run", help="run the scheduled jobs once, now")
-    p.set_defaults(handler=cmd_alerts_run, runtime=True)
-    p.add_argument(
-        "--dry-run", action="store_true", help="print what would be posted, change nothing"
-    )
     p = sub.add_parser(
         "console", help="try every command and button in a terminal, no Slack needed"
     )
@@ -131,30 +118,6 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_alerts_run(args: argparse.Namespace, settings: Settings) -> int:
-    ledger = build_ledger(settings)
-    if not migrate.is_current(ledger.db.engine):
-        print(
-            "error: the database schema is not up to date (run `creditbot db upgrade`)",
-            file=sys.stderr,
-        )
-        return 1
-    if not args.dry_run and not settings.slack_bot_token:
-        print("error: posting needs SLACK_BOT_TOKEN (or use --dry-run)", file=sys.stderr)
-        return 2
-    report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
-    if args.dry_run:
-        print(f"would expire {report.expired} lots")
-        for channel, message in report.planned:
-            print(f"would post to {channel}:\n{message.text}\n")
-        if not report.planned:
-            print("nothing to post")
-    else:
-        print(report.summary())
-    ledger.db.dispose()
-    return 0
-
-
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     return start_console(
         settings,
@@ -166,6 +129,8 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_socket_mode(settings: Settings) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     with recording_metrics():
@@ -179,6 +144,10 @@ def run_socket_mode(settings: Settings) -> int:
 
 
 def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> int:
+    from bot import metrics
+    from bot.http import SlackEndpoint
+    from bot.server import Limits, listen, serve
+
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     ledger.db.dispose()
@@ -211,6 +180,8 @@ def recording_metrics() -> Iterator[None]:
     """Figures of this process and of those it starts, in one fresh directory, removed at
     the end. A directory given by the environment (PROMETHEUS_MULTIPROC_DIR, as `run` gives
     its scheduler) is used as it is: whoever set it owns it."""
+    from bot import metrics
+
     given = os.environ.get(metrics.DIRECTORY)
     if given:
         if not metrics.recording():
@@ -229,6 +200,8 @@ def serve_metrics(settings: Settings, ledger: Ledger) -> None:
     bind = settings.metrics_bind
     if bind is None:
         return
+    from bot import metrics
+
     metrics.serve(*bind, lambda: len(purchases.list_purchase_orders(ledger, POStatus.PENDING)))
     log.info("serving /metrics on %s:%s", *bind)
 
@@ -236,6 +209,11 @@ def serve_metrics(settings: Settings, ledger: Ledger) -> None:
 def start_console(
     settings: Settings, user: str, channel: str, lines: Iterator[str], out: TextIO
 ) -> int:
+    from bot.alerts import Pacer
+    from bot.console import Console, TrackingExecutor
+    from bot.ovh.standin import DEMO_SERVICE, demo_ovh
+    from bot.standin import SlackStandIn
+
     standin = SlackStandIn().start()
     ovh = None if settings.ovh_endpoint else demo_ovh().start()
     local = settings.model_copy(
@@ -248,7 +226,13 @@ def start_console(
             **(ovh.settings() if ovh else {}),
         }
     )
-    ledger = build_ledger(local, upgrade=True)
+    try:
+        ledger = build_ledger(local, upgrade=True)
+    except BaseException:  # no database: the stand-ins have nothing to serve
+        standin.stop()
+        if ovh is not None:
+            ovh.stop()
+        raise
     executor = TrackingExecutor()
     app = build_slack(local, ledger, listener_executor=executor)
     print(

@@ -1,29 +1,31 @@
 """The one place that builds the database, the ledger, the Slack app, the scheduled run
-and its scheduler from Settings."""
+and its scheduler from Settings.
+
+The Slack runtime, the scheduler and the alerts are imported by the builders that need
+them, so an operator command that only reads the ledger starts without them.
+"""
 
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from typing import TYPE_CHECKING
 
-from apscheduler.schedulers.base import BaseScheduler
 from pydantic import SecretStr
-from slack_bolt import App
-from slack_sdk import WebClient
 
-from bot.alerts import Alerts, Pacer
-from bot.ovh import client as ovh_client
-from bot.ovh.run import OvhSync
-from bot.scheduler import build_scheduler
 from bot.settings import Settings
-from bot.slack.app import build_app, build_client
-from bot.slack.deps import Deps
-from bot.slack.formatting import Formatter
-from bot.slack.roles import Roles
-from ledger import migrate
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, Role
-from ledger.provider import CreditProvider
 from ledger.services import Ledger
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
+    from slack_bolt import App
+    from slack_sdk import WebClient
+
+    from bot.alerts import Alerts, Pacer
+    from bot.ovh.client import OvhProvider
+    from bot.ovh.run import OvhSync
+    from ledger.provider import CreditProvider
 
 
 def ledger_config(settings: Settings) -> LedgerConfig:
@@ -40,14 +42,17 @@ def ledger_config(settings: Settings) -> LedgerConfig:
 def build_ledger(settings: Settings, *, upgrade: bool = False) -> Ledger:
     db = Database(settings.database_url)
     if upgrade:
+        from ledger import migrate
+
         migrate.upgrade(db.engine)
     return Ledger(db, ledger_config(settings))
 
 
-def build_provider(settings: Settings) -> ovh_client.OvhProvider | None:
+def build_provider(settings: Settings) -> OvhProvider | None:
     """The OVHcloud adapter, when OVH_ENDPOINT is set; None keeps every project in the ledger."""
     if settings.ovh_endpoint is None:
         return None
+    from bot.ovh import client as ovh_client
 
     def secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value is not None else None
@@ -85,14 +90,18 @@ def build_slack(
     provider: CreditProvider | None = None,
 ) -> App:
     """The Bolt app with every listener, over the given ledger (and OVHcloud, when set)."""
+    from bot.slack.app import build_app, build_client
+    from bot.slack.deps import Deps
+    from bot.slack.formatting import Formatter
+    from bot.slack.roles import Roles
+
     web = client or build_client(settings)
-    provider = provider or build_provider(settings)
     deps = Deps(
         ledger=ledger,
         settings=settings,
         fmt=Formatter(settings.timezone, settings.creditbot_locale),
         roles=Roles(settings, web),
-        provider=provider,
+        provider=provider or build_provider(settings),
     )
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -108,6 +117,9 @@ def build_alerts(
     pacer: Pacer | None = None,
 ) -> Alerts:
     """The scheduled run: expiry, warnings, forfeitures, the purchase-order digest."""
+    from bot.alerts import Alerts
+    from bot.slack.app import build_client
+
     return Alerts(ledger, settings, client or build_client(settings), pacer)
 
 
@@ -122,6 +134,12 @@ def build_ovh_sync(
     provider = provider or build_provider(settings)
     if provider is None:
         return None
+    from bot.ovh.run import OvhSync
+    from bot.slack.app import build_client
+    from bot.slack.deps import Deps
+    from bot.slack.formatting import Formatter
+    from bot.slack.roles import Roles
+
     web = client or build_client(settings)
     deps = Deps(
         ledger=ledger,
@@ -138,6 +156,8 @@ def build_job_scheduler(
 ) -> BaseScheduler:
     """APScheduler running the scheduled run daily, and once at start-up; with OVHcloud,
     the sync every OVH_SYNC_MINUTES too."""
+    from bot.scheduler import build_scheduler
+
     sync = build_ovh_sync(settings, ledger)
     return build_scheduler(
         settings,

@@ -38,8 +38,19 @@ Act as someone else:                  :as UFINANCE
 Move to another channel:              :channel CFINANCE
 Run the daily jobs (expiry warnings): :alerts
 Open your App Home:                   :home
+Leave a form without submitting it:   :cancel (or Ctrl-D, which also ends the console)
 OVHcloud stand-in: deliver orders, consume credit, sync:  :ovh
 This help, and leaving:               :help   :quit"""
+QUIT = (":quit", ":q", "exit")
+CANCEL = ":cancel"
+
+
+class FormLeft(Exception):
+    """The person left a form without submitting it; `quit` if they also left the console."""
+
+    def __init__(self, quit: bool) -> None:
+        super().__init__("form left")
+        self.quit = quit
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -118,9 +129,14 @@ class Console:
             line = raw.strip()
             if not line:
                 continue
-            if line in (":quit", ":q", "exit"):
+            if line in QUIT:
                 return
-            self.handle(line, lines)
+            try:
+                self.handle(line, lines)
+            except FormLeft as left:
+                self.say("└ cancelled")
+                if left.quit:
+                    return
 
     def handle(self, line: str, lines: Iterator[str]) -> None:
         if line.startswith("/credit"):
@@ -223,7 +239,18 @@ class Console:
         self.show(lines)
 
     def fill(self, view: dict[str, Any], lines: Iterator[str]) -> None:
-        self.say(f"┌ {plain(_text(view.get('title')))}")
+        """Ask for each field, submit, and ask again while a field is refused."""
+        self.say(f"┌ {plain(_text(view.get('title')))}   ({CANCEL} leaves the form)")
+        while True:
+            outcome = self._dispatch(self._submission(view, self._answers(view, lines)))
+            if outcome.get("response_action") != "errors":
+                break
+            for field, error in outcome.get("errors", {}).items():
+                self.say(f"│ ! {field}: {plain(error)}")
+        self.say("└ submitted")
+        self.show(lines)
+
+    def _answers(self, view: dict[str, Any], lines: Iterator[str]) -> dict[str, dict[str, Any]]:
         values: dict[str, dict[str, Any]] = {}
         for block in view.get("blocks", []):
             if block.get("type") == "section":
@@ -256,7 +283,12 @@ class Console:
                 values[block["block_id"]] = {
                     element["action_id"]: {"type": "plain_text_input", "value": answer or None}
                 }
-        body = {
+        return values
+
+    def _submission(
+        self, view: dict[str, Any], values: dict[str, dict[str, Any]]
+    ) -> dict[str, Any]:
+        return {
             "type": "view_submission",
             "team": {"id": TEAM},
             "api_app_id": APP_ID,
@@ -269,20 +301,18 @@ class Console:
                 "type": "modal",
             },
         }
-        outcome = self._dispatch(body)
-        if outcome.get("response_action") == "errors":
-            for field, error in outcome.get("errors", {}).items():
-                self.say(f"│ ! {field}: {plain(error)}")
-            self.fill(view, lines)
-            return
-        self.say("└ submitted")
-        self.show(lines)
 
     def _ask(self, prompt: str, lines: Iterator[str]) -> str:
         print(prompt, end="", file=self.out, flush=True)
-        answer = next(lines, "").strip()
+        raw = next(lines, None)
+        if raw is None:  # end of input (Ctrl-D): leave the form and the console
+            print(file=self.out)
+            raise FormLeft(quit=True)
+        answer = raw.strip()
         if not self.out.isatty():
             print(answer, file=self.out)
+        if answer == CANCEL or answer in QUIT:
+            raise FormLeft(quit=answer in QUIT)
         return answer
 
     # --- what the app sent ---------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ledger.domain import (
@@ -19,6 +19,10 @@ from ledger.domain import (
 )
 from ledger.money import Money, rate_text
 from ledger.services.forecasting import Forecast
+from ledger.services.notices import DeliveryStatus
+
+if TYPE_CHECKING:
+    from bot.alerts import Report
 from ledger.services.linked import SyncReport
 
 
@@ -173,6 +177,35 @@ def expired_lot(lot: ExpiredLot, tz: ZoneInfo) -> dict[str, Any]:
         "forfeited": money(lot.forfeited),
         "currency": lot.forfeited.currency,
         "expired_at": instant(lot.expires_at, tz),
+    }
+
+
+def alerts_report(report: Report) -> dict[str, Any]:
+    return {
+        "ran": report.ran,
+        "expired": report.expired,
+        "claimed": report.claimed,
+        "posted": report.posted,
+        "retry_later": report.retry_later,
+        "undeliverable": report.undeliverable,
+    }
+
+
+def delivery_status(status: DeliveryStatus, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "counts": dict(status.counts),
+        "stuck": [
+            {
+                "id": n.id,
+                "key": n.key,
+                "kind": n.kind,
+                "channel": n.channel,
+                "project": n.project_id,
+                "since": instant(n.since, tz),
+                "attempts": n.attempts,
+            }
+            for n in status.stuck
+        ],
     }
 
 

@@ -43,6 +43,7 @@ class SlackStandIn:
         self.usergroups: dict[str, list[str]] = {}
         self.socket_url: str | None = None  # what apps.connections.open answers (Socket Mode)
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
+        self._holds: dict[str, tuple[int, threading.Event]] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
@@ -80,6 +81,14 @@ class SlackStandIn:
         with self._changed:
             self._failures[method].extend(failures)
 
+    def hold(self, method: str, after: int = 0) -> threading.Event:
+        """Leave the call of `method` that follows `after` answered ones unanswered (it is
+        recorded) until the returned event is set: a request in flight, for crash tests."""
+        gate = threading.Event()
+        with self._changed:
+            self._holds[method] = (after, gate)
+        return gate
+
     def of(self, method: str) -> list[Call]:
         with self._changed:
             return [c for c in self.calls if c.method == method]
@@ -105,6 +114,15 @@ class SlackStandIn:
     def _answer(
         self, method: str, params: dict[str, Any]
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._changed:
+            after, gate = self._holds.get(method, (-1, None))
+            held = gate is not None and sum(c.method == method for c in self.calls) == after
+            if held:
+                self.calls.append(Call(method, params, {"held": True}))
+                self._changed.notify_all()
+        if held and gate is not None:
+            gate.wait()
+            return 200, {}, self._result(method, params)
         with self._changed:
             queued = self._failures.get(method)
             failure = queued.popleft() if queued else None

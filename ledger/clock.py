@@ -80,4 +80,7 @@ def parse_instant(text: str) -> datetime:
         ) from exc
     if value.tzinfo is None:
         raise InvalidInput(f"{text!r} has no UTC offset", hint="add one, e.g. +01:00 or Z")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
+        raise InvalidInput(f"{text!r} is out of range") from exc

@@ -211,7 +211,10 @@ class RedeemedVoucher:
 
 @dataclass(frozen=True, slots=True)
 class HistoryLine:
-    id: int
+    """A journal entry, or (kind "due", no id, no lot) the part of a charge that no credit
+    covered: it is due by other payment means and moved nothing in the journal."""
+
+    id: int | None
     kind: str
     at: datetime
     amount: Money

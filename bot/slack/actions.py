@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -25,12 +26,34 @@ def clicked_number(body: dict[str, Any]) -> str:
 
 def clicked_message(body: dict[str, Any]) -> dict[str, str]:
     container = body.get("container") or {}
+    actions = body.get("actions") or [{}]
+    block_id = str(actions[0].get("block_id") or "") if isinstance(actions[0], dict) else ""
+    surface, _, rest = block_id.partition(":")
     return {
         "channel": str(container.get("channel_id") or ""),
         "ts": str(container.get("message_ts") or ""),
         "ephemeral": "1" if container.get("is_ephemeral") else "",
         "response_url": str(body.get("response_url") or ""),
+        "surface": surface,
+        "drawn": rest.rpartition(":")[2] if rest.count(":") == 1 else "",
     }
+
+
+def redrawn(deps: Deps, po: PurchaseOrderView, source: dict[str, str]) -> blocks.Message:
+    """The clicked message after `po` was decided: its card, or the list it was a row of,
+    drawn again with the same orders, each as it stands now (decided or still pending)."""
+    surface, drawn = source.get("surface", ""), source.get("drawn", "")
+    if surface not in (blocks.PENDING_ROW, blocks.DIGEST_ROW):
+        return blocks.po_for_approval(po, deps.fmt)
+    days = deps.settings.po_reminder_days
+    at = datetime.fromtimestamp(int(drawn) / 1000, UTC) if drawn.isdigit() else deps.ledger.now()
+    cutoff = at - timedelta(days=days) if surface == blocks.DIGEST_ROW else at
+    listed = purchases.pending_at(deps.ledger, at, created_by=cutoff)
+    rows = {order.number: order for order in [*listed, po]}.values()
+    orders = sorted(rows, key=lambda order: (order.created_at, order.number))
+    if surface == blocks.DIGEST_ROW:
+        return blocks.po_digest(orders, days, deps.fmt, at)
+    return blocks.pending_list(orders, deps.fmt, drawn_at=at)
 
 
 def show_decision(
@@ -44,9 +67,10 @@ def show_decision(
     ephemeral message (the `/credit pending` list) is replaced through its response_url."""
     shared = source.get("channel") and source.get("ts") and not source.get("ephemeral")
     clicked = f"{source['channel']}:{source['ts']}" if shared else None
-    notify.announce_decision(deps, client, po, clicked)
+    message = redrawn(deps, po, source)
+    notify.announce_decision(deps, client, po, clicked, message)
     if clicked is None and respond is not None and source.get("response_url"):
-        respond(**blocks.po_for_approval(po, deps.fmt).as_kwargs(), replace_original=True)
+        respond(**message.as_kwargs(), replace_original=True)
     home.refresh_finance_homes(deps, client)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -236,6 +237,7 @@ _KIND_LABEL = {
     "debit": "Spent",
     "expiry": "Expired",
     "void": "Voided",
+    "due": "Due by other payment means",
     "refund": "Refunded",
 }
 
@@ -243,11 +245,12 @@ _KIND_LABEL = {
 def history_message(project: ProjectView, lines: Sequence[HistoryLine], fmt: Formatter) -> Message:
     rows = []
     for line in lines:
-        memo = f" — {escape(line.memo)}" if line.memo and line.kind == "debit" else ""
-        key = f" `{escape(line.charge_key)}`" if line.charge_key else ""
+        memo = f" — {escape(line.memo)}" if line.memo and line.kind in ("debit", "due") else ""
+        key = f"`{escape(line.charge_key)}`" if line.charge_key else ""
+        source = " ".join(part for part in (escape(line.lot_source), key) if part)
         rows.append(
             f"{fmt.moment(line.at)} · *{_KIND_LABEL.get(line.kind, line.kind)}* {fmt.money(line.amount)}"
-            f" · {escape(line.lot_source)}{key}{memo}"
+            f" · {source}{memo}"
         )
     title = f"{project.name}: latest ledger entries"
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title[:150]))]
@@ -275,9 +278,16 @@ def _po_fields(po: PurchaseOrderView, fmt: Formatter) -> SectionBlock:
     )
 
 
-def po_buttons(number: str) -> ActionsBlock:
+# The buttons' block_id says which message they sit in, so a decision redraws that message:
+# an order's own card (`po:NUMBER`), or a row of `/credit pending` or of the digest
+# (`pending:NUMBER:MS`, `digest:NUMBER:MS`, MS the instant the list was drawn, in ms).
+CARD, PENDING_ROW, DIGEST_ROW = "po", "pending", "digest"
+
+
+def po_buttons(number: str, surface: str = CARD, drawn_at: datetime | None = None) -> ActionsBlock:
+    drawn = f":{round(drawn_at.timestamp() * 1000)}" if drawn_at else ""
     return ActionsBlock(
-        block_id=f"po:{number}",
+        block_id=f"{surface}:{number}{drawn}",
         elements=[
             ButtonElement(
                 text="Approve",
@@ -373,11 +383,19 @@ def credit_arrived(po: PurchaseOrderView, fmt: Formatter) -> Message:
     )
 
 
-def pending_list(orders: Sequence[PurchaseOrderView], fmt: Formatter) -> Message:
+def pending_list(
+    orders: Sequence[PurchaseOrderView],
+    fmt: Formatter,
+    surface: str = PENDING_ROW,
+    drawn_at: datetime | None = None,
+) -> Message:
+    """Pending orders with their buttons; an order decided from this list keeps its row,
+    with the decision in place of the buttons."""
     if not orders:
         return text_message(wording.NOTHING_PENDING)
+    waiting = sum(po.status is POStatus.PENDING for po in orders)
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text=f"{len(orders)} purchase orders waiting"))
+        HeaderBlock(text=PlainTextObject(text=f"{waiting} purchase orders waiting"))
     ]
     for po in orders[:MAX_PENDING_SHOWN]:
         blocks.append(
@@ -388,7 +406,10 @@ def pending_list(orders: Sequence[PurchaseOrderView], fmt: Formatter) -> Message
                 )
             )
         )
-        blocks.append(po_buttons(po.number))
+        if po.status is POStatus.PENDING:
+            blocks.append(po_buttons(po.number, surface, drawn_at))
+        else:
+            blocks.append(ContextBlock(elements=[_md(po_outcome(po, fmt))]))
     if len(orders) > MAX_PENDING_SHOWN:
         blocks.append(
             ContextBlock(
@@ -398,7 +419,7 @@ def pending_list(orders: Sequence[PurchaseOrderView], fmt: Formatter) -> Message
     text = "\n".join(
         f"{po.number} {po.project.id} {fmt.money(po.amount_excl_tax)}" for po in orders
     )
-    return Message(f"{len(orders)} purchase orders waiting:\n{text}", _dicts(blocks))
+    return Message(f"{waiting} purchase orders waiting:\n{text}", _dicts(blocks))
 
 
 # --- vouchers, charges, projects --------------------------------------------------------------
@@ -572,13 +593,19 @@ def forfeiture(
     )
 
 
-def po_digest(orders: Sequence[PurchaseOrderView], days: int, fmt: Formatter) -> Message:
-    listing = pending_list(orders, fmt)
+def po_digest(
+    orders: Sequence[PurchaseOrderView],
+    days: int,
+    fmt: Formatter,
+    drawn_at: datetime | None = None,
+) -> Message:
+    listing = pending_list(orders, fmt, DIGEST_ROW, drawn_at)
+    waiting = sum(po.status is POStatus.PENDING for po in orders)
     head = SectionBlock(
-        text=_md(f":alarm_clock: {len(orders)} purchase orders have waited more than {days} days:")
+        text=_md(f":alarm_clock: {waiting} purchase orders have waited more than {days} days:")
     )
     return Message(
-        f"{len(orders)} purchase orders waiting for more than {days} days",
+        f"{waiting} purchase orders waiting for more than {days} days",
         [head.to_dict(), *listing.blocks[1:]][:MAX_BLOCKS],
     )
 

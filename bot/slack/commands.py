@@ -140,7 +140,7 @@ def _redeem(inv: Invocation, args: list[str]) -> None:
 def _pending(inv: Invocation, args: list[str]) -> None:
     inv.actor.require(Role.FINANCE, "see pending purchase orders")
     orders = purchases.list_purchase_orders(inv.deps.ledger, POStatus.PENDING)
-    inv.reply(blocks.pending_list(orders, inv.deps.fmt))
+    inv.reply(blocks.pending_list(orders, inv.deps.fmt, drawn_at=inv.deps.ledger.now()))
 
 
 def _charge(inv: Invocation, args: list[str]) -> None:

@@ -36,24 +36,32 @@ def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView
 
 
 def refresh_announcement(
-    deps: Deps, client: WebClient, po: PurchaseOrderView, also: str | None = None
+    deps: Deps,
+    client: WebClient,
+    po: PurchaseOrderView,
+    also: str | None = None,
+    also_message: blocks.Message | None = None,
 ) -> None:
     """Replace the buttons of the finance message (and of `also`, the message clicked,
-    as "channel:ts") with who decided, and when."""
+    as "channel:ts", redrawn as `also_message` when it is a list) with who decided, and when."""
+    card = blocks.po_for_approval(po, deps.fmt)
     for reference in dict.fromkeys(r for r in (po.announcement, also) if r):
         channel, _, ts = reference.partition(":")
+        message = also_message if reference == also and also_message else card
         try:
-            client.chat_update(
-                channel=channel, ts=ts, **blocks.po_for_approval(po, deps.fmt).as_kwargs()
-            )
+            client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
         except SlackApiError as exc:
             log.warning("cannot update %s in %s: %s", po.number, channel, exc.response.get("error"))
 
 
 def announce_decision(
-    deps: Deps, client: WebClient, po: PurchaseOrderView, clicked: str | None = None
+    deps: Deps,
+    client: WebClient,
+    po: PurchaseOrderView,
+    clicked: str | None = None,
+    clicked_message: blocks.Message | None = None,
 ) -> None:
-    refresh_announcement(deps, client, po, clicked)
+    refresh_announcement(deps, client, po, clicked, clicked_message)
     if po.provider is not None and po.status is POStatus.APPROVED:
         # Ordered at OVHcloud: the credit, and its news, come with the delivery.
         _post(client, po.requested_by, blocks.text_message(ovh_blocks.ordered_dm(po)))

@@ -38,28 +38,36 @@ def _metadata(body: dict[str, Any]) -> dict[str, str]:
 
 
 def register(app: App, deps: Deps) -> None:
-    def check_purchase(ack: Ack, body: dict[str, Any]) -> None:
-        """Wrong input is shown next to its field, before the modal closes."""
+    # Bolt runs lazy listeners even when the ack refused the submission: they check the
+    # input again and stop quietly, as its error is already shown next to its field.
+    def purchase_errors(body: dict[str, Any]) -> dict[str, str]:
         project_ref, text = _value(body, "project"), _value(body, "amount")
         if not project_ref:
-            ack(response_action="errors", errors={"project": "Choose a project."})
-            return
+            return {"project": "Choose a project."}
         try:
             project = projects.get_project(deps.ledger, project_ref)
         except LedgerError as refused:
-            ack(response_action="errors", errors={"project": wording.refusal(refused)})
-            return
+            return {"project": wording.refusal(refused)}
         try:
             purchases.check_purchase_amount(
                 deps.ledger.config, parse_amount(text, project.currency)
             )
         except LedgerError as refused:
-            ack(response_action="errors", errors={"amount": wording.refusal(refused)})
+            return {"amount": wording.refusal(refused)}
+        return {}
+
+    def check_purchase(ack: Ack, body: dict[str, Any]) -> None:
+        """Wrong input is shown next to its field, before the modal closes."""
+        errors = purchase_errors(body)
+        if errors:
+            ack(response_action="errors", errors=errors)
             return
         ack()
 
     @guarded
     def purchase(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        if purchase_errors(body):
+            return
         project = projects.get_project(deps.ledger, _value(body, "project"))
         amount = parse_amount(_value(body, "amount"), project.currency)
         actor = deps.roles.actor(user_of(body))
@@ -80,6 +88,8 @@ def register(app: App, deps: Deps) -> None:
 
     @guarded
     def reject(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
+        if not _value(body, "reason"):
+            return  # refused next to its field by check_reason
         source = _metadata(body)
         actor = deps.roles.actor(user_of(body))
         po = purchases.reject_purchase(

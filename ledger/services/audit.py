@@ -176,10 +176,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Amounts in minor units, exported as decimal strings in their row's currency.
+MONEY_COLUMNS = {
+    "purchase_orders": ("amount_excl_tax", "vat", "amount_incl_tax"),
+    "vouchers": ("amount",),
+    "lots": ("initial", "remaining"),
+    "entries": ("amount",),
+    "charges": ("amount", "due_other"),
+}
+
+
 def _rows(session: Session, model: type[DeclarativeBase]) -> list[dict[str, Any]]:
     table = model.metadata.tables[str(model.__tablename__)]
+    amounts = MONEY_COLUMNS.get(table.name, ())
     result = session.execute(select(table).order_by(*table.primary_key.columns))
-    return [{k: _plain(v) for k, v in row._mapping.items()} for row in result]
+    rows = []
+    for row in result:
+        data = {k: _plain(v) for k, v in row._mapping.items()}
+        for column in amounts:
+            data[column] = str(Money(data[column], data["currency"]).amount)
+        rows.append(data)
+    return rows
 
 
 def export_json(ledger: Ledger) -> str:

@@ -430,6 +430,48 @@ def counts(ledger: Ledger) -> dict[str, int]:
         )
 
 
+STATUSES = ("pending", "sending", "posted", "undeliverable", "dropped")
+# A message is `sending` only while its one post is under way (the client's own retries
+# included); one still `sending` after this long belongs to a run that died.
+STUCK_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class StuckNotice:
+    id: int
+    key: str
+    kind: str
+    channel: str
+    project_id: str | None
+    since: datetime
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryStatus:
+    counts: dict[str, int]
+    stuck: list[StuckNotice]
+
+
+def delivery_status(ledger: Ledger, stuck_after: timedelta = STUCK_AFTER) -> DeliveryStatus:
+    """How many notices are in each state, and the ones left `sending` by a run that died:
+    their message may or may not have reached Slack, so an operator checks the channel."""
+    cutoff = ledger.now() - stuck_after
+    with ledger.db.read() as session:
+        found = dict(
+            session.execute(select(Notice.status, func.count()).group_by(Notice.status)).all()
+        )
+        stuck = [
+            StuckNotice(n.id, n.key, n.kind, n.channel, n.project_id, n.updated_at, n.attempts)
+            for n in session.scalars(
+                select(Notice)
+                .where(Notice.status == "sending", Notice.updated_at <= cutoff)
+                .order_by(Notice.updated_at, Notice.id)
+            )
+        ]
+    return DeliveryStatus({status: int(found.get(status, 0)) for status in STATUSES}, stuck)
+
+
 def forfeited_amount(notice: NoticeView) -> Money | None:
     if notice.lot is None or "forfeited" not in notice.detail:
         return None

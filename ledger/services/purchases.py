@@ -5,6 +5,7 @@ Approval records the payment and creates the credit lot in one transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select, update
@@ -283,4 +284,23 @@ def list_purchase_orders(
             query = query.where(PurchaseOrder.status == status.value)
         if limit is not None:
             query = query.limit(limit)
+        return [_view(session, po) for po in session.scalars(query).all()]
+
+
+def pending_at(
+    ledger: Ledger, instant: datetime, *, created_by: datetime | None = None
+) -> list[PurchaseOrderView]:
+    """The orders that were pending at `instant` (created by `created_by`, default the same
+    instant), as they stand now: a list drawn then, with the decisions made since."""
+    created = instant if created_by is None else min(created_by, instant)
+    with ledger.db.read() as session:
+        query = (
+            select(PurchaseOrder)
+            .where(
+                PurchaseOrder.created_at <= created,
+                (PurchaseOrder.status == POStatus.PENDING.value)
+                | (PurchaseOrder.decided_at > instant),
+            )
+            .order_by(PurchaseOrder.id)
+        )
         return [_view(session, po) for po in session.scalars(query).all()]

@@ -47,7 +47,8 @@ def balance(ledger: Ledger, project_ref: str, at: datetime | None = None) -> Bal
 
 
 def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[HistoryLine]:
-    """The latest journal lines, newest first."""
+    """The latest journal lines, newest first, with the part of each charge that was due by
+    other payment means (it has no journal line, as no credit paid for it)."""
     count = limit or ledger.config.history_limit
     with ledger.db.read() as session:
         project = find_project(session, project_ref)
@@ -59,16 +60,43 @@ def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[
             .order_by(Entry.id.desc())
             .limit(count)
         ).all()
-        return [
-            HistoryLine(
-                id=entry.id,
-                kind=entry.kind,
-                at=entry.at,
-                amount=Money(entry.amount, entry.currency),
-                lot_source=source,
-                actor=entry.actor,
-                memo=entry.memo,
-                charge_key=key,
+        dues = session.scalars(
+            select(Charge)
+            .where(Charge.project_id == project.id, Charge.due_other > 0)
+            .order_by(Charge.at.desc(), Charge.id.desc())
+            .limit(count)
+        ).all()
+        lines = [
+            (
+                (entry.at, 1, entry.id),
+                HistoryLine(
+                    id=entry.id,
+                    kind=entry.kind,
+                    at=entry.at,
+                    amount=Money(entry.amount, entry.currency),
+                    lot_source=source,
+                    actor=entry.actor,
+                    memo=entry.memo,
+                    charge_key=key,
+                ),
             )
             for entry, source, key in rows
         ]
+        lines += [
+            (
+                (charge.at, 0, charge.id),  # after the charge's own debits, newest first
+                HistoryLine(
+                    id=None,
+                    kind="due",
+                    at=charge.at,
+                    amount=Money(charge.due_other, charge.currency),
+                    lot_source="",
+                    actor=charge.charged_by,
+                    memo=charge.memo,
+                    charge_key=charge.key,
+                ),
+            )
+            for charge in dues
+        ]
+        lines.sort(key=lambda pair: pair[0], reverse=True)
+        return [line for _, line in lines[:count]]

@@ -3,12 +3,14 @@ reported once, channels are paced, and neither a restart nor rival processes rep
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from freezegun import freeze_time
@@ -20,7 +22,14 @@ from bot.standin import Failure, SlackStandIn
 from ledger.domain import Actor, Role
 from ledger.services import Ledger
 from ledger.services.audit import export_json
-from ledger.services.notices import counts
+from ledger.services.notices import (
+    STUCK_AFTER,
+    begin,
+    claim_warnings,
+    counts,
+    delivery_status,
+    pending,
+)
 from ledger.services.projects import add_project, link_channel
 from ledger.services.purchases import request_purchase
 from ledger.services.vouchers import issue_voucher, redeem_voucher
@@ -237,9 +246,71 @@ def test_a_run_that_dies_mid_delivery_repeats_nothing_and_the_rest_follows_next_
         dying = Alerts(real_clock_ledger, settings, DiesOnSecondPost(), Pacer(interval=0))  # type: ignore[arg-type]
         with pytest.raises(RuntimeError):
             dying.run()
+        # The message Slack accepted is settled already; only the one in flight is unknown.
+        assert counts(real_clock_ledger) == {"posted": 1, "sending": 1, "pending": 1}
         frozen.tick(86400)
         again = Alerts(real_clock_ledger, settings, build_client(settings), Pacer(interval=0)).run()
         assert again.posted == 1
     posted = sorted(c.params["channel"] for c in standin.of("chat.postMessage"))
     assert posted == ["CPROJ0", "CPROJ2"]  # the one in flight at the crash is not repeated
     assert counts(real_clock_ledger) == {"posted": 2, "sending": 1}
+
+
+@pytest.mark.slow
+def test_a_run_killed_mid_delivery_leaves_only_the_message_in_flight_sending(
+    real_clock_ledger: Ledger, standin: SlackStandIn, db_url: str
+) -> None:
+    today = date.today()
+    expiring_lots(real_clock_ledger, projects=3, until=date.fromordinal(today.toordinal() + 5))
+    in_flight = standin.hold("chat.postMessage", after=1)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "alerts", "run"],
+        env=bot_environment(db_url, standin),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        calls = standin.wait_calls("chat.postMessage", 2, timeout=60)
+    finally:
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(30)
+        in_flight.set()
+    lost = calls[1].params["channel"]
+    assert counts(real_clock_ledger) == {"posted": 1, "sending": 1, "pending": 1}
+    assert delivery_status(real_clock_ledger).stuck == []  # it may still be under way
+    with freeze_time(datetime.now(UTC) + STUCK_AFTER, ignore=FREEZE_IGNORE):
+        status = delivery_status(real_clock_ledger)
+    assert status.counts == {
+        "pending": 1,
+        "sending": 1,
+        "posted": 1,
+        "undeliverable": 0,
+        "dropped": 0,
+    }
+    assert [(n.kind, n.channel) for n in status.stuck] == [("warning", lost)]
+
+
+def test_alerts_status_lists_the_notices_stuck_sending_for_an_operator(
+    real_clock_ledger: Ledger,
+    settings: Settings,
+    standin: SlackStandIn,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.cli import main
+
+    with freeze_time(paris(2026, 11, 1, 9, 0), ignore=FREEZE_IGNORE):
+        expiring_lots(real_clock_ledger, projects=2)
+        claim_warnings(real_clock_ledger, (30, 7, 1), None)
+        waiting = pending(real_clock_ledger)
+        begin(real_clock_ledger, [waiting[0].id])  # a run died while posting this one
+    for name, value in bot_environment(db_url, standin).items():
+        monkeypatch.setenv(name, value)
+    assert main(["alerts", "status"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 pending, 1 sending, 0 posted, 0 undeliverable, 0 dropped")
+    assert "possibly lost" in out and f"{waiting[0].key} to CPROJ0" in out
+    assert main(["--json", "alerts", "status"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["counts"]["sending"] == 1 and data["stuck"][0]["channel"] == "CPROJ0"

@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli import main
+from ledger.services import Ledger
+from ledger.services.projects import add_project
+from tests.support import ADMIN, environment_without_slack
 
 Run = Callable[..., tuple[int, Any, str]]
 
@@ -161,3 +164,114 @@ def test_alerts_dry_run_prints_what_would_be_posted_and_changes_nothing(cli: Run
     status, out, _ = cli("alerts", "run", "--dry-run")
     assert status == 0 and "would post" in out and "expires soon" in out
     assert cli("export")[1] == before
+
+
+def test_a_voucher_for_a_project_refuses_another_currency(cli: Run) -> None:
+    cli("project", "add", "order", "--name", "Order", "--as", "UADMIN")
+    before = cli("export")[1]
+    code, out, err = cli(
+        "voucher", "issue", "10", "--project", "order", "--currency", "USD", "--as", "UFIN"
+    )
+    assert code == 1 and out == "" and "counts in EUR, not USD" in err
+    assert cli("export")[1] == before
+    code, voucher, _ = cli("voucher", "issue", "10", "--currency", "USD", "--as", "UFIN", "--json")
+    assert code == 0 and voucher["currency"] == "USD"
+
+
+def test_flags_a_command_would_ignore_or_misread_are_refused_in_one_line(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    po = cli("buy", "10", "--project", "p", "--as", "U1", "--json")[1]["po"]
+    for argv in (
+        ("po", "approve", po, "--reason", "fine", "--as", "UFIN"),
+        ("po", "cancel", po, "--reason", "changed my mind", "--as", "U1"),
+        ("history", "--project", "p", "--limit", "0"),
+        ("history", "--project", "p", "--limit", "-1"),
+        ("balance", "--project", "p", "--at", "0001-01-01T00:00:00+01:00"),
+        ("export", "--json", "--format", "csv"),
+        ("--json", "console"),
+    ):
+        code, out, err = cli(*argv)
+        assert (code, out) == (1, ""), argv
+        assert err.startswith("error: ") and err.count("\n") == 1, (argv, err)
+    assert cli("po", "list", "--json")[1][0]["status"] == "pending"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "nonsense",
+        "postgresql://someone:hunter2@127.0.0.1:1/nowhere",
+        "sqlite:////no/such/directory/ledger.db",
+    ],
+)
+def test_a_database_that_cannot_be_used_is_one_error_line_without_its_password(
+    url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    for argv in (["balance", "--project", "p"], ["db", "upgrade"], ["console"]):
+        assert main(argv) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1 and "hunter2" not in err
+
+
+def test_json_is_accepted_before_or_after_the_command_and_by_every_command(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    assert cli("--json", "balance", "--project", "p")[1]["available"] == "0.00"
+    assert cli("balance", "--project", "p", "--json")[1]["available"] == "0.00"
+    assert cli("--json", "db", "upgrade")[1]["up_to_date"] is True
+    assert cli("alerts", "run", "--dry-run", "--json")[1]["would_post"] == []
+    assert cli("--json", "alerts", "status")[1]["counts"]["sending"] == 0
+
+
+def test_export_writes_amounts_as_decimal_strings_like_every_other_output(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    po = cli("buy", "60", "--project", "p", "--as", "U1", "--json")[1]["po"]
+    cli("po", "approve", po, "--as", "UFIN")
+    cli("charge", "12,5", "--project", "p", "--key", "k", "--as", "UFIN")
+    dump = cli("export", "--json")[1]
+    assert dump["purchase_orders"][0]["amount_excl_tax"] == "60.00"
+    assert dump["purchase_orders"][0]["amount_incl_tax"] == "72.00"
+    assert dump["lots"][0]["initial"] == "60.00" and dump["lots"][0]["remaining"] == "47.50"
+    assert dump["charges"][0]["amount"] == "12.50" and dump["charges"][0]["due_other"] == "0.00"
+    assert {e["amount"] for e in dump["entries"]} == {"60.00", "12.50"}
+
+
+def test_piping_into_a_reader_that_stops_early_is_not_an_error_trace(ledger: Ledger) -> None:
+    for i in range(800):  # an export far larger than a pipe's buffer
+        add_project(ledger, ADMIN, f"project-{i}", f"Project number {i}")
+    env = environment_without_slack(DATABASE_URL=ledger.db.engine.url.render_as_string(False))
+    piped = subprocess.run(
+        f"{sys.executable} -m bot.cli export | head -c 10",
+        shell=True,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert piped.stdout.startswith("{") and len(piped.stdout) == 10
+    assert piped.stderr == ""
+
+
+def test_importing_the_command_line_leaves_out_the_slack_runtime_and_the_scheduler() -> None:
+    probe = (
+        "import sys, bot.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('slack_bolt', 'slack_sdk', 'apscheduler', 'prometheus_client', 'h11') or m in "
+        "('bot.alerts', 'bot.scheduler', 'bot.http', 'bot.server', 'bot.console')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_history_from_the_command_line_shows_a_bill_no_credit_paid(cli: Run) -> None:
+    cli("project", "add", "jp", "--name", "JP", "--currency", "JPY", "--as", "UADMIN")
+    assert cli("charge", "10", "--project", "jp", "--key", "k", "--as", "UFIN")[0] == 0
+    code, lines, _ = cli("history", "--project", "jp", "--json")
+    assert code == 0 and [(r["kind"], r["amount"], r["currency"]) for r in lines] == [
+        ("due", "10", "JPY")
+    ]
+    text = cli("history", "--project", "jp")[1]
+    assert "due" in text and "other payment means" in text

@@ -121,3 +121,24 @@ def test_history_lists_the_latest_entries_first(
     ]
     assert lines[0].charge_key == "bill" and lines[0].memo == "January compute"
     assert len(history(ledger, project, limit=1)) == 1
+
+
+def test_history_shows_what_a_charge_left_due_by_other_payment_means(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    from ledger.services.reading import history
+
+    charge(ledger, FINANCE, project, eur("10"), "nothing-to-draw-on", memo="March")
+    clock.advance(minutes=1)
+    buy(ledger, project, "5")
+    clock.advance(minutes=1)
+    charge(ledger, FINANCE, project, eur("8"), "partly-covered")
+    lines = history(ledger, project)
+    assert [(line.kind, line.amount, line.charge_key) for line in lines] == [
+        ("debit", eur("5"), "partly-covered"),
+        ("due", eur("3"), "partly-covered"),
+        ("grant", eur("5"), None),
+        ("due", eur("10"), "nothing-to-draw-on"),
+    ]
+    assert lines[-1].memo == "March" and lines[-1].id is None
+    assert [line.kind for line in history(ledger, project, limit=2)] == ["debit", "due"]

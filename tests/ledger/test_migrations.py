@@ -50,3 +50,12 @@ def test_a_replica_migrating_waits_for_the_one_already_migrating(db_url: str) ->
     assert replica.returncode == 0, output
     assert migrate.is_current(db.engine) and migrate.pending_differences(db.engine) == []
     db.dispose()
+
+
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS))
+    assert migrate.heads() == frozenset(ScriptDirectory.from_config(config).get_heads())

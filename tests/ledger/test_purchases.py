@@ -128,3 +128,21 @@ def test_the_largest_allowed_purchase_is_accepted(ledger: Ledger, project: str) 
 def test_an_unknown_purchase_order_is_named(ledger: Ledger, project: str) -> None:
     with pytest.raises(PurchaseOrderNotFound, match="PO-2026-999999"):
         approve_purchase(ledger, FINANCE, "PO-2026-999999")
+
+
+def test_a_list_drawn_earlier_keeps_its_orders_with_the_decisions_made_since(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    from ledger.services.purchases import pending_at
+
+    early = request_purchase(ledger, MEMBER, project, eur("10")).number
+    decided_before = request_purchase(ledger, MEMBER, project, eur("20")).number
+    approve_purchase(ledger, FINANCE, decided_before)
+    clock.advance(minutes=1)
+    drawn = clock.current
+    clock.advance(minutes=1)
+    late = request_purchase(ledger, MEMBER, project, eur("30")).number
+    reject_purchase(ledger, FINANCE, early, "not now")
+    listed = pending_at(ledger, drawn)
+    assert [(po.number, po.status) for po in listed] == [(early, POStatus.REJECTED)]
+    assert [po.number for po in pending_at(ledger, clock.current)] == [late]

@@ -174,3 +174,11 @@ def test_a_requester_is_told_where_finance_will_find_an_order_that_could_not_be_
     told = check_message(blocks.po_requested(po(), FMT, announced=False))
     assert "/credit pending" in json.dumps(told)
     assert "/credit pending" not in json.dumps(check_message(blocks.po_requested(po(), FMT)))
+
+
+def test_history_names_an_amount_due_by_other_payment_means() -> None:
+    due = HistoryLine(None, "due", NOW, Money(1000, "JPY"), "", "UFIN", "March", "bill-7")
+    message = blocks.history_message(PROJECT, [due], FMT)
+    check_message(message)
+    assert "Due by other payment means" in message.text and "bill-7" in message.text
+    assert "Nothing has happened" not in json.dumps(message.blocks)

@@ -108,6 +108,101 @@ def test_run_without_credentials_in_a_terminal_says_so_in_one_line_and_starts_th
     assert "/credit balance [PROJECT]" in out
 
 
+def test_end_of_input_inside_a_form_ends_the_console_cleanly(db_url: str) -> None:
+    env = environment_without_slack(DATABASE_URL=db_url, ADMINS="UMEMBER")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input="/credit project add p P\n/credit buy\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith("└ cancelled")
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_form_is_left_with_cancel_and_quit_is_never_read_as_an_amount(db_url: str) -> None:
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n"
+        "/credit buy\n:cancel\n/credit project list\n/credit buy\n:quit\n/credit help\n"
+    )
+    done = console(db_url, script)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("└ cancelled") == 2 and "└ submitted" not in out
+    assert "! amount" not in out and "PO-" not in out
+    _, after_cancel, after_quit = out.split("└ cancelled")
+    assert "PROJECTS" in after_cancel  # the console went on
+    assert after_quit.strip() == ""  # :quit left the console
+
+
+def test_a_refused_field_is_shown_next_to_it_and_never_also_sent_as_a_message(
+    db_url: str,
+) -> None:
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n"
+        "/credit buy\n1,000\n\n700\n\n"
+        ":as UFINANCE\n2\n\ntoo much this month\n:quit\n"
+    )
+    done = console(db_url, script)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("└ submitted") == 2
+    assert out.count("ambiguous") == 1 and "! amount: " in out
+    assert "! reason: " in out and "A rejection needs a reason" not in out
+    assert "Rejected by @UFINANCE" in out
+
+
+def _last(out: str, heading: str) -> str:
+    """The last message shown under `heading`, up to the next one."""
+    return out.rsplit(heading, 1)[1].split("── ", 1)[0]
+
+
+def test_deciding_one_order_of_the_pending_list_changes_only_its_row(db_url: str) -> None:
+    buys = "".join(f"/credit buy {10 + i}\n" for i in range(15))
+    # 15 orders announced to finance (buttons 1-30), then the list (31-60); approving the
+    # 7th order (43) redraws the list: 14 orders keep their buttons (31-58), the 8th
+    # order's Reject is now 44.
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n:as UMEMBER\n"
+        f"{buys}:as UFINANCE\n/credit pending\n43\n44\nnot this month\n:quit\n"
+    )
+    done = console(db_url, script)
+    assert done.returncode == 0, done.stderr
+    approved = _last(done.stdout.split("└ submitted")[0], "── only you ─")
+    assert approved.count("Approve PO-") == 14 and "Approve PO-2026-000007" not in approved
+    assert "Approved by @UFINANCE" in approved and "15 PURCHASE" not in approved
+    rejected = _last(done.stdout, "── only you ─")
+    assert rejected.count("Approve PO-") == 13
+    assert "Approved by @UFINANCE" in rejected and "Rejected by @UFINANCE" in rejected
+    assert "not this month" in rejected
+
+
+def test_deciding_one_order_of_the_morning_digest_changes_only_its_row(db_url: str) -> None:
+    env = environment_without_slack(DATABASE_URL=db_url, PO_REMINDER_DAYS="0")
+    script = (
+        ":as UADMIN\n/credit project add p P\n/credit project link p\n:as UMEMBER\n"
+        "/credit buy 10\n/credit buy 20\n/credit buy 30\n:as UFINANCE\n:alerts\n9\n:quit\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=script,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    digest = _last(done.stdout, "── #CFINANCE, message updated ─")
+    assert "have waited" in digest
+    assert "Approve PO-2026-000001" in digest and "Approve PO-2026-000003" in digest
+    assert "Approve PO-2026-000002" not in digest and "Approved by @UFINANCE" in digest
+
+
 def test_the_console_opens_the_app_home_and_sends_the_chart(db_url: str) -> None:
     script = (
         ":as UADMIN\n/credit project add p P\n/credit project link p\n/credit chart\n:home\n:quit\n"
