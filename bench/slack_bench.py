@@ -132,6 +132,7 @@ def balance_over_http(backend: str, requests: int = 400) -> list[dict[str, objec
                 "DATABASE_URL": url,
                 "SLACK_BOT_TOKEN": "xoxb-bench",
                 "SLACK_SIGNING_SECRET": SECRET,
+                "CREDITBOT_SECRET": "bench-secret-for-voucher-codes-0123456789",
                 "SLACK_API_URL": standin.api_url,
             }
             for workers in (1, 2):

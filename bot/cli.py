@@ -20,11 +20,11 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
-from bot.settings import Settings
+from bot.settings import Settings, slack_user_id
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
-from ledger.domain import POStatus
+from ledger.domain import IssuedVoucher, POStatus
 from ledger.errors import InvalidInput, LedgerError, WrongCurrency
 from ledger.money import normalise_currency, parse_rate
 from ledger.provider import CreditProvider
@@ -42,6 +42,7 @@ from ledger.services import (
     reading,
     vouchers,
 )
+from ledger.text import storable
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
 
@@ -57,7 +58,11 @@ class Output:
 
 
 def _actor(args: argparse.Namespace, settings: Settings) -> Any:
-    return roles_from_ids(settings, args.as_user)
+    try:
+        user = slack_user_id(args.as_user)
+    except ValueError as exc:
+        raise InvalidInput(f"--as {exc}") from None
+    return roles_from_ids(settings, user)
 
 
 def _project_currency(ledger: Ledger, ref: str) -> str:
@@ -200,10 +205,33 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
         args.code,
     )
     data = serialise.issued_voucher(view, settings.timezone)
+    _announce_voucher(settings, view)
     return (
         data,
         f"voucher {view.code}: {data['amount']} {data['currency']}, valid until {data['valid_until']}",
     )
+
+
+def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
+    """Finance hears of every voucher, issued here as in Slack (never its code)."""
+    if not (settings.slack_bot_token and settings.finance_channel):
+        print(
+            "warning: voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)",
+            file=sys.stderr,
+        )
+        return
+    # Slack's client is loaded only when a voucher is issued.
+    from bot.slack.app import build_client
+    from bot.slack.formatting import Formatter
+    from bot.slack.notify import tell_finance_of_voucher
+
+    fmt = Formatter(settings.timezone, settings.creditbot_locale)
+    try:
+        told = tell_finance_of_voucher(build_client(settings), settings.finance_channel, view, fmt)
+    except OSError:  # Slack unreachable: the voucher stands, the warning says so
+        told = False
+    if not told:
+        print("warning: could not post the voucher's announcement to finance", file=sys.stderr)
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -544,8 +572,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not all(storable(arg) for arg in given):
+        return _fail("an argument holds characters that cannot be stored (such as a NUL)")
     try:
-        args = _parser().parse_args(argv)
+        args = _parser().parse_args(given)
     except SystemExit as stop:  # --help, or a usage error already reported
         return stop.code if isinstance(stop.code, int) else 1
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from bot.composition import (
     build_ovh_sync,
     build_slack,
 )
-from bot.settings import Settings
+from bot.settings import Settings, slack_user_id
 from ledger.domain import POStatus
 from ledger.services import Ledger, purchases
 
@@ -68,7 +69,26 @@ def _logging() -> None:
     )
 
 
+NEEDS_KEY_MESSAGE = (
+    "error: set CREDITBOT_SECRET (32 characters or more, e.g. from "
+    "`python -c 'import secrets; print(secrets.token_hex(32))'`): voucher codes are kept "
+    "as an HMAC under it, and it must stay the same across restarts"
+)
+
+
+def _refuse_without_secret(settings: Settings) -> bool:
+    if settings.creditbot_secret is None:
+        print(NEEDS_KEY_MESSAGE, file=sys.stderr)
+        return True
+    return False
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    connects = settings.slack_bot_token and (
+        settings.slack_app_token or settings.slack_signing_secret
+    )
+    if connects and _refuse_without_secret(settings):
+        return 2
     if settings.slack_bot_token and settings.slack_app_token:
         return run_socket_mode(settings)
     if settings.slack_bot_token and settings.slack_signing_secret:
@@ -101,6 +121,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
         print("error: `serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", file=sys.stderr)
         return 2
+    if _refuse_without_secret(settings):
+        return 2
     return serve_http(settings, args.host, args.port, args.workers, args.threads)
 
 
@@ -119,9 +141,14 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        user = slack_user_id(args.as_user)
+    except ValueError as exc:
+        print(f"error: --as {exc}", file=sys.stderr)
+        return 1
     return start_console(
         settings,
-        args.as_user.upper(),
+        user,
         args.channel.upper(),
         iter(sys.stdin.readline, ""),
         sys.stdout,
@@ -223,6 +250,8 @@ def start_console(
             "finance_channel": settings.finance_channel or "CFINANCE",
             "finance_approvers": settings.finance_approvers or ("UFINANCE", "UFINANCE2"),
             "admins": settings.admins or ("UADMIN",),
+            # Without a secret set, codes issued here are readable in this session only.
+            "creditbot_secret": settings.creditbot_secret or SecretStr(secrets.token_hex(32)),
             **(ovh.settings() if ovh else {}),
         }
     )

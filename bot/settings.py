@@ -15,6 +15,8 @@ from ledger.clock import zone
 from ledger.errors import LedgerError
 from ledger.money import parse_rate
 
+MIN_SECRET = 32
+
 OVH_ENDPOINTS = (
     "ovh-eu",
     "ovh-ca",
@@ -36,6 +38,27 @@ def _split(value: object) -> object:
     return value
 
 
+USER_ID = re.compile(r"[UW][A-Z0-9]+")
+USER_GROUP_ID = re.compile(r"S[A-Z0-9]+")
+
+
+def slack_user_id(text: str) -> str:
+    """A Slack user id in upper case (Slack writes them so), or ValueError."""
+    user = text.strip().upper()
+    if not USER_ID.fullmatch(user):
+        raise ValueError(f"{text!r} is not a Slack user id (U… or W…, e.g. U0123ABCD)")
+    return user
+
+
+def _slack_ids(value: tuple[str, ...]) -> tuple[str, ...]:
+    """User ids and user-group ids, upper-cased; anything else is refused."""
+    ids = tuple(part.upper() for part in value)
+    wrong = [part for part in ids if not (USER_ID.fullmatch(part) or USER_GROUP_ID.fullmatch(part))]
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)}: not a Slack user id (U…, W…) or user-group id (S…)")
+    return ids
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
 
@@ -45,6 +68,8 @@ class Settings(BaseSettings):
     default_vat_rate: str = "20"
     finance_approvers: CommaList = ()
     admins: CommaList = ()
+
+    creditbot_secret: SecretStr | None = None
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -77,7 +102,20 @@ class Settings(BaseSettings):
         "finance_approvers", "admins", "alert_thresholds_days", mode="before"
     )(_split)
 
+    _ids = field_validator("finance_approvers", "admins")(_slack_ids)
+
+    @field_validator("creditbot_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET:
+            raise ValueError(
+                f"CREDITBOT_SECRET needs at least {MIN_SECRET} characters,"
+                " e.g. from `python -c 'import secrets; print(secrets.token_hex(32))'`"
+            )
+        return value
+
     @field_validator(
+        "creditbot_secret",
         "slack_bot_token",
         "slack_signing_secret",
         "slack_app_token",
@@ -192,6 +230,10 @@ class Settings(BaseSettings):
     def digest_weekday(self) -> int | None:
         """The weekly digest's day (Monday 0), or None when it is off."""
         return None if self.digest_day == "off" else WEEKDAYS.index(self.digest_day)
+
+    @property
+    def voucher_key(self) -> bytes | None:
+        return self.creditbot_secret.get_secret_value().encode() if self.creditbot_secret else None
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,6 +61,8 @@ class LedgerConfig:
     forecast_window_days: int = 30
     forecast_horizon_days: int = 90
     purchase_lead_days: int = 5
+    # The server secret voucher codes are hashed under (HMAC-SHA-256); None: no codes.
+    voucher_key: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,7 @@ class PurchaseOrderView:
     reason: str | None = None
     credit_expires_at: datetime | None = None
     announcement: str | None = None
+    repeated: bool = False
     provider: ProviderOrderView | None = None
 
 
@@ -193,12 +196,16 @@ class ChargeResult:
 
 @dataclass(frozen=True, slots=True)
 class IssuedVoucher:
-    code: str
+    """`code` is shown once: a repeat of the request that issued it has only `last4`."""
+
+    code: str | None
     last4: str
     amount: Money
     valid_until: date
     expires_at: datetime
     project_id: str | None
+    issued_by: str = ""
+    repeated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

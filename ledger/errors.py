@@ -85,6 +85,14 @@ class InvalidInput(LedgerError):
     """Anything else the caller typed that cannot be accepted."""
 
 
+class OwnVoucher(FourEyes):
+    """Whoever issued a voucher tried to redeem it."""
+
+
+class NotConfigured(LedgerError):
+    """The ledger lacks a piece of configuration the action needs."""
+
+
 class ManagedByProvider(LedgerError):
     """The project is linked to its cloud provider, which is the source of truth for it."""
 

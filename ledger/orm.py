@@ -143,10 +143,17 @@ class PurchaseOrder(Base):
 
 
 class Voucher(Base):
+    """A voucher code, known only by an HMAC-SHA-256 of it under the server's secret.
+
+    `legacy_hash` is the unsalted SHA-256 that codes issued before the secret were kept
+    under: it is still checked on redemption until the code is redeemed (then re-keyed)
+    or expires (then cleared)."""
+
     __tablename__ = "vouchers"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    legacy_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     last4: Mapped[str] = mapped_column(String(4))
     currency: Mapped[str] = mapped_column(String(3))
     amount: Mapped[int] = mapped_column(BigInteger)
@@ -161,6 +168,14 @@ class Voucher(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("(redeemed_by IS NULL) = (redeemed_at IS NULL)", name="redeemed"),
+        CheckConstraint("code_hash IS NULL OR legacy_hash IS NULL", name="one_hash"),
+        # The expiry run clears legacy hashes of expired codes without reading every voucher.
+        Index(
+            "ix_vouchers_legacy",
+            "expires_at",
+            postgresql_where=text("legacy_hash IS NOT NULL"),
+            sqlite_where=text("legacy_hash IS NOT NULL"),
+        ),
     )
 
 
@@ -269,6 +284,20 @@ class Charge(Base):
         CheckConstraint("due_other >= 0 AND due_other <= amount", name="due_other_in_range"),
         CheckConstraint("(voided_by IS NULL) = (voided_at IS NULL)", name="voided"),
     )
+
+
+class Request(Base):
+    """A request that created something (a purchase order, a voucher, a project), under
+    the caller's request id: a repeat of the request answers with what the first made."""
+
+    __tablename__ = "requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # What was asked, so that the same key with other parameters is refused.
+    fingerprint: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class RedemptionFailure(Base):

@@ -44,8 +44,13 @@ def eur(text: str) -> Money:
     return parse_amount(text, "EUR")
 
 
+# The server secret of every test ledger and test server, so that both read the same codes.
+TEST_SECRET = "test-secret-for-voucher-codes-0123456789"
+
+
 def make_ledger(url: str, clock: FakeClock | None = None, **config: object) -> Ledger:
     db = Database(url, pool_size=20)
+    config.setdefault("voucher_key", TEST_SECRET.encode())
     settings = LedgerConfig(timezone=PARIS, **config)  # type: ignore[arg-type]
     return Ledger(db, settings, clock) if clock is not None else Ledger(db, settings)
 

@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from bot.settings import Settings
 from bot.slack import actions, commands, home, views
 from bot.slack.deps import Deps, on_unexpected
+from bot.slack.edge import refuse_unstorable
 
 log = logging.getLogger("creditbot.slack")
 
@@ -55,6 +56,7 @@ def build_app(
         on_unexpected(error, body if isinstance(body, dict) else {}, respond, client)
         return BoltResponse(status=200, body="")
 
+    app.middleware(refuse_unstorable)
     commands.register(app, deps)
     actions.register(app, deps)
     views.register(app, deps)

@@ -428,11 +428,36 @@ def pending_list(
 def voucher_issued(voucher: IssuedVoucher, fmt: Formatter) -> Message:
     scope = f" for project `{voucher.project_id}`" if voucher.project_id else ""
     head = f"Voucher of {fmt.money(voucher.amount)}{scope}, valid until {fmt.last_day(voucher.expires_at)}:"
+    if voucher.code is None:
+        again = wording.VOUCHER_ISSUED_BEFORE.format(last4=voucher.last4)
+        return Message(
+            f"{head} …{voucher.last4}. {again}",
+            _dicts(
+                [
+                    SectionBlock(text=_md(f"{head} …{voucher.last4}")),
+                    ContextBlock(elements=[_md(again)]),
+                ]
+            ),
+        )
     blocks = [
         SectionBlock(text=_md(f"{head}\n`{voucher.code}`")),
         ContextBlock(elements=[_md(wording.VOUCHER_SHOWN_ONCE)]),
     ]
     return Message(f"{head} {voucher.code}", _dicts(blocks))
+
+
+def voucher_announced(voucher: IssuedVoucher, fmt: Formatter) -> Message:
+    """News for the finance channel: who issued what, never the code."""
+    text = wording.VOUCHER_ANNOUNCED.format(
+        who=mention(voucher.issued_by),
+        last4=voucher.last4,
+        amount=fmt.money(voucher.amount),
+        scope=f"*{escape(voucher.project_id)}*"
+        if voucher.project_id
+        else wording.VOUCHER_ANY_PROJECT,
+        until=fmt.last_day(voucher.expires_at),
+    )
+    return text_message(text)
 
 
 def voucher_redeemed(redeemed: RedeemedVoucher, fmt: Formatter, who: str | None = None) -> Message:

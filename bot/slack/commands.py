@@ -10,8 +10,15 @@ from slack_sdk import WebClient
 
 from bot import chart
 from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, wording
-from bot.slack.deps import Deps, guarded
-from bot.slack.grammar import MAX_TEXT, Projects, amount_project_memo, amount_then_project, words_of
+from bot.slack.deps import Deps, guarded, request_id
+from bot.slack.grammar import (
+    MAX_TEXT,
+    Projects,
+    amount_project_memo,
+    amount_then_project,
+    code_then_project,
+    words_of,
+)
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day
 from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
@@ -108,8 +115,14 @@ def _buy(inv: Invocation, args: list[str]) -> None:
         inv.client.views_open(trigger_id=inv.body["trigger_id"], view=view)
         return
     amount, project = amount_then_project(inv.projects, args, inv.money)
-    po = purchases.request_purchase(inv.deps.ledger, inv.actor, project.id, amount)
-    announced = notify.announce_purchase_order(inv.deps, inv.client, po)
+    po = purchases.request_purchase(
+        inv.deps.ledger, inv.actor, project.id, amount, request=request_id(inv.body)
+    )
+    announced = (
+        po.announcement is not None
+        if po.repeated
+        else notify.announce_purchase_order(inv.deps, inv.client, po)
+    )
     inv.reply(blocks.po_requested(po, inv.deps.fmt, announced=announced))
 
 
@@ -125,12 +138,9 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
 
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
-    code_words, found = inv.projects.split_suffix(args)
-    if not code_words:
-        raise InvalidInput("which code?", hint="for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
-    project = inv.projects.required(found)
+    code, project = code_then_project(inv.projects, args)
     redeemed = vouchers.redeem_voucher(
-        inv.deps.ledger, inv.actor, "".join(code_words), project.id, inv.deps.provider
+        inv.deps.ledger, inv.actor, code, project.id, inv.deps.provider
     )
     inv.reply(blocks.voucher_redeemed(redeemed, inv.deps.fmt))
     news = blocks.voucher_redeemed(redeemed, inv.deps.fmt, who=inv.actor.user_id)
@@ -146,7 +156,7 @@ def _pending(inv: Invocation, args: list[str]) -> None:
 def _charge(inv: Invocation, args: list[str]) -> None:
     inv.actor.require(Role.FINANCE, "charge bills")
     amount, project, memo = amount_project_memo(inv.projects, args, inv.money)
-    key = f"slack:{inv.body.get('trigger_id') or inv.body.get('response_url')}"
+    key = request_id(inv.body) or f"slack:{inv.body.get('response_url')}"
     result = billing.charge(inv.deps.ledger, inv.actor, project.id, amount, key, memo or None)
     inv.reply(blocks.charge_result(result, inv.deps.fmt))
     if not result.repeated:
@@ -178,9 +188,16 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
     currency = sets_currency.currency if sets_currency else "EUR"
     amount = parse_amount(" ".join(amount_words), currency)
     issued = vouchers.issue_voucher(
-        inv.deps.ledger, inv.actor, amount, until, named.id if named else None
+        inv.deps.ledger,
+        inv.actor,
+        amount,
+        until,
+        named.id if named else None,
+        request=request_id(inv.body),
     )
     inv.reply(blocks.voucher_issued(issued, inv.deps.fmt))
+    if not issued.repeated:
+        notify.announce_voucher(inv.deps, inv.client, issued)
 
 
 def _project(inv: Invocation, args: list[str]) -> None:
@@ -204,7 +221,12 @@ def _project(inv: Invocation, args: list[str]) -> None:
         ):
             currency, name_words = name_words[-1], name_words[:-1]
         view = projects.add_project(
-            inv.deps.ledger, inv.actor, rest[0], " ".join(name_words), currency
+            inv.deps.ledger,
+            inv.actor,
+            rest[0],
+            " ".join(name_words),
+            currency,
+            request=request_id(inv.body),
         )
         inv.reply(
             blocks.text_message(

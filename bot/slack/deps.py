@@ -48,6 +48,16 @@ def user_of(body: dict[str, Any]) -> str:
     return str(body.get("user_id") or (body.get("user") or {}).get("id") or "")
 
 
+def request_id(body: dict[str, Any]) -> str | None:
+    """Slack's id of this request, the same when a request is repeated: the view's id for
+    a modal submitted (each modal is submitted once), else the trigger id."""
+    view = body.get("view")
+    if body.get("type") == "view_submission" and isinstance(view, dict) and view.get("id"):
+        return f"slack:view:{view['id']}"
+    trigger = body.get("trigger_id")
+    return f"slack:{trigger}" if trigger else None
+
+
 def tell(
     body: dict[str, Any], respond: Respond | None, client: WebClient, message: blocks.Message
 ) -> None:

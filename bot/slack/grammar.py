@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from ledger.domain import ProjectView
-from ledger.errors import AmountError, LedgerError, ProjectNotFound
+from ledger.errors import (
+    AmountError,
+    InvalidInput,
+    LedgerError,
+    ProjectNotFound,
+    WrongCurrency,
+)
 
 T = TypeVar("T")
 
@@ -88,6 +95,8 @@ def amount_then_project(
     project = projects.required(None)
     try:
         return read(" ".join(words), project), project
+    except WrongCurrency:
+        raise  # "500 USD" names a currency, not a project
     except AmountError:
         # "500 staging": a readable amount followed by an unknown project says so.
         if len(words) > 1:
@@ -112,6 +121,8 @@ def amount_project_memo(
         try:
             project = projects.required(found)
             return read(" ".join(words[:size]), project), project, " ".join(memo)
+        except WrongCurrency:
+            raise  # "500 USD": the amount names a currency, so USD is not a memo
         except LedgerError as error:
             last_error = error
     if last_error is None:
@@ -119,3 +130,26 @@ def amount_project_memo(
             "no amount given", hint="for example `/credit charge 120,50 prod-eu March bill`"
         )
     raise last_error
+
+
+CODE_GROUP = re.compile(r"[0-9A-Za-z]{4}")
+MIN_CODE = 12
+
+
+def code_then_project(projects: Projects, words: Sequence[str]) -> tuple[str, ProjectView]:
+    """`CODE [PROJECT]`, where CODE may be typed in groups ("ABCD EFGH JKMN PQRS").
+
+    A last word that matches no project is still read as a project, not as part of the
+    code, when the words before it already make a whole code and it is not a group of four
+    characters: "ABCD-EFGH-JKMN-PQRS prod-ue" names a project that does not exist."""
+    code_words, found = projects.split_suffix(words)
+    if not code_words:
+        raise InvalidInput("which code?", hint="for example `/credit redeem ABCD-EFGH-JKMN-PQRS`")
+    if found is None and len(code_words) > 1:
+        *leading, last = code_words
+        significant = re.sub(r"[\s\-]+", "", "".join(leading))
+        if len(significant) >= MIN_CODE and not CODE_GROUP.fullmatch(last):
+            raise ProjectNotFound(
+                f"there is no project {last!r}", hint="`/credit project list` shows them"
+            )
+    return "".join(code_words), projects.required(found)

@@ -9,7 +9,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks, ovh_blocks
 from bot.slack.deps import Deps
-from ledger.domain import POStatus, ProjectView, PurchaseOrderView
+from bot.slack.formatting import Formatter
+from ledger.domain import IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
 from ledger.services.purchases import record_announcement
 
 log = logging.getLogger("creditbot.slack")
@@ -33,6 +34,19 @@ def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView
         return False
     record_announcement(deps.ledger, po.number, f"{channel}:{ts}")
     return True
+
+
+def announce_voucher(deps: Deps, client: WebClient, voucher: IssuedVoucher) -> bool:
+    """Every issuance is news for finance: who, how much, where, until when, the last four."""
+    return tell_finance_of_voucher(client, deps.settings.finance_channel, voucher, deps.fmt)
+
+
+def tell_finance_of_voucher(
+    client: WebClient, channel: str | None, voucher: IssuedVoucher, fmt: Formatter
+) -> bool:
+    if not channel:
+        return False
+    return _post(client, channel, blocks.voucher_announced(voucher, fmt)) is not None
 
 
 def refresh_announcement(

@@ -11,7 +11,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.slack import blocks, notify, wording
 from bot.slack.actions import show_decision
-from bot.slack.deps import Deps, guarded, user_of
+from bot.slack.deps import Deps, guarded, request_id, user_of
 from ledger.amounts import parse_amount
 from ledger.errors import LedgerError
 from ledger.services import projects, purchases
@@ -71,8 +71,14 @@ def register(app: App, deps: Deps) -> None:
         project = projects.get_project(deps.ledger, _value(body, "project"))
         amount = parse_amount(_value(body, "amount"), project.currency)
         actor = deps.roles.actor(user_of(body))
-        po = purchases.request_purchase(deps.ledger, actor, project.id, amount)
-        announced = notify.announce_purchase_order(deps, client, po)
+        po = purchases.request_purchase(
+            deps.ledger, actor, project.id, amount, request=request_id(body)
+        )
+        announced = (
+            po.announcement is not None
+            if po.repeated
+            else notify.announce_purchase_order(deps, client, po)
+        )
         message = blocks.po_requested(po, deps.fmt, announced=announced)
         channel = _metadata(body).get("channel")
         if channel:
@@ -93,8 +99,14 @@ def register(app: App, deps: Deps) -> None:
         source = _metadata(body)
         actor = deps.roles.actor(user_of(body))
         po = purchases.reject_purchase(
-            deps.ledger, actor, source.get("po", ""), _value(body, "reason")
+            deps.ledger,
+            actor,
+            source.get("po", ""),
+            _value(body, "reason"),
+            request=request_id(body),
         )
+        if po.repeated:  # the first submission already told everyone
+            return
         url = source.get("response_url")
         reply = WebhookClient(url) if url else None
         show_decision(deps, client, _ResponseUrl(reply) if reply else None, po, source)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.slack.formatting import mention
-from ledger.errors import AlreadyDecided, FourEyes, LedgerError, TooManyAttempts
+from ledger.errors import AlreadyDecided, FourEyes, LedgerError, OwnVoucher, TooManyAttempts
 
 APOLOGY = (
     "Sorry, something went wrong on my side. Nothing was changed; please try again in a moment."
@@ -29,6 +29,12 @@ REJECT_REASON_EMPTY = "Please say why, in a few words."
 BUY_AMOUNT_LABEL = "Amount excl. tax"
 BUY_PROJECT_LABEL = "Project"
 VOUCHER_SHOWN_ONCE = "This code is shown once. Copy it now; only its last four characters are kept."
+VOUCHER_ISSUED_BEFORE = (
+    "This request already issued voucher …{last4}; its code was shown once and is not kept."
+)
+VOUCHER_ANNOUNCED = "{who} issued voucher …{last4}: {amount} for {scope}, valid until {until}."
+VOUCHER_ANY_PROJECT = "any project"
+UNSTORABLE = "That text holds characters I cannot store (such as a NUL). Nothing was changed."
 VOUCHER_REDEEMED = "Voucher …{last4} redeemed: {amount} on *{project}*, usable until {until}."
 VOUCHER_REDEEMED_NEWS = (
     "{who} redeemed voucher …{last4}: {amount} on *{project}*, usable until {until}."
@@ -52,6 +58,8 @@ def refusal(error: LedgerError) -> str:
     if isinstance(error, AlreadyDecided):
         who = mention(error.decided_by) if error.decided_by else "someone"
         return f"Too late: this purchase order was already {error.status} by {who}. Nothing was changed."
+    if isinstance(error, OwnVoucher):
+        return "You issued this voucher, so someone else must redeem it (four-eyes rule)."
     if isinstance(error, FourEyes):
         return "You requested this purchase order, so another finance approver must approve it (four-eyes rule)."
     if isinstance(error, TooManyAttempts):

@@ -11,6 +11,7 @@ from ledger.domain import ExpiredLot, LotKind
 from ledger.money import Money
 from ledger.orm import Entry, Lot
 from ledger.services.context import Ledger, journal_line
+from ledger.services.vouchers import forget_expired_legacy_hashes
 
 SYSTEM_ACTOR = "creditbot"
 BATCH = 2000
@@ -70,13 +71,15 @@ def _expire_batch(session: Session, now: datetime, size: int) -> list[ExpiredLot
 
 def expire_due(ledger: Ledger, *, batch: int = BATCH) -> list[ExpiredLot]:
     """Write one EXPIRY entry per due lot with a balance; an expired lot is never expired twice
-    (its balance is zero, and its entry's key is unique)."""
+    (its balance is zero, and its entry's key is unique). Legacy hashes of expired voucher
+    codes are cleared too."""
     now = ledger.now()
     expired: list[ExpiredLot] = []
     while True:
         done = ledger.db.run(lambda session: _expire_batch(session, now, batch))
         expired.extend(done)
         if len(done) < batch:
+            forget_expired_legacy_hashes(ledger)
             return expired
 
 

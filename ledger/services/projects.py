@@ -12,6 +12,7 @@ from ledger.errors import AlreadyExists, InvalidInput, ProjectNotFound
 from ledger.money import normalise_currency
 from ledger.orm import Project, ProjectChannel
 from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.requests import check_request_id, earlier_result, remember
 
 PROJECT_ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 CHANNEL_ID = re.compile(r"[CDG][A-Z0-9]{2,30}")
@@ -41,15 +42,26 @@ def add_project(
     name: str,
     currency: str = "EUR",
     vat_rate_bp: int | None = None,
+    *,
+    request: str | None = None,
 ) -> ProjectView:
+    """Register a project. The same `request` again answers with that project instead of
+    "already exists"."""
     actor.require(Role.ADMIN, "add projects")
+    check_request_id(request)
     clean_id, clean_name = _clean_id(project_id), _clean_name(name)
     code = normalise_currency(currency)
     rate = ledger.config.default_vat_bp if vat_rate_bp is None else vat_rate_bp
     if not 0 <= rate <= 10_000:
         raise InvalidInput("a VAT rate is between 0 and 100 %")
 
+    fingerprint = f"{actor.user_id} {clean_id} {clean_name} {code} {rate}"
+
     def work(session: Session) -> ProjectView:
+        if request is not None:
+            earlier = earlier_result(session, request, "project", fingerprint)
+            if earlier is not None:
+                return project_view(session, find_project(session, earlier))
         clash = session.scalars(
             select(Project).where(
                 (Project.id == clean_id)
@@ -74,6 +86,8 @@ def add_project(
         )
         session.add(project)
         session.flush()
+        if request is not None:
+            remember(session, request, "project", fingerprint, project.id, project.created_at)
         return project_view(session, project)
 
     return ledger.db.run(work)

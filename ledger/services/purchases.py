@@ -5,6 +5,7 @@ Approval records the payment and creates the credit lot in one transaction.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -36,6 +37,7 @@ from ledger.money import Money, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
 from ledger.services.linked import service_of
+from ledger.services.requests import check_request_id, earlier_result, remember
 
 MAX_REASON = 500
 
@@ -111,12 +113,27 @@ def _next_number(session: Session, year: int, dialect: str) -> int:
     return int(seq)
 
 
+def _again(session: Session, number: str) -> PurchaseOrderView:
+    po = session.scalars(select(PurchaseOrder).where(PurchaseOrder.number == number)).one()
+    return replace(_view(session, po), repeated=True)
+
+
 def request_purchase(
-    ledger: Ledger, actor: Actor, project_ref: str, amount: Money
+    ledger: Ledger, actor: Actor, project_ref: str, amount: Money, *, request: str | None = None
 ) -> PurchaseOrderView:
+    """Create a pending order. The same `request` again answers with that order (marked
+    `repeated`) and creates nothing."""
     check_purchase_amount(ledger.config, amount)
+    check_request_id(request)
+    fingerprint = (
+        f"{actor.user_id} {project_ref.strip().casefold()} {amount.minor} {amount.currency}"
+    )
 
     def work(session: Session) -> PurchaseOrderView:
+        if request is not None:
+            earlier = earlier_result(session, request, "purchase", fingerprint)
+            if earlier is not None:
+                return _again(session, earlier)
         project = find_project(session, project_ref)
         if amount.currency != project.currency:
             raise AmountError(
@@ -142,6 +159,8 @@ def request_purchase(
         )
         session.add(po)
         session.flush()
+        if request is not None:
+            remember(session, request, "purchase", fingerprint, po.number, now)
         return _view(session, po, project)
 
     return ledger.db.run(work)
@@ -219,14 +238,19 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
     return ledger.db.run(work)
 
 
-def reject_purchase(ledger: Ledger, actor: Actor, number: str, reason: str) -> PurchaseOrderView:
+def reject_purchase(
+    ledger: Ledger, actor: Actor, number: str, reason: str, *, request: str | None = None
+) -> PurchaseOrderView:
+    """Reject with a reason. The same `request` again answers with the rejected order
+    (marked `repeated`) instead of "already decided"."""
     actor.require(Role.FINANCE, "reject purchase orders")
     why = " ".join(reason.split())
     if not why:
         raise InvalidInput("a rejection needs a reason", hint="say why, in a few words")
     if len(why) > MAX_REASON:
         raise InvalidInput(f"keep the reason under {MAX_REASON} characters")
-    return _decide(ledger, actor, number, POStatus.REJECTED, why)
+    check_request_id(request)
+    return _decide(ledger, actor, number, POStatus.REJECTED, why, request)
 
 
 def cancel_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
@@ -234,9 +258,20 @@ def cancel_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderV
 
 
 def _decide(
-    ledger: Ledger, actor: Actor, number: str, status: POStatus, reason: str | None
+    ledger: Ledger,
+    actor: Actor,
+    number: str,
+    status: POStatus,
+    reason: str | None,
+    request: str | None = None,
 ) -> PurchaseOrderView:
+    fingerprint = f"{actor.user_id} {status.value} {number.strip().upper()} {reason or ''}"
+
     def work(session: Session) -> PurchaseOrderView:
+        if request is not None:
+            earlier = earlier_result(session, request, "decision", fingerprint)
+            if earlier is not None:
+                return _again(session, earlier)
         po = _load_pending(session, number)
         if status is POStatus.CANCELLED and po.requested_by != actor.user_id:
             raise Forbidden(
@@ -248,6 +283,8 @@ def _decide(
         po.decided_at = ledger.now()
         po.reason = reason
         session.flush()
+        if request is not None:
+            remember(session, request, "decision", fingerprint, po.number, po.decided_at)
         return _view(session, po)
 
     return ledger.db.run(work)

@@ -1,25 +1,31 @@
-"""Voucher codes: issued by finance, redeemed once onto a project.
+"""Voucher codes: issued by finance, redeemed once onto a project, never by their issuer.
 
-Only a SHA-256 of the normalised code is stored; a code is shown once, to its issuer.
+Only an HMAC-SHA-256 of the normalised code under the server's secret is stored; a code
+is shown once, to its issuer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from datetime import date, datetime
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ledger.clock import local_date, voucher_expiry
 from ledger.domain import Actor, IssuedVoucher, LotKind, RedeemedVoucher, Role
 from ledger.errors import (
     AlreadyExists,
+    AmountError,
     InvalidInput,
     LedgerError,
+    NotConfigured,
+    OwnVoucher,
     ProviderNotFound,
     ProviderRefused,
     TooManyAttempts,
@@ -38,9 +44,12 @@ from ledger.services.context import (
     project_view,
 )
 from ledger.services.linked import external_key, service_of, sync_project
+from ledger.services.requests import check_request_id, earlier_result, remember
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16
+# An imported code shorter than this could be found by brute force from its hash.
+MIN_IMPORTED = 12
 DEFAULT_VALIDITY = relativedelta(years=1)
 _IMPORTED = re.compile(r"[0-9A-Z]{6,64}")
 _CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
@@ -61,8 +70,33 @@ def normalise_code(text: str) -> str:
     return compact
 
 
-def code_hash(normalised: str) -> str:
+def code_hash(key: bytes, normalised: str) -> str:
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_hash(normalised: str) -> str:
+    """How codes were kept before the secret: an unsalted SHA-256, still checked until
+    such a code is redeemed or expires."""
     return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _key(ledger: Ledger) -> bytes:
+    if not ledger.config.voucher_key:
+        raise NotConfigured(
+            "voucher codes need the server secret, and none is configured",
+            hint="set CREDITBOT_SECRET",
+        )
+    return ledger.config.voucher_key
+
+
+def check_voucher_amount(ledger: Ledger, amount: Money) -> None:
+    """A voucher is capped like a purchase: it is credit that nobody paid for."""
+    high = ledger.config.po_max_amount
+    if amount.amount > Decimal(high):
+        raise AmountError(
+            f"a voucher is at most {high:,} {amount.currency}".replace(",", " "),
+            hint="the same limit as a purchase",
+        )
 
 
 def issue_voucher(
@@ -72,8 +106,15 @@ def issue_voucher(
     valid_until: date | None = None,
     project_ref: str | None = None,
     code: str | None = None,
+    *,
+    request: str | None = None,
 ) -> IssuedVoucher:
+    """Issue a code. The same `request` again answers with the voucher it issued (whose
+    code, shown once, is not shown again) and issues nothing more."""
     actor.require(Role.FINANCE, "issue vouchers")
+    check_voucher_amount(ledger, amount)
+    check_request_id(request)
+    key = _key(ledger)
     now = ledger.now()
     tz = ledger.config.timezone
     today = local_date(now, tz)
@@ -84,8 +125,27 @@ def issue_voucher(
         raise InvalidInput("a voucher is valid for five years at most")
     shown = code.strip().upper() if code else generate_code()
     normalised = normalise_code(shown)
+    if code and len(normalised) < MIN_IMPORTED:
+        raise InvalidInput(
+            f"an imported code needs at least {MIN_IMPORTED} letters or digits",
+            hint="a shorter code could be guessed",
+        )
+    fingerprint = " ".join(
+        (
+            actor.user_id,
+            str(amount.minor),
+            amount.currency,
+            valid_until.isoformat() if valid_until else "default",
+            project_ref or "-",
+        )
+        + (("imported", code_hash(key, normalised)) if code else ())
+    )
 
     def work(session: Session) -> IssuedVoucher:
+        if request is not None:
+            earlier = earlier_result(session, request, "voucher", fingerprint)
+            if earlier is not None:
+                return _issued_again(session, int(earlier))
         project_id = None
         if project_ref is not None:
             project = find_project(session, project_ref)
@@ -94,8 +154,11 @@ def issue_voucher(
                     f"project {project.id} counts in {project.currency}, not {amount.currency}"
                 )
             project_id = project.id
-        digest = code_hash(normalised)
-        if session.scalar(select(Voucher.id).where(Voucher.code_hash == digest)) is not None:
+        digest = code_hash(key, normalised)
+        clash = select(Voucher.id).where(
+            (Voucher.code_hash == digest) | (Voucher.legacy_hash == legacy_hash(normalised))
+        )
+        if session.scalar(clash) is not None:
             raise AlreadyExists("that voucher code already exists")
         voucher = Voucher(
             code_hash=digest,
@@ -110,9 +173,28 @@ def issue_voucher(
         )
         session.add(voucher)
         session.flush()
-        return IssuedVoucher(shown, voucher.last4, amount, until, voucher.expires_at, project_id)
+        if request is not None:
+            remember(session, request, "voucher", fingerprint, str(voucher.id), now)
+        return IssuedVoucher(
+            shown, voucher.last4, amount, until, voucher.expires_at, project_id, actor.user_id
+        )
 
     return ledger.db.run(work)
+
+
+def _issued_again(session: Session, voucher_id: int) -> IssuedVoucher:
+    voucher = session.get(Voucher, voucher_id)
+    assert voucher is not None
+    return IssuedVoucher(
+        None,
+        voucher.last4,
+        Money(voucher.amount, voucher.currency),
+        voucher.valid_until,
+        voucher.expires_at,
+        voucher.project_id,
+        voucher.issued_by,
+        repeated=True,
+    )
 
 
 def _refuse_if_throttled(ledger: Ledger, session: Session, user_id: str, now: datetime) -> None:
@@ -136,11 +218,22 @@ def _refuse_if_throttled(ledger: Ledger, session: Session, user_id: str, now: da
 def _redeem(
     ledger: Ledger, session: Session, actor: Actor, project_ref: str, normalised: str, now: datetime
 ) -> RedeemedVoucher:
+    digest = code_hash(_key(ledger), normalised)
+    legacy = (
+        (Voucher.legacy_hash == legacy_hash(normalised))
+        & Voucher.redeemed_at.is_(None)
+        & (Voucher.expires_at > now)
+    )
     voucher = session.scalars(
-        select(Voucher).where(Voucher.code_hash == code_hash(normalised)).with_for_update()
+        select(Voucher).where((Voucher.code_hash == digest) | legacy).with_for_update()
     ).first()
     if voucher is None:
         raise VoucherNotFound("that voucher code is not valid", hint="check each character")
+    if voucher.issued_by == actor.user_id:
+        raise OwnVoucher(
+            f"you issued voucher …{voucher.last4}, so someone else must redeem it",
+            hint="four-eyes rule",
+        )
     if voucher.redeemed_at is not None:
         raise VoucherUnusable(f"voucher …{voucher.last4} was already redeemed")
     if now >= voucher.expires_at:
@@ -157,6 +250,9 @@ def _redeem(
     lock_project(session, project.id)
     voucher.redeemed_by = actor.user_id
     voucher.redeemed_at = now
+    # The code is at hand: a legacy hash is replaced by a keyed one.
+    voucher.legacy_hash = None
+    voucher.code_hash = digest
     lot = Lot(
         project_id=project.id,
         kind=LotKind.VOUCHER.value,
@@ -201,6 +297,8 @@ def redeem_voucher(
     guessing is throttled across restarts. On a project linked to the provider, a code the
     bot did not issue is redeemed there, and a refusal counts as a failed attempt."""
 
+    key = _key(ledger)
+
     def work(session: Session) -> RedeemedVoucher | LedgerError | str:
         now = ledger.now()
         lock_name(session, f"redeem:{actor.user_id}")
@@ -208,11 +306,11 @@ def redeem_voucher(
         if provider is not None:
             service = service_of(session, find_project(session, project_ref).id)
             compact = re.sub(r"[\s\-]+", "", code).upper()
+            readings = {compact, compact.translate(_CONFUSABLE)}
             known = session.scalar(
                 select(Voucher.id).where(
-                    Voucher.code_hash.in_(
-                        {code_hash(compact), code_hash(compact.translate(_CONFUSABLE))}
-                    )
+                    Voucher.code_hash.in_({code_hash(key, r) for r in readings})
+                    | Voucher.legacy_hash.in_({legacy_hash(r) for r in readings})
                 )
             )
             if service is not None and known is None:
@@ -282,3 +380,18 @@ def failed_attempts(ledger: Ledger, user_id: str) -> int:
             )
             or 0
         )
+
+
+def forget_expired_legacy_hashes(ledger: Ledger) -> int:
+    """Clear the unsalted hashes of codes that can no longer be redeemed."""
+    now = ledger.now()
+
+    def work(session: Session) -> int:
+        done = session.execute(
+            update(Voucher)
+            .where(Voucher.legacy_hash.is_not(None), Voucher.expires_at <= now)
+            .values(legacy_hash=None)
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
+    return ledger.db.run(work)

@@ -13,7 +13,7 @@ import pytest
 from bot.cli import main
 from ledger.services import Ledger
 from ledger.services.projects import add_project
-from tests.support import ADMIN, environment_without_slack
+from tests.support import ADMIN, TEST_SECRET, environment_without_slack
 
 Run = Callable[..., tuple[int, Any, str]]
 
@@ -21,6 +21,7 @@ Run = Callable[..., tuple[int, Any, str]]
 @pytest.fixture
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
     monkeypatch.setenv("ADMINS", "UADMIN")
     monkeypatch.setenv("FINANCE_APPROVERS", "UFIN, UFIN2")
     monkeypatch.chdir(str(__import__("tempfile").mkdtemp()))

@@ -5,11 +5,12 @@ from bot.slack.grammar import (
     Projects,
     amount_project_memo,
     amount_then_project,
+    code_then_project,
     words_of,
 )
 from ledger.amounts import parse_amount
 from ledger.domain import ProjectView
-from ledger.errors import AmountError, ProjectNotFound
+from ledger.errors import AmountError, ProjectNotFound, WrongCurrency
 from ledger.money import Money
 
 PROD = ProjectView("prod-eu", "Prod EU", "EUR", 2000)
@@ -79,3 +80,33 @@ def test_the_project_list_is_not_read_when_the_channel_project_is_enough() -> No
         raise AssertionError("the project list was read")
 
     assert Projects(unreadable, channel_project=PROD).exactly([]) == PROD
+
+
+@pytest.mark.parametrize("text", ["500 USD", "500USD", "$500", "500 usd"])
+def test_a_purchase_in_another_currency_says_which_currency_the_project_counts_in(
+    text: str,
+) -> None:
+    with pytest.raises(WrongCurrency, match="counts in EUR, not USD"):
+        amount_then_project(PROJECTS, words_of(text), read)
+
+
+def test_a_charge_in_another_currency_is_refused_rather_than_read_as_a_memo() -> None:
+    with pytest.raises(WrongCurrency, match="counts in EUR, not USD"):
+        amount_project_memo(PROJECTS, words_of("500 USD March bill"), read)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("ABCD-EFGH-JKMN-PQRS", "ABCD-EFGH-JKMN-PQRS"),
+        ("ABCD EFGH JKMN PQRS", "ABCDEFGHJKMNPQRS"),
+        ("abcd efgh jkmn pqrs prod-eu", "abcdefghjkmnpqrs"),
+    ],
+)
+def test_a_code_may_be_typed_in_groups_and_followed_by_a_project(text: str, code: str) -> None:
+    assert code_then_project(PROJECTS, words_of(text)) == (code, PROD)
+
+
+def test_a_mistyped_project_after_a_whole_code_is_named_as_an_unknown_project() -> None:
+    with pytest.raises(ProjectNotFound, match="'prod-ue'"):
+        code_then_project(PROJECTS, words_of("ABCD-EFGH-JKMN-PQRS prod-ue"))

@@ -28,6 +28,7 @@ from tests.slack.workspace import (
     text_of,
     wait_until_healthy,
 )
+from tests.support import TEST_SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -263,6 +264,7 @@ def test_creditbot_run_reports_its_scheduler_last_success_on_the_same_metrics(
         "DATABASE_URL": db_url,
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,
+        "CREDITBOT_SECRET": TEST_SECRET,
         "SLACK_API_URL": standin.api_url,
         "FINANCE_CHANNEL": "CFINANCE",
         "METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",

@@ -17,7 +17,7 @@ from websockets.sync.server import ServerConnection, serve
 
 from bot.standin import SlackStandIn
 from tests.slack.workspace import free_port, metric, text_of
-from tests.support import environment_without_slack
+from tests.support import TEST_SECRET, environment_without_slack
 
 pytestmark = pytest.mark.slow
 
@@ -90,6 +90,7 @@ def test_with_an_app_token_the_bot_answers_slash_commands_over_socket_mode(
             DATABASE_URL=db_url,
             SLACK_BOT_TOKEN="xoxb-test",
             SLACK_APP_TOKEN="xapp-test",
+            CREDITBOT_SECRET=TEST_SECRET,
             SLACK_API_URL=standin.api_url,
             METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
         )

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from bot.standin import Call, SlackStandIn
+from tests.support import TEST_SECRET
 
 SECRET = "test-signing-secret"
 
@@ -77,6 +78,7 @@ def running_server(
         "DATABASE_URL": db_url,
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,
+        "CREDITBOT_SECRET": TEST_SECRET,
         "SLACK_API_URL": standin.api_url,
         "FINANCE_CHANNEL": "CFINANCE",
         "ADMINS": "UADMIN",
@@ -265,7 +267,7 @@ class Workspace:
             "api_app_id": "A1",
             "user": {"id": user},
             "view": {
-                "id": "V1",
+                "id": f"V{next(self._ids)}",  # Slack gives each modal its own id
                 "type": "modal",
                 "callback_id": view["callback_id"],
                 "private_metadata": view.get("private_metadata", ""),

@@ -1,7 +1,7 @@
 """provider link: linked projects, mirrored lots, orders placed at the provider
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0005
 Create Date: 2026-11-27 17:20:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import ledger.orm
 
 revision: str = "0007"
-down_revision: str | None = "0008"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

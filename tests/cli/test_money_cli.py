@@ -1,0 +1,100 @@
+"""The command line's side of money controls: arguments that cannot be stored, the
+server secret, and vouchers announced to finance."""
+
+import json
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from bot.standin import SlackStandIn
+from tests.support import TEST_SECRET
+
+Run = Callable[..., tuple[int, Any, str]]
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    stand_in = SlackStandIn().start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "FINANCE_CHANNEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
+    monkeypatch.setenv("ADMINS", "UADMIN")
+    monkeypatch.setenv("FINANCE_APPROVERS", "UFIN")
+    monkeypatch.chdir(tempfile.mkdtemp())
+
+    def run(*argv: str) -> tuple[int, Any, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        try:
+            return code, json.loads(out), err
+        except json.JSONDecodeError:
+            return code, out, err
+
+    return run
+
+
+@pytest.mark.parametrize("name", ["Prod\x00EU", "Prod EU\udcff"])
+def test_an_argument_that_cannot_be_stored_is_refused_in_one_line(cli: Run, name: str) -> None:
+    code, out, err = cli("project", "add", "prod-eu", "--name", name, "--as", "UADMIN")
+    assert code == 1 and not out
+    assert (
+        err.strip() == "error: an argument holds characters that cannot be stored (such as a NUL)"
+    )
+    assert cli("project", "list", "--json")[1] == []
+
+
+@pytest.mark.parametrize(
+    ("command", "slack"),
+    [
+        ("serve", {"SLACK_SIGNING_SECRET": "s"}),
+        ("run", {"SLACK_SIGNING_SECRET": "s"}),
+        ("run", {"SLACK_APP_TOKEN": "xapp-1"}),
+    ],
+)
+def test_the_bot_refuses_to_serve_slack_without_the_server_secret(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, command: str, slack: dict[str, str]
+) -> None:
+    monkeypatch.delenv("CREDITBOT_SECRET")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    for name, value in slack.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = cli(command)
+    assert code == 2 and "set CREDITBOT_SECRET" in err
+
+
+def test_a_short_server_secret_is_refused(cli: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CREDITBOT_SECRET", "short")
+    code, _, err = cli("project", "list")
+    assert code == 1 and "CREDITBOT_SECRET needs at least 32 characters" in err
+
+
+def test_a_voucher_issued_from_the_command_line_is_announced_without_its_code(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    code, voucher, _ = cli("voucher", "issue", "40", "--as", "UFIN", "--json")
+    assert code == 0
+    (news,) = standin.of("chat.postMessage")
+    text = news.params["text"]
+    assert news.params["channel"] == "CFINANCE" and "<@UFIN>" in text
+    assert f"…{voucher['last4']}" in text and voucher["code"] not in text
+    assert not any(re.search(r"[0-9a-f]{64}", json.dumps(v)) for v in voucher.values())
+
+
+def test_a_voucher_issued_without_slack_says_finance_was_not_told(cli: Run) -> None:
+    code, _, err = cli("voucher", "issue", "40", "--as", "UFIN")
+    assert code == 0 and "voucher not announced to finance" in err
