@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, slack_bench
+from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
 
-SUITES = ("ledger", "slack", "alerts", "forecast", "cli")
+SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh")
 
 
 def main() -> None:
@@ -53,6 +53,12 @@ def main() -> None:
         if "cli" in args.suite:
             for row in cli_bench.read_commands(backend, repeat=5 if args.quick else 21):
                 report("operator CLI, a read command as a new process", backend, row)
+        if "ovh" in args.suite:
+            report(
+                "OVHcloud sync, 50 projects x 40 credits",
+                backend,
+                ovh_bench.sync_vs_bare_fetches(backend, 50 // min(scale, 10), 40),
+            )
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):
                 report("/credit balance over HTTP, 200 lots", backend, row)

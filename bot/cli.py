@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_runtime, serialise
-from bot.composition import build_ledger, roles_from_ids
+from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.i18n import Translator, translator
 from bot.settings import Settings, slack_user_id
 from ledger import migrate
@@ -28,18 +28,22 @@ from ledger.clock import parse_day, parse_instant
 from ledger.domain import IssuedVoucher, POStatus, PurchaseOrderView
 from ledger.errors import N_, InvalidInput, LedgerError, WrongCurrency
 from ledger.money import normalise_currency, parse_rate, rate_text
+from ledger.provider import CreditProvider
 from ledger.services import (
     Ledger,
     audit,
     billing,
     expiry,
     forecasting,
+    linked,
     notices,
+    ordering,
     projects,
     purchases,
     reading,
     vouchers,
 )
+from ledger.services.linked import SyncReport
 from ledger.text import storable
 
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Any]
@@ -105,6 +109,74 @@ def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledge
     return serialise.project(linked.project), text
 
 
+def _provider(settings: Settings) -> CreditProvider:
+    provider = build_provider(settings)
+    if provider is None:
+        raise InvalidInput(
+            N_("OVHcloud is not configured"), hint=N_("set OVH_ENDPOINT and its keys")
+        )
+    return provider
+
+
+def _sync_text(report: SyncReport, t: Translator) -> str:
+    line = t.say_n(
+        "{project} ← {service}: {n} credit, {posted} entries posted, {amount} available",
+        "{project} ← {service}: {n} credits, {posted} entries posted, {amount} available",
+        report.credits,
+        project=report.project,
+        service=report.service,
+        posted=report.entries_posted,
+        amount=t.money(report.available),
+    )
+    if report.error:
+        line += " — " + t.say("failed: {reason}", reason=t.refusal(report.error)[0])
+    if report.disappeared:
+        line += " — " + t.say(
+            "gone at OVHcloud: {credits}", credits=", ".join(map(str, report.disappeared))
+        )
+    return line
+
+
+def cmd_project_link_ovh(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    report = linked.link_project(
+        ledger, _provider(settings), _actor(args, settings), args.id, args.service
+    )
+    t = _t(settings)
+    head = t.say(
+        "project {project} linked to OVHcloud {service}",
+        project=report.project,
+        service=report.service,
+    )
+    return serialise.sync_report(report), head + "\n" + _sync_text(report, t)
+
+
+def cmd_project_unlink_ovh(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    service = linked.unlink_project(ledger, _actor(args, settings), args.id)
+    text = _t(settings).say(
+        "project {project} unlinked from OVHcloud {service}; its history stays",
+        project=args.id,
+        service=service,
+    )
+    return {"project": args.id, "service": service}, text
+
+
+def cmd_ovh_sync(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
+    provider = _provider(settings)
+    if args.project is None:
+        ordering.resume_orders(ledger, provider, pay=settings.ovh_auto_pay)
+        ordering.follow_orders(ledger, provider)
+    reports = linked.sync_all(ledger, provider, args.project)
+    rows = [serialise.sync_report(r) for r in reports]
+    failed = [r for r in rows if r["error"]]
+    t = _t(settings)
+    text = "\n".join(_sync_text(r, t) for r in reports) or t.gettext(
+        "no project is linked to OVHcloud"
+    )
+    if failed:
+        raise SyncFailed(rows, text)
+    return rows, text
+
+
 def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     views = projects.list_projects(ledger)
     text = "\n".join(
@@ -149,7 +221,9 @@ def cmd_buy(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any
 def cmd_po_decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     actor = _actor(args, settings)
     if args.decision == "approve":
-        view = purchases.approve_purchase(ledger, actor, args.number)
+        view = ordering.approve_and_order(
+            ledger, build_provider(settings), actor, args.number, pay=settings.ovh_auto_pay
+        )
     elif args.decision == "reject":
         view = purchases.reject_purchase(ledger, actor, args.number, args.reason)
     else:
@@ -221,7 +295,9 @@ def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    view = vouchers.redeem_voucher(ledger, _actor(args, settings), args.code, args.project)
+    view = vouchers.redeem_voucher(
+        ledger, _actor(args, settings), args.code, args.project, build_provider(settings)
+    )
     data = serialise.redeemed_voucher(view, settings.timezone)
     t = _t(settings)
     text = t.say(
@@ -453,6 +529,15 @@ def cmd_alerts_status(args: argparse.Namespace, settings: Settings, ledger: Ledg
     return data, "\n".join(lines)
 
 
+class SyncFailed(Exception):
+    """Some project could not be synced: the report is still printed, the exit code is 1."""
+
+    def __init__(self, rows: list[dict[str, Any]], text: str) -> None:
+        super().__init__(text)
+        self.rows = rows
+        self.text = text
+
+
 class VerifyFailed(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
@@ -523,6 +608,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--channel", required=True)
     command("list", cmd_project_list, proj, "known projects and their channels")
+    p = command(
+        "link-ovh", cmd_project_link_ovh, proj, "tie a project to an OVHcloud project", as_user=True
+    )
+    p.add_argument("id")
+    p.add_argument("service", metavar="SERVICE_NAME", help="the OVHcloud Public Cloud project id")
+    p = command("unlink-ovh", cmd_project_unlink_ovh, proj, "undo the OVHcloud link", as_user=True)
+    p.add_argument("id")
+
+    ovh = command("ovh", None, help="OVHcloud").add_subparsers(dest="sub", required=True)
+    p = command("sync", cmd_ovh_sync, ovh, "bring OVHcloud's credits and consumption in")
+    p.add_argument("--project")
 
     p = command("buy", cmd_buy, help="request a purchase order", as_user=True)
     p.add_argument("amount")
@@ -659,6 +755,9 @@ def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
         if not migrate.is_current(ledger.db.engine):
             return _fail("the database schema is not up to date", "run `creditbot db upgrade`")
         result = args.handler(args, settings, ledger)
+    except SyncFailed as failed:
+        Output(args.json).show(failed.rows, failed.text)
+        return 1
     except VerifyFailed as failed:
         for problem in failed.problems:
             print(f"mismatch: {problem}", file=sys.stderr)

@@ -20,7 +20,13 @@ from typing import Any, TextIO
 
 from pydantic import SecretStr
 
-from bot.composition import build_alerts, build_job_scheduler, build_ledger, build_slack
+from bot.composition import (
+    build_alerts,
+    build_job_scheduler,
+    build_ledger,
+    build_ovh_sync,
+    build_slack,
+)
 from bot.settings import Settings, slack_user_id
 from ledger.domain import POStatus
 from ledger.services import Ledger, purchases
@@ -232,10 +238,12 @@ def start_console(
 ) -> int:
     from bot.alerts import Pacer
     from bot.console import Console, TrackingExecutor
-    from bot.i18n import translator
+    from bot.i18n import Translator, translator
+    from bot.ovh.standin import DEMO_SERVICE, demo_ovh
     from bot.standin import SlackStandIn
 
     standin = SlackStandIn().start()
+    ovh = None if settings.ovh_endpoint else demo_ovh().start()
     local = settings.model_copy(
         update={
             "slack_api_url": standin.api_url,
@@ -247,12 +255,15 @@ def start_console(
             "usergroup_cache_seconds": 0,
             # Without a secret set, codes issued here are readable in this session only.
             "creditbot_secret": settings.creditbot_secret or SecretStr(secrets.token_hex(32)),
+            **(ovh.settings() if ovh else {}),
         }
     )
     try:
         ledger = build_ledger(local, upgrade=True)
-    except BaseException:  # no database: the stand-in has nothing to serve
+    except BaseException:  # no database: the stand-ins have nothing to serve
         standin.stop()
+        if ovh is not None:
+            ovh.stop()
         raise
     executor = TrackingExecutor()
     app = build_slack(local, ledger, listener_executor=executor)
@@ -271,8 +282,22 @@ def start_console(
         ),
         file=out,
     )
+    if ovh is not None:
+        print(
+            f"OVHcloud stand-in: project {DEMO_SERVICE} (link it with /credit project ovh).",
+            file=out,
+        )
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
+    sync = build_ovh_sync(local, ledger, client=app.client)
+
+    def ovh_run(reader: Translator) -> str:
+        if ovh is not None:
+            ovh.advance_month()
+        if sync is None:
+            return reader.gettext("OVHcloud is not configured")
+        return sync.run().summary(reader)
+
     try:
         Console(
             app,
@@ -282,11 +307,14 @@ def start_console(
             channel,
             out,
             alerts=lambda reader: alerts.run().summary(reader),
+            ovh=ovh_run,
             t=t,
             finance=finance,
         ).run(lines)
     finally:
         executor.shutdown(wait=True)
         standin.stop()
+        if ovh is not None:
+            ovh.stop()
         ledger.db.dispose()
     return 0

@@ -10,6 +10,8 @@ from __future__ import annotations
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING
 
+from pydantic import SecretStr
+
 from bot.settings import Settings
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, Role
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.alerts import Alerts, Pacer
+    from bot.ovh.client import OvhProvider
+    from bot.ovh.run import OvhSync
+    from ledger.provider import CreditProvider
 
 
 def ledger_config(settings: Settings) -> LedgerConfig:
@@ -44,6 +49,26 @@ def build_ledger(settings: Settings, *, upgrade: bool = False) -> Ledger:
     return Ledger(db, ledger_config(settings))
 
 
+def build_provider(settings: Settings) -> OvhProvider | None:
+    """The OVHcloud adapter, when OVH_ENDPOINT is set; None keeps every project in the ledger."""
+    if settings.ovh_endpoint is None:
+        return None
+    from bot.ovh import client as ovh_client
+
+    def secret(value: SecretStr | None) -> str | None:
+        return value.get_secret_value() if value is not None else None
+
+    client = ovh_client.build_client(
+        settings.ovh_endpoint,
+        application_key=settings.ovh_application_key,
+        application_secret=secret(settings.ovh_application_secret),
+        consumer_key=secret(settings.ovh_consumer_key),
+        client_id=settings.ovh_client_id,
+        client_secret=secret(settings.ovh_client_secret),
+    )
+    return ovh_client.OvhProvider(client)
+
+
 def roles_from_ids(
     settings: Settings, user_id: str, groups_of_user: frozenset[str] = frozenset()
 ) -> Actor:
@@ -63,8 +88,9 @@ def build_slack(
     *,
     client: WebClient | None = None,
     listener_executor: Executor | None = None,
+    provider: CreditProvider | None = None,
 ) -> App:
-    """The Bolt app with every listener, over the given ledger."""
+    """The Bolt app with every listener, over the given ledger (and OVHcloud, when set)."""
     from bot.slack.app import build_app, build_client
     from bot.slack.deps import Deps
     from bot.slack.locales import Locales
@@ -76,6 +102,7 @@ def build_slack(
         settings=settings,
         roles=Roles(settings, web),
         locales=Locales(settings, web),
+        provider=provider or build_provider(settings),
     )
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
@@ -97,10 +124,45 @@ def build_alerts(
     return Alerts(ledger, settings, client or build_client(settings), pacer)
 
 
+def build_ovh_sync(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    client: WebClient | None = None,
+    provider: CreditProvider | None = None,
+) -> OvhSync | None:
+    """The scheduled OVHcloud run, when OVHcloud is configured."""
+    provider = provider or build_provider(settings)
+    if provider is None:
+        return None
+    from bot.ovh.run import OvhSync
+    from bot.slack.app import build_client
+    from bot.slack.deps import Deps
+    from bot.slack.locales import Locales
+    from bot.slack.roles import Roles
+
+    web = client or build_client(settings)
+    deps = Deps(
+        ledger=ledger,
+        settings=settings,
+        roles=Roles(settings, web),
+        locales=Locales(settings, web),
+        provider=provider,
+    )
+    return OvhSync(deps, provider, web)
+
+
 def build_job_scheduler(
     settings: Settings, ledger: Ledger, *, blocking: bool = False
 ) -> BaseScheduler:
-    """APScheduler running the scheduled run daily, and once at start-up."""
+    """APScheduler running the scheduled run daily, and once at start-up; with OVHcloud,
+    the sync every OVH_SYNC_MINUTES too."""
     from bot.scheduler import build_scheduler
 
-    return build_scheduler(settings, build_alerts(settings, ledger).run, blocking=blocking)
+    sync = build_ovh_sync(settings, ledger)
+    return build_scheduler(
+        settings,
+        build_alerts(settings, ledger).run,
+        blocking=blocking,
+        sync_job=sync.run if sync else None,
+    )

@@ -48,6 +48,7 @@ def help_text(t: Translator, finance: str, channel: str) -> str:
         (t.gettext("Move to another channel:"), f":channel {channel}"),
         (t.gettext("Run the daily jobs (expiry warnings):"), ":alerts"),
         (t.gettext("Open your App Home:"), ":home"),
+        (t.gettext("OVHcloud stand-in: deliver orders, consume credit, sync:"), ":ovh"),
         (
             t.gettext("Leave a form without submitting it:"),
             t.gettext(":cancel (or Ctrl-D, which also ends the console)"),
@@ -121,12 +122,14 @@ class Console:
         channel: str,
         out: TextIO,
         alerts: Callable[[Translator], object] | None = None,
+        ovh: Callable[[Translator], object] | None = None,
         t: Translator | None = None,
         finance: tuple[str, str] = ("UFINANCE", "CFINANCE"),
     ) -> None:
         """`t`: the console's own language at start; `finance`: an approver and the finance
         channel, as the help suggests them."""
         self.alerts = alerts
+        self.ovh = ovh
         self.t = t or translator("en", ZoneInfo("UTC"))
         self.finance = finance
         self.app = app
@@ -178,6 +181,9 @@ class Console:
             self.show(lines)
         elif line == ":home":
             self.open_home(lines)
+        elif line == ":ovh" and self.ovh is not None:
+            self.write(f"({self.ovh(self.t)})")
+            self.show(lines)
         elif line == ":help":
             self.write(self.help)
         else:

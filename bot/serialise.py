@@ -13,6 +13,7 @@ from ledger.domain import (
     HistoryLine,
     IssuedVoucher,
     ProjectView,
+    ProviderOrderView,
     PurchaseOrderView,
     RedeemedVoucher,
 )
@@ -22,6 +23,7 @@ from ledger.services.notices import DeliveryStatus
 
 if TYPE_CHECKING:
     from bot.alerts import Report
+from ledger.services.linked import SyncReport
 
 
 def money(value: Money) -> str:
@@ -79,6 +81,35 @@ def purchase_order(view: PurchaseOrderView, tz: ZoneInfo) -> dict[str, Any]:
         "decided_at": instant(view.decided_at, tz),
         "reason": view.reason,
         "credit_expires_at": instant(view.credit_expires_at, tz),
+        "ovh": provider_order(view.provider),
+    }
+
+
+def provider_order(view: ProviderOrderView | None) -> dict[str, Any] | None:
+    if view is None:
+        return None
+    return {
+        "state": view.state,
+        "order_id": view.order_id,
+        "url": view.url,
+        "price_excl_tax": money(view.excl_tax) if view.excl_tax else None,
+        "tax": money(view.tax) if view.tax else None,
+        "price_incl_tax": money(view.incl_tax) if view.incl_tax else None,
+        "error": view.error,
+    }
+
+
+def sync_report(report: SyncReport) -> dict[str, Any]:
+    return {
+        "project": report.project,
+        "service": report.service,
+        "credits": report.credits,
+        "entries_posted": report.entries_posted,
+        "available": money(report.available),
+        "currency": report.available.currency,
+        "disappeared": list(report.disappeared),
+        "delivered": list(report.delivered),
+        "error": report.error.message if report.error else None,
     }
 
 

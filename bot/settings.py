@@ -8,7 +8,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from ledger.clock import zone
@@ -16,6 +16,17 @@ from ledger.errors import LedgerError
 from ledger.money import parse_rate
 
 MIN_SECRET = 32
+
+OVH_ENDPOINTS = (
+    "ovh-eu",
+    "ovh-ca",
+    "ovh-us",
+    "kimsufi-eu",
+    "kimsufi-ca",
+    "soyoustart-eu",
+    "soyoustart-ca",
+)
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
@@ -78,6 +89,15 @@ class Settings(BaseSettings):
     http_read_timeout: float = Field(default=10.0, gt=0, le=300)
     metrics_address: str = ""
 
+    ovh_endpoint: str | None = None
+    ovh_application_key: str | None = None
+    ovh_application_secret: SecretStr | None = None
+    ovh_consumer_key: SecretStr | None = None
+    ovh_client_id: str | None = None
+    ovh_client_secret: SecretStr | None = None
+    ovh_sync_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    ovh_auto_pay: bool = False
+
     _split_lists = field_validator(
         "finance_approvers", "admins", "alert_thresholds_days", mode="before"
     )(_split)
@@ -101,6 +121,12 @@ class Settings(BaseSettings):
         "slack_app_token",
         "slack_api_url",
         "finance_channel",
+        "ovh_endpoint",
+        "ovh_application_key",
+        "ovh_application_secret",
+        "ovh_consumer_key",
+        "ovh_client_id",
+        "ovh_client_secret",
         mode="before",
     )
     @classmethod
@@ -161,6 +187,38 @@ class Settings(BaseSettings):
                 "ALERT_THRESHOLDS_DAYS is a list of days between 1 and 400, e.g. 30,7,1"
             )
         return value
+
+    @field_validator("ovh_endpoint")
+    @classmethod
+    def _ovh_endpoint(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.startswith(("http://", "https://")):
+            if not value.rstrip("/").endswith("/1.0"):
+                raise ValueError("a full OVH_ENDPOINT URL ends with /1.0")
+            return value.rstrip("/")
+        if value not in OVH_ENDPOINTS:
+            raise ValueError(
+                f"OVH_ENDPOINT is one of {', '.join(OVH_ENDPOINTS)}, or an http(s)://…/1.0 URL"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _ovh_keys(self) -> Settings:
+        if self.ovh_endpoint is None:
+            return self
+        keys = (self.ovh_application_key, self.ovh_application_secret, self.ovh_consumer_key)
+        oauth2 = (self.ovh_client_id, self.ovh_client_secret)
+        if all(oauth2) and not any(keys):
+            if self.ovh_endpoint.startswith(("http://", "https://")):
+                raise ValueError("OVH_CLIENT_ID needs OVH_ENDPOINT to be ovh-eu, ovh-ca or ovh-us")
+            return self
+        if all(keys) and not any(oauth2):
+            return self
+        raise ValueError(
+            "OVH_ENDPOINT needs OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET and OVH_CONSUMER_KEY,"
+            " or OVH_CLIENT_ID and OVH_CLIENT_SECRET (not both)"
+        )
 
     @field_validator("digest_day")
     @classmethod

@@ -151,6 +151,19 @@ class Balance:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderOrderView:
+    """The order placed at the provider for an approved purchase order of a linked project."""
+
+    state: str
+    order_id: int | None = None
+    url: str | None = None
+    excl_tax: Money | None = None
+    tax: Money | None = None
+    incl_tax: Money | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PurchaseOrderView:
     number: str
     project: ProjectView
@@ -167,6 +180,7 @@ class PurchaseOrderView:
     credit_expires_at: datetime | None = None
     announcement: str | None = None
     repeated: bool = False
+    provider: ProviderOrderView | None = None
 
 
 @dataclass(frozen=True, slots=True)

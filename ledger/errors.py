@@ -114,3 +114,31 @@ class OwnVoucher(FourEyes):
 
 class NotConfigured(LedgerError):
     """The ledger lacks a piece of configuration the action needs."""
+
+
+class ManagedByProvider(LedgerError):
+    """The project is linked to its cloud provider, which is the source of truth for it."""
+
+
+class ProviderError(LedgerError):
+    """The cloud provider did not do what was asked. `kind` says why, for notices:
+    `credentials` (keys refused or lacking rights), `gone` (project or order not found),
+    `unavailable` (5xx, 429, timeouts after retries), `refused` (the request was refused)."""
+
+    kind = "refused"
+
+
+class ProviderCredentialsRefused(ProviderError):
+    kind = "credentials"
+
+
+class ProviderNotFound(ProviderError):
+    kind = "gone"
+
+
+class ProviderUnavailable(ProviderError):
+    kind = "unavailable"
+
+
+class ProviderRefused(ProviderError):
+    kind = "refused"

@@ -113,6 +113,15 @@ class PurchaseOrder(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     # Where the order was announced for approval, opaque to the ledger (e.g. "C123:1712345.0001").
     announcement: Mapped[str | None] = mapped_column(String(100))
+    # For a project linked to its provider: the order placed there on approval. `ordering` is
+    # committed before the call, so a crash in between is found and resumed, never repeated.
+    provider_state: Mapped[str | None] = mapped_column(String(10))
+    provider_order_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    provider_url: Mapped[str | None] = mapped_column(Text)
+    provider_excl_tax: Mapped[int | None] = mapped_column(BigInteger)
+    provider_tax: Mapped[int | None] = mapped_column(BigInteger)
+    provider_incl_tax: Mapped[int | None] = mapped_column(BigInteger)
+    provider_error: Mapped[str | None] = mapped_column(String(300))
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),
@@ -124,6 +133,11 @@ class PurchaseOrder(Base):
         ),
         CheckConstraint(
             "(status = 'pending') = (decided_by IS NULL AND decided_at IS NULL)", name="decided"
+        ),
+        CheckConstraint(
+            "provider_state IS NULL OR provider_state IN"
+            " ('ordering', 'ordered', 'delivered', 'cancelled')",
+            name="provider_state",
         ),
     )
 
@@ -165,6 +179,13 @@ class Voucher(Base):
     )
 
 
+LOT_SOURCE = (
+    "(kind = 'credit' AND purchase_order_id IS NOT NULL AND voucher_id IS NULL)"
+    " OR (kind = 'voucher' AND voucher_id IS NOT NULL AND purchase_order_id IS NULL)"
+    " OR (external_key IS NOT NULL AND voucher_id IS NULL)"
+)
+
+
 class Lot(Base):
     __tablename__ = "lots"
 
@@ -181,17 +202,18 @@ class Lot(Base):
     remaining: Mapped[int] = mapped_column(BigInteger)
     valid_from: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A lot mirrored from the provider (`ovh:<serviceName>:<credit id>`) and its last snapshot.
+    external_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    external_used: Mapped[int | None] = mapped_column(BigInteger)
+    external_available: Mapped[int | None] = mapped_column(BigInteger)
+    external_gone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         CheckConstraint("kind IN ('voucher', 'credit')", name="kind"),
         CheckConstraint("initial > 0", name="initial_positive"),
         CheckConstraint("remaining >= 0 AND remaining <= initial", name="remaining_in_range"),
         CheckConstraint("expires_at > valid_from", name="validity"),
-        CheckConstraint(
-            "(kind = 'credit' AND purchase_order_id IS NOT NULL AND voucher_id IS NULL)"
-            " OR (kind = 'voucher' AND voucher_id IS NOT NULL AND purchase_order_id IS NULL)",
-            name="source",
-        ),
+        CheckConstraint(LOT_SOURCE, name="source"),
         Index("ix_lots_spending", "project_id", "kind", "expires_at", "id"),
         Index(
             "ix_lots_due",
@@ -202,7 +224,8 @@ class Lot(Base):
     )
 
 
-ENTRY_KINDS = ("grant", "debit", "expiry", "void")
+ENTRY_KINDS = ("grant", "debit", "expiry", "void", "refund")
+ENTRY_KIND_CHECK = "kind IN ('grant', 'debit', 'expiry', 'void', 'refund')"
 
 
 class Entry(Base):
@@ -228,7 +251,7 @@ class Entry(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("debit_account <> credit_account", name="two_accounts"),
-        CheckConstraint("kind IN ('grant', 'debit', 'expiry', 'void')", name="kind"),
+        CheckConstraint(ENTRY_KIND_CHECK, name="kind"),
         Index("ix_entries_history", "project_id", "id"),
         Index(
             "ix_entries_expiries",
@@ -333,3 +356,21 @@ class JobRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProviderLink(Base):
+    """A ledger project tied to its provider project (an OVHcloud `serviceName`), with how
+    the last sync went. Removing the link keeps every lot and entry it brought."""
+
+    __tablename__ = "provider_links"
+
+    project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(100), unique=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    linked_by: Mapped[str] = mapped_column(String(64))
+    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failure_kind: Mapped[str | None] = mapped_column(String(12))
+    failure: Mapped[str | None] = mapped_column(String(300))
+    # The failure kind finance was last told about; cleared when a sync succeeds again.
+    noticed_kind: Mapped[str | None] = mapped_column(String(12))

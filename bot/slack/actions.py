@@ -14,7 +14,7 @@ from bot.slack import blocks, home, notify
 from bot.slack.deps import Deps, guarded, user_of
 from ledger.domain import POStatus, PurchaseOrderView, Role
 from ledger.errors import N_, AlreadyDecided, InvalidInput
-from ledger.services import purchases
+from ledger.services import ordering, purchases
 
 
 def clicked_number(body: dict[str, Any]) -> str:
@@ -87,7 +87,9 @@ def register(app: App, deps: Deps) -> None:
     @guarded(deps)
     def approve(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         actor = deps.roles.actor(user_of(body))
-        po = purchases.approve_purchase(deps.ledger, actor, clicked_number(body))
+        po = ordering.approve_and_order(
+            deps.ledger, deps.provider, actor, clicked_number(body), pay=deps.settings.ovh_auto_pay
+        )
         show_decision(deps, client, respond, po, clicked_message(body))
 
     @guarded(deps)

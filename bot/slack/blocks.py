@@ -31,6 +31,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import Translator
+from bot.slack import ovh_blocks
 from bot.slack.formatting import channel, escape, mention
 from ledger.clock import days_left
 from ledger.domain import (
@@ -158,6 +159,10 @@ def _admin_help(t: Translator) -> list[tuple[str, str]]:
             t.gettext("register a project, e.g. `/credit project add prod-eu Prod EU`"),
         ),
         (t.gettext("`/credit project link ID`"), t.gettext("make ID this channel's project")),
+        (
+            t.gettext("`/credit project ovh ID SERVICE_NAME`"),
+            t.gettext("tie project ID to an OVHcloud project"),
+        ),
     ]
 
 
@@ -196,7 +201,9 @@ def help_message(roles: frozenset[Role], t: Translator) -> Message:
 # --- balance and history ----------------------------------------------------------------------
 
 
-def balance_message(view: Balance, t: Translator, outlook: str | None = None) -> Message:
+def balance_message(
+    view: Balance, t: Translator, outlook: str | None = None, synced: str | None = None
+) -> Message:
     project = view.project
     title = t.say(
         "{project}: {amount} available", project=project.name, amount=t.money(view.available)
@@ -270,6 +277,9 @@ def balance_message(view: Balance, t: Translator, outlook: str | None = None) ->
     )
     if outlook:
         text += f" {outlook}"
+    if synced:
+        blocks = [*blocks[: MAX_BLOCKS - 1], ContextBlock(elements=[_md(synced)])]
+        text += "\n" + synced
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 
@@ -280,6 +290,7 @@ def _kind_label(t: Translator, kind: str) -> str:
         "expiry": t.gettext("Expired"),
         "void": t.gettext("Voided"),
         "due": t.gettext("Due by other payment means"),
+        "refund": t.gettext("Refunded"),
     }
     return labels.get(kind, kind)
 
@@ -404,6 +415,9 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
         blocks.append(po_buttons(po.number, t))
     else:
         blocks.append(ContextBlock(elements=[_md(po_outcome(po, t))]))
+    ordered = ovh_blocks.provider_order_line(po, t)
+    if ordered:
+        blocks.append(SectionBlock(text=_md(ordered)))
     text = t.say(
         "{po}: {requester} asks to buy {amount} excl. tax of credit for {project}",
         po=po.number,

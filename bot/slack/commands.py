@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import chart
 from bot.i18n import Translator
-from bot.slack import blocks, blocks_forecast, home, notify, wording
+from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, wording
 from bot.slack.deps import Deps, guarded, request_id
 from bot.slack.formatting import unescape
 from bot.slack.grammar import (
@@ -26,7 +26,7 @@ from ledger.clock import parse_day
 from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import N_, InvalidInput
 from ledger.money import Money
-from ledger.services import billing, forecasting, projects, purchases, reading, vouchers
+from ledger.services import billing, forecasting, linked, projects, purchases, reading, vouchers
 
 # French words for the sub-commands; `/credit aide` shows them to French readers.
 ALIASES = {
@@ -119,7 +119,13 @@ def _balance(inv: Invocation, args: list[str]) -> None:
     seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
     view = Balance(seen.project, seen.at, seen.lots)
     outlook = blocks_forecast.lasts_until(seen.projection, inv.t)
-    inv.reply(blocks.balance_message(view, inv.t, outlook))
+    link = linked.link_of(inv.deps.ledger, project.id)
+    synced = (
+        ovh_blocks.sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)
+        if link
+        else None
+    )
+    inv.reply(blocks.balance_message(view, inv.t, outlook, synced))
 
 
 def _forecast(inv: Invocation, args: list[str]) -> None:
@@ -191,7 +197,9 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
 
 def _redeem(inv: Invocation, args: list[str]) -> None:
     code, project = code_then_project(inv.projects, args)
-    redeemed = vouchers.redeem_voucher(inv.deps.ledger, inv.actor, code, project.id)
+    redeemed = vouchers.redeem_voucher(
+        inv.deps.ledger, inv.actor, code, project.id, inv.deps.provider
+    )
     inv.reply(blocks.voucher_redeemed(redeemed, inv.t))
     news = blocks.voucher_redeemed(redeemed, inv.deps.workspace, who=inv.actor.user_id)
     notify.to_project_channels(inv.client, redeemed.project, news)
@@ -283,8 +291,22 @@ def _project(inv: Invocation, args: list[str]) -> None:
     elif sub == "link":
         if len(rest) != 1:
             raise InvalidInput(N_("say which project"), hint=N_("`/credit project link prod-eu`"))
-        linked = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
-        inv.reply(blocks.channel_linked(linked, inv.t))
+        linked_channel = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
+        inv.reply(blocks.channel_linked(linked_channel, inv.t))
+    elif sub == "ovh":
+        if len(rest) != 2:
+            raise InvalidInput(
+                N_("say which project and which OVHcloud project"),
+                hint=N_("`/credit project ovh prod-eu SERVICE_NAME`"),
+            )
+        if inv.deps.provider is None:
+            raise InvalidInput(
+                N_("OVHcloud is not configured"), hint=N_("an operator sets up OVHcloud's keys")
+            )
+        report = linked.link_project(
+            inv.deps.ledger, inv.deps.provider, inv.actor, rest[0], rest[1]
+        )
+        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.t)))
     else:
         inv.reply(blocks.error_message(wording.unknown_command(f"project {args[0]}", inv.t)))
 

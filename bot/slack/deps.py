@@ -19,6 +19,7 @@ from bot.slack.grammar import Projects
 from bot.slack.locales import Locales
 from bot.slack.roles import Roles
 from ledger.errors import LedgerError
+from ledger.provider import CreditProvider
 from ledger.services import Ledger
 from ledger.services.projects import list_projects, project_of_channel
 
@@ -33,6 +34,7 @@ class Deps:
     settings: Settings
     roles: Roles
     locales: Locales
+    provider: CreditProvider | None = None
 
     @property
     def workspace(self) -> Translator:

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Translator
-from bot.slack import blocks
+from bot.slack import blocks, ovh_blocks
 from bot.slack.deps import Deps
 from ledger.domain import IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
 from ledger.services.purchases import record_announcement
@@ -76,11 +76,31 @@ def announce_decision(
     clicked_message: blocks.Message | None = None,
 ) -> None:
     refresh_announcement(deps, client, po, clicked, clicked_message)
+    if po.provider is not None and po.status is POStatus.APPROVED:
+        # Ordered at OVHcloud: the credit, and its news, come with the delivery.
+        requester = deps.locales.of(po.requested_by)
+        _post(client, po.requested_by, blocks.text_message(ovh_blocks.ordered_dm(po, requester)))
+        return
     if po.status in (POStatus.APPROVED, POStatus.REJECTED):
         requester = deps.locales.of(po.requested_by)
         _post(client, po.requested_by, blocks.po_decided_dm(po, requester))
     if po.status is POStatus.APPROVED:
         to_project_channels(client, po.project, blocks.credit_arrived(po, deps.workspace))
+
+
+def announce_delivery(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:
+    """OVHcloud delivered (or cancelled) the order: the finance message shows it, and on
+    delivery the requester and the project's channels are told as for any approval."""
+    refresh_announcement(deps, client, po)
+    if po.provider is not None and po.provider.state == "delivered":
+        requester = deps.locales.of(po.requested_by)
+        _post(client, po.requested_by, blocks.po_decided_dm(po, requester))
+        to_project_channels(client, po.project, blocks.credit_arrived(po, deps.workspace))
+
+
+def to_finance(deps: Deps, client: WebClient, message: blocks.Message) -> None:
+    if deps.settings.finance_channel:
+        _post(client, deps.settings.finance_channel, message)
 
 
 def to_project_channels(client: WebClient, project: ProjectView, message: blocks.Message) -> None:

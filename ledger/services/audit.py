@@ -25,6 +25,7 @@ from ledger.orm import (
     Voucher,
 )
 from ledger.services.context import Ledger, lot_account
+from ledger.services.linked import check_snapshots
 
 EXPORTED: tuple[type[DeclarativeBase], ...] = (
     Project,
@@ -58,7 +59,9 @@ def _check_entries(session: Session, problems: list[str]) -> None:
         if into == out:
             problems.append(f"{tag}: does not move money into or out of lot {lot.id}")
             continue
-        expected_into = {"grant": True, "debit": False, "expiry": False}.get(entry.kind)
+        expected_into = {"grant": True, "refund": True, "debit": False, "expiry": False}.get(
+            entry.kind
+        )
         if expected_into is not None and into != expected_into:
             problems.append(f"{tag}: flows the wrong way for its kind")
         if entry.kind == "grant":
@@ -130,7 +133,8 @@ def _check_sources(session: Session, problems: list[str]) -> None:
     for po in session.scalars(select(PurchaseOrder)):
         numbers[po.year].append(po.seq)
         lot = lot_of_po.get(po.id)
-        if po.status == POStatus.APPROVED.value:
+        awaiting_provider = po.provider_state in ("ordering", "ordered", "cancelled")
+        if po.status == POStatus.APPROVED.value and not (awaiting_provider and lot is None):
             if lot is None or lot.initial != po.amount_excl_tax:
                 problems.append(f"{po.number}: approved but its credit lot is missing or differs")
         elif lot is not None:
@@ -162,6 +166,7 @@ def verify(ledger: Ledger) -> list[str]:
         _check_entries(session, problems)
         _check_charges(session, problems)
         _check_sources(session, problems)
+        check_snapshots(session, problems)
     return problems
 
 

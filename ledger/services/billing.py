@@ -17,7 +17,14 @@ from ledger.domain import (
     Role,
     allocate,
 )
-from ledger.errors import N_, ChargeNotFound, IdempotencyConflict, InvalidInput, UserRef
+from ledger.errors import (
+    N_,
+    ChargeNotFound,
+    IdempotencyConflict,
+    InvalidInput,
+    ManagedByProvider,
+    UserRef,
+)
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
@@ -27,6 +34,7 @@ from ledger.services.context import (
     project_view,
     spendable_lots,
 )
+from ledger.services.linked import service_of
 
 KEY = re.compile(r"[\x21-\x7e]{1,200}")
 MAX_MEMO = 500
@@ -80,6 +88,11 @@ def charge(
 
     def work(session: Session) -> ChargeResult:
         project = lock_project(session, project_ref)
+        if service_of(session, project.id) is not None:
+            raise ManagedByProvider(
+                f"project {project.id} is linked to OVHcloud: its consumption comes from there",
+                hint="`ovh sync` brings it in; void still works on charges made before the link",
+            )
         earlier = session.scalars(select(Charge).where(Charge.key == key)).first()
         if earlier is not None:
             if (earlier.project_id, earlier.amount, earlier.currency) != (

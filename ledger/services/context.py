@@ -99,9 +99,9 @@ def journal_line(
     charge_id: int | None = None,
     voids_entry_id: int | None = None,
 ) -> dict[str, Any]:
-    """The columns of one journal line. A grant, and the void of a debit, flow from the
-    counterpart into the lot; every other kind flows out of it."""
-    into_lot = kind == "grant" or (kind == "void" and voids_entry_id is not None)
+    """The columns of one journal line. A grant, a refund, and the void of a debit, flow from
+    the counterpart into the lot; every other kind flows out of it."""
+    into_lot = kind in ("grant", "refund") or (kind == "void" and voids_entry_id is not None)
     return {
         "project_id": project_id,
         "lot_id": lot_id,

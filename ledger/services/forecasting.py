@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import Select, String, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from ledger.clock import local_date
 from ledger.domain import LotView, ProjectView
 from ledger.forecast import ForecastRules, Projection, burn_rate, midnight, project_spending
 from ledger.money import Money
-from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel
+from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel, ProviderLink
 from ledger.services.context import (
     LOT_KINDS,
     Ledger,
@@ -21,8 +22,10 @@ from ledger.services.context import (
     project_view,
     spendable_views,
 )
+from ledger.services.linked import service_of
 
 JOURNAL = "journal"
+OVHCLOUD = "ovhcloud"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +55,30 @@ def rules(ledger: Ledger) -> ForecastRules:
     )
 
 
+# A project linked to OVHcloud has no bills: its consumption is the debits the sync posts
+# (entries of no charge), net of the refunds it posts when OVHcloud lowers a used amount.
+_PROVIDER_USE = case(
+    (Entry.kind == "refund", -Entry.amount),
+    else_=Entry.amount,
+)
+
+
+def _provider_use(since: datetime, until: datetime) -> Select[str, Any]:
+    return (
+        select(Entry.project_id, func.sum(_PROVIDER_USE))
+        .where(
+            Entry.kind.in_(("debit", "refund")),
+            Entry.charge_id.is_(None),
+            Entry.at > since,
+            Entry.at <= until,
+        )
+        .group_by(Entry.project_id)
+    )
+
+
 def _billed(session: Session, project_id: str, since: datetime, until: datetime) -> int:
-    """The whole amount of each bill in (since, until], voided ones left out."""
+    """The whole amount of each bill in (since, until], voided ones left out, plus what
+    OVHcloud consumed in that time on a linked project."""
     total = session.scalar(
         select(func.coalesce(func.sum(Charge.amount), 0)).where(
             Charge.project_id == project_id,
@@ -62,7 +87,10 @@ def _billed(session: Session, project_id: str, since: datetime, until: datetime)
             Charge.voided_at.is_(None),
         )
     )
-    return int(total or 0)
+    used = session.execute(
+        _provider_use(since, until).where(Entry.project_id == project_id)
+    ).first()
+    return int(total or 0) + int(used[1] if used else 0)
 
 
 def billed(ledger: Ledger, project_ref: str, since: datetime, until: datetime) -> Money:
@@ -81,7 +109,8 @@ def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetim
     projection = project_spending(
         lots, burn, now, ledger.config.timezone, project.currency, rules(ledger)
     )
-    return Forecast(project_view(session, project), now, tuple(lots), JOURNAL, projection)
+    basis = OVHCLOUD if service_of(session, project.id) is not None else JOURNAL
+    return Forecast(project_view(session, project), now, tuple(lots), basis, projection)
 
 
 def forecast(ledger: Ledger, project_ref: str) -> Forecast:
@@ -121,6 +150,9 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
             .group_by(Charge.project_id)
         ).all()
     )
+    for project_id, used in session.execute(_provider_use(now - timedelta(days=window), now)):
+        spent[project_id] = spent.get(project_id, 0) + used
+    linked = set(session.scalars(select(ProviderLink.project_id)))
     lots: dict[str, list[LotView]] = defaultdict(list)
     rows = session.execute(
         select(
@@ -163,7 +195,8 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
             project.vat_rate_bp,
             tuple(channels.get(project.id, ())),
         )
-        out.append(Forecast(view, now, tuple(held), JOURNAL, projection))
+        basis = OVHCLOUD if project.id in linked else JOURNAL
+        out.append(Forecast(view, now, tuple(held), basis, projection))
     return out
 
 

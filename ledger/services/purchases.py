@@ -20,6 +20,7 @@ from ledger.domain import (
     LedgerConfig,
     LotKind,
     POStatus,
+    ProviderOrderView,
     PurchaseOrderView,
     Role,
     sequence_number,
@@ -37,6 +38,7 @@ from ledger.errors import (
 from ledger.money import Money, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
+from ledger.services.linked import service_of
 from ledger.services.requests import check_request_id, earlier_result, remember
 
 MAX_REASON = 500
@@ -62,6 +64,26 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
         reason=po.reason,
         credit_expires_at=lot.expires_at if lot else None,
         announcement=po.announcement,
+        provider=_provider_order(po),
+    )
+
+
+def _provider_order(po: PurchaseOrder) -> ProviderOrderView | None:
+    if po.provider_state is None:
+        return None
+    cur = po.currency
+
+    def money(minor: int | None) -> Money | None:
+        return Money(minor, cur) if minor is not None else None
+
+    return ProviderOrderView(
+        state=po.provider_state,
+        order_id=po.provider_order_id,
+        url=po.provider_url,
+        excl_tax=money(po.provider_excl_tax),
+        tax=money(po.provider_tax),
+        incl_tax=money(po.provider_incl_tax),
+        error=po.provider_error,
     )
 
 
@@ -195,6 +217,12 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
         po.status = POStatus.APPROVED.value
         po.decided_by = actor.user_id
         po.decided_at = now
+        if service_of(session, project.id) is not None:
+            # Paid at the provider: the order is placed after this commit, and the lot
+            # arrives with the provider's credit.
+            po.provider_state = "ordering"
+            session.flush()
+            return _view(session, po, project)
         lot = Lot(
             project_id=project.id,
             kind=LotKind.CREDIT.value,

@@ -27,12 +27,15 @@ from ledger.errors import (
     LedgerError,
     NotConfigured,
     OwnVoucher,
+    ProviderNotFound,
+    ProviderRefused,
     TooManyAttempts,
     VoucherNotFound,
     VoucherUnusable,
 )
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
+from ledger.provider import CreditProvider
 from ledger.services.context import (
     Ledger,
     find_project,
@@ -41,6 +44,7 @@ from ledger.services.context import (
     post,
     project_view,
 )
+from ledger.services.linked import external_key, service_of, sync_project
 from ledger.services.requests import check_request_id, earlier_result, remember
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -299,16 +303,35 @@ def _redeem(
     )
 
 
-def redeem_voucher(ledger: Ledger, actor: Actor, code: str, project_ref: str) -> RedeemedVoucher:
+def redeem_voucher(
+    ledger: Ledger,
+    actor: Actor,
+    code: str,
+    project_ref: str,
+    provider: CreditProvider | None = None,
+) -> RedeemedVoucher:
     """Redeem at most once. A failed attempt is recorded (and nothing else) so that
-    guessing is throttled across restarts."""
+    guessing is throttled across restarts. On a project linked to the provider, a code the
+    bot did not issue is redeemed there, and a refusal counts as a failed attempt."""
 
-    _key(ledger)
+    key = _key(ledger)
 
-    def work(session: Session) -> RedeemedVoucher | LedgerError:
+    def work(session: Session) -> RedeemedVoucher | LedgerError | str:
         now = ledger.now()
         lock_name(session, f"redeem:{actor.user_id}")
         _refuse_if_throttled(ledger, session, actor.user_id, now)
+        if provider is not None:
+            service = service_of(session, find_project(session, project_ref).id)
+            compact = re.sub(r"[\s\-]+", "", code).upper()
+            readings = {compact, compact.translate(_CONFUSABLE)}
+            known = session.scalar(
+                select(Voucher.id).where(
+                    Voucher.code_hash.in_({code_hash(key, r) for r in readings})
+                    | Voucher.legacy_hash.in_({legacy_hash(r) for r in readings})
+                )
+            )
+            if service is not None and known is None:
+                return service
         try:
             with session.begin_nested():
                 return _redeem(ledger, session, actor, project_ref, normalise_code(code), now)
@@ -317,9 +340,50 @@ def redeem_voucher(ledger: Ledger, actor: Actor, code: str, project_ref: str) ->
             return refusal
 
     outcome = ledger.db.run(work)
+    if isinstance(outcome, str):
+        assert provider is not None
+        return _redeem_at_provider(ledger, provider, actor, code, project_ref, outcome)
     if isinstance(outcome, LedgerError):
         raise outcome
     return outcome
+
+
+def _redeem_at_provider(
+    ledger: Ledger,
+    provider: CreditProvider,
+    actor: Actor,
+    code: str,
+    project_ref: str,
+    service: str,
+) -> RedeemedVoucher:
+    cleaned = code.strip()
+    if not cleaned or len(cleaned) > 64:
+        raise InvalidInput("that does not look like a voucher code")
+    try:
+        credit = provider.redeem_code(service, cleaned)
+    except (ProviderRefused, ProviderNotFound) as refusal:
+
+        def record(session: Session) -> None:
+            session.add(RedemptionFailure(user_id=actor.user_id, at=ledger.now()))
+
+        ledger.db.run(record)
+        raise VoucherUnusable(
+            f"OVHcloud did not accept that code: {refusal.message}",
+            hint="check each character with whoever gave it to you",
+        ) from refusal
+    report = sync_project(ledger, provider, project_ref)
+    if report.error is not None:
+        raise report.error
+    with ledger.db.read() as session:
+        project = find_project(session, project_ref)
+        lot = session.scalars(
+            select(Lot).where(Lot.external_key == external_key(service, credit.id))
+        ).first()
+        expires = lot.expires_at if lot is not None else credit.valid_to
+        assert expires is not None
+        return RedeemedVoucher(
+            cleaned[-4:].upper(), project_view(session, project), credit.total, expires
+        )
 
 
 def failed_attempts(ledger: Ledger, user_id: str) -> int:

@@ -1,0 +1,1 @@
+"""The OVHcloud adapter: the ledger's `CreditProvider` port over python-ovh."""

@@ -1,0 +1,39 @@
+"""The local console runs the OVHcloud link against its own stand-in."""
+
+import pytest
+
+from bot.ovh.standin import DEMO_SERVICE
+from tests.slack.test_console import console
+
+pytestmark = pytest.mark.slow
+
+SCRIPT = f"""\
+:as UADMIN
+/credit project add prod-eu Prod EU
+/credit project link prod-eu
+/credit project ovh prod-eu {DEMO_SERVICE}
+:as UMEMBER
+/credit buy 200
+:as UFINANCE
+1
+/credit charge 5 prod-eu
+:ovh
+/credit redeem OVH-DEMO-VOUCHER
+/credit balance
+:quit
+"""
+
+
+def test_the_console_links_orders_delivers_and_syncs_through_the_ovhcloud_standin(
+    db_url: str,
+) -> None:
+    done = console(db_url, SCRIPT)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.replace("\u00a0", " ")
+    assert "is now linked to OVHcloud" in out and "€100.00 available" in out
+    assert "Ordered at OVHcloud" in out and "pay it on OVHcloud" in out
+    assert "consumption comes from there" in out
+    assert "1 order delivered" in out
+    assert "Voucher …CHER redeemed: €50.00" in out
+    assert "last synced" in out
+    assert "Traceback" not in out + done.stderr
