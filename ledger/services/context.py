@@ -176,33 +176,33 @@ def spendable_lots(session: Session, project_id: str, at: datetime) -> Sequence[
 LOT_KINDS = {kind.value: kind for kind in LotKind}
 
 
+LOT_VIEW_COLUMNS = (
+    Lot.id,
+    Lot.kind,
+    Lot.source,
+    Lot.currency,
+    Lot.initial,
+    Lot.remaining,
+    Lot.valid_from,
+    Lot.expires_at,
+)
+
+
+def lot_view_of_columns(row: Sequence[Any]) -> LotView:
+    """A lot read as the plain columns of LOT_VIEW_COLUMNS, in that order."""
+    lot_id, kind, source, currency, initial, left, since, until = row
+    return LotView(
+        lot_id,
+        LOT_KINDS[kind],
+        source,
+        Money(initial, currency),
+        Money(left, currency),
+        since,
+        until,
+    )
+
+
 def spendable_views(session: Session, project_id: str, at: datetime) -> list[LotView]:
     """The spendable lots, read only: plain columns, no ORM identity map to fill."""
-    rows = session.execute(
-        spendable(
-            select(
-                Lot.id,
-                Lot.kind,
-                Lot.source,
-                Lot.currency,
-                Lot.initial,
-                Lot.remaining,
-                Lot.valid_from,
-                Lot.expires_at,
-            ),
-            project_id,
-            at,
-        )
-    ).all()
-    return [
-        LotView(
-            lot_id,
-            LOT_KINDS[kind],
-            source,
-            Money(initial, currency),
-            Money(left, currency),
-            since,
-            until,
-        )
-        for lot_id, kind, source, currency, initial, left, since, until in rows
-    ]
+    rows = session.execute(spendable(select(*LOT_VIEW_COLUMNS), project_id, at)).all()
+    return [lot_view_of_columns(row) for row in rows]

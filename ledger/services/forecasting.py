@@ -16,9 +16,10 @@ from ledger.forecast import ForecastRules, Projection, burn_rate, midnight, proj
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel, ProviderLink
 from ledger.services.context import (
-    LOT_KINDS,
+    LOT_VIEW_COLUMNS,
     Ledger,
     find_project,
+    lot_view_of_columns,
     project_view,
     spendable_views,
 )
@@ -155,32 +156,12 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
     linked = set(session.scalars(select(ProviderLink.project_id)))
     lots: dict[str, list[LotView]] = defaultdict(list)
     rows = session.execute(
-        select(
-            Lot.project_id,
-            Lot.id,
-            Lot.kind,
-            Lot.source,
-            Lot.currency,
-            Lot.initial,
-            Lot.remaining,
-            Lot.valid_from,
-            Lot.expires_at,
-        )
+        select(Lot.project_id, *LOT_VIEW_COLUMNS)
         .where(Lot.remaining > 0, Lot.expires_at > now, Lot.valid_from <= now)
         .order_by(Lot.project_id, Lot.kind.desc(), Lot.expires_at, Lot.id)
     )
-    for project_id, lot_id, kind, source, currency, initial, left, since, until in rows:
-        lots[project_id].append(
-            LotView(
-                lot_id,
-                LOT_KINDS[kind],
-                source,
-                Money(initial, currency),
-                Money(left, currency),
-                since,
-                until,
-            )
-        )
+    for project_id, *columns in rows:
+        lots[project_id].append(lot_view_of_columns(columns))
     out = []
     for project in found:
         burn = burn_rate(int(spent.get(project.id) or 0), now, project.created_at, window)
