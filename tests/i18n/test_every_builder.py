@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.i18n import Translator, translator
-from bot.slack import blocks, blocks_digest, blocks_forecast, blocks_home, wording
+from bot.slack import blocks, blocks_digest, blocks_forecast, blocks_home, ovh_blocks, wording
 from bot.slack.grammar import NoProject
 from ledger.domain import (
     Allocation,
@@ -25,6 +26,7 @@ from ledger.domain import (
     LotView,
     POStatus,
     ProjectView,
+    ProviderOrderView,
     PurchaseOrderView,
     RedeemedVoucher,
     Role,
@@ -46,6 +48,7 @@ from ledger.services.billing import charge as bill
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast, forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
+from ledger.services.linked import LinkView, SyncReport
 from ledger.services.projects import add_project
 from ledger.services.purchases import approve_purchase, request_purchase
 from ledger.services.vouchers import issue_voucher, redeem_voucher
@@ -315,4 +318,31 @@ def test_no_english_sentence_comes_out_of_the_forecast_digest_or_home_in_french(
     english = rendered_forecasts(translator("en_GB", PARIS), seen, health)
     for fr, en in zip(french, english, strict=True):
         shared = (words(fr) & words(en)) - SHARED - {"idle", "steady", "tight", "empty"}
+        assert not shared, (shared, fr)
+
+
+def rendered_ovhcloud(t: Translator) -> list[Any]:
+    everything: list[Any] = []
+    for state in ("ordering", "ordered", "delivered", "cancelled"):
+        provider = ProviderOrderView(
+            state, 77, "https://example.invalid/77", eur(100), eur(20), eur(120), None
+        )
+        po = replace(order(POStatus.APPROVED), provider=provider)
+        everything += [ovh_blocks.provider_order_line(po, t), blocks.po_for_approval(po, t)]
+    everything.append(ovh_blocks.ordered_dm(order(POStatus.APPROVED), t))
+    for synced, kind in ((NOW, None), (None, None), (NOW, "credentials"), (NOW, "gone")):
+        link = LinkView("prod-eu", "0a1b", NOW, synced, NOW if kind else None, kind, "E42")
+        everything += [ovh_blocks.sync_line(link, NOW, 60, t), ovh_blocks.failure_notice(link, t)]
+    for credits in (1, 2):
+        everything.append(
+            ovh_blocks.linked_text(SyncReport("prod-eu", "0a1b", credits, 0, eur(5)), t)
+        )
+    return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]
+
+
+def test_no_english_sentence_comes_out_of_the_ovhcloud_lines_in_french() -> None:
+    french = rendered_ovhcloud(translator("fr_FR", PARIS))
+    english = rendered_ovhcloud(translator("en_GB", PARIS))
+    for fr, en in zip(french, english, strict=True):
+        shared = (words(fr) & words(en)) - SHARED - {"api", "bot", "https", "example", "invalid"}
         assert not shared, (shared, fr)
