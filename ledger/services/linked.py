@@ -452,6 +452,8 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
         for credit in credits:
             key = external_key(service, credit.id)
             lot = lots[key]
+            if credit.voucher and lot.source == f"voucher {credit.voucher}"[:40]:
+                lot.source = f"voucher {masked_voucher(credit.voucher)}"  # a label kept whole
             if key in fresh:
                 post(
                     session,

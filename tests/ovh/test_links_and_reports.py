@@ -184,3 +184,17 @@ def test_a_voucher_redeemed_at_ovhcloud_is_kept_and_shown_by_its_last_four_chara
     shown = [line.lot_source for line in reading.history(ledger, linked)]
     assert shown == ["voucher …CHER"]
     assert "DEMO" not in audit.export_json(ledger) + audit.export_csv(ledger)
+
+
+def test_a_voucher_lot_labelled_with_the_whole_code_shows_only_its_end_after_a_sync(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+) -> None:
+    from sqlalchemy import update
+
+    from ledger.orm import Lot
+
+    ovh.add_credit(SERVICE, "25", voucher="OVH-DEMO-VOUCHER")
+    sync_project(ledger, provider, linked)
+    ledger.db.run(lambda s: s.execute(update(Lot).values(source="voucher OVH-DEMO-VOUCHER")))
+    sync_project(ledger, provider, linked)
+    assert [lot.source for lot in reading.balance(ledger, linked).lots] == ["voucher …CHER"]
