@@ -90,8 +90,11 @@ def charge(
         project = lock_project(session, project_ref)
         if service_of(session, project.id) is not None:
             raise ManagedByProvider(
-                f"project {project.id} is linked to OVHcloud: its consumption comes from there",
-                hint="`ovh sync` brings it in; void still works on charges made before the link",
+                N_("project {project} is linked to OVHcloud: its consumption comes from there"),
+                hint=N_(
+                    "`ovh sync` brings it in; void still works on charges made before the link"
+                ),
+                project=project.id,
             )
         earlier = session.scalars(select(Charge).where(Charge.key == key)).first()
         if earlier is not None:

@@ -368,8 +368,9 @@ def _redeem_at_provider(
 
         ledger.db.run(record)
         raise VoucherUnusable(
-            f"OVHcloud did not accept that code: {refusal.message}",
-            hint="check each character with whoever gave it to you",
+            N_("OVHcloud did not accept that code: {reason}"),
+            hint=N_("check each character with whoever gave it to you"),
+            reason=refusal.message,
         ) from refusal
     report = sync_project(ledger, provider, project_ref)
     if report.error is not None:
