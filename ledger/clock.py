@@ -15,6 +15,12 @@ from ledger.errors import InvalidInput
 
 CREDIT_VALIDITY = relativedelta(months=13)
 
+# What a person may ask about: wide enough for any real question, far enough from
+# datetime's year 1 and 9999 that calendar arithmetic on it (13 months, time zones) never
+# overflows.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -66,9 +72,12 @@ def days_left(now: datetime, expires_at: datetime, tz: ZoneInfo) -> int:
 
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(f"{text!r} is not a date", hint="write it as YYYY-MM-DD") from exc
+    if not EARLIEST.date() <= day < LATEST.date():
+        raise _out_of_range(text)
+    return day
 
 
 def parse_instant(text: str) -> datetime:
@@ -80,7 +89,16 @@ def parse_instant(text: str) -> datetime:
         ) from exc
     if value.tzinfo is None:
         raise InvalidInput(f"{text!r} has no UTC offset", hint="add one, e.g. +01:00 or Z")
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
-        raise InvalidInput(f"{text!r} is out of range") from exc
+    if (
+        not EARLIEST.replace(tzinfo=None)
+        <= value.replace(tzinfo=None)
+        < LATEST.replace(tzinfo=None)
+    ):
+        raise _out_of_range(text)  # before converting: 0001-01-01T00:00+01:00 has no UTC
+    return value.astimezone(UTC)
+
+
+def _out_of_range(text: str) -> InvalidInput:
+    return InvalidInput(
+        f"{text!r} is out of range", hint=f"between {EARLIEST.year} and {LATEST.year - 1}"
+    )
