@@ -126,10 +126,13 @@ def cmd_project_unlink_ovh(args: argparse.Namespace, settings: Settings, ledger:
 
 def cmd_ovh_sync(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     provider = _provider(settings)
+    earlier: list[linked.SyncReport] = []
     if args.project is None:
         ordering.resume_orders(ledger, provider, pay=settings.ovh_auto_pay)
-        ordering.follow_orders(ledger, provider)
-    rows = [serialise.sync_report(r) for r in linked.sync_all(ledger, provider, args.project)]
+        followed = ordering.follow_orders(ledger, provider)
+        earlier = [f.synced for f in followed if f.synced is not None]
+    reports = linked.merged(earlier, linked.sync_all(ledger, provider, args.project))
+    rows = [serialise.sync_report(r) for r in reports]
     failed = [r for r in rows if r["error"]]
     text = "\n".join(_sync_text(r) for r in rows) or "no project is linked to OVHcloud"
     if failed:

@@ -54,19 +54,24 @@ class OvhSync:
             started = ledger.now()
             health.record_run(ledger, health.PROVIDER_SYNC, started)  # shown until it ends
             result = SyncRun()
+            earlier: list[SyncReport] = []
             try:
                 ordering.resume_orders(ledger, self.provider, pay=self.deps.settings.ovh_auto_pay)
                 for followed in ordering.follow_orders(ledger, self.provider):
                     notify.announce_delivery(self.deps, self.client, followed.order)
                     if followed.status == "delivered":
                         result.delivered.append(followed.order.number)
+                    if followed.synced is not None:
+                        earlier.append(followed.synced)
             except ProviderError as failure:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
 
             def tell_finance(report: SyncReport) -> None:
                 result.notices += self._tell_finance(report)
 
-            result.reports = linked.sync_all(ledger, self.provider, each=tell_finance)
+            result.reports = linked.merged(
+                earlier, linked.sync_all(ledger, self.provider, each=tell_finance)
+            )
             health.record_run(ledger, health.PROVIDER_SYNC, started, result.summary())
             log.info(result.summary())
             return result

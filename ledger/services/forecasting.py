@@ -14,7 +14,7 @@ from ledger.clock import local_date
 from ledger.domain import LotView, ProjectView
 from ledger.forecast import ForecastRules, Projection, burn_rate, midnight, project_spending
 from ledger.money import Money
-from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel, ProviderLink
+from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel
 from ledger.services.context import (
     LOT_VIEW_COLUMNS,
     Ledger,
@@ -23,10 +23,8 @@ from ledger.services.context import (
     project_view,
     spendable_views,
 )
-from ledger.services.linked import service_of
 
 JOURNAL = "journal"
-OVHCLOUD = "ovhcloud"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +32,7 @@ class Forecast:
     project: ProjectView
     at: datetime
     lots: tuple[LotView, ...]
-    basis: str  # where the burn comes from: "journal" (the bills); "ovhcloud" for a provider's
+    basis: str  # where the burn comes from: "journal", the bills and the synced consumption
     projection: Projection
 
     @property
@@ -58,6 +56,8 @@ def rules(ledger: Ledger) -> ForecastRules:
 
 # A project linked to OVHcloud has no bills: its consumption is the debits the sync posts
 # (entries of no charge), net of the refunds it posts when OVHcloud lowers a used amount.
+# The use a credit already had when the sync first saw it went to the prior account: it
+# happened before the link, at no known instant, so it is no spending of the window.
 _PROVIDER_USE = case(
     (Entry.kind == "refund", -Entry.amount),
     else_=Entry.amount,
@@ -70,6 +70,7 @@ def _provider_use(since: datetime, until: datetime) -> Select[str, Any]:
         .where(
             Entry.kind.in_(("debit", "refund")),
             Entry.charge_id.is_(None),
+            Entry.credit_account.not_like("prior:%"),
             Entry.at > since,
             Entry.at <= until,
         )
@@ -110,8 +111,7 @@ def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetim
     projection = project_spending(
         lots, burn, now, ledger.config.timezone, project.currency, rules(ledger)
     )
-    basis = OVHCLOUD if service_of(session, project.id) is not None else JOURNAL
-    return Forecast(project_view(session, project), now, tuple(lots), basis, projection)
+    return Forecast(project_view(session, project), now, tuple(lots), JOURNAL, projection)
 
 
 def forecast(ledger: Ledger, project_ref: str) -> Forecast:
@@ -153,7 +153,6 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
     )
     for project_id, used in session.execute(_provider_use(now - timedelta(days=window), now)):
         spent[project_id] = spent.get(project_id, 0) + used
-    linked = set(session.scalars(select(ProviderLink.project_id)))
     lots: dict[str, list[LotView]] = defaultdict(list)
     rows = session.execute(
         select(Lot.project_id, *LOT_VIEW_COLUMNS)
@@ -176,8 +175,7 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
             project.vat_rate_bp,
             tuple(channels.get(project.id, ())),
         )
-        basis = OVHCLOUD if project.id in linked else JOURNAL
-        out.append(Forecast(view, now, tuple(held), basis, projection))
+        out.append(Forecast(view, now, tuple(held), JOURNAL, projection))
     return out
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -58,9 +59,44 @@ class SyncReport:
     delivered: tuple[str, ...] = ()
     error: ProviderError | None = field(default=None, compare=False)
 
+    def after(self, earlier: SyncReport | None) -> SyncReport:
+        """This report with what an earlier sync of the same project posted and delivered
+        within the same run added in, so the run reports everything it wrote."""
+        if earlier is None:
+            return self
+        return replace(
+            self,
+            entries_posted=earlier.entries_posted + self.entries_posted,
+            delivered=earlier.delivered + self.delivered,
+        )
+
+
+def merged(earlier: list[SyncReport], later: list[SyncReport]) -> list[SyncReport]:
+    """The reports of a run that synced some projects more than once, one per project."""
+    first: dict[str, SyncReport] = {}
+    for report in earlier:
+        first[report.project] = report.after(first.get(report.project))
+    return [report.after(first.get(report.project)) for report in later]
+
 
 def external_key(service: str, credit_id: int) -> str:
     return f"ovh:{service}:{credit_id}"
+
+
+def prior_account(project_id: str) -> str:
+    """Where a credit's use from before the bot saw it goes: out of the lot, as a debit,
+    but not spending of the window (the forecast leaves this account out)."""
+    return f"prior:{project_id}"
+
+
+def _service_lots(service: str) -> Any:
+    """The condition for the lots mirrored from one provider project, whoever holds them."""
+    return Lot.external_key.like(f"ovh:{service}:%")
+
+
+def masked_voucher(code: str) -> str:
+    """A voucher code as lists show it: its last four characters only."""
+    return f"…{code.strip()[-4:]}"
 
 
 def _view(link: ProviderLink) -> LinkView:
@@ -111,6 +147,16 @@ def link_project(
         taken = session.scalars(select(ProviderLink).where(ProviderLink.service == clean)).first()
         if taken is not None and taken.project_id != project.id:
             raise AlreadyExists(f"{clean} is already linked to project {taken.project_id}")
+        holder = session.scalar(
+            select(Lot.project_id)
+            .where(_service_lots(clean), Lot.project_id != project.id)
+            .limit(1)
+        )
+        if holder is not None:
+            raise AlreadyExists(
+                f"the credits of {clean} are held by project {holder}",
+                hint=f"link {clean} to project {holder} again",
+            )
         link = session.get(ProviderLink, project.id)
         if link is None:
             session.add(
@@ -207,7 +253,13 @@ def _bill_orders(
         if not awaited or service is None:
             return {}
         keys = [external_key(service, c.id) for c in credits]
-        known = set(session.scalars(select(Lot.external_key).where(Lot.external_key.in_(keys))))
+        known = set(
+            session.scalars(
+                select(Lot.external_key).where(
+                    Lot.project_id == project.id, Lot.external_key.in_(keys)
+                )
+            )
+        )
     found: dict[str, int] = {}
     for credit in credits:
         if credit.bill and external_key(service, credit.id) not in known:
@@ -234,7 +286,7 @@ def _new_lot(
     if po is not None:
         source = po.number
     elif credit.voucher:
-        source = f"voucher {credit.voucher}"[:40]
+        source = f"voucher {masked_voucher(credit.voucher)}"
     else:
         source = f"OVHcloud credit {credit.id}"
     return Lot(
@@ -253,11 +305,19 @@ def _new_lot(
 
 
 def _consume(
-    session: Session, lot: Lot, project: Project, credit: ProviderCredit, now: datetime, count: int
+    session: Session,
+    lot: Lot,
+    project: Project,
+    credit: ProviderCredit,
+    now: datetime,
+    count: int,
+    *,
+    prior: bool = False,
 ) -> int:
     """Bring the lot's used amount to the provider's: a debit when it grew, a refund when it
     shrank. The key names the credit, the new used amount and how many such entries came
-    before (`count`), so a rerun from the same state posts nothing new."""
+    before (`count`), so a rerun from the same state posts nothing new. On the lot's first
+    sync (`prior`), what was used before is posted as prior use, left out of the burn."""
     before = lot.external_used or 0
     after = credit.used.minor
     if after == before:
@@ -272,11 +332,13 @@ def _consume(
         lot,
         kind="debit" if delta > 0 else "refund",
         amount=abs(delta),
-        counterpart=f"spend:{project.id}",
+        counterpart=prior_account(project.id) if prior else f"spend:{project.id}",
         key=f"use:{lot.external_key}:{after}:{count}",
         at=now,
         actor="ovh",
-        memo=f"used on OVHcloud: {credit.used}",
+        memo=f"used on OVHcloud before the link: {credit.used}"
+        if prior
+        else f"used on OVHcloud: {credit.used}",
     )
     lot.external_used = after
     return 1
@@ -356,10 +418,16 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
         project = lock_project(session, link.project_id)
         now = ledger.now()
         service = link.service
+        row = session.get(ProviderLink, project.id)
+        if row is None or row.service != service:  # unlinked meanwhile: its lots are history
+            return SyncReport(project.id, service, 0, 0, _available(session, project))
+        first_sync = row.synced_at is None
         lots = {
             lot.external_key: lot
             for lot in session.scalars(
-                select(Lot).where(Lot.external_key.like(f"ovh:{service}:%")).with_for_update()
+                select(Lot)
+                .where(Lot.project_id == project.id, _service_lots(service))
+                .with_for_update()
             )
         }
         awaited = _awaiting_orders(session, project.id)
@@ -384,6 +452,8 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
         for credit in credits:
             key = external_key(service, credit.id)
             lot = lots[key]
+            if credit.voucher and lot.source == f"voucher {credit.voucher}"[:40]:
+                lot.source = f"voucher {masked_voucher(credit.voucher)}"  # a label kept whole
             if key in fresh:
                 post(
                     session,
@@ -400,7 +470,12 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
             elif lot.expires_at <= now or counts.get((lot.id, "expiry")):
                 continue  # forfeited in the ledger; OVHcloud's later figures change nothing
             used_before = counts.get((lot.id, "debit"), 0) + counts.get((lot.id, "refund"), 0)
-            posted += _consume(session, lot, project, credit, now, used_before)
+            # what a credit had used when first seen predates the link if the link is new
+            # or the credit began before it; later it is spending like any other
+            prior = key in fresh and (
+                first_sync or (credit.valid_from is not None and credit.valid_from < row.linked_at)
+            )
+            posted += _consume(session, lot, project, credit, now, used_before, prior=prior)
             lot.external_available = credit.available.minor
             lot.external_gone_at = None
         seen = {external_key(service, credit.id) for credit in credits}
@@ -411,10 +486,8 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
             if lot.external_gone_at is None:
                 lot.external_gone_at = now
             gone.append(str(lot.external_key))
-        row = session.get(ProviderLink, project.id)
-        if row is not None:
-            row.synced_at = now
-            row.failed_at = row.failure_kind = row.failure = row.noticed_kind = None
+        row.synced_at = now
+        row.failed_at = row.failure_kind = row.failure = row.noticed_kind = None
         session.flush()
         return SyncReport(
             project.id,

@@ -33,6 +33,7 @@ IN_FLIGHT = timedelta(minutes=5)
 class FollowedOrder:
     order: PurchaseOrderView
     status: str
+    synced: SyncReport | None = None  # the sync its delivery ran, on one order per project
 
 
 def approve_and_order(
@@ -173,6 +174,7 @@ def follow_orders(ledger: Ledger, provider: CreditProvider) -> list[FollowedOrde
         ).all()
     followed: list[FollowedOrder] = []
     synced: dict[str, SyncReport] = {}
+    told: set[str] = set()  # projects whose sync report one followed order already carries
     for number, project_id, order_id in rows:
         if order_id is None:
             continue
@@ -187,7 +189,9 @@ def follow_orders(ledger: Ledger, provider: CreditProvider) -> list[FollowedOrde
             _cancel(ledger, number)
         view = purchases.get_purchase_order(ledger, number)
         if status == "cancelled" or (view.provider and view.provider.state == "delivered"):
-            followed.append(FollowedOrder(view, status))
+            report = None if project_id in told else synced.get(project_id)
+            told.add(project_id)
+            followed.append(FollowedOrder(view, status, report))
     return followed
 
 

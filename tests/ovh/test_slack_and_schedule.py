@@ -75,7 +75,10 @@ def test_the_full_purchase_order_flow_to_delivery_is_told_as_today(
     (order,) = ovh.orders.values()
     ovh.deliver(order.id)
     clock.advance(hours=1)
-    assert run.run().delivered == [number]
+    delivering = run.run()
+    assert delivering.delivered == [number]
+    assert [r.delivered for r in delivering.reports] == [(number,)]
+    assert "; 1 entries posted;" in delivering.summary()  # the delivered credit's grant
     assert any("usable until" in text for text in _texts(slack, "chat.postMessage", "UMEMBER"))
     assert any(number in text for text in _texts(slack, "chat.postMessage", "CPROD"))
     assert any("Delivered by OVHcloud" in text for text in _texts(slack, "chat.update", "CFINANCE"))
