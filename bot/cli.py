@@ -562,13 +562,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(1, f"error: {message} (see `{self.prog} --help`)\n")
 
 
-def _positive(text: str) -> int:
+MAX_LIMIT = 100_000  # more lines than anyone reads, well inside a 64-bit LIMIT
+
+
+def _limit(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    if not 1 <= value <= MAX_LIMIT:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_LIMIT}")
     return value
 
 
@@ -666,7 +669,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--at", help="an ISO 8601 instant with offset")
     p = command("history", cmd_history, help="latest ledger entries")
     p.add_argument("--project", required=True)
-    p.add_argument("--limit", type=_positive, default=None)
+    p.add_argument("--limit", type=_limit, default=None)
     p = command("forecast", cmd_forecast, help="when credit runs out, and what to buy by when")
     p.add_argument("--project", required=True)
     p = command("chart", cmd_chart, help="draw the credit chart as a PNG")
@@ -770,6 +773,10 @@ def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
         return _fail(*_t(settings).refusal(exc))
     except Refused as exc:
         return _fail(exc.message, exc.hint)
+    except OSError as exc:
+        if exc.filename is None:  # not a file given on the command line
+            raise
+        return _fail(f"cannot write {exc.filename}: {exc.strerror}")
     finally:
         ledger.db.dispose()
     if result is not None:

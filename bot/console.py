@@ -11,6 +11,7 @@ import html
 import itertools
 import json
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -141,6 +142,9 @@ class Console:
         self.buttons: list[Button] = []
         self._seen = 0
         self._ids = itertools.count(1)
+        # Request ids are stored as dedup keys: a new session on the same database must
+        # never reuse the last one's.
+        self._session = secrets.token_hex(6)
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -226,8 +230,8 @@ class Console:
             "user_name": self.user.lower(),
             "command": "/credit",
             "text": text,
-            "response_url": self.standin.response_url(f"command-{n}"),
-            "trigger_id": f"console.{n}",
+            "response_url": self.standin.response_url(f"command-{self._session}.{n}"),
+            "trigger_id": f"console.{self._session}.{n}",
         }
         self._dispatch(body)
         self.show(lines)
@@ -238,7 +242,7 @@ class Console:
             "team_id": TEAM,
             "api_app_id": APP_ID,
             "type": "event_callback",
-            "event_id": f"Ev{next(self._ids):08d}",
+            "event_id": f"Ev{self._session}{next(self._ids):08d}",
             "event": {"type": "app_home_opened", "user": self.user, "tab": "home"},
         }
         self._dispatch(body)
@@ -260,7 +264,7 @@ class Console:
             "team": {"id": TEAM},
             "api_app_id": APP_ID,
             "user": {"id": self.user},
-            "trigger_id": f"console.{next(self._ids)}",
+            "trigger_id": f"console.{self._session}.{next(self._ids)}",
             "response_url": button.response_url,
             "container": {
                 "type": "message",
@@ -339,7 +343,7 @@ class Console:
             "api_app_id": APP_ID,
             "user": {"id": self.user},
             "view": {
-                "id": view.get("id", "V0"),
+                "id": view.get("id") or f"V{self._session}",
                 "callback_id": view.get("callback_id"),
                 "private_metadata": view.get("private_metadata", ""),
                 "state": {"values": values},

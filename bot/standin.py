@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import secrets
 import threading
 import time
 from collections import defaultdict, deque
@@ -50,6 +51,8 @@ class SlackStandIn:
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._views = itertools.count(1)
+        # View ids key modal submissions in the ledger: unique across stand-ins, like Slack's.
+        self._session = secrets.token_hex(4).upper()
         self._files = itertools.count(1)
         self.uploads: dict[str, bytes] = {}  # file id → bytes received at its upload URL
         self._upload_lengths: dict[str, int] = {}
@@ -171,7 +174,10 @@ class SlackStandIn:
         if method in ("views.open", "views.update", "views.push"):
             return {
                 "ok": True,
-                "view": {"id": f"V{next(self._views):08d}", **(params.get("view") or {})},
+                "view": {
+                    "id": f"V{self._session}{next(self._views):06d}",
+                    **(params.get("view") or {}),
+                },
             }
         if method == "views.publish":
             return self._publish(params)
@@ -208,7 +214,7 @@ class SlackStandIn:
         if view.get("type") != "home" or len(blocks) > MAX_HOME_BLOCKS:
             return {"ok": False, "error": "invalid_arguments"}
         self.homes[user] = view
-        return {"ok": True, "view": {"id": f"V{next(self._views):08d}", **view}}
+        return {"ok": True, "view": {"id": f"V{self._session}{next(self._views):06d}", **view}}
 
     def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
         """files.getUploadURLExternal: a file id and where to POST its bytes."""

@@ -15,6 +15,11 @@ from ledger.errors import N_, InvalidInput
 
 CREDIT_VALIDITY = relativedelta(months=13)
 
+# What a person may ask about: wide enough for any real question, far enough from
+# datetime's year 1 and 9999 that calendar arithmetic on it (13 months, time zones) never
+# overflows.
+YEARS = range(1970, 3000)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -68,11 +73,14 @@ def days_left(now: datetime, expires_at: datetime, tz: ZoneInfo) -> int:
 
 def parse_day(text: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise InvalidInput(
             N_("{text!r} is not a date"), hint=N_("write it as YYYY-MM-DD"), text=text
         ) from exc
+    if day.year not in YEARS:
+        raise _out_of_range(text)
+    return day
 
 
 def parse_instant(text: str) -> datetime:
@@ -88,7 +96,16 @@ def parse_instant(text: str) -> datetime:
         raise InvalidInput(
             N_("{text!r} has no UTC offset"), hint=N_("add one, e.g. +01:00 or Z"), text=text
         )
-    try:
-        return value.astimezone(UTC)
-    except OverflowError as exc:  # 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
-        raise InvalidInput(N_("{text!r} is out of range"), text=text) from exc
+    if value.year not in YEARS:  # before converting: 0001-01-01T00:00+01:00 has no UTC
+        raise _out_of_range(text)
+    return value.astimezone(UTC)
+
+
+def _out_of_range(text: str) -> InvalidInput:
+    return InvalidInput(
+        N_("{text!r} is out of range"),
+        hint=N_("between {first} and {last}"),
+        text=text,
+        first=YEARS[0],
+        last=YEARS[-1],
+    )

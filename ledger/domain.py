@@ -230,7 +230,8 @@ class RedeemedVoucher:
 @dataclass(frozen=True, slots=True)
 class HistoryLine:
     """A journal entry, or (kind "due", no id, no lot) the part of a charge that no credit
-    covered: it is due by other payment means and moved nothing in the journal."""
+    covered: it is due by other payment means and moved nothing in the journal; once the
+    charge is voided, a "void" line without id stands for that part's void."""
 
     id: int | None
     kind: str

@@ -98,5 +98,34 @@ def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[
             )
             for charge in dues
         ]
+        # A void gives back the charge's debits as entries; what was due by other means has
+        # none to give back, so its void is shown from the charge, like the due line itself.
+        voided = session.scalars(
+            select(Charge)
+            .where(
+                Charge.project_id == project.id,
+                Charge.due_other > 0,
+                Charge.voided_at.is_not(None),
+            )
+            .order_by(Charge.voided_at.desc(), Charge.id.desc())
+            .limit(count)
+        ).all()
+        lines += [
+            (
+                (charge.voided_at, 0, charge.id),
+                HistoryLine(
+                    id=None,
+                    kind="void",
+                    at=charge.voided_at,
+                    amount=Money(charge.due_other, charge.currency),
+                    lot_source="",
+                    actor=charge.voided_by or charge.charged_by,
+                    memo=charge.void_reason,
+                    charge_key=charge.key,
+                ),
+            )
+            for charge in voided
+            if charge.voided_at is not None
+        ]
         lines.sort(key=lambda pair: pair[0], reverse=True)
         return [line for _, line in lines[:count]]

@@ -276,3 +276,44 @@ def test_history_from_the_command_line_shows_a_bill_no_credit_paid(cli: Run) -> 
     ]
     text = cli("history", "--project", "jp")[1]
     assert "due" in text.casefold() and "other payment means" in text
+
+
+def test_the_same_command_line_run_twice_creates_two_things(cli: Run) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    orders = {cli("buy", "5", "--project", "p", "--as", "U1", "--json")[1]["po"] for _ in "ab"}
+    assert len(orders) == 2
+    issue = ("voucher", "issue", "5", "--project", "p", "--as", "UFIN", "--json")
+    assert cli(*issue)[1]["last4"] != cli(*issue)[1]["last4"]
+    assert cli("project", "add", "q", "--name", "Q", "--as", "UADMIN")[0] == 0
+    assert {p["id"] for p in cli("project", "list", "--json")[1]} == {"p", "q"}
+
+
+def test_arguments_out_of_range_or_unwritable_files_are_one_error_line(
+    cli: Run, tmp_path: Any
+) -> None:
+    cli("project", "add", "p", "--name", "P", "--as", "UADMIN")
+    for argv in (
+        ("history", "--project", "p", "--limit", "99999999999999999999"),
+        ("balance", "--project", "p", "--at", "9999-12-31T23:59:59+00:00"),
+        ("balance", "--project", "p", "--at", "9999-12-31T23:59:59+00:00", "--json"),
+        ("chart", "--project", "p", "--out", f"{tmp_path}/"),
+        ("chart", "--project", "p", "--out", f"{tmp_path}/nonexistent/x.png"),
+        ("voucher", "issue", "5", "--until", "9999-12-31", "--as", "UFIN"),
+        ("charge", "1", "--project", "p", "--key", "k" * 300, "--as", "UFIN"),
+    ):
+        code, out, err = cli(*argv)
+        assert (code, out) == (1, ""), argv
+        assert err.startswith("error: ") and err.count("\n") == 1, (argv, err)
+    assert cli("history", "--project", "p", "--json")[1] == []
+
+
+def test_a_voided_charge_that_drew_nothing_shows_as_voided_in_history(cli: Run) -> None:
+    cli("project", "add", "p2", "--name", "P2", "--currency", "JPY", "--as", "UADMIN")
+    cli("charge", "5", "--project", "p2", "--key", "k1", "--as", "UFIN")
+    assert cli("void", "k1", "--reason", "oops", "--as", "UFIN")[0] == 0
+    rows = cli("history", "--project", "p2", "--json")[1]
+    assert [(r["kind"], r["amount"], r["charge_key"]) for r in rows] == [
+        ("void", "5", "k1"),
+        ("due", "5", "k1"),
+    ]
+    assert rows[0]["memo"] == "oops"

@@ -142,3 +142,25 @@ def test_history_shows_what_a_charge_left_due_by_other_payment_means(
     ]
     assert lines[-1].memo == "March" and lines[-1].id is None
     assert [line.kind for line in history(ledger, project, limit=2)] == ["debit", "due"]
+
+
+def test_history_shows_that_a_voided_charge_no_longer_leaves_anything_due(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    from ledger.services.billing import void_charge
+    from ledger.services.reading import history
+
+    buy(ledger, project, "5")
+    clock.advance(minutes=1)
+    charge(ledger, FINANCE, project, eur("8"), "partly-covered")
+    clock.advance(minutes=1)
+    void_charge(ledger, FINANCE, "partly-covered", "wrong project")
+    lines = history(ledger, project)
+    assert [(line.kind, line.amount, line.charge_key) for line in lines] == [
+        ("void", eur("5"), "partly-covered"),
+        ("void", eur("3"), "partly-covered"),
+        ("debit", eur("5"), "partly-covered"),
+        ("due", eur("3"), "partly-covered"),
+        ("grant", eur("5"), None),
+    ]
+    assert lines[1].memo == "wrong project" and lines[1].actor == FINANCE.user_id

@@ -211,3 +211,18 @@ def test_the_console_opens_the_app_home_and_sends_the_chart(db_url: str) -> None
     assert "── file in DM DUADMIN" in out and "P: credit (" in out
     assert "── App Home of @UADMIN" in out and "PROJECTS" in out
     assert "Traceback" not in out
+
+
+def test_a_second_console_session_on_the_same_database_never_replays_the_first(
+    db_url: str,
+) -> None:
+    first = console(
+        db_url, ":as UADMIN\n/credit project add prod-eu Prod EU\n/credit buy 5 prod-eu\n"
+    )
+    assert first.returncode == 0, first.stderr
+    assert "PO-2026-000001" in first.stdout
+    script = "/credit project add other Other\n/credit buy 5 prod-eu\n/credit buy\n7\n1\n"
+    second = console(db_url, script, "--as", "UADMIN").stdout
+    assert "already made" not in second
+    assert "other" in console(db_url, "/credit project list\n", "--as", "UADMIN").stdout
+    assert "PO-2026-000002" in second and "PO-2026-000003" in second
