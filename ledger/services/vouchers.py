@@ -358,7 +358,7 @@ def _redeem_at_provider(
 ) -> RedeemedVoucher:
     cleaned = code.strip()
     if not cleaned or len(cleaned) > 64:
-        raise InvalidInput("that does not look like a voucher code")
+        raise InvalidInput(N_("that does not look like a voucher code"))
     try:
         credit = provider.redeem_code(service, cleaned)
     except (ProviderRefused, ProviderNotFound) as refusal:
