@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.alerts import Alerts, Pacer
     from bot.ovh.client import OvhProvider
     from bot.ovh.run import OvhSync
+    from bot.slack.deps import Deps
     from ledger.provider import CreditProvider
 
 
@@ -92,18 +93,9 @@ def build_slack(
 ) -> App:
     """The Bolt app with every listener, over the given ledger (and OVHcloud, when set)."""
     from bot.slack.app import build_app, build_client
-    from bot.slack.deps import Deps
-    from bot.slack.locales import Locales
-    from bot.slack.roles import Roles
 
     web = client or build_client(settings)
-    deps = Deps(
-        ledger=ledger,
-        settings=settings,
-        roles=Roles(settings, web),
-        locales=Locales(settings, web),
-        provider=provider or build_provider(settings),
-    )
+    deps = _deps(settings, ledger, web, provider or build_provider(settings))
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )
@@ -137,19 +129,26 @@ def build_ovh_sync(
         return None
     from bot.ovh.run import OvhSync
     from bot.slack.app import build_client
+
+    web = client or build_client(settings)
+    return OvhSync(_deps(settings, ledger, web, provider), provider, web)
+
+
+def _deps(
+    settings: Settings, ledger: Ledger, web: WebClient, provider: CreditProvider | None
+) -> Deps:
+    """What every listener and the OVHcloud run share: ledger, settings, roles, languages."""
     from bot.slack.deps import Deps
     from bot.slack.locales import Locales
     from bot.slack.roles import Roles
 
-    web = client or build_client(settings)
-    deps = Deps(
+    return Deps(
         ledger=ledger,
         settings=settings,
         roles=Roles(settings, web),
         locales=Locales(settings, web),
         provider=provider,
     )
-    return OvhSync(deps, provider, web)
 
 
 def build_job_scheduler(

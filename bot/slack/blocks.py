@@ -487,6 +487,19 @@ def po_cancelled(number: str, t: Translator) -> Message:
     return text_message(t.say("Purchase order *{po}* is cancelled.", po=number))
 
 
+def po_line(po: PurchaseOrderView, t: Translator) -> str:
+    """One order in a list: number, project, amounts, who asked and when."""
+    return t.say(
+        "*{po}* · {project} · {excl} excl. tax ({incl} incl.) · by {who} on {day}",
+        po=po.number,
+        project=escape(po.project.name),
+        excl=t.money(po.amount_excl_tax),
+        incl=t.money(po.amount_incl_tax),
+        who=mention(po.requested_by),
+        day=t.day(po.created_at),
+    )
+
+
 def pending_list(
     orders: Sequence[PurchaseOrderView],
     t: Translator,
@@ -501,21 +514,7 @@ def pending_list(
     title = t.say_n("{n} purchase order waiting", "{n} purchase orders waiting", waiting)
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title))]
     for po in orders[:MAX_PENDING_SHOWN]:
-        blocks.append(
-            SectionBlock(
-                text=_md(
-                    t.say(
-                        "*{po}* · {project} · {excl} excl. tax ({incl} incl.) · by {who} on {day}",
-                        po=po.number,
-                        project=escape(po.project.name),
-                        excl=t.money(po.amount_excl_tax),
-                        incl=t.money(po.amount_incl_tax),
-                        who=mention(po.requested_by),
-                        day=t.day(po.created_at),
-                    )
-                )
-            )
-        )
+        blocks.append(SectionBlock(text=_md(po_line(po, t))))
         if po.status is POStatus.PENDING:
             blocks.append(po_buttons(po.number, t, surface, drawn_at))
         else:

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.i18n import Translator
-from bot.slack.blocks import APPROVE, REJECT
+from bot.slack.blocks import APPROVE, REJECT, po_line
 from bot.slack.blocks_forecast import advice_lines
-from bot.slack.formatting import channel, escape, mention
+from bot.slack.formatting import channel, escape
 from ledger.domain import PurchaseOrderView, Role
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast
@@ -152,19 +152,7 @@ def _orders(orders: Sequence[PurchaseOrderView], t: Translator) -> list[Block]:
     if not orders:
         return [*blocks, _section(t.gettext("No purchase order is waiting for approval."))]
     for po in orders[:MAX_ORDERS_SHOWN]:
-        blocks.append(
-            _section(
-                t.say(
-                    "*{po}* · {project} · {excl} excl. tax ({incl} incl.) · by {who} on {day}",
-                    po=po.number,
-                    project=escape(po.project.name),
-                    excl=t.money(po.amount_excl_tax),
-                    incl=t.money(po.amount_incl_tax),
-                    who=mention(po.requested_by),
-                    day=t.day(po.created_at),
-                )
-            )
-        )
+        blocks.append(_section(po_line(po, t)))
         blocks.append(po_buttons(po.number, t))
     if len(orders) > MAX_ORDERS_SHOWN:
         blocks.append(
