@@ -1,9 +1,7 @@
 """The operator command line: same services, JSON for scripts, errors on stderr with exit 1."""
 
-import json
 import subprocess
 import sys
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,29 +11,13 @@ import pytest
 from bot.cli import main
 from ledger.services import Ledger
 from ledger.services.projects import add_project
-from tests.support import ADMIN, TEST_SECRET, environment_without_slack
-
-Run = Callable[..., tuple[int, Any, str]]
+from tests.cli.runner import Run, command_line
+from tests.support import ADMIN, environment_without_slack
 
 
 @pytest.fixture
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
-    monkeypatch.setenv("ADMINS", "UADMIN")
-    monkeypatch.setenv("FINANCE_APPROVERS", "UFIN, UFIN2")
-    monkeypatch.chdir(str(__import__("tempfile").mkdtemp()))
-
-    def run(*argv: str) -> tuple[int, Any, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        try:
-            return code, json.loads(out), err
-        except json.JSONDecodeError:
-            return code, out, err
-
-    return run
+    return command_line(db_url, monkeypatch, capsys)
 
 
 def test_the_whole_flow_works_from_the_command_line(cli: Run) -> None:

@@ -3,17 +3,12 @@ server secret, and vouchers announced to finance."""
 
 import json
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from bot.cli import main
 from bot.standin import SlackStandIn
-from tests.support import TEST_SECRET
-
-Run = Callable[..., tuple[int, Any, str]]
+from tests.cli.runner import Run, command_line
 
 
 @pytest.fixture
@@ -25,24 +20,7 @@ def standin() -> Iterator[SlackStandIn]:
 
 @pytest.fixture
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "FINANCE_CHANNEL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
-    monkeypatch.setenv("ADMINS", "UADMIN")
-    monkeypatch.setenv("FINANCE_APPROVERS", "UFIN")
-    monkeypatch.chdir(tempfile.mkdtemp())
-
-    def run(*argv: str) -> tuple[int, Any, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        try:
-            return code, json.loads(out), err
-        except json.JSONDecodeError:
-            return code, out, err
-
-    return run
+    return command_line(db_url, monkeypatch, capsys, finance="UFIN")
 
 
 @pytest.mark.parametrize("name", ["Prod\x00EU", "Prod EU\udcff"])

@@ -1,38 +1,15 @@
 """User ids on the command line and in the settings are Slack's: upper case, U/W or S shaped."""
 
-import json
-import tempfile
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from pydantic import ValidationError
 
-from bot.cli import main
 from bot.settings import Settings
-from tests.support import TEST_SECRET
-
-Run = Callable[..., tuple[int, Any, str]]
+from tests.cli.runner import Run, command_line
 
 
 @pytest.fixture
 def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
-    monkeypatch.setenv("ADMINS", "uadmin")
-    monkeypatch.setenv("FINANCE_APPROVERS", "ufin, UFIN2")
-    monkeypatch.chdir(tempfile.mkdtemp())
-
-    def run(*argv: str) -> tuple[int, Any, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        try:
-            return code, json.loads(out), err
-        except json.JSONDecodeError:
-            return code, out, err
-
-    return run
+    return command_line(db_url, monkeypatch, capsys, admins="uadmin", finance="ufin, UFIN2")
 
 
 def test_as_in_lower_case_is_the_same_person_so_four_eyes_still_holds(cli: Run) -> None:
