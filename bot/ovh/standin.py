@@ -4,9 +4,14 @@ python-ovh talks to it through `OVH_ENDPOINT=http://127.0.0.1:PORT/1.0`. It chec
 request's signature as OVHcloud does (`$1$` + SHA-1 of secret+consumerKey+METHOD+URL+
 body+timestamp) and refuses like it: a wrong signature gets 400 INVALID_SIGNATURE, an
 unknown application key 403 INVALID_KEY, an unknown or expired consumer key 403
-INVALID_CREDENTIAL. Field names follow OVHcloud's schema (cloud.Credit, order.Order,
-billing.Order, billing.OrderDetail, billing.Bill). Tests (and the console) move its
-state by hand: deliver or cancel an order, consume or refund credit, queue failures.
+INVALID_CREDENTIAL. Every answer conforms to the route's response type in OVHcloud's
+published schema (../shared/ovh/api-v1-extract.json; tests/ovh/test_standin_conformance.py
+holds it to that): a `void` route (redeeming a code, paying an order) answers no body at
+all. Paying follows me.json: `payWithRegisteredPaymentMean` refuses a card, bank account
+or PayPal without its `paymentMeanId`; `/me/payment/method` lists the account's payment
+methods and `/me/order/{id}/pay` pays with one. Tests (and the console) move its state by
+hand: deliver or cancel an order, consume or refund credit, queue failures, including a
+gateway's HTML page and an answer lost after the request took effect.
 """
 
 from __future__ import annotations
@@ -62,14 +67,50 @@ class Order:
     date: datetime
     status: str = "notPaid"
     bill: str | None = None
+    paid_with: str | None = None
+
+
+# me.payment.PaymentMethod's `paymentType`, and the legacy payment mean it is registered as.
+LEGACY_MEANS = {"CREDIT_CARD": "creditCard", "BANK_ACCOUNT": "bankAccount", "PAYPAL": "paypal"}
+# payWithRegisteredPaymentMean needs `paymentMeanId` for these (me.json).
+MEANS_NEEDING_ID = frozenset(LEGACY_MEANS.values())
+
+
+@dataclass
+class PaymentMethod:
+    id: int
+    payment_type: str
+    mean_id: int
+    default: bool = False
+    status: str = "VALID"
+    label: str | None = None
 
 
 @dataclass(frozen=True)
 class Failure:
+    """An injected failure. `html` answers a gateway's HTML page instead of OVHcloud's JSON;
+    `after` lets the request take effect first, so only its answer is lost (with `status`
+    0 and a `delay` past the client's timeout, the client times out on a done request)."""
+
     status: int
     error_code: str | None = None
     message: str = "injected failure"
     delay: float = 0.0
+    html: bool = False
+    after: bool = False
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and the answer the stand-in gave, for the conformance test."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    status: int
+    content_type: str | None
+    payload: bytes
 
 
 def _number(value: Decimal) -> int | float:
@@ -96,10 +137,13 @@ class OvhStandIn:
         self.codes: dict[str, tuple[Decimal, datetime]] = {}
         self.used_codes: set[str] = set()
         self.requests: list[tuple[str, str]] = []
+        self.exchanges: list[Exchange] = []
+        self.payment_methods: dict[int, PaymentMethod] = {}
         self.vat = vat
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._ids = itertools.count(1001)
         self._orders = itertools.count(9000001)
+        self._methods = itertools.count(501)
         self._lock = threading.RLock()
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._server = ThreadingHTTPServer((host, port), self._handler())
@@ -107,6 +151,7 @@ class OvhStandIn:
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="ovh-stand-in", daemon=True
         )
+        self.add_payment_method("CREDIT_CARD", default=True, label="4970 **** **** 4242")
 
     # Running it.
 
@@ -168,6 +213,19 @@ class OvhStandIn:
     def remove_credit(self, service: str, credit_id: int) -> None:
         with self._lock:
             del self.projects[service].credits[credit_id]
+
+    def add_payment_method(
+        self, payment_type: str, *, default: bool = False, label: str | None = None
+    ) -> PaymentMethod:
+        """A payment method registered on the account; a new default replaces the old one."""
+        with self._lock:
+            method_id = next(self._methods)
+            if default:
+                for other in self.payment_methods.values():
+                    other.default = False
+            method = PaymentMethod(method_id, payment_type, method_id * 10, default, label=label)
+            self.payment_methods[method_id] = method
+            return method
 
     def add_code(self, code: str, amount: str | Decimal, valid_to: datetime) -> None:
         self.codes[code] = (Decimal(amount), valid_to)
@@ -246,7 +304,7 @@ class OvhStandIn:
             "tax": _price(tax, currency),
             "withTax": _price(amount + tax, currency),
             "originalWithoutTax": _price(amount, currency),
-            "reduction": [],
+            "reduction": None,
         }
 
     def _billing_order(self, order: Order) -> dict[str, Any]:
@@ -274,7 +332,7 @@ class OvhStandIn:
                 project = self.projects.get(service)
                 if project is None:
                     return 404, _error("This service does not exist")
-                return 200, {"project_id": service, "description": service, "status": "ok"}
+                return 200, self._project(project)
             case ["cloud", "project", service, "credit"] if method == "GET":
                 project = self.projects.get(service)
                 if project is None:
@@ -297,11 +355,21 @@ class OvhStandIn:
                 order = self.orders.get(int(order_id))
                 if order is None:
                     return 404, _error("The requested object (orderId) does not exist")
-                return self._me_order(method, order, rest)
+                return self._me_order(method, order, rest, body)
+            case ["me", "bill"]:
+                wanted = query.get("orderId")
+                return 200, sorted(b for b, o in self.bills.items() if wanted in (None, str(o)))
             case ["me", "bill", bill_id]:
                 if bill_id not in self.bills:
                     return 404, _error("The requested object (billId) does not exist")
-                return 200, {"billId": bill_id, "orderId": self.bills[bill_id], "date": None}
+                return 200, self._bill(bill_id, self.orders[self.bills[bill_id]])
+            case ["me", "payment", "method"]:
+                return 200, self._payment_methods(query)
+            case ["me", "payment", "method", method_id]:
+                method = self.payment_methods.get(int(method_id))
+                if method is None:
+                    return 404, _error("The requested object (paymentMethodId) does not exist")
+                return 200, self._payment_method(method)
         return 404, _error(f"Got an invalid (or empty) URL: {path}")
 
     def _order(
@@ -337,7 +405,7 @@ class OvhStandIn:
             "contracts": [],
         }
 
-    def _me_order(self, method: str, order: Order, rest: list[str]) -> tuple[int, Any]:
+    def _me_order(self, method: str, order: Order, rest: list[str], body: Any) -> tuple[int, Any]:
         match rest:
             case []:
                 return 200, self._billing_order(order)
@@ -348,18 +416,116 @@ class OvhStandIn:
             case ["details", _]:
                 return 200, {
                     "orderDetailId": order.id * 10,
+                    "cancelled": False,
                     "description": "Public Cloud credit",
+                    "detailType": None,
                     "domain": order.service,
-                    "quantity": 1,
+                    "quantity": "1",
                     "totalPrice": _price(order.amount, order.currency),
                     "unitPrice": _price(order.amount, order.currency),
                 }
             case ["availableRegisteredPaymentMean"]:
-                return 200, [{"paymentMean": "creditCard"}]
+                means = {LEGACY_MEANS.get(m.payment_type) for m in self._valid_methods()}
+                return 200, [{"paymentMean": mean} for mean in sorted(means - {None})]
             case ["payWithRegisteredPaymentMean"] if method == "POST":
-                self.pay(order.id)
-                return 200, None
+                return self._pay_with_mean(order, body or {})
+            case ["pay"] if method == "POST":
+                return self._pay_with_method(order, body or {})
         return 404, _error("Got an invalid (or empty) URL")
+
+    def _valid_methods(self) -> list[PaymentMethod]:
+        return [m for m in self.payment_methods.values() if m.status == "VALID"]
+
+    def _pay_with_mean(self, order: Order, body: dict[str, Any]) -> tuple[int, Any]:
+        mean, mean_id = body.get("paymentMean"), body.get("paymentMeanId")
+        if mean in MEANS_NEEDING_ID and mean_id is None:
+            return 400, _error(f"paymentMeanId is mandatory for {mean}", "BAD_PARAMETER")
+        registered = [
+            m
+            for m in self._valid_methods()
+            if LEGACY_MEANS.get(m.payment_type) == mean and m.mean_id == mean_id
+        ]
+        if not registered:
+            return 404, _error("This payment mean does not exist")
+        return self._settle(order, f"{mean}:{mean_id}")
+
+    def _pay_with_method(self, order: Order, body: dict[str, Any]) -> tuple[int, Any]:
+        chosen = (body.get("paymentMethod") or {}).get("id")
+        method = self.payment_methods.get(int(chosen)) if chosen is not None else None
+        if method is None or method.status != "VALID":
+            return 400, _error("Invalid parameter paymentMethod", "BAD_PARAMETER")
+        return self._settle(order, f"paymentMethod:{method.id}")
+
+    def _settle(self, order: Order, paid_with: str) -> tuple[int, Any]:
+        if order.status != "notPaid":
+            return 400, _error("This order is not waiting for a payment", "BAD_PARAMETER")
+        self.pay(order.id)
+        order.paid_with = paid_with
+        return 204, None
+
+    def _payment_methods(self, query: dict[str, str]) -> list[int]:
+        wanted = {
+            "default": lambda m, v: str(m.default).lower() == v,
+            "paymentType": lambda m, v: m.payment_type == v,
+            "status": lambda m, v: m.status == v,
+        }
+        return [
+            m.id
+            for m in self.payment_methods.values()
+            if all(test(m, query[name]) for name, test in wanted.items() if name in query)
+        ]
+
+    def _payment_method(self, method: PaymentMethod) -> dict[str, Any]:
+        created = _iso(self.now() - timedelta(days=400))
+        return {
+            "paymentMethodId": method.id,
+            "paymentMeanId": method.mean_id,
+            "paymentType": method.payment_type,
+            "paymentSubType": "VISA" if method.payment_type == "CREDIT_CARD" else None,
+            "status": method.status,
+            "default": method.default,
+            "label": method.label,
+            "description": None,
+            "billingContactId": None,
+            "creationDate": created,
+            "lastUpdate": created,
+            "expirationDate": None,
+            "formSessionId": None,
+            "merchantId": None,
+            "oneclick": None,
+            "integration": None,
+            "icon": {"name": method.payment_type.lower(), "data": None, "url": None},
+        }
+
+    def _project(self, project: Project) -> dict[str, Any]:
+        return {
+            "project_id": project.service,
+            "projectName": project.service,
+            "description": project.service,
+            "status": "ok",
+            "access": "full",
+            "creationDate": _iso(self.now() - timedelta(days=400)),
+            "expiration": None,
+            "manualQuota": False,
+            "orderId": None,
+            "planCode": "project.2018",
+            "unleash": False,
+        }
+
+    def _bill(self, bill_id: str, order: Order) -> dict[str, Any]:
+        billed = self._billing_order(order)
+        return {
+            "billId": bill_id,
+            "orderId": order.id,
+            "category": "purchase-cloud",
+            "date": billed["date"],
+            "password": billed["password"],
+            "pdfUrl": billed["pdfUrl"],
+            "url": billed["url"],
+            "priceWithoutTax": billed["priceWithoutTax"],
+            "tax": billed["tax"],
+            "priceWithTax": billed["priceWithTax"],
+        }
 
     def _redeem(self, service: str, code: str) -> tuple[int, Any]:
         project = self.projects.get(service)
@@ -371,8 +537,8 @@ class OvhStandIn:
             return 400, _error("This voucher code is invalid", "BAD_PARAMETER")
         amount, valid_to = self.codes[code]
         self.used_codes.add(code)
-        credit = self.add_credit(service, amount, voucher=code, valid_to=valid_to)
-        return 200, self._credit(credit, project.currency)
+        self.add_credit(service, amount, voucher=code, valid_to=valid_to)
+        return 204, None  # void: the new credit is found in the credit list
 
     def _refusal(self, headers: Any, method: str, url: str, body: str) -> tuple[int, Any] | None:
         application = headers.get("X-Ovh-Application", "")
@@ -419,10 +585,7 @@ class OvhStandIn:
                 with standin._lock:
                     standin.requests.append((method, path))
                 failure = standin._injected(path)
-                if failure is not None and failure.delay:
-                    time.sleep(failure.delay)
-                if failure is not None and failure.status:
-                    self._send(failure.status, _error(failure.message, failure.error_code))
+                if failure is not None and not failure.after and self._fail(failure):
                     return
                 if path != "/auth/time":
                     base = standin.url.removesuffix("/1.0")
@@ -437,19 +600,69 @@ class OvhStandIn:
                     return
                 with standin._lock:
                     status, answer = standin._route(method, path, query, body)
-                self._send(status, answer)
+                if failure is not None and failure.after and self._fail(failure):
+                    return
+                self._send(status, answer, query=query, body=body)
 
-            def _send(self, status: int, answer: Any) -> None:
-                payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+            def _fail(self, failure: Failure) -> bool:
+                """Wait, then answer the failure; False when only a delay was asked for."""
+                if failure.delay:
+                    time.sleep(failure.delay)
+                if not failure.status:
+                    return False
+                if failure.html:
+                    self._write(failure.status, "text/html", _gateway_page(failure.status))
+                else:
+                    self._send(failure.status, _error(failure.message, failure.error_code))
+                return True
+
+            def _send(
+                self,
+                status: int,
+                answer: Any,
+                *,
+                query: dict[str, str] | None = None,
+                body: Any = None,
+            ) -> None:
+                void = status == 204  # OVHcloud's `void`: no body at all
+                payload = b"" if void else json.dumps(answer).encode()
+                content_type = None if void else "application/json; charset=utf-8"
+                split = urlsplit(self.path)
+                with standin._lock:
+                    standin.exchanges.append(
+                        Exchange(
+                            self.command,
+                            split.path.removeprefix("/1.0"),
+                            query or {},
+                            body,
+                            status,
+                            content_type,
+                            payload,
+                        )
+                    )
+                self._write(status, content_type, payload)
+
+            def _write(self, status: int, content_type: str | None, payload: bytes) -> None:
+                try:
+                    self.send_response(status)
+                    if content_type is not None:
+                        self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up waiting: its answer is lost, as asked
 
             do_GET = do_POST = do_PUT = do_DELETE = _serve
 
         return Handler
+
+
+def _gateway_page(status: int) -> bytes:
+    """What a gateway in front of the API answers when the API behind it does not."""
+    title = {502: "502 Bad Gateway", 503: "503 Service Unavailable", 504: "504 Gateway Time-out"}
+    name = title.get(status, f"{status} Error")
+    return f"<html><head><title>{name}</title></head><body><h1>{name}</h1></body></html>".encode()
 
 
 def _error(message: str, code: str | None = None) -> dict[str, Any]:
