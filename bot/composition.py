@@ -55,6 +55,7 @@ def build_provider(settings: Settings) -> OvhProvider | None:
     if settings.ovh_endpoint is None:
         return None
     from bot.ovh import client as ovh_client
+    from bot.ovh.payment import parse_payment_mean
 
     def secret(value: SecretStr | None) -> str | None:
         return value.get_secret_value() if value is not None else None
@@ -67,7 +68,10 @@ def build_provider(settings: Settings) -> OvhProvider | None:
         client_id=settings.ovh_client_id,
         client_secret=secret(settings.ovh_client_secret),
     )
-    return ovh_client.OvhProvider(client)
+    payment = settings.ovh_payment_mean
+    return ovh_client.OvhProvider(
+        client, payment=parse_payment_mean(payment) if payment is not None else None
+    )
 
 
 def roles_from_ids(

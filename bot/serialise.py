@@ -96,6 +96,7 @@ def provider_order(view: ProviderOrderView | None) -> dict[str, Any] | None:
         "tax": money(view.tax) if view.tax else None,
         "price_incl_tax": money(view.incl_tax) if view.incl_tax else None,
         "error": view.error,
+        "paid_with": view.paid_with,
     }
 
 

@@ -11,6 +11,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.ovh.payment import parse_payment_mean
 from ledger.clock import zone
 from ledger.errors import LedgerError
 from ledger.money import parse_rate
@@ -97,6 +98,8 @@ class Settings(BaseSettings):
     ovh_client_secret: SecretStr | None = None
     ovh_sync_minutes: int = Field(default=60, ge=1, le=24 * 60)
     ovh_auto_pay: bool = False
+    # Without it, the account's default payment method pays; with it, e.g. creditCard:123.
+    ovh_payment_mean: str | None = None
 
     _split_lists = field_validator(
         "finance_approvers", "admins", "alert_thresholds_days", mode="before"
@@ -127,6 +130,7 @@ class Settings(BaseSettings):
         "ovh_consumer_key",
         "ovh_client_id",
         "ovh_client_secret",
+        "ovh_payment_mean",
         mode="before",
     )
     @classmethod
@@ -201,6 +205,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"OVH_ENDPOINT is one of {', '.join(OVH_ENDPOINTS)}, or an http(s)://…/1.0 URL"
             )
+        return value
+
+    @field_validator("ovh_payment_mean")
+    @classmethod
+    def _ovh_payment_mean(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_payment_mean(value)
         return value
 
     @model_validator(mode="after")

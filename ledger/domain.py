@@ -161,6 +161,7 @@ class ProviderOrderView:
     tax: Money | None = None
     incl_tax: Money | None = None
     error: str | None = None
+    paid_with: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

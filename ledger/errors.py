@@ -140,5 +140,11 @@ class ProviderUnavailable(ProviderError):
     kind = "unavailable"
 
 
+class ProviderAnswerLost(ProviderUnavailable):
+    """A request that changes something (an order, a payment, a redemption) got no usable
+    answer: a timeout, a 5xx, a gateway's page. It may have been carried out, so it is never
+    sent again before looking at the provider for what it did."""
+
+
 class ProviderRefused(ProviderError):
     kind = "refused"

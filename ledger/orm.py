@@ -122,6 +122,8 @@ class PurchaseOrder(Base):
     provider_tax: Mapped[int | None] = mapped_column(BigInteger)
     provider_incl_tax: Mapped[int | None] = mapped_column(BigInteger)
     provider_error: Mapped[str | None] = mapped_column(String(300))
+    # How the provider order was paid by the bot: `paymentMethod:ID TYPE` or `MEAN:ID`.
+    provider_paid_with: Mapped[str | None] = mapped_column(String(80))
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),

@@ -45,6 +45,20 @@ class PastOrder:
     placed_at: datetime | None
     excl_tax: Money
     services: tuple[str, ...]
+    tax: Money | None = None
+    incl_tax: Money | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """How an order is paid: one of the account's payment methods (the default one unless
+    another is named), or a registered payment mean with its id. `paid_with` is the fact
+    kept on the purchase order."""
+
+    paid_with: str
+    method_id: int | None = None
+    mean: str | None = None
+    mean_id: int | None = None
 
 
 class CreditProvider(Protocol):
@@ -65,7 +79,13 @@ class CreditProvider(Protocol):
 
     def order_of_bill(self, bill_id: str) -> int | None: ...
 
-    def pay_order(self, order_id: int) -> None:
-        """Pay with the account's default registered payment means."""
+    def payment_for(self, order_id: int) -> Payment:
+        """The way this order would be paid: the account's default payment method, or the
+        payment mean the operator named."""
 
-    def redeem_code(self, service: str, code: str) -> ProviderCredit: ...
+    def pay_order(self, order_id: int, payment: Payment) -> None:
+        """Raises `ProviderAnswerLost` when the payment may have been made all the same."""
+
+    def redeem_code(self, service: str, code: str) -> None:
+        """The provider answers nothing: the new credit is found in `list_credits`, by its
+        `voucher`. Raises `ProviderAnswerLost` when the code may have been applied."""

@@ -7,8 +7,12 @@ total_credit, used_credit, available_credit}, each amount an `order.Price`
 withTax}}; `billing.Order` {orderId, date, pdfUrl, url, priceWithoutTax, ...};
 `billing.OrderDetail` {domain, description, ...}; `billing.Bill` {billId, orderId, ...}.
 
-Amounts are JSON numbers: every response is parsed with `parse_float=Decimal`, so a value
-goes from its decimal text to minor units without passing through a float.
+Amounts are JSON numbers (`double`): every response is parsed with `parse_float=Decimal`,
+so a value goes from its decimal text to minor units without passing through a float, and
+one with more decimals than its currency is rounded half-even to the minor unit.
+
+GETs are retried; a POST never is (none of these takes an idempotency key): a POST whose
+answer is lost raises `ProviderAnswerLost`, and the ledger looks before it asks again.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import partial
 from typing import Any, TypeVar
 
@@ -29,13 +33,14 @@ from ledger.clock import as_utc
 from ledger.errors import (
     N_,
     LedgerError,
+    ProviderAnswerLost,
     ProviderCredentialsRefused,
     ProviderNotFound,
     ProviderRefused,
     ProviderUnavailable,
 )
-from ledger.money import Money, normalise_currency
-from ledger.provider import PastOrder, ProviderCredit, ProviderOrder
+from ledger.money import Money, minor_units, normalise_currency
+from ledger.provider import PastOrder, Payment, ProviderCredit, ProviderOrder
 
 log = logging.getLogger("creditbot.ovh")
 
@@ -55,12 +60,30 @@ SIGNATURE_REFUSED = "INVALID_SIGNATURE"
 CREDENTIALS_REFUSED = N_("OVHcloud refused the API credentials")
 
 
+class UndecodableAnswer(ValueError):
+    """An answer that is not JSON (a gateway's HTML page), with its HTTP status: python-ovh
+    raises `InvalidResponse` for it and keeps this error, while it drops the status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status} answered with a body that is not JSON")
+        self.status = status
+
+
 class DecimalClient(ovh.Client):  # type: ignore[misc]
-    """python-ovh, with JSON numbers read as Decimal rather than float."""
+    """python-ovh, with JSON numbers read as Decimal rather than float, and the status of an
+    answer it cannot decode kept."""
 
     def raw_call(self, *args: Any, **kwargs: Any) -> requests.Response:
         response: requests.Response = super().raw_call(*args, **kwargs)
-        response.json = partial(response.json, parse_float=Decimal)  # type: ignore[method-assign]
+        decode = partial(response.json, parse_float=Decimal)
+
+        def json_or_status(**_: Any) -> Any:
+            try:
+                return decode()
+            except ValueError as failure:
+                raise UndecodableAnswer(response.status_code) from failure
+
+        response.json = json_or_status  # type: ignore[method-assign]
         return response
 
 
@@ -115,6 +138,11 @@ def _error_code(error: ovh_errors.APIError) -> str | None:
     return body.get("errorCode") if isinstance(body, dict) else None
 
 
+def _undecodable_status(error: ovh_errors.InvalidResponse) -> int | None:
+    cause = error.args[1] if len(error.args) > 1 else None
+    return cause.status if isinstance(cause, UndecodableAnswer) else None
+
+
 def _message(error: ovh_errors.APIError) -> str:
     """OVHcloud's own reason, without its query id."""
     text = str(error.args[0]) if error.args else type(error).__name__
@@ -122,8 +150,10 @@ def _message(error: ovh_errors.APIError) -> str:
 
 
 class OvhProvider:
-    """Every call retried with backoff on 5xx, 429 and network failures; any other failure
-    becomes the matching `ProviderError` at once. Secrets never appear in a message."""
+    """A read is retried with backoff on 5xx, 429, gateway pages and network failures; a
+    POST is never repeated. Any other failure becomes the matching `ProviderError` at once.
+    Secrets never appear in a message. `payment` names the registered payment mean that
+    pays orders (OVH_PAYMENT_MEAN); without it, the account's default payment method does."""
 
     def __init__(
         self,
@@ -132,19 +162,40 @@ class OvhProvider:
         retries: int = 3,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        payment: Payment | None = None,
     ) -> None:
         self.client = client
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
+        self.payment = payment
 
-    def _call(self, work: Callable[[], T], what: str) -> T:
+    def _call(self, work: Callable[[], T], what: str, *, repeatable: bool = True) -> T:
+        """`repeatable` is False for a POST: after an answer that does not say what happened,
+        it raises `ProviderAnswerLost` at once rather than sending the request again."""
         for attempt in range(self.retries + 1):
+            status: int | None = None
             try:
                 return work()
             except (ovh_errors.HTTPError, ovh_errors.NetworkError) as failure:
                 unavailable = LedgerError(N_("OVHcloud could not be reached (`{what}`)"), what=what)
                 log.warning("%s: %s", unavailable.message, type(failure).__name__)
+            except ovh_errors.InvalidResponse as failure:
+                status = _undecodable_status(failure)
+                if status is not None and 400 <= status < 500 and status != 429:
+                    raise ProviderRefused(
+                        N_(
+                            "OVHcloud answered `{what}` with HTTP {status} and a page that is not the API's"
+                        ),
+                        what=what,
+                        status=status,
+                    ) from failure
+                unavailable = LedgerError(
+                    N_("OVHcloud is unavailable (`{what}`: HTTP {status})"),
+                    what=what,
+                    status=status if status is not None else "?",
+                )
+                log.warning("%s (not JSON: a gateway's page)", unavailable.message)
             except CREDENTIALS as failure:
                 raise ProviderCredentialsRefused(
                     CREDENTIALS_REFUSED, hint=N_("check the OVH_* keys and their rights")
@@ -171,6 +222,14 @@ class OvhProvider:
                     status=status,
                 )
                 log.warning("%s", unavailable.message)
+            if not repeatable and status == 429:
+                break  # refused before it was carried out: safe to try at the next run
+            if not repeatable:
+                raise ProviderAnswerLost(
+                    N_("OVHcloud's answer to `{what}` was lost: it may have been carried out"),
+                    hint=N_("the bot looks at OVHcloud for what it did before asking again"),
+                    what=what,
+                )
             if attempt < self.retries:
                 self._sleep(self.backoff * 2**attempt)
         raise ProviderUnavailable(
@@ -189,11 +248,13 @@ class OvhProvider:
             lambda: self.client.get(f"/cloud/project/{service}/credit"), f"project {service}"
         )
         return [
-            credit_of(
+            _read(
+                credit_of,
                 self._call(
                     partial(self.client.get, f"/cloud/project/{service}/credit/{credit_id}"),
                     f"credit {credit_id}",
-                )
+                ),
+                f"credit {credit_id}",
             )
             for credit_id in ids
         ]
@@ -202,8 +263,9 @@ class OvhProvider:
         answer = self._call(
             lambda: self.client.post(f"/order/cloud/project/{service}/credit", amount=amount),
             "order",
+            repeatable=False,
         )
-        return order_of(answer)
+        return _read(order_of, answer, "order")
 
     def orders_since(self, since: datetime) -> list[PastOrder]:
         ids = self._call(
@@ -226,14 +288,7 @@ class OvhProvider:
                 )
                 for detail_id in detail_ids
             )
-            found.append(
-                PastOrder(
-                    int(order["orderId"]),
-                    _instant(order.get("date")),
-                    price_of(order["priceWithoutTax"]),
-                    domains,
-                )
-            )
+            found.append(_read(partial(past_order_of, services=domains), order, "order"))
         return found
 
     def order_link(self, order_id: int) -> str | None:
@@ -251,34 +306,85 @@ class OvhProvider:
         order_id = bill.get("orderId")
         return int(order_id) if order_id is not None else None
 
-    def pay_order(self, order_id: int) -> None:
-        means = self._call(
-            partial(self.client.get, f"/me/order/{order_id}/availableRegisteredPaymentMean"),
-            "payment means",
+    def payment_for(self, order_id: int) -> Payment:
+        """The payment mean named by the operator, or the account's default payment method
+        (me.json: `GET /me/payment/method?default=true`); never merely the first mean."""
+        if self.payment is not None:
+            return self.payment
+        ids = self._call(
+            partial(self.client.get, "/me/payment/method", default=True), "payment methods"
         )
-        if not means:
-            raise ProviderRefused(N_("the account has no registered payment means"))
-        self._call(
-            partial(
+        if not ids:
+            raise ProviderRefused(
+                N_("the OVHcloud account has no default payment method"),
+                hint=N_("choose one in OVHcloud's control panel, or name one in OVH_PAYMENT_MEAN"),
+            )
+        method_id = int(ids[0])
+        method = self._call(
+            partial(self.client.get, f"/me/payment/method/{method_id}"), "payment method"
+        )
+        kind = str(method.get("paymentType") or "").strip()
+        return Payment(f"paymentMethod:{method_id} {kind}".strip()[:80], method_id=method_id)
+
+    def pay_order(self, order_id: int, payment: Payment) -> None:
+        if payment.method_id is not None:
+            work = partial(
+                self.client.post,
+                f"/me/order/{order_id}/pay",
+                paymentMethod={"id": payment.method_id},
+            )
+        else:
+            mean_id = {} if payment.mean_id is None else {"paymentMeanId": payment.mean_id}
+            work = partial(
                 self.client.post,
                 f"/me/order/{order_id}/payWithRegisteredPaymentMean",
-                paymentMean=means[0]["paymentMean"],
-            ),
-            "payment",
+                paymentMean=payment.mean,
+                **mean_id,
+            )
+        self._call(work, "payment", repeatable=False)
+
+    def redeem_code(self, service: str, code: str) -> None:
+        self._call(
+            lambda: self.client.post(f"/cloud/project/{service}/credit", code=code),
+            "voucher",
+            repeatable=False,
         )
 
-    def redeem_code(self, service: str, code: str) -> ProviderCredit:
-        answer = self._call(
-            lambda: self.client.post(f"/cloud/project/{service}/credit", code=code), "voucher"
-        )
-        return credit_of(answer)
+
+def _read(convert: Callable[[Any], T], data: Any, what: str) -> T:
+    """An answer turned into the port's values; one the ledger cannot read is a refusal of
+    that one call, so the sync of every other project goes on."""
+    try:
+        return convert(data)
+    except (LookupError, TypeError, ValueError, ArithmeticError, LedgerError) as odd:
+        reason = odd.message if isinstance(odd, LedgerError) else type(odd).__name__
+        raise ProviderRefused(
+            N_("OVHcloud's answer about `{what}` cannot be read: {reason}"),
+            what=what,
+            reason=reason,
+        ) from odd
 
 
 def price_of(price: dict[str, Any]) -> Money:
-    """An `order.Price` as Money, exactly: its value was parsed as a Decimal."""
+    """An `order.Price` as Money. Its value (a double, parsed as a Decimal) is rounded
+    half-even to the currency's minor unit: OVHcloud sends figures like 12.345."""
     value = price["value"]
     decimal = value if isinstance(value, Decimal) else Decimal(str(value))
-    return Money.from_decimal(decimal, normalise_currency(str(price["currencyCode"])))
+    currency = normalise_currency(str(price["currencyCode"]))
+    unit = Decimal(1).scaleb(-minor_units(currency))
+    return Money.from_decimal(decimal.quantize(unit, rounding=ROUND_HALF_EVEN), currency)
+
+
+def past_order_of(order: dict[str, Any], services: tuple[str, ...] = ()) -> PastOrder:
+    """A `billing.Order`, with its prices (excl. tax, tax, incl. tax)."""
+    return PastOrder(
+        int(order["orderId"]),
+        _instant(order.get("date")),
+        price_of(order["priceWithoutTax"]),
+        services,
+        price_of(order["tax"]),
+        price_of(order["priceWithTax"]),
+    )
 
 
 def _instant(text: Any) -> datetime | None:

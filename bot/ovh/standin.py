@@ -98,6 +98,7 @@ class Failure:
     delay: float = 0.0
     html: bool = False
     after: bool = False
+    method: str | None = None  # only requests with this method (GET, POST); None: any
 
 
 @dataclass(frozen=True)
@@ -366,10 +367,10 @@ class OvhStandIn:
             case ["me", "payment", "method"]:
                 return 200, self._payment_methods(query)
             case ["me", "payment", "method", method_id]:
-                method = self.payment_methods.get(int(method_id))
-                if method is None:
+                registered = self.payment_methods.get(int(method_id))
+                if registered is None:
                     return 404, _error("The requested object (paymentMethodId) does not exist")
-                return 200, self._payment_method(method)
+                return 200, self._payment_method(registered)
         return 404, _error(f"Got an invalid (or empty) URL: {path}")
 
     def _order(
@@ -425,8 +426,12 @@ class OvhStandIn:
                     "unitPrice": _price(order.amount, order.currency),
                 }
             case ["availableRegisteredPaymentMean"]:
-                means = {LEGACY_MEANS.get(m.payment_type) for m in self._valid_methods()}
-                return 200, [{"paymentMean": mean} for mean in sorted(means - {None})]
+                means = {
+                    LEGACY_MEANS[m.payment_type]
+                    for m in self._valid_methods()
+                    if m.payment_type in LEGACY_MEANS
+                }
+                return 200, [{"paymentMean": mean} for mean in sorted(means)]
             case ["payWithRegisteredPaymentMean"] if method == "POST":
                 return self._pay_with_mean(order, body or {})
             case ["pay"] if method == "POST":
@@ -464,7 +469,7 @@ class OvhStandIn:
         return 204, None
 
     def _payment_methods(self, query: dict[str, str]) -> list[int]:
-        wanted = {
+        wanted: dict[str, Callable[[PaymentMethod, str], bool]] = {
             "default": lambda m, v: str(m.default).lower() == v,
             "paymentType": lambda m, v: m.payment_type == v,
             "status": lambda m, v: m.status == v,
@@ -561,10 +566,10 @@ class OvhStandIn:
             return 400, _error("Invalid signature", "INVALID_SIGNATURE")
         return None
 
-    def _injected(self, path: str) -> Failure | None:
+    def _injected(self, method: str, path: str) -> Failure | None:
         with self._lock:
             for pattern, queue in self._failures.items():
-                if queue and re.fullmatch(pattern, path):
+                if queue and re.fullmatch(pattern, path) and queue[0].method in (None, method):
                     return queue.popleft()
         return None
 
@@ -584,7 +589,7 @@ class OvhStandIn:
                 method = self.command
                 with standin._lock:
                     standin.requests.append((method, path))
-                failure = standin._injected(path)
+                failure = standin._injected(method, path)
                 if failure is not None and not failure.after and self._fail(failure):
                     return
                 if path != "/auth/time":

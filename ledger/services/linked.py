@@ -26,6 +26,7 @@ from ledger.errors import (
     AlreadyExists,
     CurrencyMismatch,
     InvalidInput,
+    LedgerError,
     ProviderError,
     ProviderRefused,
 )
@@ -410,6 +411,8 @@ def _fetch(
         return _Fetched(link, credits, _bill_orders(ledger, provider, link.project_id, credits))
     except ProviderError as failure:
         return _Fetched(link, [], {}, failure)
+    except LedgerError as odd:  # an answer the ledger cannot take stops this project only
+        return _Fetched(link, [], {}, ProviderRefused(odd.template, **odd.params))
 
 
 def _failed(ledger: Ledger, link: LinkView, failure: ProviderError, credits: int) -> SyncReport:
@@ -532,6 +535,8 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
         return ledger.db.run(work)
     except ProviderError as refused:  # figures the ledger cannot take: nothing was written
         return _failed(ledger, link, refused, len(credits))
+    except LedgerError as odd:
+        return _failed(ledger, link, ProviderRefused(odd.template, **odd.params), len(credits))
 
 
 def sync_all(

@@ -1,9 +1,11 @@
 """Purchase orders of linked projects, placed and followed at the provider.
 
 Approval commits the order as `ordering` before the provider is called. The call's
-result is committed after it. A process that dies in between leaves `ordering` behind,
-and the next attempt first looks for an order placed since the approval (same project,
-same amount, not yet claimed by another purchase order) before ordering again.
+result is committed after it. A process that dies in between, or an answer that is lost
+(a timeout, a 5xx, a gateway's page: the order may have been placed), leaves `ordering`
+behind, and every later attempt first looks for an order placed since the approval (same
+project, same amount, not yet claimed by another purchase order) before ordering again.
+A payment whose answer is lost is never sent again: the order's status says if it was made.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.domain import Actor, PurchaseOrderView
-from ledger.errors import N_, InvalidInput, ProviderError, PurchaseOrderNotFound
+from ledger.errors import (
+    N_,
+    InvalidInput,
+    ProviderAnswerLost,
+    ProviderError,
+    PurchaseOrderNotFound,
+)
 from ledger.money import minor_units
 from ledger.orm import PurchaseOrder
 from ledger.provider import CreditProvider, ProviderOrder
@@ -83,7 +91,7 @@ def _already_placed(
             and past.excl_tax.currency == po.currency
             and past.excl_tax.minor == po.amount_excl_tax
         ):
-            return ProviderOrder(past.order_id, None, past.excl_tax, None, None)
+            return ProviderOrder(past.order_id, None, past.excl_tax, past.tax, past.incl_tax)
     return None
 
 
@@ -110,7 +118,12 @@ def place_order(
         order = _already_placed(ledger, provider, po, service) if resuming else None
         if order is None:
             whole = amount // 10 ** minor_units(po.currency)
-            order = provider.order_credit(service, whole)
+            try:
+                order = provider.order_credit(service, whole)
+            except ProviderAnswerLost:
+                order = _already_placed(ledger, provider, po, service)
+                if order is None:  # not there yet: looked for again before any new order
+                    raise
         link = provider.order_link(order.order_id) if order.order_id is not None else None
     except ProviderError as failure:
         _record_error(ledger, number, failure.message)
@@ -131,11 +144,33 @@ def place_order(
 
     ledger.db.run(work)
     if pay and order.order_id is not None:
-        try:
-            provider.pay_order(order.order_id)
-        except ProviderError as failure:
-            _record_error(ledger, number, f"ordered, but not paid: {failure.message}")
+        _pay(ledger, provider, number, order.order_id)
     return purchases.get_purchase_order(ledger, number)
+
+
+def _pay(ledger: Ledger, provider: CreditProvider, number: str, order_id: int) -> None:
+    """Pay once. A payment whose answer was lost is not sent again: the order's status at
+    the provider says whether it was made."""
+    try:
+        payment = provider.payment_for(order_id)
+        try:
+            provider.pay_order(order_id, payment)
+        except ProviderAnswerLost as lost:
+            if provider.order_status(order_id) == "notPaid":
+                raise ProviderError(
+                    N_("the payment's answer was lost and the order is not paid yet"),
+                    hint=N_("pay it in OVHcloud's control panel if it stays unpaid"),
+                ) from lost
+    except ProviderError as failure:
+        _record_error(ledger, number, f"ordered, but not paid: {failure.message}")
+        return
+
+    def work(session: Session) -> None:
+        row = _load(session, number)
+        row.provider_paid_with = payment.paid_with
+        row.provider_error = None
+
+    ledger.db.run(work)
 
 
 def _record_error(ledger: Ledger, number: str, message: str) -> None:

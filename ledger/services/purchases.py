@@ -84,6 +84,7 @@ def _provider_order(po: PurchaseOrder) -> ProviderOrderView | None:
         tax=money(po.provider_tax),
         incl_tax=money(po.provider_incl_tax),
         error=po.provider_error,
+        paid_with=po.provider_paid_with,
     )
 
 

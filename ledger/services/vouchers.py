@@ -27,15 +27,17 @@ from ledger.errors import (
     LedgerError,
     NotConfigured,
     OwnVoucher,
+    ProviderAnswerLost,
     ProviderNotFound,
     ProviderRefused,
+    ProviderUnavailable,
     TooManyAttempts,
     VoucherNotFound,
     VoucherUnusable,
 )
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
-from ledger.provider import CreditProvider
+from ledger.provider import CreditProvider, ProviderCredit
 from ledger.services.context import (
     Ledger,
     find_project,
@@ -360,19 +362,36 @@ def _redeem_at_provider(
     if not cleaned or len(cleaned) > 64:
         raise InvalidInput(N_("that does not look like a voucher code"))
     try:
-        credit = provider.redeem_code(service, cleaned)
+        provider.redeem_code(service, cleaned)
+    except ProviderAnswerLost as lost:
+        # It may have been applied: the project's credits say so. Not found is no refusal.
+        if _credit_carrying(provider, service, cleaned) is None:
+            raise ProviderUnavailable(
+                N_("OVHcloud's answer was lost, and the code is not on the project"),
+                hint=N_("try again in a few minutes"),
+            ) from lost
     except (ProviderRefused, ProviderNotFound) as refusal:
+        # Already on this project (an earlier attempt whose answer was lost) is no refusal.
+        if _credit_carrying(provider, service, cleaned) is None:
 
-        def record(session: Session) -> None:
-            session.add(RedemptionFailure(user_id=actor.user_id, at=ledger.now()))
+            def record(session: Session) -> None:
+                session.add(RedemptionFailure(user_id=actor.user_id, at=ledger.now()))
 
-        ledger.db.run(record)
-        raise VoucherUnusable(
-            N_("OVHcloud did not accept that code: {reason}"),
-            hint=N_("check each character with whoever gave it to you"),
-            reason=refusal.message,
-        ) from refusal
-    report = sync_project(ledger, provider, project_ref)
+            ledger.db.run(record)
+            raise VoucherUnusable(
+                N_("OVHcloud did not accept that code: {reason}"),
+                hint=N_("check each character with whoever gave it to you"),
+                reason=refusal.message,
+            ) from refusal
+    # The redemption answers nothing: the new credit is the one carrying the code.
+    credits = provider.list_credits(service)
+    credit = _carrying(credits, cleaned)
+    if credit is None:
+        raise ProviderUnavailable(
+            N_("OVHcloud took the code, but its credit is not listed yet"),
+            hint=N_("the next sync shows it in the balance"),
+        )
+    report = sync_project(ledger, provider, project_ref, fetched=credits)
     if report.error is not None:
         raise report.error
     with ledger.db.read() as session:
@@ -385,6 +404,26 @@ def _redeem_at_provider(
         return RedeemedVoucher(
             cleaned[-4:].upper(), project_view(session, project), credit.total, expires
         )
+
+
+def _carrying(credits: list[ProviderCredit], code: str) -> ProviderCredit | None:
+    """The credit whose `voucher` is this code (as typed: case, spaces and dashes aside)."""
+
+    def compact(text: str) -> str:
+        return re.sub(r"[\s\-]+", "", text).upper()
+
+    wanted = compact(code)
+    return next((c for c in credits if c.voucher and compact(c.voucher) == wanted), None)
+
+
+def _credit_carrying(provider: CreditProvider, service: str, code: str) -> ProviderCredit | None:
+    try:
+        return _carrying(provider.list_credits(service), code)
+    except ProviderUnavailable as unreachable:
+        raise ProviderUnavailable(
+            N_("OVHcloud could not say whether it took the code"),
+            hint=N_("try again in a few minutes"),
+        ) from unreachable
 
 
 def failed_attempts(ledger: Ledger, user_id: str) -> int:
