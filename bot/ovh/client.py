@@ -21,7 +21,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ import ovh
 import requests
 from ovh import exceptions as ovh_errors
 
+from bot.ovh.answers import credit_of, order_of, past_order_of, read
 from ledger.clock import as_utc
 from ledger.errors import (
     N_,
@@ -39,7 +40,6 @@ from ledger.errors import (
     ProviderRefused,
     ProviderUnavailable,
 )
-from ledger.money import Money, minor_units, normalise_currency
 from ledger.provider import PastOrder, Payment, ProviderCredit, ProviderOrder
 
 log = logging.getLogger("creditbot.ovh")
@@ -248,7 +248,7 @@ class OvhProvider:
             lambda: self.client.get(f"/cloud/project/{service}/credit"), f"project {service}"
         )
         return [
-            _read(
+            read(
                 credit_of,
                 self._call(
                     partial(self.client.get, f"/cloud/project/{service}/credit/{credit_id}"),
@@ -265,7 +265,7 @@ class OvhProvider:
             "order",
             repeatable=False,
         )
-        return _read(order_of, answer, "order")
+        return read(order_of, answer, "order")
 
     def orders_since(self, since: datetime) -> list[PastOrder]:
         ids = self._call(
@@ -288,7 +288,7 @@ class OvhProvider:
                 )
                 for detail_id in detail_ids
             )
-            found.append(_read(partial(past_order_of, services=domains), order, "order"))
+            found.append(read(partial(past_order_of, services=domains), order, "order"))
         return found
 
     def order_link(self, order_id: int) -> str | None:
@@ -349,73 +349,3 @@ class OvhProvider:
             "voucher",
             repeatable=False,
         )
-
-
-def _read(convert: Callable[[Any], T], data: Any, what: str) -> T:
-    """An answer turned into the port's values; one the ledger cannot read is a refusal of
-    that one call, so the sync of every other project goes on."""
-    try:
-        return convert(data)
-    except (LookupError, TypeError, ValueError, ArithmeticError, LedgerError) as odd:
-        reason = odd.message if isinstance(odd, LedgerError) else type(odd).__name__
-        raise ProviderRefused(
-            N_("OVHcloud's answer about `{what}` cannot be read: {reason}"),
-            what=what,
-            reason=reason,
-        ) from odd
-
-
-def price_of(price: dict[str, Any]) -> Money:
-    """An `order.Price` as Money. Its value (a double, parsed as a Decimal) is rounded
-    half-even to the currency's minor unit: OVHcloud sends figures like 12.345."""
-    value = price["value"]
-    decimal = value if isinstance(value, Decimal) else Decimal(str(value))
-    currency = normalise_currency(str(price["currencyCode"]))
-    unit = Decimal(1).scaleb(-minor_units(currency))
-    return Money.from_decimal(decimal.quantize(unit, rounding=ROUND_HALF_EVEN), currency)
-
-
-def past_order_of(order: dict[str, Any], services: tuple[str, ...] = ()) -> PastOrder:
-    """A `billing.Order`, with its prices (excl. tax, tax, incl. tax)."""
-    return PastOrder(
-        int(order["orderId"]),
-        _instant(order.get("date")),
-        price_of(order["priceWithoutTax"]),
-        services,
-        price_of(order["tax"]),
-        price_of(order["priceWithTax"]),
-    )
-
-
-def _instant(text: Any) -> datetime | None:
-    if not text:
-        return None
-    parsed = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return as_utc(parsed) if parsed.tzinfo else None
-
-
-def credit_of(data: dict[str, Any]) -> ProviderCredit:
-    validity = data.get("validity") or {}
-    return ProviderCredit(
-        id=int(data["id"]),
-        description=data.get("description"),
-        voucher=data.get("voucher"),
-        bill=data.get("bill"),
-        total=price_of(data["total_credit"]),
-        used=price_of(data["used_credit"]),
-        available=price_of(data["available_credit"]),
-        valid_from=_instant(validity.get("from")),
-        valid_to=_instant(validity.get("to")),
-    )
-
-
-def order_of(data: dict[str, Any]) -> ProviderOrder:
-    prices = data["prices"]
-    order_id = data.get("orderId")
-    return ProviderOrder(
-        order_id=int(order_id) if order_id is not None else None,
-        url=data.get("url"),
-        excl_tax=price_of(prices["withoutTax"]),
-        tax=price_of(prices["tax"]),
-        incl_tax=price_of(prices["withTax"]),
-    )

@@ -4,15 +4,20 @@ that what passes against it passes against OVHcloud."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from ovh import exceptions as ovh_errors
 
-from bot.ovh.client import build_client
+from bot.ovh.client import OvhProvider, build_client
+from bot.ovh.payment import parse_payment_mean
 from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY, OvhStandIn
-from tests.ovh.conftest import SERVICE
+from ledger.services import Ledger, purchases, vouchers
+from ledger.services.linked import sync_project
+from ledger.services.ordering import approve_and_order, follow_orders
+from tests.ovh.conftest import SERVICE, provider_for
 from tests.ovh.schema import extract, problems, route_of
+from tests.support import FINANCE, MEMBER, FakeClock, eur
 
 CODE = "OVH-SPRING-2026"
 
@@ -127,3 +132,37 @@ def test_a_gateway_page_reaches_python_ovh_as_an_undecodable_answer(ovh: OvhStan
     ovh.fail(r"/cloud/project/.*", Failure(502, html=True))
     with pytest.raises(ovh_errors.InvalidResponse):
         client.get(f"/cloud/project/{SERVICE}")
+
+
+def test_every_request_the_connector_sends_uses_the_routes_parameters_and_gets_a_conforming_answer(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, clock: FakeClock
+) -> None:
+    ovh.add_credit(SERVICE, "100", used="10.005")
+    ovh.add_code(CODE, "50", datetime(2027, 1, 31, 23, 0, tzinfo=UTC))
+    vouchers.redeem_voucher(ledger, MEMBER, CODE, linked, provider)
+    first = purchases.request_purchase(ledger, MEMBER, linked, eur("100")).number
+    approve_and_order(ledger, provider, FINANCE, first, pay=True)
+    named = provider_for(ovh)
+    named.payment = parse_payment_mean(
+        f"creditCard:{next(iter(ovh.payment_methods.values())).mean_id}"
+    )
+    second = purchases.request_purchase(ledger, MEMBER, linked, eur("200")).number
+    approve_and_order(ledger, named, FINANCE, second, pay=True)
+    provider.orders_since(clock() - timedelta(days=1))
+    for order_id in list(ovh.orders):
+        ovh.deliver(order_id)
+    follow_orders(ledger, provider)
+    sync_project(ledger, provider, linked)
+    sent = [e for e in ovh.exchanges if e.path != "/auth/time"]
+    assert {(e.method, e.path.split("/")[-1]) for e in sent if e.method == "POST"} >= {
+        ("POST", "credit"),
+        ("POST", "pay"),
+        ("POST", "payWithRegisteredPaymentMean"),
+    }
+    for exchange in sent:
+        route = route_of(exchange.method, exchange.path)
+        assert route is not None, f"{exchange.method} {exchange.path} is not in the schema"
+        assert _parameter_problems(route, exchange.query, exchange.body) == []
+        if route["response"] != "void":
+            answer = json.loads(exchange.payload)
+            assert problems(answer, route["response"], exchange.path) == []
