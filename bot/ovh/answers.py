@@ -22,13 +22,44 @@ def read(convert: Callable[[Any], T], data: Any, what: str) -> T:
     that one call, so the sync of every other project goes on."""
     try:
         return convert(data)
-    except (LookupError, TypeError, ValueError, ArithmeticError, LedgerError) as odd:
+    except (
+        AttributeError,
+        LookupError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        LedgerError,
+    ) as odd:
         reason = odd.message if isinstance(odd, LedgerError) else type(odd).__name__
         raise ProviderRefused(
             N_("OVHcloud's answer about `{what}` cannot be read: {reason}"),
             what=what,
             reason=reason,
         ) from odd
+
+
+def ids_of(data: Any) -> list[int]:
+    """A `long[]` answer: the ids of credits, orders, order details, payment methods."""
+    if not isinstance(data, list):
+        raise TypeError(type(data).__name__)
+    return [int(item) for item in data]
+
+
+def domain_of(detail: dict[str, Any]) -> str:
+    """A `billing.OrderDetail`'s domain: the serviceName the order was for."""
+    return str(detail.get("domain") or "")
+
+
+def order_id_of(bill: dict[str, Any]) -> int | None:
+    """The order a `billing.Bill` settles."""
+    order_id = bill.get("orderId")
+    return int(order_id) if order_id is not None else None
+
+
+def link_of(order: dict[str, Any]) -> str | None:
+    """Where finance sees a `billing.Order`: its PDF, else its page."""
+    link = order.get("pdfUrl") or order.get("url")
+    return str(link) if link else None
 
 
 def price_of(price: dict[str, Any]) -> Money:

@@ -29,7 +29,16 @@ import ovh
 import requests
 from ovh import exceptions as ovh_errors
 
-from bot.ovh.answers import credit_of, order_of, past_order_of, read
+from bot.ovh.answers import (
+    credit_of,
+    domain_of,
+    ids_of,
+    link_of,
+    order_id_of,
+    order_of,
+    past_order_of,
+    read,
+)
 from ledger.clock import as_utc
 from ledger.errors import (
     N_,
@@ -243,10 +252,11 @@ class OvhProvider:
     def check_project(self, service: str) -> None:
         self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
 
+    def _ids(self, path: str, what: str, **query: Any) -> list[int]:
+        return read(ids_of, self._call(partial(self.client.get, path, **query), what), what)
+
     def list_credits(self, service: str) -> list[ProviderCredit]:
-        ids = self._call(
-            lambda: self.client.get(f"/cloud/project/{service}/credit"), f"project {service}"
-        )
+        ids = self._ids(f"/cloud/project/{service}/credit", f"project {service}")
         return [
             read(
                 credit_of,
@@ -268,23 +278,19 @@ class OvhProvider:
         return read(order_of, answer, "order")
 
     def orders_since(self, since: datetime) -> list[PastOrder]:
-        ids = self._call(
-            lambda: self.client.get("/me/order", **{"date.from": as_utc(since).isoformat()}),
-            "orders",
-        )
+        ids = self._ids("/me/order", "orders", **{"date.from": as_utc(since).isoformat()})
         found = []
         for order_id in ids:
             order = self._call(partial(self.client.get, f"/me/order/{order_id}"), "order")
-            detail_ids = self._call(
-                partial(self.client.get, f"/me/order/{order_id}/details"), "order details"
-            )
+            detail_ids = self._ids(f"/me/order/{order_id}/details", "order details")
             domains = tuple(
-                str(
+                read(
+                    domain_of,
                     self._call(
                         partial(self.client.get, f"/me/order/{order_id}/details/{detail_id}"),
                         "order detail",
-                    ).get("domain")
-                    or ""
+                    ),
+                    "order detail",
                 )
                 for detail_id in detail_ids
             )
@@ -293,8 +299,7 @@ class OvhProvider:
 
     def order_link(self, order_id: int) -> str | None:
         order = self._call(partial(self.client.get, f"/me/order/{order_id}"), "order")
-        link = order.get("pdfUrl") or order.get("url")
-        return str(link) if link else None
+        return read(link_of, order, "order")
 
     def order_status(self, order_id: int) -> str:
         return str(
@@ -303,27 +308,24 @@ class OvhProvider:
 
     def order_of_bill(self, bill_id: str) -> int | None:
         bill = self._call(partial(self.client.get, f"/me/bill/{bill_id}"), f"bill {bill_id}")
-        order_id = bill.get("orderId")
-        return int(order_id) if order_id is not None else None
+        return read(order_id_of, bill, f"bill {bill_id}")
 
     def payment_for(self, order_id: int) -> Payment:
         """The payment mean named by the operator, or the account's default payment method
         (me.json: `GET /me/payment/method?default=true`); never merely the first mean."""
         if self.payment is not None:
             return self.payment
-        ids = self._call(
-            partial(self.client.get, "/me/payment/method", default=True), "payment methods"
-        )
+        ids = self._ids("/me/payment/method", "payment methods", default=True)
         if not ids:
             raise ProviderRefused(
                 N_("the OVHcloud account has no default payment method"),
                 hint=N_("choose one in OVHcloud's control panel, or name one in OVH_PAYMENT_MEAN"),
             )
-        method_id = int(ids[0])
+        method_id = ids[0]
         method = self._call(
             partial(self.client.get, f"/me/payment/method/{method_id}"), "payment method"
         )
-        kind = str(method.get("paymentType") or "").strip()
+        kind = read(lambda m: str(m.get("paymentType") or "").strip(), method, "payment method")
         return Payment(f"paymentMethod:{method_id} {kind}".strip()[:80], method_id=method_id)
 
     def pay_order(self, order_id: int, payment: Payment) -> None:
