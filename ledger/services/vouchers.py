@@ -28,6 +28,7 @@ from ledger.errors import (
     NotConfigured,
     OwnVoucher,
     ProviderAnswerLost,
+    ProviderError,
     ProviderNotFound,
     ProviderRefused,
     ProviderUnavailable,
@@ -372,7 +373,11 @@ def _redeem_at_provider(
             ) from lost
     except (ProviderRefused, ProviderNotFound) as refusal:
         # Already on this project (an earlier attempt whose answer was lost) is no refusal.
-        if _credit_carrying(provider, service, cleaned) is None:
+        try:
+            already = _carrying(provider.list_credits(service), cleaned)
+        except ProviderError:
+            already = None  # OVHcloud refused the code; not knowing more, it counts
+        if already is None:
 
             def record(session: Session) -> None:
                 session.add(RedemptionFailure(user_id=actor.user_id, at=ledger.now()))
