@@ -233,8 +233,10 @@ class Console:
             "response_url": self.standin.response_url(f"command-{self._session}.{n}"),
             "trigger_id": f"console.{self._session}.{n}",
         }
-        self._dispatch(body)
+        acked = self._dispatch(body)
         self.show(lines)
+        if acked.get("text") or acked.get("blocks"):  # answered in the ack: a refusal at the edge
+            self._render(Call("response", acked))
 
     def open_home(self, lines: Iterator[str]) -> None:
         body = {
