@@ -4,6 +4,7 @@ slack_sdk's models and held to Slack's documented limits (tests/slack/limits.py)
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -270,3 +271,19 @@ def test_charge_news_with_the_longest_memo_keeps_its_last_sentence_and_every_esc
         section = news["blocks"][0]["text"]["text"]
         assert section.endswith(due) and news["text"].endswith(due), (cut, section[-80:])
         assert unescaped(section) == [] and unescaped(news["text"]) == []
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_every_branch_of_every_builder_is_within_slacks_limits(locale: str) -> None:
+    from tests.i18n.test_every_builder import rendered, rendered_ovhcloud
+
+    t = translator(locale, PARIS)
+    found: list[str] = []
+    for index, payload in enumerate(rendered(t) + rendered_ovhcloud(t)):
+        if isinstance(payload, str):  # a sentence shown in a message of its own
+            payload = blocks.error_message(payload).as_kwargs()
+        found += problems(payload, f"payload {index}")
+    # That data repeats one order in its lists on purpose; real orders have their own numbers.
+    assert [
+        p for p in found if not re.search(r"block_id '(pending|digest):PO-.*' repeated", p)
+    ] == []
