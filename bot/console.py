@@ -233,8 +233,10 @@ class Console:
             "response_url": self.standin.response_url(f"command-{self._session}.{n}"),
             "trigger_id": f"console.{self._session}.{n}",
         }
-        self._dispatch(body)
+        acked = self._dispatch(body)
         self.show(lines)
+        if acked.get("text") or acked.get("blocks"):  # answered in the ack: a refusal at the edge
+            self._render(Call("response", acked))
 
     def open_home(self, lines: Iterator[str]) -> None:
         body = {
@@ -308,7 +310,15 @@ class Console:
                 continue
             element = block["element"]
             label = plain(_text(block.get("label")))
-            if element.get("type") == "static_select":
+            if element.get("type") == "external_select":
+                chosen = self._choose(view, block, label, lines)
+                values[block["block_id"]] = {
+                    element["action_id"]: {
+                        "type": "external_select",
+                        "selected_option": {"value": chosen} if chosen else None,
+                    }
+                }
+            elif element.get("type") == "static_select":
                 options = element.get("options", [])
                 for i, option in enumerate(options, 1):
                     self.write(f"│   {i}. {plain(_text(option.get('text')))}")
@@ -333,6 +343,49 @@ class Console:
                     element["action_id"]: {"type": "plain_text_input", "value": answer or None}
                 }
         return values
+
+    def _choose(
+        self, view: dict[str, Any], block: dict[str, Any], label: str, lines: Iterator[str]
+    ) -> str | None:
+        """A menu whose options the app gives as one types (Slack's external_select): a
+        number picks a listed option, a word narrows the list, nothing keeps the initial one."""
+        initial = (block["element"].get("initial_option") or {}).get("value")
+        options = self._suggest(view, block, "")
+        while True:
+            for i, option in enumerate(options, 1):
+                self.write(f"│   {i}. {plain(_text(option.get('text')))}")
+            answer = self._ask(f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines)
+            if not answer:
+                return str(initial) if initial else None
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                return str(options[int(answer) - 1]["value"])
+            found = self._suggest(view, block, answer)
+            exact = [o for o in found if o.get("value") == answer.casefold()]
+            if exact or len(found) == 1:
+                return str((exact or found)[0]["value"])
+            if not found:
+                return answer  # the app refuses it next to the field
+            options = found
+
+    def _suggest(self, view: dict[str, Any], block: dict[str, Any], typed: str) -> list[Any]:
+        answer = self._dispatch(
+            {
+                "type": "block_suggestion",
+                "team": {"id": TEAM},
+                "api_app_id": APP_ID,
+                "user": {"id": self.user},
+                "action_id": block["element"].get("action_id", ""),
+                "block_id": block.get("block_id", ""),
+                "value": typed,
+                "view": {
+                    "id": view.get("id") or f"V{self._session}",
+                    "callback_id": view.get("callback_id"),
+                    "type": "modal",
+                },
+            }
+        )
+        options = answer.get("options")
+        return options if isinstance(options, list) else []
 
     def _submission(
         self, view: dict[str, Any], values: dict[str, dict[str, Any]]

@@ -19,6 +19,7 @@ from slack_bolt.request import BoltRequest
 
 from bot import metrics
 from bot.server import Request, Response
+from bot.slack.edge import form_as_sent
 
 log = logging.getLogger("creditbot.http")
 
@@ -67,6 +68,9 @@ class SlackEndpoint:
                 headers=sent,
                 context={"received_at": request.received_at or None},
             )
+            as_sent = form_as_sent(body)
+            if as_sent is not None:  # Bolt would have read U+FFFD in place of what was sent
+                bolt_request.body = as_sent
             answer = self.app.dispatch(bolt_request)
         except RecursionError:
             log.warning("signed Slack payload nested too deeply: refused")

@@ -21,6 +21,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 MAX_HOME_BLOCKS = 100
+MAX_VIEW_BLOCKS = 100
+MAX_OPTIONS = 100
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ class SlackStandIn:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
         if method in ("views.open", "views.update", "views.push"):
+            if not _acceptable_view(params.get("view")):
+                return {"ok": False, "error": "invalid_arguments"}
             return {
                 "ok": True,
                 "view": {
@@ -284,13 +288,16 @@ class SlackStandIn:
                     return
                 status, headers, answer = standin._answer(method, params)
                 data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up waiting (a slow answer, on purpose)
 
             def _upload(self, file_id: str, body: bytes) -> None:
                 # Slack's upload URL answers in plain text, not JSON.
@@ -303,6 +310,23 @@ class SlackStandIn:
                 self.wfile.write(data)
 
         return Handler
+
+
+def _acceptable_view(view: object) -> bool:
+    """What Slack refuses as `invalid_arguments`: no blocks or more than 100, and a static
+    select with no options or more than 100 (an `external_select` asks the app for them)."""
+    if not isinstance(view, dict):
+        return False
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not 1 <= len(blocks) <= MAX_VIEW_BLOCKS:
+        return False
+    for block in blocks:
+        element = block.get("element") if isinstance(block, dict) else None
+        if isinstance(element, dict) and element.get("type") == "static_select":
+            count = len(element.get("options") or [])
+            if not element.get("option_groups") and not 1 <= count <= MAX_OPTIONS:
+                return False
+    return True
 
 
 def _decode(raw: str, content_type: str) -> dict[str, Any]:

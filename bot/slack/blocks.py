@@ -7,7 +7,7 @@ the reader's `Translator`. Tests check each message against Slack's limits, in b
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,20 +19,20 @@ from slack_sdk.models.blocks import (
     ConfirmObject,
     ContextBlock,
     DividerBlock,
+    ExternalDataSelectElement,
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
-    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
-    StaticSelectElement,
 )
 from slack_sdk.models.views import View
 
 from bot.i18n import Translator
 from bot.slack import ovh_blocks
-from bot.slack.formatting import channel, escape, mention
+from bot.slack.formatting import channel, cut, escape, mention
+from bot.slack.project_choice import PROJECT_CHOICE, project_option
 from ledger.clock import days_left
 from ledger.domain import (
     Balance,
@@ -51,6 +51,7 @@ from ledger.money import Money, rate_text
 
 MAX_BLOCKS = 50
 MAX_SECTION = 3000
+MAX_TEXT = 40_000  # a message's fallback text; Slack cuts a longer one
 MAX_LOTS_SHOWN = 30
 MAX_PENDING_SHOWN = 15
 WARN_DAYS = 30
@@ -67,6 +68,9 @@ class Message:
     text: str
     blocks: list[dict[str, Any]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", cut(self.text, MAX_TEXT))
+
     def as_kwargs(self) -> dict[str, Any]:
         return {"text": self.text, "blocks": self.blocks}
 
@@ -79,25 +83,43 @@ def _md(text: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=text)
 
 
-def _sections(lines: Sequence[str]) -> list[Block]:
-    """Lines packed into as few sections as Slack's 3,000-character limit allows."""
-    sections: list[Block] = []
+def _packed(lines: Sequence[str]) -> list[list[str]]:
+    """Lines grouped into as few sections as Slack's 3,000-character limit allows."""
+    chunks: list[list[str]] = []
     chunk: list[str] = []
     size = 0
     for line in lines:
-        line = line[: MAX_SECTION - 10]
+        line = cut(line, MAX_SECTION - 10)
         if chunk and size + len(line) + 1 > MAX_SECTION - 10:
-            sections.append(SectionBlock(text=_md("\n".join(chunk))))
+            chunks.append(chunk)
             chunk, size = [], 0
         chunk.append(line)
         size += len(line) + 1
     if chunk:
-        sections.append(SectionBlock(text=_md("\n".join(chunk))))
-    return sections
+        chunks.append(chunk)
+    return chunks
+
+
+def _sections(lines: Sequence[str]) -> list[Block]:
+    return [SectionBlock(text=_md("\n".join(chunk))) for chunk in _packed(lines)]
 
 
 def text_message(text: str) -> Message:
-    return Message(text, _dicts([SectionBlock(text=_md(text[:MAX_SECTION]))]))
+    return Message(text, _dicts([SectionBlock(text=_md(cut(text, MAX_SECTION)))]))
+
+
+def _listing(lines: Sequence[str], room: int, more: Callable[[int], str]) -> list[Block]:
+    """Sections of `lines` within `room` blocks; when they do not all fit, the last block
+    says how many more there are (`more(n)`)."""
+    chunks = _packed(lines)
+    if len(chunks) <= room:
+        return [SectionBlock(text=_md("\n".join(chunk))) for chunk in chunks]
+    shown = chunks[: room - 1]
+    hidden = len(lines) - sum(len(chunk) for chunk in shown)
+    return [
+        *(SectionBlock(text=_md("\n".join(chunk))) for chunk in shown),
+        ContextBlock(elements=[_md(more(hidden))]),
+    ]
 
 
 def error_message(text: str) -> Message:
@@ -265,7 +287,11 @@ def balance_message(
             )
         )
     text = (
-        title
+        t.say(
+            "{project}: {amount} available",
+            project=escape(project.name),
+            amount=t.money(view.available),
+        )
         + " "
         + t.say_n(
             "(vouchers {vouchers}, credit {credit}; {n} lot)",
@@ -314,13 +340,14 @@ def history_message(project: ProjectView, lines: Sequence[HistoryLine], t: Trans
             f" · {source}{memo}"
         )
     title = t.say("{project}: latest ledger entries", project=project.name)
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title[:150]))]
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=cut(title, 150)))]
     blocks.extend(
         _sections(rows)
         if rows
         else [SectionBlock(text=_md(t.gettext("Nothing has happened on this project yet.")))]
     )
-    return Message(title + "\n" + "\n".join(rows), _dicts(blocks[:MAX_BLOCKS]))
+    fallback = t.say("{project}: latest ledger entries", project=escape(project.name))
+    return Message(fallback + "\n" + "\n".join(rows), _dicts(blocks[:MAX_BLOCKS]))
 
 
 # --- purchase orders --------------------------------------------------------------------------
@@ -423,7 +450,7 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
         po=po.number,
         requester=mention(po.requested_by),
         amount=t.money(po.amount_excl_tax),
-        project=po.project.name,
+        project=escape(po.project.name),
     )
     return Message(text, _dicts(blocks))
 
@@ -655,17 +682,22 @@ def charge_news(result: ChargeResult, who: str, t: Translator) -> Message:
         "amount": t.money(result.amount),
         "project": escape(result.project.name),
     }
+    due = (
+        " " + t.say("{amount} is due by other payment means.", amount=t.money(result.due_other))
+        if result.due_other
+        else ""
+    )
     if result.memo:
-        text = t.say(
-            "{who} charged {amount} to *{project}* ({memo}).", memo=escape(result.memo), **values
-        )
+
+        def news(memo: str) -> str:
+            return t.say("{who} charged {amount} to *{project}* ({memo}).", memo=memo, **values)
+
+        # The memo gives way, so that the message fits one section whole.
+        room = MAX_SECTION - len(news("")) - len(due)
+        text = news(cut(escape(result.memo), room))
     else:
         text = t.say("{who} charged {amount} to *{project}*.", **values)
-    if result.due_other:
-        text += " " + t.say(
-            "{amount} is due by other payment means.", amount=t.money(result.due_other)
-        )
-    return text_message(text)
+    return text_message(text + due)
 
 
 def project_added(view: ProjectView, t: Translator) -> Message:
@@ -693,9 +725,7 @@ def channel_linked(linked: LinkedChannel, t: Translator) -> Message:
 
 def project_list(projects: Sequence[ProjectView], t: Translator) -> Message:
     if not projects:
-        return text_message(
-            t.gettext("No project yet. An admin adds one with `/credit project add ID NAME`.")
-        )
+        return no_project(t)
     lines = [
         t.say(
             "`{id}` *{name}* · {currency} · VAT {vat} % · {channels}",
@@ -708,22 +738,32 @@ def project_list(projects: Sequence[ProjectView], t: Translator) -> Message:
         for p in projects
     ]
     title = t.gettext("Projects")
-    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *_sections(lines)]
-    return Message(f"{title}:\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
+    listing = _listing(
+        lines,
+        MAX_BLOCKS - 1,
+        lambda n: t.say_n("…and {n} more project.", "…and {n} more projects.", n),
+    )
+    blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *listing]
+    return Message(f"{title}:\n" + "\n".join(lines), _dicts(blocks))
 
 
 # --- modals -----------------------------------------------------------------------------------
 
 
+def no_project(t: Translator) -> Message:
+    return text_message(
+        t.gettext("No project yet. An admin adds one with `/credit project add ID NAME`.")
+    )
+
+
 def buy_modal(
-    projects: Sequence[ProjectView],
-    selected: str | None,
+    selected: ProjectView | None,
     channel_id: str,
     currency_hint: str,
     t: Translator,
 ) -> dict[str, Any]:
-    options = [Option(value=p.id, text=f"{p.name} ({p.id})"[:75]) for p in projects[:100]]
-    initial = next((o for o in options if o.value == selected), None)
+    """The buy form. Its project menu loads its options from the bot as the person types
+    (`bot/slack/project_choice.py`), so it holds every project, `selected` chosen already."""
     view = View(
         type="modal",
         callback_id=BUY_MODAL,
@@ -746,10 +786,10 @@ def buy_modal(
             InputBlock(
                 block_id="project",
                 label=t.gettext("Project"),
-                element=StaticSelectElement(
-                    action_id="value",
-                    options=options,
-                    initial_option=initial,
+                element=ExternalDataSelectElement(
+                    action_id=PROJECT_CHOICE,
+                    initial_option=project_option(selected) if selected else None,
+                    min_query_length=0,
                     placeholder=t.gettext("Choose a project"),
                 ),
             ),
@@ -811,7 +851,7 @@ def expiry_warning(
         project=escape(project_name),
     )
     blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
-    fallback = t.say("Credit on {project} expires soon:", project=project_name)
+    fallback = t.say("Credit on {project} expires soon:", project=escape(project_name))
     return Message(fallback + "\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
 
 
@@ -834,7 +874,7 @@ def forfeiture(project_name: str, items: Sequence[tuple[LotView, Money]], t: Tra
         "Credit on *{project}* has expired and is lost:", project=escape(project_name)
     )
     blocks: list[Block] = [SectionBlock(text=_md(head)), *_sections(lines)]
-    fallback = t.say("Credit on {project} has expired:", project=project_name)
+    fallback = t.say("Credit on {project} has expired:", project=escape(project_name))
     return Message(fallback + "\n" + "\n".join(lines), _dicts(blocks[:MAX_BLOCKS]))
 
 

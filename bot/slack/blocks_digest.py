@@ -52,7 +52,7 @@ def weekly_digest(
     blocks.append(ContextBlock(elements=[_md(outlook)]))
     text = t.say(
         "{project}: {left} left, {spent} spent last week. {outlook}",
-        project=seen.project.name,
+        project=escape(seen.project.name),
         outlook=outlook,
         **values,
     )

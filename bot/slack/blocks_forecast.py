@@ -111,7 +111,7 @@ def forecast_message(seen: Forecast, t: Translator) -> Message:
     text = t.say(
         "{title}: {available} available, {burn} a day; runs out on {runs_out}; "
         "buy at least {least} by {buy_by}, at most {most}",
-        title=title,
+        title=t.say("Forecast for {project}", project=escape(seen.project.name)),
         available=t.money(seen.available),
         burn=t.money(projection.daily_burn),
         runs_out=runs_out,

@@ -161,10 +161,12 @@ def _history(inv: Invocation, args: list[str]) -> None:
 def _buy(inv: Invocation, args: list[str]) -> None:
     named = inv.projects.named(args)
     if not args or named is not None:
+        if not inv.projects.all:  # a form with nothing to choose from: say how to add one
+            inv.reply(blocks.no_project(inv.t))
+            return
         selected = named or inv.projects.channel_project
         view = blocks.buy_modal(
-            inv.projects.all,
-            selected.id if selected else None,
+            selected,
             inv.channel_id,
             selected.currency if selected else "EUR",
             inv.t,

@@ -3,9 +3,11 @@ stored is refused politely here, so no listener ever meets it."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_bolt import BoltResponse, Respond
 
@@ -36,6 +38,22 @@ def refuse_unstorable(language: Callable[[dict[str, Any]], Translator]) -> Middl
         return _refuse(body, respond, bad, wording.unstorable(language(body)))
 
     return middleware
+
+
+def form_as_sent(body: str) -> dict[str, Any] | None:
+    """A form body whose %-escapes are not UTF-8 (the only way a lone surrogate fits in a
+    form), read with each undecodable byte kept as a lone surrogate, so that the middleware
+    refuses it like any text that cannot be stored; None when it decodes (Bolt reads it)."""
+    if body.startswith("{"):
+        return None
+    try:
+        parse_qsl(body, keep_blank_values=True, errors="strict")
+        return None
+    except UnicodeDecodeError:
+        params = dict(parse_qsl(body, keep_blank_values=True, errors="surrogateescape"))
+    payload = params.get("payload")
+    data = json.loads(payload) if payload is not None else params
+    return data if isinstance(data, dict) else {}
 
 
 def _refuse(

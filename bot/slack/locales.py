@@ -21,6 +21,18 @@ LOOKUP_TIMEOUT = 2  # seconds; past this the reply goes out in the workspace's l
 RETRY_AFTER_FAILURE = 60.0  # seconds before asking Slack again about someone it failed on
 
 
+class _ExpectedFailure(logging.Filter):
+    """slack_sdk logs a request it could not send at ERROR, then raises; `Locales.of` expects
+    that (a slow Slack past its short budget) and logs one warning of its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Failed to send a request to Slack API server")
+
+
+_sdk_log = logging.getLogger(f"{__name__}.sdk")
+_sdk_log.addFilter(_ExpectedFailure())
+
+
 class Locales:
     def __init__(
         self,
@@ -37,6 +49,7 @@ class Locales:
             base_url=client.base_url,
             timeout=timeout or LOOKUP_TIMEOUT,
             retry_handlers=[],
+            logger=_sdk_log,
         )
         self._ttl = float(settings.usergroup_cache_seconds)
         self._clock = clock

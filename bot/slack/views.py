@@ -18,10 +18,12 @@ from ledger.services import projects, purchases
 
 
 def _value(body: dict[str, Any], block: str) -> str:
-    """A field's typed or selected value; anything malformed reads as empty."""
+    """A field's typed or selected value (the block's one element, whatever its action_id);
+    anything malformed reads as empty."""
     node: Any = body.get("view")
-    for key in ("state", "values", block, "value"):
+    for key in ("state", "values", block):
         node = node.get(key) if isinstance(node, dict) else None
+    node = next(iter(node.values()), None) if isinstance(node, dict) and len(node) == 1 else None
     if not isinstance(node, dict):
         return ""
     selected = node.get("selected_option")
@@ -49,13 +51,13 @@ def register(app: App, deps: Deps) -> None:
         try:
             project = projects.get_project(deps.ledger, project_ref)
         except LedgerError as refused:
-            return {"project": wording.refusal(refused, t)}
+            return {"project": wording.refusal(refused, t, mrkdwn=False)}
         try:
             purchases.check_purchase_amount(
                 deps.ledger.config, parse_amount(text, project.currency)
             )
         except LedgerError as refused:
-            return {"amount": wording.refusal(refused, t)}
+            return {"amount": wording.refusal(refused, t, mrkdwn=False)}
         return {}
 
     def check_purchase(ack: Ack, body: dict[str, Any]) -> None:

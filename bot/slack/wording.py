@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
 from bot.i18n import Translator
+from bot.slack.formatting import escape
 from ledger.errors import (
     AlreadyDecided,
     FourEyes,
@@ -20,7 +23,9 @@ def apology(t: Translator) -> str:
 
 
 def unknown_command(word: str, t: Translator) -> str:
-    return t.say("I don't know `{word}`. Type `/credit help` to see what you can do.", word=word)
+    return t.say(
+        "I don't know `{word}`. Type `/credit help` to see what you can do.", word=escape(word)
+    )
 
 
 def unstorable(t: Translator) -> str:
@@ -35,8 +40,9 @@ def too_long(t: Translator) -> str:
     )
 
 
-def refusal(error: LedgerError, t: Translator) -> str:
-    """A refused action, said plainly, with what to do instead."""
+def refusal(error: LedgerError, t: Translator, *, mrkdwn: bool = True) -> str:
+    """A refused action, said plainly, with what to do instead; what the person typed is
+    escaped for mrkdwn unless the text is shown as plain text (`mrkdwn=False`)."""
     if isinstance(error, AlreadyDecided):
         who = t.person(error.decided_by) if error.decided_by else t.gettext("someone")
         sentences = {
@@ -65,7 +71,7 @@ def refusal(error: LedgerError, t: Translator) -> str:
             "You requested this purchase order, so another finance approver must approve it "
             "(four-eyes rule)."
         )
-    message, hint = t.refusal(error)
+    message, hint = t.refusal(_escaped(error) if mrkdwn else error)
     if isinstance(error, TooManyAttempts):
         return (
             _sentence(message) + " " + t.gettext("Until then I will refuse further codes from you.")
@@ -76,6 +82,14 @@ def refusal(error: LedgerError, t: Translator) -> str:
     if hint:
         text += f" ({hint})"
     return text
+
+
+def _escaped(error: LedgerError) -> LedgerError:
+    """The error with what the person typed (plain strings, not the ledger's own phrases or
+    user ids) escaped for mrkdwn: a typed `<!channel>` is shown, never sent as a mention."""
+    shown = copy.copy(error)
+    shown.params = {k: escape(v) if type(v) is str else v for k, v in error.params.items()}
+    return shown
 
 
 def _sentence(message: str) -> str:

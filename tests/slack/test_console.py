@@ -226,3 +226,43 @@ def test_a_second_console_session_on_the_same_database_never_replays_the_first(
     assert "already made" not in second
     assert "other" in console(db_url, "/credit project list\n", "--as", "UADMIN").stdout
     assert "PO-2026-000002" in second and "PO-2026-000003" in second
+
+
+def test_a_console_command_holding_a_nul_or_a_lone_surrogate_gets_the_polite_refusal(
+    db_url: str,
+) -> None:
+    env = environment_without_slack()
+    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="", DIGEST_DAY="off", LANG="C")
+    script = (
+        b":lang en\n:as UADMIN\n/credit project add p P\n"
+        b"/credit balance p\x00\n/credit balance p\xed\xa0\x80\n/credit balance p\xff\n:quit\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console"],
+        input=script,
+        capture_output=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    out = done.stdout.decode("utf-8", "replace")
+    assert done.returncode == 0, done.stderr
+    assert out.count("That text holds characters I cannot store (such as a NUL).") == 3, out
+    assert "Traceback" not in out + done.stderr.decode("utf-8", "replace")
+
+
+def test_the_console_chooses_any_of_many_projects_in_the_buy_form_by_typing_part_of_it(
+    db_url: str,
+) -> None:
+    adds = "".join(f"/credit project add t{i:03d} Team {i:03d}\n" for i in range(105))
+    script = f":lang en\n:as UADMIN\n{adds}:as UMEMBER\n/credit buy\n700\nteam 10\n3\n:quit\n"
+    done = console(db_url, script)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout.replace("\u00a0", " ")
+    form = out[out.index("┌ Buy cloud credit") :]
+    assert "1. Team 000 (t000)" in form and "100. Team 099 (t099)" in form
+    assert "101." not in form
+    assert "3. Team 102 (t102)" in form and "└ submitted" in form
+    assert "Purchase order *PO-2026-000001* sent to finance" in out or "PO-2026-000001" in out
+    assert "Team 102" in out[out.index("└ submitted") :]
+    assert "Traceback" not in out + done.stderr

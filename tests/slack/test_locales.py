@@ -3,6 +3,7 @@ Slack does not say, fails or is slow, and never at the cost of the ack."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -85,6 +86,17 @@ def test_a_slow_lookup_falls_back_to_the_workspace(standin: SlackStandIn) -> Non
     standin.locales["UEN"] = "en-GB"
     standin.fail("users.info", Failure(delay=3))
     assert locales(standin, Clock(), timeout=1).of("UEN").locale == "fr_FR"
+
+
+def test_a_lookup_that_times_out_is_logged_once_as_a_warning_and_never_as_an_error(
+    standin: SlackStandIn, caplog: pytest.LogCaptureFixture
+) -> None:
+    standin.fail("users.info", Failure(delay=3))
+    with caplog.at_level(logging.DEBUG):
+        assert locales(standin, Clock(), timeout=1).of("UEN").locale == "fr_FR"
+    told = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [(r.levelno, r.name) for r in told] == [(logging.WARNING, "bot.slack.locales")]
+    assert "UEN" in told[0].getMessage()
 
 
 def test_the_ack_never_waits_for_a_slow_lookup_and_the_reply_comes_in_the_workspace_language(

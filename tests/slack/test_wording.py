@@ -172,4 +172,4 @@ def test_slack_escaped_ampersands_and_brackets_are_read_as_typed(ledger: Ledger)
         named = plain(bot.command("UMEM", "balance R&amp;D &lt;lab&gt;"))
     assert [p.name for p in list_projects(ledger)] == ["R&D <lab>"]
     assert "*R&amp;D &lt;lab&gt;*" in added  # shown escaped again, as mrkdwn needs
-    assert named.startswith("R&D <lab>: €0.00 available")
+    assert named.startswith("R&amp;D &lt;lab&gt;: €0.00 available")  # the fallback is mrkdwn too

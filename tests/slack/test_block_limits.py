@@ -1,0 +1,289 @@
+"""Every builder, fed the largest data the bot accepts (300 projects, names and memos of the
+longest length, full of `<!channel>` and `&`), in French and English, parsed back with
+slack_sdk's models and held to Slack's documented limits (tests/slack/limits.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from bot.i18n import Translator, translator
+from bot.slack import (
+    blocks,
+    blocks_digest,
+    blocks_forecast,
+    blocks_home,
+    ovh_blocks,
+    project_choice,
+    wording,
+)
+from ledger.domain import (
+    Allocation,
+    Balance,
+    ChargeResult,
+    HistoryLine,
+    IssuedVoucher,
+    LinkedChannel,
+    LotKind,
+    LotView,
+    POStatus,
+    ProjectView,
+    ProviderOrderView,
+    PurchaseOrderView,
+    RedeemedVoucher,
+    Role,
+)
+from ledger.errors import N_, InvalidInput, ProjectNotFound
+from ledger.money import Money
+from ledger.services import Ledger
+from ledger.services.billing import MAX_MEMO
+from ledger.services.billing import charge as bill
+from ledger.services.dashboard import Dashboard
+from ledger.services.forecasting import Forecast, forecast
+from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
+from ledger.services.linked import LinkView, SyncReport
+from ledger.services.projects import add_project
+from ledger.services.purchases import MAX_REASON, approve_purchase, request_purchase
+from tests.slack.limits import option_problems, problems, unescaped
+from tests.support import ADMIN, FINANCE, MEMBER, PARIS, FakeClock
+from tests.support import eur as eur_text
+
+NOW = datetime(2026, 3, 1, 9, tzinfo=UTC)
+EVERYONE = frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})
+HOSTILE = "<!channel> & <b>é</b> "
+# `&` grows five-fold once escaped: the longest texts once shown.
+NAME = ((HOSTILE + "&" * 20) * 10)[:200].strip()  # a project name: 1 to 200 characters
+MEMO = ((HOSTILE + "&" * 40) * 20)[:MAX_MEMO]
+REASON = ((HOSTILE + "&" * 40) * 20)[:MAX_REASON]
+KEY = ("<k>&" * 40)[:120]  # a charge's key, as `creditbot charge --key` accepts it
+MANY = 300
+LANGUAGES = ("fr_FR", "en_GB")
+
+
+def eur(cents: int) -> Money:
+    return Money(cents, "EUR")
+
+
+def project(i: int) -> ProjectView:
+    pid = f"{i:03d}-" + "p" * 60
+    return ProjectView(
+        pid, f"{i:03d} {NAME}"[:200], "EUR", 2000, tuple(f"C{j:08d}" for j in range(30))
+    )
+
+
+BIG = project(1)
+PROJECTS = [project(i) for i in range(MANY)]
+
+
+def lot(i: int, days: int, kind: LotKind = LotKind.CREDIT) -> LotView:
+    source = f"voucher …{i:04d}" if kind is LotKind.VOUCHER else f"PO-2026-{i:06d}"
+    return LotView(
+        i, kind, source, eur(10**13), eur(10**13 - 1), NOW, NOW + timedelta(days=days, hours=1)
+    )
+
+
+LOTS = tuple(lot(i, i % 400, LotKind.VOUCHER if i % 3 else LotKind.CREDIT) for i in range(MANY))
+
+
+def order(i: int, status: POStatus = POStatus.PENDING) -> PurchaseOrderView:
+    decided = status is not POStatus.PENDING
+    return PurchaseOrderView(
+        f"PO-2026-{i:06d}",
+        BIG,
+        "U" + "X" * 63,
+        status,
+        eur(20_000_000),
+        2000,
+        eur(4_000_000),
+        eur(24_000_000),
+        NOW,
+        decided_by="U" + "Y" * 63 if decided else None,
+        decided_at=NOW if decided else None,
+        reason=REASON if status is POStatus.REJECTED else None,
+        credit_expires_at=NOW + timedelta(days=395) if status is POStatus.APPROVED else None,
+    )
+
+
+def charge(allocations: int) -> ChargeResult:
+    spent = tuple(Allocation(lot.kind, lot.source, eur(100)) for lot in LOTS[:allocations])
+    return ChargeResult(KEY, BIG, eur(10**13), spent, eur(10**12), MEMO, NOW)
+
+
+def history() -> list[HistoryLine]:
+    kinds = ("debit", "due")  # the kinds shown with their memo
+    return [
+        HistoryLine(i, kinds[i % 2], NOW, eur(10**13), LOTS[i].source, "UFIN", MEMO, KEY)
+        for i in range(40)  # the history's 20 journal lines and up to 20 parts due otherwise
+    ]
+
+
+def messages(t: Translator) -> dict[str, Any]:
+    """Every message builder with the largest data, by name."""
+    issued = IssuedVoucher(
+        "7H2K-9M3P-4Q5R-AB01", "AB01", eur(10**13), date(2027, 12, 31), NOW, BIG.id, "UFIN"
+    )
+    redeemed = RedeemedVoucher("AB01", BIG, eur(10**13), NOW + timedelta(days=30))
+    out: dict[str, Any] = {
+        "help": blocks.help_message(EVERYONE, t),
+        "balance": blocks.balance_message(Balance(BIG, NOW, LOTS), t, "outlook", "synced"),
+        "history": blocks.history_message(BIG, history(), t),
+        "pending": blocks.pending_list([order(i) for i in range(MANY)], t),
+        "digest of orders": blocks.po_digest([order(i) for i in range(MANY)], 3, t),
+        "project list": blocks.project_list(PROJECTS, t),
+        "charge": blocks.charge_result(charge(MANY), t),
+        "charge news": blocks.charge_news(charge(2), "UFIN", t),
+        "voucher issued": blocks.voucher_issued(issued, t),
+        "voucher announced": blocks.voucher_announced(issued, t),
+        "voucher redeemed": blocks.voucher_redeemed(redeemed, t),
+        "voucher redeemed news": blocks.voucher_redeemed(redeemed, t, who="UMEM"),
+        "project added": blocks.project_added(BIG, t),
+        "channel linked": blocks.channel_linked(LinkedChannel(BIG, "C1", previous=NAME), t),
+        "expiry warning": blocks.expiry_warning(NAME, [(lot, 7) for lot in LOTS], t),
+        "forfeiture": blocks.forfeiture(NAME, [(lot, eur(10**13)) for lot in LOTS], t),
+        "credit arrived": blocks.credit_arrived(order(1, POStatus.APPROVED), t),
+        "chart sent": blocks_forecast.chart_sent(NAME, t),
+        "project refused": blocks.error_message(
+            wording.refusal(
+                ProjectNotFound(N_("there is no project {project!r}"), project=HOSTILE), t
+            )
+        ),
+        "amount refused": blocks.error_message(
+            wording.refusal(
+                InvalidInput(N_("{text!r} is not a usable project id"), text=HOSTILE), t
+            )
+        ),
+        "unknown command": blocks.error_message(wording.unknown_command(HOSTILE, t)),
+        "no project": blocks.no_project(t),
+    }
+    for status in POStatus:
+        po = order(7, status)
+        out[f"finance message {status.value}"] = blocks.po_for_approval(po, t)
+        out[f"requested {status.value}"] = blocks.po_requested(po, t)
+    out["decided dm"] = blocks.po_decided_dm(order(7, POStatus.REJECTED), t)
+    provider = ProviderOrderView(
+        "ordered", 77, "https://example.invalid/77", eur(100), eur(20), eur(120), REASON
+    )
+    out["finance message ordered"] = blocks.po_for_approval(
+        replace(order(8, POStatus.APPROVED), provider=provider), t
+    )
+    link = LinkView(BIG.id, "s" * 64, NOW, NOW, NOW, "gone", REASON)
+    out["sync failure"] = blocks.text_message(ovh_blocks.failure_notice(link, t))
+    out["linked"] = blocks.text_message(
+        ovh_blocks.linked_text(SyncReport(BIG.id, "s" * 64, 2, 0, eur(5)), t)
+    )
+    return {name: m.as_kwargs() for name, m in out.items()}
+
+
+def modals(t: Translator) -> dict[str, dict[str, Any]]:
+    return {
+        "buy, nothing chosen": blocks.buy_modal(None, "C1", "EUR", t),
+        "buy, the last of many chosen": blocks.buy_modal(PROJECTS[-1], "C1", "EUR", t),
+        "reject": blocks.reject_modal(
+            "PO-2026-000042", {"channel": "C1", "response_url": "h" * 300}, t
+        ),
+    }
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_every_message_and_modal_with_the_largest_data_is_within_slacks_limits(locale: str) -> None:
+    t = translator(locale, PARIS)
+    found = [p for name, m in messages(t).items() for p in problems(m, name)]
+    found += [p for name, v in modals(t).items() for p in problems(v, name)]
+    assert found == []
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_a_long_list_says_how_many_more_it_does_not_show(locale: str) -> None:
+    t = translator(locale, PARIS)
+    for name, message in messages(t).items():
+        if name in ("project list", "pending", "expiry warning", "forfeiture"):
+            last = message["blocks"][-1]
+            assert "…" in str(last), (name, last)
+
+
+def test_the_buy_forms_project_menu_offers_any_of_many_projects_within_slacks_limits() -> None:
+    for typed in ("", "299", NAME[:12], "<!channel> &", "nothing like it"):
+        shown = project_choice.options(PROJECTS, typed)
+        assert option_problems(shown, typed) == []
+    assert len(project_choice.options(PROJECTS, "")) == 100
+    last = project_choice.options(PROJECTS, PROJECTS[-1].id)
+    assert [o["value"] for o in last] == [PROJECTS[-1].id]
+    assert [o["value"] for o in project_choice.options(PROJECTS, "25")][:1] == [PROJECTS[250].id]
+
+
+def forecasts(ledger: Ledger, clock: FakeClock) -> list[Forecast]:
+    """Forecasts that run out, expire unused and need a purchase, under the longest name."""
+    for pid, name in (("steady", "Steady"), ("tight", "Tight")):
+        add_project(ledger, ADMIN, pid, name)
+        po = request_purchase(ledger, MEMBER, pid, eur_text("300"))
+        approve_purchase(ledger, FINANCE, po.number)
+    clock.advance(days=3)
+    bill(ledger, FINANCE, "tight", eur_text("290"), "bill-tight")
+    seen = [forecast(ledger, p) for p in ("steady", "tight")]
+    return [replace(s, project=project(i), lots=LOTS) for i, s in enumerate(seen * 150)]
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_the_forecast_digest_and_home_with_the_largest_data_are_within_slacks_limits(
+    locale: str, ledger: Ledger, clock: FakeClock
+) -> None:
+    t = translator(locale, PARIS)
+    seen = forecasts(ledger, clock)
+    runs = {SCHEDULED_RUN: LastRun(NOW, NOW, REASON[:200]), PROVIDER_SYNC: LastRun(NOW, None, None)}
+    health = Health(tuple(p.id for p in PROJECTS), tuple(f"C{i:08d}" for i in range(MANY)), runs)
+    found: list[str] = []
+    for one in seen[:2]:
+        found += problems(blocks_forecast.forecast_message(one, t).as_kwargs(), "forecast")
+        found += problems(
+            blocks_digest.weekly_digest(one, eur(10**13), LOTS, t).as_kwargs(), "digest"
+        )
+    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health)
+    found += problems(blocks_home.home_view(EVERYONE, data, t), "home")
+    assert found == []
+
+
+def test_the_limits_checker_sees_raw_user_text_and_what_slack_would_refuse() -> None:
+    assert unescaped("<@U1> in <#C1>: a &amp; b &lt;x&gt;") == []
+    assert unescaped("<!channel> &amp") == ["<", ">", "&"]
+    assert problems(
+        {
+            "text": "x",
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}],
+        },
+        "m",
+    )
+    assert option_problems([{"text": {"type": "plain_text", "text": "x" * 76}, "value": "v"}], "o")
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_charge_news_with_the_longest_memo_keeps_its_last_sentence_and_every_escape_whole(
+    locale: str,
+) -> None:
+    t = translator(locale, PARIS)
+    due = t.say("{amount} is due by other payment means.", amount=t.money(eur(10**12)))
+    for cut in range(MAX_MEMO - 12, MAX_MEMO + 1):  # every position of the last escape
+        memo = ("é" * 30 + "&" * MAX_MEMO)[:cut]
+        news = blocks.charge_news(replace(charge(2), memo=memo), "UFIN", t).as_kwargs()
+        section = news["blocks"][0]["text"]["text"]
+        assert section.endswith(due) and news["text"].endswith(due), (cut, section[-80:])
+        assert unescaped(section) == [] and unescaped(news["text"]) == []
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_every_branch_of_every_builder_is_within_slacks_limits(locale: str) -> None:
+    from tests.i18n.test_every_builder import rendered, rendered_ovhcloud
+
+    t = translator(locale, PARIS)
+    found: list[str] = []
+    for index, payload in enumerate(rendered(t) + rendered_ovhcloud(t)):
+        if isinstance(payload, str):  # a sentence shown in a message of its own
+            payload = blocks.error_message(payload).as_kwargs()
+        found += problems(payload, f"payload {index}")
+    # That data repeats one order in its lists on purpose; real orders have their own numbers.
+    assert [
+        p for p in found if not re.search(r"block_id '(pending|digest):PO-.*' repeated", p)
+    ] == []
