@@ -9,6 +9,7 @@ import itertools
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -33,13 +34,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve_command(port: int, workers: int = 1) -> list[str]:
-    """`creditbot serve` on loopback, as the tests and the benchmarks start it."""
+def serve_command(port: int, workers: int = 1, config: Path | None = None) -> list[str]:
+    """`creditbot serve` on loopback, as the tests and the benchmarks start it: with a
+    gunicorn config file (its workers and threads), or with 8 threads per worker."""
+    cli = [sys.executable, "-m", "bot.cli", "serve"]
+    if config is not None:
+        return [*cli, "--config", str(config), "--bind", f"127.0.0.1:{port}"]
     return [
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
+        *cli,
         "--host",
         "127.0.0.1",
         "--port",
@@ -69,6 +71,7 @@ def running_server(
     *,
     workers: int = 1,
     log: Path | None = None,
+    config: Path | None = None,
     **env: str,
 ) -> Iterator[str]:
     """`creditbot serve` on a free loopback port; its log goes to `log` when given."""
@@ -90,7 +93,7 @@ def running_server(
     with ExitStack() as stack:
         output = stack.enter_context(log.open("w")) if log else subprocess.PIPE
         process = subprocess.Popen(
-            serve_command(port, workers),
+            serve_command(port, workers, config),
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -124,9 +127,12 @@ def wait_until_healthy(base: str, process: subprocess.Popen[str], timeout: float
 
 
 class Workspace:
-    def __init__(self, base: str, standin: SlackStandIn) -> None:
+    def __init__(
+        self, base: str, standin: SlackStandIn, context: ssl.SSLContext | None = None
+    ) -> None:
         self.base = base
         self.standin = standin
+        self.context = context  # trusts the proxy's certificate, for an https:// base
         self._ids = itertools.count(1)
 
     def post(
@@ -150,7 +156,7 @@ class Workspace:
             f"{self.base}/slack/events", data=body, headers=sent, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
+            with urllib.request.urlopen(request, timeout=10, context=self.context) as answer:
                 return Reply(answer.status, answer.read().decode())
         except urllib.error.HTTPError as failed:
             return Reply(failed.code, failed.read().decode())
