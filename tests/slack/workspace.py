@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -91,7 +92,11 @@ def running_server(
     }
     environment.pop("SLACK_APP_TOKEN", None)
     with ExitStack() as stack:
-        output = stack.enter_context(log.open("w")) if log else subprocess.PIPE
+        # A file, not a pipe: gunicorn's access log would fill a pipe nobody reads.
+        if log is not None:
+            output = stack.enter_context(log.open("w"))
+        else:
+            output = stack.enter_context(tempfile.TemporaryFile("w+"))
         process = subprocess.Popen(
             serve_command(port, workers, config),
             env=environment,
