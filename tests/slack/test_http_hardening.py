@@ -55,8 +55,19 @@ class Stack:
         return Workspace(self.proxy.base, standin, self.proxy.context)
 
     def app_requests(self) -> list[str]:
-        """The requests gunicorn's access log shows for /slack/events."""
-        return [line for line in self.log.read_text().splitlines() if '"POST /slack/events' in line]
+        """The requests gunicorn's access log shows for /slack/events, once the log has been
+        still for a moment (a request is logged just after its answer is sent)."""
+        seen: list[str] | None = None
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            lines = [
+                line for line in self.log.read_text().splitlines() if '"POST /slack/events' in line
+            ]
+            if lines == seen:
+                break
+            seen = lines
+            time.sleep(0.3)
+        return seen or []
 
 
 @pytest.fixture
