@@ -203,22 +203,26 @@ def serve_http(
     from bot.http import SlackEdge
     from bot.serve import SlackServer
 
-    _logging()
-    ledger = build_ledger(settings, upgrade=True)
-    ledger.db.dispose()
-    # Workers build their own ledger; the engine kept here for /metrics stays the master's.
-    os.register_at_fork(after_in_child=lambda: ledger.db.engine.dispose(close=False))
-
     def edge(threads: int) -> SlackEdge:
         # As many threads for the work after the acks as gunicorn has for requests.
         replies = ThreadPoolExecutor(threads, thread_name_prefix="reply")
         app = build_slack(settings, build_ledger(settings), listener_executor=replies)
         return SlackEdge(app, replies)
 
+    try:
+        server = SlackServer(edge, options, config_file)
+    except (OSError, ValueError, TypeError, SyntaxError) as refused:
+        print(f"error: gunicorn settings: {refused}", file=sys.stderr)
+        return 2
+    _logging()
+    ledger = build_ledger(settings, upgrade=True)
+    ledger.db.dispose()
+    # Workers build their own ledger; the engine kept here for /metrics stays the master's.
+    os.register_at_fork(after_in_child=lambda: ledger.db.engine.dispose(close=False))
     with recording_metrics():
         serve_metrics(settings, ledger)
         try:
-            SlackServer(edge, options, config_file).run()
+            server.run()
         except SystemExit as stopped:  # gunicorn's master ends with sys.exit
             return stopped.code if isinstance(stopped.code, int) else 1
     return 0

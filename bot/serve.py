@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.config import Config
 
 from bot import metrics
 from bot.http import SlackEdge
@@ -49,16 +50,12 @@ class SlackServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no typ
         self.options = options
         self.config_file = config_file
         self.edge: SlackEdge | None = None
+        chosen(options, config_file)  # a file or value gunicorn cannot use raises here, as is
         super().__init__()
 
     def load_config(self) -> None:
         """Also called again on SIGHUP: a changed config file takes effect with new workers."""
-        chosen = dict(DEFAULTS)
-        if self.config_file:
-            read = runpy.run_path(self.config_file)
-            chosen.update({k: v for k, v in read.items() if k in self.cfg.settings})
-        chosen.update({k: v for k, v in self.options.items() if v is not None})
-        for key, value in chosen.items():
+        for key, value in chosen(self.options, self.config_file).items():
             self.cfg.set(key, value)
         self.cfg.set("child_exit", self.child_exit)
         self.cfg.set("worker_exit", self.worker_exit)
@@ -74,6 +71,24 @@ class SlackServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no typ
     def worker_exit(self, server: Any, worker: Any) -> None:
         if self.edge is not None:
             self.edge.close()
+
+
+def chosen(options: Mapping[str, object], config_file: str | None) -> dict[str, object]:
+    """gunicorn's settings: the defaults, then the config file, then the command line; each
+    value checked by gunicorn's own validators (a ValueError names the one refused)."""
+    settings = dict(DEFAULTS)
+    if config_file:
+        known = Config().settings
+        read = runpy.run_path(config_file)
+        settings.update({k: v for k, v in read.items() if k in known})
+    settings.update({k: v for k, v in options.items() if v is not None})
+    check = Config()
+    for key, value in settings.items():
+        try:
+            check.set(key, value)
+        except (ValueError, TypeError) as refused:
+            raise ValueError(f"{key} = {value!r}: {refused}") from refused
+    return settings
 
 
 def options(
