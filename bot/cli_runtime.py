@@ -201,7 +201,7 @@ def serve_http(
 ) -> int:
     """gunicorn's master here, its workers forked from it; /metrics served by the master."""
     from bot.http import SlackEdge
-    from bot.serve import SlackServer
+    from bot.serve import READ_ERRORS, SlackServer
 
     def edge(threads: int) -> SlackEdge:
         # As many threads for the work after the acks as gunicorn has for requests.
@@ -211,7 +211,7 @@ def serve_http(
 
     try:
         server = SlackServer(edge, options, config_file)
-    except (OSError, ValueError, TypeError, SyntaxError) as refused:
+    except READ_ERRORS as refused:
         print(f"error: gunicorn settings: {refused}", file=sys.stderr)
         return 2
     _logging()

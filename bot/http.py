@@ -30,6 +30,7 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY = 256 * 1024  # as client_max_body_size in deploy/nginx/creditbot.conf
 MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+_KNOWN = frozenset(status.value for status in HTTPStatus)
 
 # slack_sdk raises on a timestamp that is no integer and on a signature that is not ASCII.
 # Such a header is not handed to Bolt, which then refuses the request as unsigned (401).
@@ -49,7 +50,7 @@ class SlackEdge:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         status, headers, body = self.answer(environ)
-        reason = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        reason = HTTPStatus(status).phrase if status in _KNOWN else ""
         start_response(
             f"{status} {reason}".rstrip(), [*headers, ("Content-Length", str(len(body)))]
         )
@@ -62,6 +63,7 @@ class SlackEdge:
         if path != EVENTS_PATH:
             return _text(404, "not found")
         if environ.get("REQUEST_METHOD") != "POST":
+            metrics.http_answer(405)
             return _text(405, "POST only")
         body = _body(environ)
         if body is None:
@@ -135,7 +137,7 @@ def _body(environ: WSGIEnvironment) -> bytes | None:
     if stream is None:
         return b""
     read: Callable[[int], bytes] = stream.read
-    body = read(declared) if declared else read(MAX_BODY + 1)
+    body = read(declared) if declared > 0 else read(MAX_BODY + 1)
     return body if len(body) <= MAX_BODY else None
 
 

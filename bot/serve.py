@@ -10,6 +10,7 @@ worker builds its own app and ledger after the fork, and a worker that ends leav
 
 from __future__ import annotations
 
+import logging
 import runpy
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -19,6 +20,11 @@ from gunicorn.config import Config
 
 from bot import metrics
 from bot.http import SlackEdge
+
+log = logging.getLogger("creditbot.serve")
+
+# What reading a gunicorn config file may raise, each with a message that names the fault.
+READ_ERRORS = (OSError, ValueError, TypeError, SyntaxError)
 
 # The request line without its query, and no header: no token or signature is ever logged.
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
@@ -50,12 +56,18 @@ class SlackServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no typ
         self.options = options
         self.config_file = config_file
         self.edge: SlackEdge | None = None
-        chosen(options, config_file)  # a file or value gunicorn cannot use raises here, as is
+        # A file or value gunicorn cannot use raises here, before gunicorn starts.
+        self.settings = chosen(options, config_file)
         super().__init__()
 
     def load_config(self) -> None:
-        """Also called again on SIGHUP: a changed config file takes effect with new workers."""
-        for key, value in chosen(self.options, self.config_file).items():
+        """Also called again on SIGHUP: a changed config file takes effect with new workers;
+        one that cannot be used is logged and the running settings stay."""
+        try:
+            self.settings = chosen(self.options, self.config_file)
+        except READ_ERRORS as refused:
+            log.error("%s not reloaded, the running settings stay: %s", self.config_file, refused)
+        for key, value in self.settings.items():
             self.cfg.set(key, value)
         self.cfg.set("child_exit", self.child_exit)
         self.cfg.set("worker_exit", self.worker_exit)

@@ -466,3 +466,31 @@ def healthy(base: str) -> None:
     for _ in range(10):
         with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
             assert answer.read() == b"ok"
+
+
+def test_a_hangup_reads_the_gunicorn_config_again_and_a_broken_one_keeps_the_running_settings(
+    db_url: str, standin: SlackStandIn, tmp_path: Path
+) -> None:
+    log, config = tmp_path / "server.log", tmp_path / "gunicorn.conf.py"
+    config.write_text(GUNICORN_CONF.read_text().replace("workers = 2", "workers = 1"))
+    with running_server(db_url, standin, log=log, config=config) as base:
+        port = str(address(base)[1])
+        (server,) = [
+            pid
+            for pid in children_of(os.getpid())
+            if port in Path(f"/proc/{pid}/cmdline").read_text()
+        ]
+        first = workers_of(server, log, 1)
+        config.write_text(config.read_text().replace("workers = 1", "workers = 2"))
+        os.kill(server, signal.SIGHUP)
+        second = workers_of(server, log, 2, gone=first)
+        healthy(base)
+
+        config.write_text("workers = 'many'\n")
+        os.kill(server, signal.SIGHUP)
+        third = workers_of(server, log, 2, gone=second)
+        healthy(base)
+    assert f"{config} not reloaded, the running settings stay: workers = 'many'" in (
+        log.read_text()
+    )
+    assert len(third) == 2
