@@ -224,7 +224,7 @@ def serve_http(
         try:
             server.run()
         except SystemExit as stopped:  # gunicorn's master ends with sys.exit
-            return stopped.code if isinstance(stopped.code, int) else 1
+            return stopped.code if isinstance(stopped.code, int) else int(bool(stopped.code))
     return 0
 
 
