@@ -1,5 +1,5 @@
 """`/credit balance` over HTTP for a project with 200 lots, against a bare ack-only Bolt app
-on the same server stack, at concurrency 1 and 8."""
+on the same stack (gunicorn gthread, the same workers and threads), at concurrency 1 and 8."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -25,16 +26,22 @@ from tests.slack.workspace import SECRET, free_port, serve_command, sign, wait_u
 
 @contextmanager
 def server(argv: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    process = subprocess.Popen(
-        argv, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base, process)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(15)
+    # A file, not a pipe: gunicorn's access log would fill a pipe nobody reads.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            argv, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_healthy(base, process)
+        except RuntimeError:
+            log.seek(0)
+            raise RuntimeError(log.read()) from None
+        try:
+            yield base
+        finally:
+            process.terminate()
+            process.wait(15)
 
 
 def load(
@@ -150,6 +157,8 @@ def balance_over_http(backend: str, requests: int = 400) -> list[dict[str, objec
                     standin.api_url,
                     "--workers",
                     str(workers),
+                    "--threads",
+                    "8",
                 ]
                 with (
                     server(bot, env, bot_port) as bot_base,

@@ -43,14 +43,19 @@ def register(sub: Any) -> None:
     )
     p.set_defaults(handler=cmd_run, runtime=True)
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    p = sub.add_parser("serve", help="serve /slack/events over HTTP")
+    p = sub.add_parser("serve", help="serve /slack/events over HTTP, under gunicorn")
     p.set_defaults(handler=cmd_serve, runtime=True)
-    p.add_argument("--host", default="0.0.0.0")  # noqa: S104 - a server listens on all interfaces by design
-    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     p.add_argument(
-        "--workers", type=int, default=1, help="processes sharing the port: one per core"
+        "--config", metavar="FILE", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py"
     )
-    p.add_argument("--threads", type=int, default=8, help="threads per process for whole requests")
+    p.add_argument("--bind", metavar="HOST:PORT", help="where to listen (gunicorn's bind)")
+    p.add_argument("--host", help="with --port, instead of --bind")
+    p.add_argument("--port", type=int, help="default: $PORT, or 3000")
+    p.add_argument("--workers", type=int, help="processes sharing the port: one per core")
+    p.add_argument("--threads", type=int, help="threads per worker process")
+    p.add_argument("--timeout", type=int, help="seconds before a silent worker is replaced")
+    p.add_argument("--max-requests", type=int, help="requests before a worker is replaced")
+    p.add_argument("--max-requests-jitter", type=int, help="random extra to --max-requests")
     p = sub.add_parser(
         "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
     )
@@ -100,7 +105,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 env={**os.environ, "METRICS_ADDRESS": ""},
             )
             try:
-                return serve_http(settings, "0.0.0.0", args.port, 1, 8)  # noqa: S104
+                from bot.serve import options as serve_options
+
+                return serve_http(settings, serve_options(bind=f"0.0.0.0:{args.port}"))
             finally:
                 scheduler.terminate()
                 scheduler.wait(30)
@@ -123,7 +130,26 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     if _refuse_without_secret(settings):
         return 2
-    return serve_http(settings, args.host, args.port, args.workers, args.threads)
+    from bot.serve import options as serve_options
+
+    bind = args.bind
+    if bind is None and (args.host or args.port):
+        bind = f"{args.host or '0.0.0.0'}:{args.port or _default_port()}"  # noqa: S104 - every interface, as gunicorn's own default
+    elif bind is None and not args.config:
+        bind = f"0.0.0.0:{_default_port()}"
+    chosen = serve_options(
+        bind=bind,
+        workers=args.workers,
+        threads=args.threads,
+        timeout=args.timeout,
+        max_requests=args.max_requests,
+        max_requests_jitter=args.max_requests_jitter,
+    )
+    return serve_http(settings, chosen, args.config)
+
+
+def _default_port() -> int:
+    return int(os.environ.get("PORT", "3000"))
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
@@ -170,36 +196,36 @@ def run_socket_mode(settings: Settings) -> int:
     return 0
 
 
-def serve_http(settings: Settings, host: str, port: int, workers: int, threads: int) -> int:
-    from bot import metrics
-    from bot.http import SlackEndpoint
-    from bot.server import Limits, listen, serve
+def serve_http(
+    settings: Settings, options: dict[str, object], config_file: str | None = None
+) -> int:
+    """gunicorn's master here, its workers forked from it; /metrics served by the master."""
+    from bot.http import SlackEdge
+    from bot.serve import READ_ERRORS, SlackServer
 
+    def edge(threads: int) -> SlackEdge:
+        # As many threads for the work after the acks as gunicorn has for requests.
+        replies = ThreadPoolExecutor(threads, thread_name_prefix="reply")
+        app = build_slack(settings, build_ledger(settings), listener_executor=replies)
+        return SlackEdge(app, replies)
+
+    try:
+        server = SlackServer(edge, options, config_file)
+    except READ_ERRORS as refused:
+        print(f"error: gunicorn settings: {refused}", file=sys.stderr)
+        return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
     ledger.db.dispose()
-    # Workers build their own ledger; the engine kept here for /metrics stays the parent's.
+    # Workers build their own ledger; the engine kept here for /metrics stays the master's.
     os.register_at_fork(after_in_child=lambda: ledger.db.engine.dispose(close=False))
-    secret = (
-        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-    )
-
-    def endpoint() -> SlackEndpoint:
-        replies = ThreadPoolExecutor(threads, thread_name_prefix="reply")
-        app = build_slack(settings, build_ledger(settings), listener_executor=replies)
-        return SlackEndpoint(app, secret, replies)
-
-    sock = listen(host, port)
     with recording_metrics():
         serve_metrics(settings, ledger)
-        log.info("serving /slack/events on %s:%s with %s workers", host, port, workers)
-        return serve(
-            endpoint,
-            sock,
-            workers=workers,
-            limits=Limits(read_deadline=settings.http_read_timeout, threads=threads),
-            on_worker_exit=metrics.forget,
-        )
+        try:
+            server.run()
+        except SystemExit as stopped:  # gunicorn's master ends with sys.exit
+            return stopped.code if isinstance(stopped.code, int) else int(bool(stopped.code))
+    return 0
 
 
 @contextmanager

@@ -1,115 +1,154 @@
-"""`/slack/events` and `/healthz`: one complete request in, one response out.
+"""`/slack/events` and `/healthz` as a WSGI application, which gunicorn runs (bot/serve.py)
+behind the proxy of deploy/nginx.
 
-The signature is checked before the body is parsed, so an unsigned request is a 401
-and a signed but malformed one a 400, never a 500. bot/server.py does the reading.
+The proxy hands over whole requests; the body is capped here too, for a server reached
+without it. The signature is Bolt's to check (its request verification, slack_sdk's
+SignatureVerifier), once; a malformed payload is a 400 and nothing here is ever a 500.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
+from http import HTTPStatus
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
 from bot import metrics
-from bot.server import Request, Response
 from bot.slack.edge import form_as_sent
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 log = logging.getLogger("creditbot.http")
 
 EVENTS_PATH = "/slack/events"
-# What Slack sends: a Unix time in seconds, and "v0=" with a hex SHA-256. Anything else is
-# refused before any arithmetic, so no header can make the check raise.
-_TIMESTAMP = re.compile(r"[0-9]{1,12}")
-_SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
-MAX_AGE = 5 * 60  # seconds; an older signed request may be a replay
-MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError)
+HEALTH_PATH = "/healthz"
+MAX_BODY = 256 * 1024  # as client_max_body_size in deploy/nginx/creditbot.conf
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError)
+_KNOWN = frozenset(status.value for status in HTTPStatus)
+
+# slack_sdk raises on a timestamp that is no integer and on a signature that is not ASCII.
+# Such a header is not handed to Bolt, which then refuses the request as unsigned (401).
+_READABLE = {
+    "x-slack-request-timestamp": re.compile(r"[0-9]{1,12}"),
+    "x-slack-signature": re.compile(r"[\x21-\x7e]{1,200}"),
+}
 
 
-class SlackEndpoint:
-    def __init__(self, app: App, signing_secret: str, executor: Executor | None = None) -> None:
+class SlackEdge:
+    """The WSGI application of one worker process: its Bolt app, and the executor that runs
+    the work after each ack (closed when the worker stops)."""
+
+    def __init__(self, app: App, executor: Executor | None = None) -> None:
         self.app = app
-        self.secret = signing_secret.encode()
         self.executor = executor
 
-    def __call__(self, request: Request) -> Response:
-        response = self.answer(request)
-        if request.path == EVENTS_PATH:
-            waited = time.monotonic() - request.received_at if request.received_at else None
-            metrics.http_answer(response.status, waited)
-        return response
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        status, headers, body = self.answer(environ)
+        reason = HTTPStatus(status).phrase if status in _KNOWN else ""
+        start_response(
+            f"{status} {reason}".rstrip(), [*headers, ("Content-Length", str(len(body)))]
+        )
+        return [body]
 
-    def answer(self, request: Request) -> Response:
-        if request.path == "/healthz":
-            return Response.text(200, "ok")
-        if request.path != EVENTS_PATH:
-            return Response.text(404, "not found")
-        if request.method != "POST":
-            return Response.text(405, "POST only")
-        headers = joined(request.headers)
-        if not self.signed(request.body, headers):
-            log.info("request with no valid Slack signature refused")
-            return Response.text(401, "invalid signature")
+    def answer(self, environ: WSGIEnvironment) -> tuple[int, list[tuple[str, str]], bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == HEALTH_PATH:
+            return _text(200, "ok")
+        if path != EVENTS_PATH:
+            return _text(404, "not found")
+        if environ.get("REQUEST_METHOD") != "POST":
+            metrics.http_answer(405)
+            return _text(405, "POST only")
+        body = _body(environ)
+        if body is None:
+            metrics.http_answer(413)
+            return _text(413, "request body too large", close=True)
+        received_at = time.monotonic()
+        status, headers, answer = self.dispatch(environ, body, received_at)
+        metrics.http_answer(status, time.monotonic() - received_at)
+        return status, headers, answer
+
+    def dispatch(
+        self, environ: WSGIEnvironment, body: bytes, received_at: float
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         try:
-            body = request.body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return Response.text(400, "not utf-8")
-        sent: dict[str, str | Sequence[str]] = dict(headers)
+            return _text(400, "not utf-8")
         try:
-            bolt_request = BoltRequest(
-                body=body,
-                query=request.query,
-                headers=sent,
-                context={"received_at": request.received_at or None},
+            request = BoltRequest(
+                body=text,
+                query=environ.get("QUERY_STRING", ""),
+                headers=slack_headers(environ),
+                context={"received_at": received_at},
             )
-            as_sent = form_as_sent(body)
+            as_sent = form_as_sent(text)
             if as_sent is not None:  # Bolt would have read U+FFFD in place of what was sent
-                bolt_request.body = as_sent
-            answer = self.app.dispatch(bolt_request)
+                request.body = as_sent
+            answer = self.app.dispatch(request)
         except RecursionError:
-            log.warning("signed Slack payload nested too deeply: refused")
-            return Response.text(400, "malformed payload")
+            log.warning("Slack payload nested too deeply: refused")
+            return _text(400, "malformed payload")
         except MALFORMED:
             log.warning("malformed Slack payload refused", exc_info=True)
-            return Response.text(400, "malformed payload")
-        return Response(
-            answer.status,
-            answer.body.encode(),
-            tuple(
-                (name, value)
-                for name, values in answer.headers.items()
-                for value in ([values] if isinstance(values, str) else values)
-            ),
-        )
-
-    def signed(self, body: bytes, headers: dict[str, str]) -> bool:
-        """Slack's v0 signature, over the raw bytes (a body need not be UTF-8 to be refused)."""
-        timestamp = headers.get("x-slack-request-timestamp", "")
-        signature = headers.get("x-slack-signature", "")
-        if not (_TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature)):
-            return False
-        if abs(time.time() - int(timestamp)) > MAX_AGE:
-            return False
-        base = b"v0:" + timestamp.encode() + b":" + body
-        expected = "v0=" + hmac.new(self.secret, base, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(expected, signature)
+            return _text(400, "malformed payload")
+        headers = [
+            (name, value)
+            for name, values in answer.headers.items()
+            for value in ([values] if isinstance(values, str) else values)
+        ]
+        return answer.status, headers, answer.body.encode()
 
     def close(self) -> None:
-        """Let the replies already started (Bolt's lazy listeners) finish."""
+        """Let the replies already started (Bolt's listeners after their ack) finish."""
         if self.executor is not None:
             self.executor.shutdown(wait=True)
 
 
-def joined(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
-    """Headers by lower-case name; a repeated header's values joined by commas, as HTTP does."""
-    out: dict[str, str] = {}
-    for name, value in headers:
-        key = name.lower()
-        out[key] = f"{out[key]},{value}" if key in out else value
-    return out
+def slack_headers(environ: WSGIEnvironment) -> dict[str, str | Sequence[str]]:
+    """The request's headers by lower-case name (a repeated one joined by commas, as
+    gunicorn gives it), less a Slack signature header that cannot be read."""
+    headers: dict[str, str | Sequence[str]] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            name = key[5:].lower().replace("_", "-")
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key.lower().replace("_", "-")
+        else:
+            continue
+        readable = _READABLE.get(name)
+        if readable is None or readable.fullmatch(value):
+            headers[name] = value
+    return headers
+
+
+def _body(environ: WSGIEnvironment) -> bytes | None:
+    """The whole body, or None when it is over MAX_BODY (declared, or as it is read)."""
+    try:
+        declared = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BODY:
+        return None
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    read: Callable[[int], bytes] = stream.read
+    body = read(declared) if declared > 0 else read(MAX_BODY + 1)
+    return body if len(body) <= MAX_BODY else None
+
+
+def _text(
+    status: int, text: str, *, close: bool = False
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    headers = [("Content-Type", "text/plain; charset=utf-8")]
+    if close:  # the rest of the body is left unread: the connection cannot carry another request
+        headers.append(("Connection", "close"))
+    return status, headers, text.encode()

@@ -87,7 +87,6 @@ class Settings(BaseSettings):
     forecast_horizon_days: int = Field(default=90, ge=1, le=395)
     purchase_lead_days: int = Field(default=5, ge=0, le=90)
     digest_day: str = "monday"
-    http_read_timeout: float = Field(default=10.0, gt=0, le=300)
     metrics_address: str = ""
 
     ovh_endpoint: str | None = None

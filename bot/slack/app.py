@@ -27,8 +27,19 @@ class _TokenFromClient(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
+class _NoSignatureInLog(logging.Filter):
+    """Bolt's request verification logs a refused request with its signature and body:
+    keep only that it was refused."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Invalid request signature detected"):
+            record.msg, record.args = "request with no valid Slack signature refused", ()
+        return True
+
+
 bolt_log = logging.getLogger("creditbot.slack.bolt")
 bolt_log.addFilter(_TokenFromClient())
+bolt_log.addFilter(_NoSignatureInLog())
 
 
 def build_client(settings: Settings, token: str | None = None) -> WebClient:

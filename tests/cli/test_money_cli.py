@@ -4,6 +4,7 @@ server secret, and vouchers announced to finance."""
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -76,3 +77,27 @@ def test_a_voucher_issued_from_the_command_line_is_announced_without_its_code(
 def test_a_voucher_issued_without_slack_says_finance_was_not_told(cli: Run) -> None:
     code, _, err = cli("voucher", "issue", "40", "--as", "UFIN")
     assert code == 0 and "voucher not announced to finance" in err
+
+
+@pytest.mark.parametrize(
+    ("config", "said"),
+    [
+        ("missing.conf.py", "No such file"),
+        ("workers = 'many'\n", "workers"),
+        ("worker_class = \n", "invalid syntax"),
+    ],
+)
+def test_serve_refuses_a_gunicorn_config_it_cannot_use_in_one_line(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, config: str, said: str
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    path = tmp_path / "gunicorn.conf.py"
+    if config.endswith(".py"):
+        path = tmp_path / config
+    else:
+        path.write_text(config)
+    code, out, err = cli("serve", "--config", str(path))
+    assert code == 2 and not out
+    assert err.startswith("error: gunicorn settings: ") and said in err, err
+    assert "Traceback" not in err

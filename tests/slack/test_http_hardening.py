@@ -1,34 +1,30 @@
-"""The HTTP edge under hostile or broken clients: the real server on loopback, raw sockets."""
+"""The HTTP edge under hostile or broken clients: the shipped nginx configuration run by
+Debian's nginx on loopback, in front of `creditbot serve` under gunicorn (deploy/), raw
+sockets over TLS. gunicorn's own workers, metrics and reloads: test_http_workers.py."""
 
 from __future__ import annotations
 
-import os
 import select
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from bot.standin import SlackStandIn
+from tests.slack.proxy import GUNICORN_CONF, Proxy, directive, running_proxy, seconds
 from tests.slack.workspace import (
-    SECRET,
     Workspace,
-    free_port,
-    metric,
     running_server,
     sign,
     text_of,
-    wait_until_healthy,
 )
-from tests.support import TEST_SECRET
 
 pytestmark = pytest.mark.slow
 
@@ -40,14 +36,49 @@ def standin() -> Iterator[SlackStandIn]:
     stand_in.stop()
 
 
+@dataclass(frozen=True)
+class Stack:
+    proxy: Proxy
+    app: str  # gunicorn's own address, behind the proxy
+    log: Path  # creditbot's and gunicorn's log
+
+    def workspace(self, standin: SlackStandIn) -> Workspace:
+        return Workspace(self.proxy.base, standin, self.proxy.context)
+
+    def app_requests(self) -> list[str]:
+        """The requests gunicorn's access log shows for /slack/events, once the log has been
+        still for a moment (a request is logged just after its answer is sent)."""
+        seen: list[str] | None = None
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            lines = [
+                line for line in self.log.read_text().splitlines() if '"POST /slack/events' in line
+            ]
+            if lines == seen:
+                break
+            seen = lines
+            time.sleep(0.3)
+        return seen or []
+
+
+@pytest.fixture
+def stack(db_url: str, standin: SlackStandIn, tmp_path: Path) -> Iterator[Stack]:
+    log = tmp_path / "server.log"
+    with (
+        running_server(db_url, standin, log=log, config=GUNICORN_CONF) as app,
+        running_proxy(tmp_path / "nginx", address(app)[1]) as proxy,
+    ):
+        yield Stack(proxy, app, log)
+
+
 def address(base: str) -> tuple[str, int]:
     parts = urlsplit(base)
     return str(parts.hostname), int(parts.port or 80)
 
 
-def raw_status(base: str, request: bytes) -> int:
+def read_status(sock: socket.socket, request: bytes) -> int:
     """Send bytes as they are (headers urllib would refuse included); read the status code."""
-    with socket.create_connection(address(base), timeout=5) as sock:
+    with sock:
         sock.sendall(request)
         answer = b""
         while b"\r\n" not in answer:
@@ -69,10 +100,24 @@ def events_request(headers: list[bytes], body: bytes = b"x=1") -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
-def test_unsigned_garbage_is_a_401_and_leaves_no_traceback_in_the_log(
-    db_url: str, standin: SlackStandIn, tmp_path: Path
+def chunked_request(body: bytes) -> bytes:
+    head = b"POST /slack/events HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+    chunks = b"".join(
+        b"%x\r\n%s\r\n" % (len(part), part)
+        for part in (body[i : i + 65536] for i in range(0, len(body), 65536))
+    )
+    return head + chunks + b"0\r\n\r\n"
+
+
+def logged_without_fault(log: Path) -> str:
+    written = log.read_text()
+    assert "Traceback" not in written and "ERROR" not in written, written
+    return written
+
+
+def test_unsigned_garbage_is_a_401_through_the_proxy_and_the_log_keeps_no_signature(
+    stack: Stack,
 ) -> None:
-    log = tmp_path / "server.log"
     now = str(int(time.time())).encode()
     good_signature = sign(b"x=1", int(now)).encode()
     garbage = [
@@ -98,233 +143,163 @@ def test_unsigned_garbage_is_a_401_and_leaves_no_traceback_in_the_log(
         [b"X-Slack-Request-Timestamp: " + now],
         [],
     ]
-    with running_server(db_url, standin, log=log) as base:
-        statuses = [raw_status(base, events_request(headers)) for headers in garbage]
-        # The same body, properly signed, is let through: the refusals were the signature's.
-        assert raw_status(base, events_request(garbage[5][1:])) != 401
+    statuses = [read_status(stack.proxy.connect(), events_request(h)) for h in garbage]
+    # The same body, properly signed, is let through: the refusals were the signature's.
+    assert read_status(stack.proxy.connect(), events_request(garbage[5][1:])) != 401
     assert statuses == [401] * len(garbage)
-    written = log.read_text()
-    assert "Traceback" not in written and "ERROR" not in written, written
+    assert len(stack.app_requests()) == len(garbage) + 1  # every one was Bolt's to refuse
+    written = logged_without_fault(stack.log)
+    assert "no valid Slack signature" in written
+    assert good_signature.decode()[3:] not in written + stack.proxy.access_log()
 
 
-def test_a_signed_payload_nested_a_thousand_deep_is_a_400(
-    db_url: str, standin: SlackStandIn, tmp_path: Path
+def test_a_signed_payload_nested_a_thousand_deep_is_a_400_through_the_proxy(
+    stack: Stack, standin: SlackStandIn
 ) -> None:
-    log = tmp_path / "server.log"
-    with running_server(db_url, standin, log=log) as base:
-        slack = Workspace(base, standin)
-        nested = b"payload=" + b"[" * 1000 + b"]" * 1000
-        assert slack.post(nested, "application/x-www-form-urlencoded").status == 400
-        assert slack.post(b"x" * 10, "text/plain").status < 500  # still serving
-    written = log.read_text()
-    assert "Traceback" not in written and "ERROR" not in written, written
+    slack = stack.workspace(standin)
+    nested = b"payload=" + b"[" * 1000 + b"]" * 1000
+    assert slack.post(nested, "application/x-www-form-urlencoded").status == 400
+    assert slack.post(b"\xff\xfe", "application/x-www-form-urlencoded").status == 400
+    assert slack.post(b"x" * 10, "text/plain").status < 500  # still serving
+    logged_without_fault(stack.log)
 
 
-def test_a_signed_command_without_a_response_url_is_a_warning_and_changes_nothing(
-    db_url: str, standin: SlackStandIn, tmp_path: Path
+def test_a_body_over_256_kib_is_a_413_from_the_proxy_and_never_reaches_gunicorn(
+    stack: Stack, standin: SlackStandIn
 ) -> None:
-    log = tmp_path / "server.log"
-    form = {
-        "command": "/credit",
-        "text": "project add ghost Ghost",
-        "user_id": "UADMIN",
-        "channel_id": "C1",
-    }
-    with running_server(db_url, standin, log=log) as base:
-        slack = Workspace(base, standin)
-        assert (
-            slack.post(urlencode(form).encode(), "application/x-www-form-urlencoded").status == 200
-        )
-        deadline = time.monotonic() + 10
-        while "nowhere to answer" not in log.read_text() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "ghost" not in text_of(slack.command("UADMIN", "project list")).lower()
-    written = log.read_text()
-    assert "WARNING creditbot.slack: a command came without a response_url" in written, written
-    assert "Traceback" not in written and "ERROR" not in written, written
+    assert directive("client_max_body_size") == "256k"
+    slack = stack.workspace(standin)
+    cap = 256 * 1024
+    assert 400 <= slack.post(b"a=" + b"x" * (cap - 2), "text/plain").status < 500
+    assert stack.app_requests(), "a body of exactly 256 KiB is let through"
+    before = len(stack.app_requests())
+    assert slack.post(b"a=" + b"x" * (cap - 1), "text/plain").status == 413
+    assert read_status(stack.proxy.connect(), chunked_request(b"x" * (cap + 1))) == 413
+    assert len(stack.app_requests()) == before
+    logged_without_fault(stack.log)
+
+
+def test_gunicorn_reached_without_the_proxy_caps_the_body_itself(stack: Stack) -> None:
+    host, port = address(stack.app)
+    over = b"x" * (256 * 1024 + 1)
+    big = events_request([], over)
+    assert read_status(socket.create_connection((host, port), timeout=5), big) == 413
+    chunked = chunked_request(over)
+    assert read_status(socket.create_connection((host, port), timeout=5), chunked) == 413
+    with urllib.request.urlopen(f"{stack.app}/healthz", timeout=5) as answer:
+        assert answer.read() == b"ok"
+    logged_without_fault(stack.log)
 
 
 class Trickler(threading.Thread):
-    """A client sending one byte a second, until the server hangs up on it."""
+    """A client over TLS sending one byte a second, then waiting until it is hung up on."""
 
-    def __init__(self, base: str, data: bytes, give_up: float) -> None:
+    def __init__(self, proxy: Proxy, first: bytes, data: bytes, give_up: float) -> None:
         super().__init__(daemon=True)
-        self.sock = socket.create_connection(address(base), timeout=5)
+        self.sock = proxy.connect()
+        self.sock.sendall(first)
+        self.connected = time.monotonic()
         self.data = data
         self.give_up = give_up
+        self.last_sent = self.connected
         self.closed_after: float | None = None
 
     def run(self) -> None:
-        start = time.monotonic()
         with self.sock:
             for byte in self.data:
                 try:
                     self.sock.send(bytes([byte]))
-                    readable, _, _ = select.select([self.sock], [], [], 1.0)
-                    if readable and not self.sock.recv(4096):
-                        break
-                    if readable:
-                        continue  # an answer (408) before the close
+                    self.last_sent = time.monotonic()
+                    if self.hung_up(1.0):
+                        return
                 except OSError:
-                    break
-                if time.monotonic() - start > self.give_up:
+                    self.closed_after = time.monotonic() - self.connected
                     return
-            self.closed_after = time.monotonic() - start
+            while time.monotonic() - self.connected < self.give_up:
+                if self.hung_up(0.2):
+                    return
 
-
-def test_sixty_four_clients_trickling_a_byte_a_second_neither_block_the_server_nor_stay_open(
-    db_url: str, standin: SlackStandIn
-) -> None:
-    read_timeout = 3.0
-    with running_server(
-        db_url, standin, HTTP_READ_TIMEOUT=str(read_timeout), ADMINS="UADMIN"
-    ) as base:
-        slack = Workspace(base, standin)
-        assert "added" in text_of(slack.command("UADMIN", "project add prod-eu Prod EU"))
-        head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nX-Slack-Signature: v0=" + b"0" * 64
-        body = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n" + b"a" * 500
-        # A body trickler sends its headers at once, then the body a byte a second.
-        body_slow = []
-        for _ in range(32):
-            trickler = Trickler(base, b"a" * 500, 20)
-            trickler.sock.sendall(body[: body.index(b"\r\n\r\n") + 4])
-            body_slow.append(trickler)
-        slow = [Trickler(base, head, 20) for _ in range(32)] + body_slow
-        for trickler in slow:
-            trickler.start()
-        time.sleep(1)  # every trickler is connected and under way
-
-        started = time.monotonic()
-        with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
-            assert answer.read() == b"ok"
-        healthz = time.monotonic() - started
-        started = time.monotonic()
-        balance = slack.command("UMEM", "balance prod-eu")
-        reply = time.monotonic() - started
-        assert "prod" in text_of(balance).lower()
-        assert healthz < 1.0 and reply < 1.0, (healthz, reply)
-
-        for trickler in slow:
-            trickler.join(15)
-    closed = [t.closed_after for t in slow]
-    assert all(c is not None for c in closed), closed
-    # Closed by the deadline, not before: every one was connected and under way until then.
-    assert all(read_timeout - 1 < c < read_timeout + 2 for c in closed if c is not None), closed
-
-
-def test_metrics_report_the_traffic_of_every_worker_and_the_pending_orders(
-    db_url: str, standin: SlackStandIn
-) -> None:
-    metrics_port = free_port()
-    with running_server(
-        db_url,
-        standin,
-        workers=2,
-        METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
-        ADMINS="UADMIN",
-        FINANCE_APPROVERS="UFIN",
-    ) as base:
-        slack = Workspace(base, standin)
-        assert "added" in text_of(slack.command("UADMIN", "project add prod-eu Prod EU"))
-        for amount in (10, 20, 30):
-            assert "PO-" in text_of(slack.command("UMEM", f"buy {amount} prod-eu"))
-        assert "only finance" in text_of(slack.command("UMEM", "charge 5 prod-eu")).lower()
-        for _ in range(6):
-            assert "prod" in text_of(slack.command("UMEM", "balance prod-eu")).lower()
-        assert slack.post(b"x=1", "text/plain", signature="v0=00").status == 401
-        # The last reply's figures are recorded just after the reply reaches Slack.
-        deadline = time.monotonic() + 10
-        while True:
-            url = f"http://127.0.0.1:{metrics_port}/metrics"
-            with urllib.request.urlopen(url, timeout=5) as got:
-                scraped = got.read().decode()
-            if "creditbot_reply_seconds_count 11.0" in scraped or time.monotonic() > deadline:
-                break
-            time.sleep(0.05)
-
-    assert metric(scraped, "creditbot_requests_total", kind="command", outcome="ok") == 10
-    assert metric(scraped, "creditbot_requests_total", kind="command", outcome="refused") == 1
-    assert metric(scraped, "creditbot_refusals_total", reason="Forbidden") == 1
-    assert metric(scraped, "creditbot_ledger_writes_total", kind="purchase_orders") == 3
-    assert metric(scraped, "creditbot_ledger_writes_total", kind="projects") == 1
-    assert metric(scraped, "creditbot_http_responses_total", status="200") == 11
-    assert metric(scraped, "creditbot_http_responses_total", status="401") == 1
-    assert metric(scraped, "creditbot_ack_seconds_count") == 12
-    assert metric(scraped, "creditbot_reply_seconds_count") == 11
-    assert metric(scraped, "creditbot_reply_seconds_bucket", le="+Inf") == 11
-    assert metric(scraped, "creditbot_pending_purchase_orders") == 3
-
-
-def test_creditbot_run_reports_its_scheduler_last_success_on_the_same_metrics(
-    db_url: str, standin: SlackStandIn, tmp_path: Path
-) -> None:
-    port, metrics_port = free_port(), free_port()
-    environment = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "SLACK_BOT_TOKEN": "xoxb-test-token",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "CREDITBOT_SECRET": TEST_SECRET,
-        "SLACK_API_URL": standin.api_url,
-        "FINANCE_CHANNEL": "CFINANCE",
-        "METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
-    }
-    environment.pop("SLACK_APP_TOKEN", None)
-    with (tmp_path / "run.log").open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", "--port", str(port)],
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
+    def hung_up(self, wait: float) -> bool:
         try:
-            wait_until_healthy(f"http://127.0.0.1:{port}", process)
-            deadline = time.monotonic() + 30
-            last_success = 0.0
-            while not last_success and time.monotonic() < deadline:
-                url = f"http://127.0.0.1:{metrics_port}/metrics"
-                with urllib.request.urlopen(url, timeout=5) as got:
-                    scraped = got.read().decode()
-                last_success = metric(scraped, "creditbot_scheduled_run_last_success_seconds")
-                time.sleep(0.1)
-        finally:
-            process.terminate()
-            process.wait(30)
-    assert abs(last_success - time.time()) < 60, (tmp_path / "run.log").read_text()
-    assert metric(scraped, "creditbot_notices_total", outcome="posted") == 0
+            readable, _, _ = select.select([self.sock], [], [], wait)
+            if readable and self.sock.recv(4096):
+                return False  # an answer (408) before the close
+            if not readable:
+                return False
+        except OSError:
+            pass
+        self.closed_after = time.monotonic() - self.connected
+        return True
 
 
-def children_of(pid: int) -> list[int]:
-    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-
-def test_a_worker_that_dies_is_replaced_and_the_port_keeps_answering(
-    db_url: str, standin: SlackStandIn, tmp_path: Path
+def test_sixty_four_clients_trickling_a_byte_a_second_hold_no_gunicorn_thread_and_are_closed_at_the_deadlines(
+    stack: Stack, standin: SlackStandIn
 ) -> None:
-    log = tmp_path / "server.log"
-    with running_server(db_url, standin, workers=2, log=log) as base:
-        port = str(address(base)[1])
-        (server,) = [
-            pid
-            for pid in children_of(os.getpid())
-            if port in Path(f"/proc/{pid}/cmdline").read_text()
-        ]
-        before = children_of(server)
-        assert len(before) == 2
-        serving = [f"worker {pid} serving" for pid in before]
-        deadline = time.monotonic() + 10
-        while not all(s in log.read_text() for s in serving) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        os.kill(before[0], signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            after = children_of(server)
-            if len(after) == 2 and before[0] not in after:
-                break
-            time.sleep(0.05)
-        assert len(after) == 2 and before[1] in after and before[0] not in after
-        for _ in range(10):
-            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
-                assert answer.read() == b"ok"
-    assert f"worker {before[0]} exited (-9): starting another" in log.read_text()
+    head_deadline = seconds(directive("client_header_timeout"))
+    body_deadline = seconds(directive("client_body_timeout"))
+    slack = stack.workspace(standin)
+    assert "added" in text_of(slack.command("UADMIN", "project add prod-eu Prod EU"))
+    requests_before = len(stack.app_requests())
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nX-Slack-Signature: v0=" + b"0" * 64
+    body_head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n"
+    trickled = 3  # a body trickler sends 3 bytes a second apart, then falls silent
+    heads = [Trickler(stack.proxy, b"", head, 30) for _ in range(32)]
+    bodies = [Trickler(stack.proxy, body_head, b"a" * trickled, 30) for _ in range(32)]
+    for trickler in heads + bodies:
+        trickler.start()
+    time.sleep(1)  # every trickler is connected and under way
+
+    started = time.monotonic()
+    with urllib.request.urlopen(
+        f"{stack.proxy.base}/healthz", timeout=5, context=stack.proxy.context
+    ) as answer:
+        assert answer.read() == b"ok"
+    healthz = time.monotonic() - started
+    started = time.monotonic()
+    balance = slack.command("UMEM", "balance prod-eu")
+    reply = time.monotonic() - started
+    assert "prod" in text_of(balance).lower()
+    assert healthz < 1.0 and reply < 1.0, (healthz, reply)
+
+    for trickler in heads + bodies:
+        trickler.join(30)
+    # Only the balance reached gunicorn: nginx held every trickler, whole requests only.
+    assert len(stack.app_requests()) == requests_before + 1
+    # A head is cut off at client_header_timeout from the connection's start, however
+    # steadily it trickles; a body when it has been silent for client_body_timeout.
+    head_closed = [t.closed_after for t in heads]
+    assert all(c is not None and head_deadline - 1 < c < head_deadline + 2 for c in head_closed)
+    body_closed = [
+        None if t.closed_after is None else t.closed_after - (t.last_sent - t.connected)
+        for t in bodies
+    ]
+    assert all(c is not None and body_deadline - 1 < c < body_deadline + 2 for c in body_closed)
+    logged_without_fault(stack.log)
+
+
+def test_a_client_over_its_connection_cap_is_told_to_slow_down(
+    stack: Stack, standin: SlackStandIn
+) -> None:
+    cap = int(directive("limit_conn creditbot_per_client"))
+    body_head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n"
+    held = []
+    for _ in range(cap):
+        sock = stack.proxy.connect()
+        sock.sendall(body_head + b"a")  # a request under way: its body is still to come
+        held.append(sock)
+    try:
+        time.sleep(0.2)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(
+                f"{stack.proxy.base}/healthz", timeout=5, context=stack.proxy.context
+            )
+        assert refused.value.code == 429
+    finally:
+        for sock in held:
+            sock.close()
+    time.sleep(0.2)
+    with urllib.request.urlopen(
+        f"{stack.proxy.base}/healthz", timeout=5, context=stack.proxy.context
+    ) as answer:
+        assert answer.read() == b"ok"
+    assert not stack.app_requests()

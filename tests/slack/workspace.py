@@ -9,8 +9,10 @@ import itertools
 import json
 import os
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -33,13 +35,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve_command(port: int, workers: int = 1) -> list[str]:
-    """`creditbot serve` on loopback, as the tests and the benchmarks start it."""
+def serve_command(port: int, workers: int = 1, config: Path | None = None) -> list[str]:
+    """`creditbot serve` on loopback, as the tests and the benchmarks start it: with a
+    gunicorn config file (its workers and threads), or with 8 threads per worker."""
+    cli = [sys.executable, "-m", "bot.cli", "serve"]
+    if config is not None:
+        return [*cli, "--config", str(config), "--bind", f"127.0.0.1:{port}"]
     return [
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "serve",
+        *cli,
         "--host",
         "127.0.0.1",
         "--port",
@@ -69,6 +72,7 @@ def running_server(
     *,
     workers: int = 1,
     log: Path | None = None,
+    config: Path | None = None,
     **env: str,
 ) -> Iterator[str]:
     """`creditbot serve` on a free loopback port; its log goes to `log` when given."""
@@ -88,9 +92,13 @@ def running_server(
     }
     environment.pop("SLACK_APP_TOKEN", None)
     with ExitStack() as stack:
-        output = stack.enter_context(log.open("w")) if log else subprocess.PIPE
+        # A file, not a pipe: gunicorn's access log would fill a pipe nobody reads.
+        if log is not None:
+            output = stack.enter_context(log.open("w"))
+        else:
+            output = stack.enter_context(tempfile.TemporaryFile("w+"))
         process = subprocess.Popen(
-            serve_command(port, workers),
+            serve_command(port, workers, config),
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -124,9 +132,12 @@ def wait_until_healthy(base: str, process: subprocess.Popen[str], timeout: float
 
 
 class Workspace:
-    def __init__(self, base: str, standin: SlackStandIn) -> None:
+    def __init__(
+        self, base: str, standin: SlackStandIn, context: ssl.SSLContext | None = None
+    ) -> None:
         self.base = base
         self.standin = standin
+        self.context = context  # trusts the proxy's certificate, for an https:// base
         self._ids = itertools.count(1)
 
     def post(
@@ -150,7 +161,7 @@ class Workspace:
             f"{self.base}/slack/events", data=body, headers=sent, method="POST"
         )
         try:
-            with urllib.request.urlopen(request, timeout=10) as answer:
+            with urllib.request.urlopen(request, timeout=10, context=self.context) as answer:
                 return Reply(answer.status, answer.read().decode())
         except urllib.error.HTTPError as failed:
             return Reply(failed.code, failed.read().decode())

@@ -1,4 +1,4 @@
-"""The settings of the HTTP server and of /metrics."""
+"""The settings of /metrics."""
 
 from __future__ import annotations
 
@@ -25,9 +25,3 @@ def test_metrics_are_served_nowhere_unless_an_address_is_given() -> None:
 def test_a_metrics_address_without_a_port_is_refused_by_name(address: str) -> None:
     with pytest.raises(ValidationError, match="METRICS_ADDRESS"):
         settings(metrics_address=address)
-
-
-@pytest.mark.parametrize("seconds", [0, -1, 301])
-def test_the_read_timeout_is_a_few_seconds(seconds: float) -> None:
-    with pytest.raises(ValidationError, match="http_read_timeout"):
-        settings(http_read_timeout=seconds)
