@@ -4,6 +4,7 @@ Socket Mode, in the ack, and nothing changed."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -13,9 +14,8 @@ from pydantic import SecretStr
 
 from bot.composition import build_slack
 from bot.console import TrackingExecutor
-from bot.http import EVENTS_PATH, SlackEndpoint
+from bot.http import EVENTS_PATH, SlackEdge
 from bot.i18n import translator
-from bot.server import Request
 from bot.settings import Settings
 from bot.slack import wording
 from bot.standin import SlackStandIn
@@ -27,7 +27,7 @@ EN = translator("en_GB", PARIS)
 
 
 @pytest.fixture
-def endpoint(ledger: Ledger, project: str) -> Iterator[tuple[SlackEndpoint, SlackStandIn]]:
+def endpoint(ledger: Ledger, project: str) -> Iterator[tuple[SlackEdge, SlackStandIn]]:
     standin = SlackStandIn().start()
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -38,26 +38,31 @@ def endpoint(ledger: Ledger, project: str) -> Iterator[tuple[SlackEndpoint, Slac
     )
     executor = TrackingExecutor()
     app = build_slack(settings, ledger, listener_executor=executor)
-    yield SlackEndpoint(app, SECRET, executor), standin
+    yield SlackEdge(app, executor), standin
     executor.shutdown()
     standin.stop()
 
 
-def post(endpoint: SlackEndpoint, form: str) -> tuple[int, str]:
+def post(endpoint: SlackEdge, form: str) -> tuple[int, str]:
     body = form.encode("ascii")
     stamp = int(time.time())
-    headers = (
-        ("content-type", "application/x-www-form-urlencoded"),
-        ("x-slack-request-timestamp", str(stamp)),
-        ("x-slack-signature", sign(body, stamp)),
-    )
-    answer = endpoint(Request("POST", EVENTS_PATH, "", headers, body))
-    return answer.status, answer.body.decode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": EVENTS_PATH,
+        "QUERY_STRING": "",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "CONTENT_LENGTH": str(len(body)),
+        "HTTP_X_SLACK_REQUEST_TIMESTAMP": str(stamp),
+        "HTTP_X_SLACK_SIGNATURE": sign(body, stamp),
+        "wsgi.input": io.BytesIO(body),
+    }
+    status, _headers, answer = endpoint.answer(environ)
+    return status, answer.decode()
 
 
 @pytest.mark.parametrize("typed", ["%00", "%ED%A0%80", "%ED%B2%80x", "%FF"])
 def test_a_command_over_http_holding_a_nul_or_a_lone_surrogate_is_refused_politely(
-    endpoint: tuple[SlackEndpoint, SlackStandIn], typed: str
+    endpoint: tuple[SlackEdge, SlackStandIn], typed: str
 ) -> None:
     slack, standin = endpoint
     form = (
