@@ -378,6 +378,7 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
         "expiry": t.gettext("Expired"),
         "void": t.gettext("Voided"),
         "due": t.gettext("Due"),
+        "removal": t.gettext("Removed at OVHcloud"),
     }
     text = "\n".join(
         "  ".join(

@@ -291,6 +291,7 @@ def _kind_label(t: Translator, kind: str) -> str:
         "void": t.gettext("Voided"),
         "due": t.gettext("Due by other payment means"),
         "refund": t.gettext("Refunded"),
+        "removal": t.gettext("Removed at OVHcloud"),
     }
     return labels.get(kind, kind)
 

@@ -59,9 +59,13 @@ def _check_entries(session: Session, problems: list[str]) -> None:
         if into == out:
             problems.append(f"{tag}: does not move money into or out of lot {lot.id}")
             continue
-        expected_into = {"grant": True, "refund": True, "debit": False, "expiry": False}.get(
-            entry.kind
-        )
+        expected_into = {
+            "grant": True,
+            "refund": True,
+            "debit": False,
+            "expiry": False,
+            "removal": False,
+        }.get(entry.kind)
         if expected_into is not None and into != expected_into:
             problems.append(f"{tag}: flows the wrong way for its kind")
         if entry.kind == "grant":
