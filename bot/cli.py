@@ -18,10 +18,11 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from bot import cli_runtime, serialise
+from bot import cli_ovh, cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.i18n import Translator, translator
 from bot.settings import Settings, slack_user_id
+from bot.slack import ovh_words
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
@@ -210,6 +211,9 @@ def _po_text(view: PurchaseOrderView, t: Translator) -> str:
         )
     if view.reason:
         line += f" ({view.reason})"
+    state = ovh_words.order_state(view, t)
+    if state:
+        line += " — " + state
     return line
 
 
@@ -639,6 +643,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("number")
         if decision == "reject":
             p.add_argument("--reason", required=True, help="told to the requester")
+    cli_ovh.register_po(po, command)
     p = command("list", cmd_po_list, po, "purchase orders, oldest first")
     p.add_argument("--status", choices=[s.value for s in POStatus])
 

@@ -125,6 +125,7 @@ class PurchaseOrder(Base):
     # OVHcloud's own status of the order as last read, and since when the order exists.
     provider_status: Mapped[str | None] = mapped_column(String(20))
     provider_ordered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Finance closed an order OVHcloud will not deliver: who, when, why.
     closed_by: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -78,6 +78,7 @@ class OvhSync:
                         earlier.append(followed.synced)
             except ProviderError as failure:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
+            result.notices += states.tell_order_news(self.deps, self.client)
 
             def tell_finance(report: SyncReport) -> None:
                 result.notices += self._tell_finance(report)

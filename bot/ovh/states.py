@@ -7,10 +7,10 @@ from __future__ import annotations
 from slack_sdk import WebClient
 
 from bot.ovh.tell import tell_once
-from bot.slack import ovh_states
+from bot.slack import ovh_states, ovh_words
 from bot.slack.deps import Deps
 from ledger.errors import LedgerError
-from ledger.services import projects
+from ledger.services import projects, reordering
 from ledger.services.linked import SyncReport
 
 
@@ -37,4 +37,36 @@ def tell_removals(deps: Deps, client: WebClient, report: SyncReport) -> int:
             message,
             removed.project_id,
         )
+    return told
+
+
+def tell_order_news(deps: Deps, client: WebClient) -> int:
+    """Finance (with Order again / Close) and the requester, once per order and kind, of
+    an order OVHcloud cancelled, asks documents for, or that waits to be paid."""
+    told = 0
+    for po in reordering.orders_to_watch(deps.ledger):
+        kind = ovh_states.news_kind(po, ovh_words.NOT_PAID_NEWS_DAYS)
+        if kind is None or po.provider is None:
+            continue
+        key = f"ovh-order:{po.provider.order_id}:{kind}"
+        if tell_once(
+            deps.ledger,
+            client,
+            deps.settings.finance_channel,
+            key,
+            "provider",
+            ovh_states.order_news(po, kind, deps.workspace),
+            po.project.id,
+        ):
+            told += 1
+        if tell_once(
+            deps.ledger,
+            client,
+            po.requested_by,
+            f"{key}:requester",
+            "provider",
+            ovh_states.order_news_dm(po, kind, deps.locales.of(po.requested_by)),
+            po.project.id,
+        ):
+            told += 1
     return told

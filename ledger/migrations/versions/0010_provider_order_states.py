@@ -42,6 +42,9 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("provider_ordered_at", ledger.orm.UTCDateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column("provider_checked_at", ledger.orm.UTCDateTime(timezone=True), nullable=True)
+        )
         batch_op.add_column(sa.Column("closed_by", sa.String(length=64), nullable=True))
         batch_op.add_column(
             sa.Column("closed_at", ledger.orm.UTCDateTime(timezone=True), nullable=True)
@@ -95,5 +98,6 @@ def downgrade() -> None:
         batch_op.drop_column("close_reason")
         batch_op.drop_column("closed_at")
         batch_op.drop_column("closed_by")
+        batch_op.drop_column("provider_checked_at")
         batch_op.drop_column("provider_ordered_at")
         batch_op.drop_column("provider_status")
