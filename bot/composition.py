@@ -67,7 +67,7 @@ def build_provider(settings: Settings) -> OvhProvider | None:
         client_id=settings.ovh_client_id,
         client_secret=secret(settings.ovh_client_secret),
     )
-    return ovh_client.OvhProvider(client)
+    return ovh_client.OvhProvider(client, endpoint=settings.ovh_endpoint)
 
 
 def roles_from_ids(

@@ -142,3 +142,9 @@ class ProviderUnavailable(ProviderError):
 
 class ProviderRefused(ProviderError):
     kind = "refused"
+
+
+class ProviderUnsupported(ProviderError):
+    """The provider's endpoint lacks a route the bot needs (no credit API there)."""
+
+    kind = "unsupported"

@@ -25,6 +25,7 @@ import ovh
 import requests
 from ovh import exceptions as ovh_errors
 
+from bot.ovh import endpoints
 from ledger.clock import as_utc
 from ledger.errors import (
     N_,
@@ -78,6 +79,7 @@ def build_client(
     for a proxy or a local stand-in. OAuth2 service accounts need an endpoint name: the
     token URL is known only for those."""
     is_url = endpoint.startswith(("http://", "https://"))
+    endpoints.check_endpoint(endpoint, oauth2=bool(client_id))
     if is_url and client_id:
         raise ProviderCredentialsRefused(
             N_("OVH_CLIENT_ID needs OVH_ENDPOINT to be ovh-eu, ovh-ca or ovh-us")
@@ -132,8 +134,11 @@ class OvhProvider:
         retries: int = 3,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        endpoint: str | None = None,
     ) -> None:
         self.client = client
+        # The endpoint's name (or URL), for sentences about routes it lacks.
+        self.endpoint = endpoint or str(getattr(client, "_endpoint", "") or "OVHcloud")
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
@@ -182,12 +187,34 @@ class OvhProvider:
     # The port, verb by verb.
 
     def check_project(self, service: str) -> None:
+        """The project exists, and this endpoint has the credit routes: its credit list, and
+        the credit order route (asked for a price, which orders nothing)."""
+        if self.endpoint in endpoints.WITHOUT_CREDIT_ORDER:
+            raise endpoints.no_credit_order_api(self.endpoint)
         self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
+        self._credit_ids(service)
+        try:
+            self._call(
+                lambda: self.client.get(f"/order/cloud/project/{service}/credit", amount=1),
+                "credit order",
+            )
+        except ProviderNotFound as missing:
+            raise endpoints.no_credit_order_api(self.endpoint) from missing
+
+    def _credit_ids(self, service: str) -> list[int]:
+        """The project's credit ids; a 404 while the project exists means the endpoint has
+        no credit routes, not that the project is gone."""
+        try:
+            ids: list[int] = self._call(
+                lambda: self.client.get(f"/cloud/project/{service}/credit"), f"project {service}"
+            )
+        except ProviderNotFound as missing:
+            self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
+            raise endpoints.no_credit_api(self.endpoint) from missing
+        return ids
 
     def list_credits(self, service: str) -> list[ProviderCredit]:
-        ids = self._call(
-            lambda: self.client.get(f"/cloud/project/{service}/credit"), f"project {service}"
-        )
+        ids = self._credit_ids(service)
         return [
             credit_of(
                 self._call(
@@ -199,10 +226,16 @@ class OvhProvider:
         ]
 
     def order_credit(self, service: str, amount: int) -> ProviderOrder:
-        answer = self._call(
-            lambda: self.client.post(f"/order/cloud/project/{service}/credit", amount=amount),
-            "order",
-        )
+        if self.endpoint in endpoints.WITHOUT_CREDIT_ORDER:
+            raise endpoints.no_credit_order_api(self.endpoint)
+        try:
+            answer = self._call(
+                lambda: self.client.post(f"/order/cloud/project/{service}/credit", amount=amount),
+                "order",
+            )
+        except ProviderNotFound as missing:  # no such route here; nothing was ordered
+            self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
+            raise endpoints.no_credit_order_api(self.endpoint) from missing
         return order_of(answer)
 
     def orders_since(self, since: datetime) -> list[PastOrder]:

@@ -36,7 +36,7 @@ from ledger.services.context import Ledger, find_project, lock_project, post
 from ledger.services.removals import RemovedCredit, remove_vanished, restore_returned
 
 SERVICE_NAME_LENGTH = 100
-NOTICED_KINDS = ("credentials", "gone")
+NOTICED_KINDS = ("credentials", "gone", "unsupported")
 
 
 @dataclass(frozen=True, slots=True)
