@@ -629,6 +629,7 @@ def _parser() -> argparse.ArgumentParser:
     ovh = command("ovh", None, help="OVHcloud").add_subparsers(dest="sub", required=True)
     p = command("sync", cmd_ovh_sync, ovh, "bring OVHcloud's credits and consumption in")
     p.add_argument("--project")
+    cli_ovh.register_ovh(ovh, command)
 
     p = command("buy", cmd_buy, help="request a purchase order", as_user=True)
     p.add_argument("amount")

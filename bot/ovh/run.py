@@ -79,6 +79,10 @@ class OvhSync:
             except ProviderError as failure:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
             result.notices += states.tell_order_news(self.deps, self.client)
+            try:
+                result.notices += states.tell_strays(self.deps, self.client, self.provider)
+            except ProviderError as failure:
+                log.warning("OVHcloud orders not reconciled this run: %s", failure.message)
 
             def tell_finance(report: SyncReport) -> None:
                 result.notices += self._tell_finance(report)

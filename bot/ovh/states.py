@@ -4,13 +4,16 @@ once (see `tell`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from slack_sdk import WebClient
 
 from bot.ovh.tell import tell_once
-from bot.slack import ovh_states, ovh_words
+from bot.slack import ovh_reconcile, ovh_states, ovh_words
 from bot.slack.deps import Deps
 from ledger.errors import LedgerError
-from ledger.services import projects, reordering
+from ledger.provider import CreditProvider
+from ledger.services import projects, reconcile, reordering
 from ledger.services.linked import SyncReport
 
 
@@ -70,3 +73,27 @@ def tell_order_news(deps: Deps, client: WebClient) -> int:
         ):
             told += 1
     return told
+
+
+# How far back the scheduled run looks for orders no purchase order accounts for.
+STRAY_LOOK_BACK = timedelta(days=30)
+
+
+def tell_strays(deps: Deps, client: WebClient, provider: CreditProvider) -> int:
+    """Finance, once per order, of a credit order at OVHcloud no purchase order has."""
+    ledger = deps.ledger
+    strays = reconcile.stray_orders(ledger, provider, ledger.now() - STRAY_LOOK_BACK)
+    if not strays:
+        return 0
+    names = reconcile.project_names(ledger)
+    return sum(
+        tell_once(
+            ledger,
+            client,
+            deps.settings.finance_channel,
+            f"ovh-stray:{stray.order_id}",
+            "provider",
+            ovh_reconcile.stray_notice(stray, names, deps.workspace),
+        )
+        for stray in strays
+    )

@@ -221,3 +221,30 @@ def test_finance_and_the_requester_are_told_once_and_finance_orders_again_from_s
     assert len(ovh.orders) == 2
     po = purchases.get_purchase_order(ledger, number)
     assert po.provider is not None and po.provider.state == "ordered"
+
+
+def test_finance_closes_or_orders_again_with_a_command_in_either_language(
+    ledger: Ledger,
+    linked: str,
+    ovh: OvhStandIn,
+    provider: OvhProvider,
+    slack: SlackStandIn,
+) -> None:
+    first = _cancelled(ledger, linked, ovh, provider)
+    second = purchases.request_purchase(ledger, MEMBER, linked, eur("300")).number
+    approve_and_order(ledger, provider, FINANCE, second)
+    ovh.cancel(max(ovh.orders))
+    follow_orders(ledger, provider)
+    bot = Bot(ledger, slack, _settings(slack, ovh))
+    try:
+        bot.command("UFIN", f"clore {first} plus besoin")
+        bot.command("UFIN", f"reorder {second}")
+        refused = bot.command(MEMBER.user_id, f"close {second}")
+    finally:
+        bot.executor.shutdown(wait=True)
+    closed = purchases.get_purchase_order(ledger, first)
+    assert closed.provider is not None and closed.provider.close_reason == "plus besoin"
+    again = purchases.get_purchase_order(ledger, second)
+    assert again.provider is not None and again.provider.state == "ordered"
+    assert len(ovh.orders) == 3
+    assert "Only finance" in json.dumps(refused.params)
