@@ -120,9 +120,11 @@ def close_order(ledger: Ledger, actor: Actor, number: str, reason: str | None) -
             return False
         if po.provider_state not in CLOSABLE:
             raise InvalidInput(
-                N_("{number} cannot be closed: its OVHcloud order is {state}"),
+                N_(
+                    "{number} cannot be closed now: OVHcloud delivered its order, or the "
+                    "order is still being placed"
+                ),
                 number=po.number,
-                state=po.provider_state,
             )
         po.provider_state = "closed"
         po.closed_by = actor.user_id
