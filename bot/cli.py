@@ -133,7 +133,8 @@ def _sync_text(report: SyncReport, t: Translator) -> str:
         line += " — " + t.say("failed: {reason}", reason=t.refusal(report.error)[0])
     if report.disappeared:
         line += " — " + t.say(
-            "gone at OVHcloud: {credits}", credits=", ".join(map(str, report.disappeared))
+            "gone at OVHcloud: {credits}",
+            credits=", ".join(key.rsplit(":", 1)[1] for key in report.disappeared),
         )
     return line
 
