@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ledger.errors import ProviderError
 from ledger.money import Money
@@ -140,33 +141,56 @@ def _strays(
     return sorted(strays, key=lambda s: s.order_id)
 
 
+def _known(session: Session, links: dict[str, str], *, with_lots: bool) -> list[_Known]:
+    """Every provider order a purchase order has or had (replaced ones included)."""
+    lots = (
+        {
+            lot.purchase_order_id: lot
+            for lot in session.scalars(select(Lot).where(Lot.purchase_order_id.is_not(None)))
+        }
+        if with_lots
+        else {}
+    )
+    current = session.scalars(
+        select(PurchaseOrder)
+        .where(PurchaseOrder.provider_order_id.is_not(None))
+        .order_by(PurchaseOrder.id)
+    )
+    replaced = session.execute(
+        select(ReplacedOrder.order_id, PurchaseOrder)
+        .join(PurchaseOrder, PurchaseOrder.id == ReplacedOrder.purchase_order_id)
+        .order_by(ReplacedOrder.order_id)
+    ).all()
+    return [
+        _Known(
+            po,
+            int(po.provider_order_id or 0),
+            po.provider_state or "",
+            links.get(po.project_id),
+            lots.get(po.id),
+        )
+        for po in current
+    ] + [
+        _Known(po, int(order_id), "replaced", links.get(po.project_id), None)
+        for order_id, po in replaced
+    ]
+
+
+def _links(session: Session) -> tuple[dict[str, str], datetime | None]:
+    """Each linked project's service, and when the first link was made."""
+    links = dict(session.execute(select(ProviderLink.project_id, ProviderLink.service)).all())
+    first = session.scalar(select(ProviderLink.linked_at).order_by(ProviderLink.linked_at))
+    return links, first
+
+
 def stray_orders(ledger: Ledger, provider: CreditProvider, since: datetime) -> list[StrayOrder]:
     """The provider's credit orders placed since `since` that no purchase order has (for the
     scheduled run, which looks a short way back only)."""
     with ledger.db.read() as session:
-        links = dict(session.execute(select(ProviderLink.project_id, ProviderLink.service)).all())
-        first_link = session.scalar(select(ProviderLink.linked_at).order_by(ProviderLink.linked_at))
+        links, first_link = _links(session)
         if first_link is None:
             return []
-        known = [
-            _Known(
-                po,
-                int(po.provider_order_id or 0),
-                po.provider_state or "",
-                links.get(po.project_id),
-                None,
-            )
-            for po in session.scalars(
-                select(PurchaseOrder).where(PurchaseOrder.provider_order_id.is_not(None))
-            )
-        ] + [
-            _Known(po, int(order_id), "replaced", links.get(po.project_id), None)
-            for order_id, po in session.execute(
-                select(ReplacedOrder.order_id, PurchaseOrder).join(
-                    PurchaseOrder, PurchaseOrder.id == ReplacedOrder.purchase_order_id
-                )
-            ).all()
-        ]
+        known = _known(session, links, with_lots=False)
         session.expunge_all()
     return _strays(provider, max(since, first_link - LOOK_BACK), known, set(links.values()))
 
@@ -176,35 +200,8 @@ def reconcile(
 ) -> Reconciliation:
     """`since`: how far back to look for stray orders (default: since the first link)."""
     with ledger.db.read() as session:
-        links = dict(session.execute(select(ProviderLink.project_id, ProviderLink.service)).all())
-        first_link = session.scalar(select(ProviderLink.linked_at).order_by(ProviderLink.linked_at))
-        replaced = session.execute(
-            select(ReplacedOrder.order_id, PurchaseOrder)
-            .join(PurchaseOrder, PurchaseOrder.id == ReplacedOrder.purchase_order_id)
-            .order_by(ReplacedOrder.order_id)
-        ).all()
-        current = session.scalars(
-            select(PurchaseOrder)
-            .where(PurchaseOrder.provider_order_id.is_not(None))
-            .order_by(PurchaseOrder.id)
-        ).all()
-        lots = {
-            lot.purchase_order_id: lot
-            for lot in session.scalars(select(Lot).where(Lot.purchase_order_id.is_not(None)))
-        }
-        known = [
-            _Known(
-                po,
-                int(po.provider_order_id or 0),
-                po.provider_state or "",
-                links.get(po.project_id),
-                lots.get(po.id),
-            )
-            for po in current
-        ] + [
-            _Known(po, int(order_id), "replaced", links.get(po.project_id), None)
-            for order_id, po in replaced
-        ]
+        links, first_link = _links(session)
+        known = _known(session, links, with_lots=True)
         gone_rows = session.execute(
             select(Lot, Entry.amount)
             .join(Entry, Entry.lot_id == Lot.id)
