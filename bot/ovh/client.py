@@ -200,6 +200,8 @@ class OvhProvider:
             )
         except ProviderNotFound as missing:
             raise endpoints.no_credit_order_api(self.endpoint) from missing
+        except ProviderRefused:
+            pass  # the route exists; it only disliked the probe's amount
 
     def _credit_ids(self, service: str) -> list[int]:
         """The project's credit ids; a 404 while the project exists means the endpoint has
