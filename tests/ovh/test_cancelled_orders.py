@@ -248,3 +248,40 @@ def test_finance_closes_or_orders_again_with_a_command_in_either_language(
     assert again.provider is not None and again.provider.state == "ordered"
     assert len(ovh.orders) == 3
     assert "Only finance" in json.dumps(refused.params)
+
+
+def test_finance_is_told_once_of_an_order_waiting_for_documents_or_left_unpaid(
+    ledger: Ledger,
+    linked: str,
+    ovh: OvhStandIn,
+    provider: OvhProvider,
+    slack: SlackStandIn,
+    clock: FakeClock,
+) -> None:
+    settings = _settings(slack, ovh)
+    asked = purchases.request_purchase(ledger, MEMBER, linked, eur("100")).number
+    unpaid = purchases.request_purchase(ledger, MEMBER, linked, eur("200")).number
+    approve_and_order(ledger, provider, FINANCE, asked)
+    approve_and_order(ledger, provider, FINANCE, unpaid)
+    documents, waiting = ovh.orders.values()
+    documents.status = "documentsRequested"
+    run = build_ovh_sync(settings, ledger, client=build_client(settings), provider=provider)
+    assert run is not None
+    run.run()
+    clock.advance(days=8)
+    run.run()
+    clock.advance(days=1)
+    run.run()
+    finance = [
+        json.dumps(c.params)
+        for c in slack.of("chat.postMessage")
+        if c.params["channel"] == "CFINANCE"
+    ]
+    assert len(finance) == 2, finance
+    told = {
+        asked: next(f for f in finance if asked in f),
+        unpaid: next(f for f in finance if unpaid in f),
+    }
+    assert "documents" in told[asked] and "po_reorder" not in told[asked]
+    assert "not been paid for 8 days" in told[unpaid] and "po_close" in told[unpaid]
+    assert waiting.status == "notPaid"
