@@ -18,10 +18,11 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from bot import cli_runtime, serialise
+from bot import cli_ovh, cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.i18n import Translator, translator
 from bot.settings import Settings, slack_user_id
+from bot.slack import ovh_words
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_instant
@@ -132,7 +133,8 @@ def _sync_text(report: SyncReport, t: Translator) -> str:
         line += " — " + t.say("failed: {reason}", reason=t.refusal(report.error)[0])
     if report.disappeared:
         line += " — " + t.say(
-            "gone at OVHcloud: {credits}", credits=", ".join(map(str, report.disappeared))
+            "gone at OVHcloud: {credits}",
+            credits=", ".join(key.rsplit(":", 1)[1] for key in report.disappeared),
         )
     return line
 
@@ -210,6 +212,9 @@ def _po_text(view: PurchaseOrderView, t: Translator) -> str:
         )
     if view.reason:
         line += f" ({view.reason})"
+    state = ovh_words.order_state(view, t)
+    if state:
+        line += " — " + state
     return line
 
 
@@ -378,6 +383,7 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
         "expiry": t.gettext("Expired"),
         "void": t.gettext("Voided"),
         "due": t.gettext("Due"),
+        "removal": t.gettext("Removed at OVHcloud"),
     }
     text = "\n".join(
         "  ".join(
@@ -624,6 +630,7 @@ def _parser() -> argparse.ArgumentParser:
     ovh = command("ovh", None, help="OVHcloud").add_subparsers(dest="sub", required=True)
     p = command("sync", cmd_ovh_sync, ovh, "bring OVHcloud's credits and consumption in")
     p.add_argument("--project")
+    cli_ovh.register_ovh(ovh, command)
 
     p = command("buy", cmd_buy, help="request a purchase order", as_user=True)
     p.add_argument("amount")
@@ -638,6 +645,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("number")
         if decision == "reject":
             p.add_argument("--reason", required=True, help="told to the requester")
+    cli_ovh.register_po(po, command)
     p = command("list", cmd_po_list, po, "purchase orders, oldest first")
     p.add_argument("--status", choices=[s.value for s in POStatus])
 

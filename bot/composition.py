@@ -70,7 +70,9 @@ def build_provider(settings: Settings) -> OvhProvider | None:
     )
     payment = settings.ovh_payment_mean
     return ovh_client.OvhProvider(
-        client, payment=parse_payment_mean(payment) if payment is not None else None
+        client,
+        payment=parse_payment_mean(payment) if payment is not None else None,
+        endpoint=settings.ovh_endpoint,
     )
 
 

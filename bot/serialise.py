@@ -97,6 +97,12 @@ def provider_order(view: ProviderOrderView | None) -> dict[str, Any] | None:
         "price_incl_tax": money(view.incl_tax) if view.incl_tax else None,
         "error": view.error,
         "paid_with": view.paid_with,
+        "status": view.status,
+        "ordered_at": view.ordered_at.isoformat() if view.ordered_at else None,
+        "replaced_orders": list(view.replaced),
+        "closed_by": view.closed_by,
+        "closed_at": view.closed_at.isoformat() if view.closed_at else None,
+        "close_reason": view.close_reason,
     }
 
 

@@ -11,6 +11,7 @@ from babel import Locale, UnknownLocaleError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.ovh.endpoints import check_endpoint
 from bot.ovh.payment import parse_payment_mean
 from ledger.clock import zone
 from ledger.errors import LedgerError
@@ -219,6 +220,10 @@ class Settings(BaseSettings):
             return self
         keys = (self.ovh_application_key, self.ovh_application_secret, self.ovh_consumer_key)
         oauth2 = (self.ovh_client_id, self.ovh_client_secret)
+        try:
+            check_endpoint(self.ovh_endpoint, oauth2=any(oauth2))
+        except LedgerError as unsupported:
+            raise ValueError(unsupported.message) from None
         if all(oauth2) and not any(keys):
             if self.ovh_endpoint.startswith(("http://", "https://")):
                 raise ValueError("OVH_CLIENT_ID needs OVH_ENDPOINT to be ovh-eu, ovh-ca or ovh-us")

@@ -162,6 +162,15 @@ class ProviderOrderView:
     incl_tax: Money | None = None
     error: str | None = None
     paid_with: str | None = None
+    # OVHcloud's own status as last read (notPaid, documentsRequested, cancelled, …), when
+    # the order was placed, orders it replaced, and who closed it when OVHcloud won't deliver.
+    status: str | None = None
+    ordered_at: datetime | None = None
+    checked_at: datetime | None = None
+    replaced: tuple[int, ...] = ()
+    closed_by: str | None = None
+    closed_at: datetime | None = None
+    close_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,3 +148,9 @@ class ProviderAnswerLost(ProviderUnavailable):
 
 class ProviderRefused(ProviderError):
     kind = "refused"
+
+
+class ProviderUnsupported(ProviderError):
+    """The provider's endpoint lacks a route the bot needs (no credit API there)."""
+
+    kind = "unsupported"

@@ -124,6 +124,14 @@ class PurchaseOrder(Base):
     provider_error: Mapped[str | None] = mapped_column(String(300))
     # How the provider order was paid by the bot: `paymentMethod:ID TYPE` or `MEAN:ID`.
     provider_paid_with: Mapped[str | None] = mapped_column(String(80))
+    # OVHcloud's own status of the order as last read, and since when the order exists.
+    provider_status: Mapped[str | None] = mapped_column(String(20))
+    provider_ordered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    provider_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Finance closed an order OVHcloud will not deliver: who, when, why.
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    close_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),
@@ -138,7 +146,7 @@ class PurchaseOrder(Base):
         ),
         CheckConstraint(
             "provider_state IS NULL OR provider_state IN"
-            " ('ordering', 'ordered', 'delivered', 'cancelled')",
+            " ('ordering', 'ordered', 'delivered', 'cancelled', 'closed')",
             name="provider_state",
         ),
     )
@@ -226,8 +234,10 @@ class Lot(Base):
     )
 
 
-ENTRY_KINDS = ("grant", "debit", "expiry", "void", "refund")
-ENTRY_KIND_CHECK = "kind IN ('grant', 'debit', 'expiry', 'void', 'refund')"
+# A `removal` takes out of a mirrored lot what its provider no longer counts (the credit
+# disappeared from the provider's list).
+ENTRY_KINDS = ("grant", "debit", "expiry", "void", "refund", "removal")
+ENTRY_KIND_CHECK = "kind IN ('grant', 'debit', 'expiry', 'void', 'refund', 'removal')"
 
 
 class Entry(Base):
@@ -312,6 +322,10 @@ class RedemptionFailure(Base):
     __table_args__ = (Index("ix_redemption_failures_user_at", "user_id", "at"),)
 
 
+# `provider`: news of OVHcloud for finance, posted by the OVHcloud run itself.
+NOTICE_KIND_CHECK = "kind IN ('warning', 'forfeit', 'digest', 'unreachable', 'provider')"
+
+
 class Notice(Base):
     """A message the bot owes a channel (expiry warning, forfeiture, digest), claimed under a
     unique key before it is posted, so it is posted at most once and retried until it is."""
@@ -336,7 +350,7 @@ class Notice(Base):
         CheckConstraint(
             "status IN ('pending', 'sending', 'posted', 'undeliverable', 'dropped')", name="status"
         ),
-        CheckConstraint("kind IN ('warning', 'forfeit', 'digest', 'unreachable')", name="kind"),
+        CheckConstraint(NOTICE_KIND_CHECK, name="kind"),
         Index(
             "ix_notices_open",
             "status",
@@ -376,3 +390,16 @@ class ProviderLink(Base):
     failure: Mapped[str | None] = mapped_column(String(300))
     # The failure kind finance was last told about; cleared when a sync succeeds again.
     noticed_kind: Mapped[str | None] = mapped_column(String(12))
+
+
+class ReplacedOrder(Base):
+    """A provider order a purchase order had before finance ordered again (the provider
+    cancelled it): kept so the order stays known as this purchase order's, not an orphan."""
+
+    __tablename__ = "replaced_orders"
+
+    order_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), index=True)
+    status: Mapped[str | None] = mapped_column(String(20))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_by: Mapped[str] = mapped_column(String(64))

@@ -29,6 +29,7 @@ import ovh
 import requests
 from ovh import exceptions as ovh_errors
 
+from bot.ovh import endpoints
 from bot.ovh.answers import (
     credit_of,
     domain_of,
@@ -110,6 +111,7 @@ def build_client(
     for a proxy or a local stand-in. OAuth2 service accounts need an endpoint name: the
     token URL is known only for those."""
     is_url = endpoint.startswith(("http://", "https://"))
+    endpoints.check_endpoint(endpoint, oauth2=bool(client_id))
     if is_url and client_id:
         raise ProviderCredentialsRefused(
             N_("OVH_CLIENT_ID needs OVH_ENDPOINT to be ovh-eu, ovh-ca or ovh-us")
@@ -172,8 +174,11 @@ class OvhProvider:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         payment: Payment | None = None,
+        endpoint: str | None = None,
     ) -> None:
         self.client = client
+        # The endpoint's name (or URL), for sentences about routes it lacks.
+        self.endpoint = endpoint or str(getattr(client, "_endpoint", "") or "OVHcloud")
         self.retries = retries
         self.backoff = backoff
         self._sleep = sleep
@@ -250,13 +255,36 @@ class OvhProvider:
     # The port, verb by verb.
 
     def check_project(self, service: str) -> None:
+        """The project exists, and this endpoint has the credit routes: its credit list, and
+        the credit order route (asked for a price, which orders nothing)."""
+        if self.endpoint in endpoints.WITHOUT_CREDIT_ORDER:
+            raise endpoints.no_credit_order_api(self.endpoint)
         self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
+        self._credit_ids(service)
+        try:
+            self._call(
+                lambda: self.client.get(f"/order/cloud/project/{service}/credit", amount=1),
+                "credit order",
+            )
+        except ProviderNotFound as missing:
+            raise endpoints.no_credit_order_api(self.endpoint) from missing
+        except ProviderRefused:
+            pass  # the route exists; it only disliked the probe's amount
+
+    def _credit_ids(self, service: str) -> list[int]:
+        """The project's credit ids; a 404 while the project exists means the endpoint has
+        no credit routes, not that the project is gone."""
+        try:
+            return self._ids(f"/cloud/project/{service}/credit", f"project {service}")
+        except ProviderNotFound as missing:
+            self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
+            raise endpoints.no_credit_api(self.endpoint) from missing
 
     def _ids(self, path: str, what: str, **query: Any) -> list[int]:
         return read(ids_of, self._call(partial(self.client.get, path, **query), what), what)
 
     def list_credits(self, service: str) -> list[ProviderCredit]:
-        ids = self._ids(f"/cloud/project/{service}/credit", f"project {service}")
+        ids = self._credit_ids(service)
         return [
             read(
                 credit_of,
@@ -270,11 +298,17 @@ class OvhProvider:
         ]
 
     def order_credit(self, service: str, amount: int) -> ProviderOrder:
-        answer = self._call(
-            lambda: self.client.post(f"/order/cloud/project/{service}/credit", amount=amount),
-            "order",
-            repeatable=False,
-        )
+        if self.endpoint in endpoints.WITHOUT_CREDIT_ORDER:
+            raise endpoints.no_credit_order_api(self.endpoint)
+        try:
+            answer = self._call(
+                lambda: self.client.post(f"/order/cloud/project/{service}/credit", amount=amount),
+                "order",
+                repeatable=False,
+            )
+        except ProviderNotFound as missing:  # no such route here; nothing was ordered
+            self._call(lambda: self.client.get(f"/cloud/project/{service}"), f"project {service}")
+            raise endpoints.no_credit_order_api(self.endpoint) from missing
         return read(order_of, answer, "order")
 
     def orders_since(self, since: datetime) -> list[PastOrder]:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.i18n import Translator, translator
+from bot.ovh import states
 from bot.slack import blocks, notify, ovh_blocks
 from bot.slack.deps import Deps
 from ledger.errors import ProviderError
@@ -77,6 +78,11 @@ class OvhSync:
                         earlier.append(followed.synced)
             except ProviderError as failure:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
+            result.notices += states.tell_order_news(self.deps, self.client)
+            try:
+                result.notices += states.tell_strays(self.deps, self.client, self.provider)
+            except ProviderError as failure:
+                log.warning("OVHcloud orders not reconciled this run: %s", failure.message)
 
             def tell_finance(report: SyncReport) -> None:
                 result.notices += self._tell_finance(report)
@@ -89,16 +95,18 @@ class OvhSync:
             return result
 
     def _tell_finance(self, report: SyncReport) -> int:
-        """Tell finance of a failure, once per kind until it recovers; how many were told."""
+        """Tell finance of a failure, once per kind until it recovers, and of credits gone
+        from OVHcloud's list, once each; how many were told."""
+        told = states.tell_removals(self.deps, self.client, report)
         if report.error is None:
-            return 0
+            return told
         log.warning("OVHcloud sync of %s failed: %s", report.project, report.error.message)
         link = linked.claim_failure_notice(self.deps.ledger, report.project)
         if link is None:
-            return 0
+            return told
         notify.to_finance(
             self.deps,
             self.client,
             blocks.text_message(ovh_blocks.failure_notice(link, self.deps.workspace)),
         )
-        return 1
+        return told + 1

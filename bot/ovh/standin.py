@@ -128,8 +128,23 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
+# Routes an endpoint may lack, as `lacking=` names them: the US API has no Public Cloud
+# credit routes ("credit"); kimsufi and soyoustart have no credit order route ("credit-order").
+LACKABLE = {
+    "credit": r"/cloud/project/[^/]+/credit(/.*)?",
+    "credit-order": r"/order/cloud/project/[^/]+/credit",
+}
+
+
 class OvhStandIn:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, vat: Decimal = Decimal("0.2")):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        vat: Decimal = Decimal("0.2"),
+        lacking: tuple[str, ...] = (),
+    ):
+        self.lacking = [LACKABLE[name] for name in lacking]
         self.applications = {APP_KEY: APP_SECRET}
         self.consumers = {CONSUMER_KEY}
         self.projects: dict[str, Project] = {}
@@ -325,6 +340,8 @@ class OvhStandIn:
         }
 
     def _route(self, method: str, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
+        if any(re.fullmatch(pattern, path) for pattern in self.lacking):
+            return 404, _error(f"Got an invalid (or empty) URL: {path}")
         parts = path.strip("/").split("/")
         match parts:
             case ["auth", "time"]:

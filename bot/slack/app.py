@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.settings import Settings
-from bot.slack import actions, commands, home, project_choice, views
+from bot.slack import actions, commands, home, ovh_actions, project_choice, views
 from bot.slack.deps import Deps, on_unexpected, user_of
 from bot.slack.edge import refuse_unstorable
 
@@ -85,6 +85,7 @@ def build_app(
     app.middleware(refuse_unstorable(lambda body: deps.locales.cached(user_of(body))))
     commands.register(app, deps)
     actions.register(app, deps)
+    ovh_actions.register(app, deps)
     views.register(app, deps)
     home.register(app, deps)
     project_choice.register(app, deps)

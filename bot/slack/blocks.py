@@ -30,7 +30,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.i18n import Translator
-from bot.slack import ovh_blocks
+from bot.slack import ovh_blocks, ovh_words
 from bot.slack.formatting import channel, cut, escape, mention
 from bot.slack.project_choice import PROJECT_CHOICE, project_option
 from ledger.clock import days_left
@@ -317,6 +317,7 @@ def _kind_label(t: Translator, kind: str) -> str:
         "void": t.gettext("Voided"),
         "due": t.gettext("Due by other payment means"),
         "refund": t.gettext("Refunded"),
+        "removal": t.gettext("Removed at OVHcloud"),
     }
     return labels.get(kind, kind)
 
@@ -515,8 +516,10 @@ def po_cancelled(number: str, t: Translator) -> Message:
 
 
 def po_line(po: PurchaseOrderView, t: Translator) -> str:
-    """One order in a list: number, project, amounts, who asked and when."""
-    return t.say(
+    """One order in a list: number, project, amounts, who asked and when, and the state of
+    its OVHcloud order where it needs finance."""
+    state = ovh_words.order_state(po, t)
+    return (f":warning: {state} · " if state else "") + t.say(
         "*{po}* · {project} · {excl} excl. tax ({incl} incl.) · by {who} on {day}",
         po=po.number,
         project=escape(po.project.name),

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot import chart
 from bot.i18n import Translator
-from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, wording
+from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, ovh_commands, wording
 from bot.slack.deps import Deps, guarded, request_id
 from bot.slack.formatting import unescape
 from bot.slack.grammar import (
@@ -326,7 +326,11 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "charge": _charge,
     "voucher": _voucher,
     "project": _project,
+    "reconcile": ovh_commands.reconcile_view,
+    "reorder": ovh_commands.reorder_po,
+    "close": ovh_commands.close_po,
 }
+ALIASES.update(ovh_commands.ALIASES)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.i18n import Translator
+from bot.slack import ovh_words
 from bot.slack.formatting import escape
 from ledger.domain import PurchaseOrderView
 from ledger.services.linked import LinkView, SyncReport
@@ -19,6 +20,7 @@ def _state(state: str, t: Translator) -> str:
         "ordered": ":receipt: " + t.gettext("Ordered at OVHcloud"),
         "delivered": ":white_check_mark: " + t.gettext("Delivered by OVHcloud"),
         "cancelled": ":heavy_minus_sign: " + t.gettext("Cancelled at OVHcloud"),
+        "closed": ":heavy_minus_sign: " + t.gettext("Closed: no credit will come"),
     }
     return said.get(state, state)
 
@@ -43,6 +45,13 @@ def provider_order_line(po: PurchaseOrderView, t: Translator) -> str | None:
         line += f" · <{order.url}|{pay}>"
     if order.error:
         line += f"\n:warning: {escape(order.error)}"
+    state = ovh_words.order_state(po, t)
+    if state:
+        line += f"\n:warning: {state}"
+    if order.replaced:
+        line += "\n" + t.say(
+            "ordered again, replacing {orders}", orders=", ".join(map(str, order.replaced))
+        )
     return line
 
 

@@ -59,9 +59,13 @@ def _check_entries(session: Session, problems: list[str]) -> None:
         if into == out:
             problems.append(f"{tag}: does not move money into or out of lot {lot.id}")
             continue
-        expected_into = {"grant": True, "refund": True, "debit": False, "expiry": False}.get(
-            entry.kind
-        )
+        expected_into = {
+            "grant": True,
+            "refund": True,
+            "debit": False,
+            "expiry": False,
+            "removal": False,
+        }.get(entry.kind)
         if expected_into is not None and into != expected_into:
             problems.append(f"{tag}: flows the wrong way for its kind")
         if entry.kind == "grant":
@@ -133,7 +137,7 @@ def _check_sources(session: Session, problems: list[str]) -> None:
     for po in session.scalars(select(PurchaseOrder)):
         numbers[po.year].append(po.seq)
         lot = lot_of_po.get(po.id)
-        awaiting_provider = po.provider_state in ("ordering", "ordered", "cancelled")
+        awaiting_provider = po.provider_state in ("ordering", "ordered", "cancelled", "closed")
         if po.status == POStatus.APPROVED.value and not (awaiting_provider and lot is None):
             if lot is None or lot.initial != po.amount_excl_tax:
                 problems.append(f"{po.number}: approved but its credit lot is missing or differs")

@@ -34,9 +34,10 @@ from ledger.money import Money
 from ledger.orm import Entry, Lot, Project, ProviderLink, PurchaseOrder
 from ledger.provider import CreditProvider, ProviderCredit
 from ledger.services.context import Ledger, find_project, lock_project, post
+from ledger.services.removals import RemovedCredit, remove_vanished, restore_returned
 
 SERVICE_NAME_LENGTH = 100
-NOTICED_KINDS = ("credentials", "gone")
+NOTICED_KINDS = ("credentials", "gone", "unsupported")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class SyncReport:
     disappeared: tuple[str, ...] = ()
     delivered: tuple[str, ...] = ()
     error: ProviderError | None = field(default=None, compare=False)
+    removed: tuple[RemovedCredit, ...] = ()
 
     def after(self, earlier: SyncReport | None) -> SyncReport:
         """This report with what an earlier sync of the same project posted and delivered
@@ -70,6 +72,7 @@ class SyncReport:
             self,
             entries_posted=earlier.entries_posted + self.entries_posted,
             delivered=earlier.delivered + self.delivered,
+            removed=earlier.removed + self.removed,
         )
 
 
@@ -501,6 +504,8 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
                 posted += 1
             elif lot.expires_at <= now or counts.get((lot.id, "expiry")):
                 continue  # forfeited in the ledger; OVHcloud's later figures change nothing
+            elif lot.external_gone_at is not None:  # listed again: its removal is undone
+                posted += restore_returned(session, lot, now)
             used_before = counts.get((lot.id, "debit"), 0) + counts.get((lot.id, "refund"), 0)
             # what a credit had used when first seen predates the link if the link is new
             # or the credit began before it; later it is spending like any other
@@ -511,13 +516,19 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
             lot.external_available = credit.available.minor
             lot.external_gone_at = None
         seen = {external_key(service, credit.id) for credit in credits}
-        gone = []
+        gone, removed = [], []
         for lot in lots.values():
             if lot.external_key in seen:
                 continue
             if lot.external_gone_at is None:
                 lot.external_gone_at = now
             gone.append(str(lot.external_key))
+            credit_id = int(str(lot.external_key).rsplit(":", 1)[1])
+            expired = bool(counts.get((lot.id, "expiry")))
+            vanished = remove_vanished(session, lot, credit_id, now, expired)
+            if vanished is not None:
+                removed.append(vanished)
+                posted += 1
         row.synced_at = now
         row.failed_at = row.failure_kind = row.failure = row.noticed_kind = None
         session.flush()
@@ -529,6 +540,7 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
             _available(session, project),
             tuple(sorted(gone)),
             tuple(delivered),
+            removed=tuple(removed),
         )
 
     try:
@@ -599,18 +611,43 @@ def claim_failure_notice(ledger: Ledger, project_id: str) -> LinkView | None:
 
 
 def check_snapshots(session: Session, problems: list[str]) -> None:
-    """For `verify`: each mirrored lot still running holds what the provider last said."""
+    """For `verify`: each mirrored lot still running holds what the provider last said, and
+    so each linked project's available equals the provider's at the last sync (a credit
+    gone from the provider's list counts nothing there)."""
     lots = session.scalars(
         select(Lot).where(Lot.external_key.is_not(None), Lot.external_available.is_not(None))
     )
+    expired_lots = set(session.scalars(select(Entry.lot_id).where(Entry.kind == "expiry")))
+    ours: dict[str, int] = {}
+    theirs: dict[str, int] = {}
+    currencies: dict[str, str] = {}
     for lot in lots:
+        if lot.id in expired_lots:
+            continue
+        service_key = str(lot.external_key).rsplit(":", 1)[0]
+        ours[service_key] = ours.get(service_key, 0) + lot.remaining
+        currencies[service_key] = lot.currency
         if lot.external_gone_at is not None:
             continue
-        expired = session.scalar(
-            select(Entry.id).where(Entry.lot_id == lot.id, Entry.kind == "expiry").limit(1)
-        )
-        if expired is None and lot.remaining != lot.external_available:
+        theirs[service_key] = theirs.get(service_key, 0) + (lot.external_available or 0)
+        if lot.remaining != lot.external_available:
             problems.append(
                 f"lot {lot.id} ({lot.external_key}): remaining {lot.remaining} but OVHcloud"
                 f" said {lot.external_available} at the last sync"
+            )
+    links = session.execute(
+        select(ProviderLink.project_id, ProviderLink.service).where(
+            ProviderLink.synced_at.is_not(None)
+        )
+    ).all()
+    for project_id, service in links:
+        key = f"ovh:{service}"
+        if key not in ours:
+            continue
+        held, said = ours[key], theirs.get(key, 0)
+        if held != said:
+            currency = currencies[key]
+            problems.append(
+                f"project {project_id}: {Money(held, currency)} available in the ledger but"
+                f" OVHcloud said {Money(said, currency)} at the last sync"
             )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.domain import Actor, PurchaseOrderView
@@ -25,7 +25,7 @@ from ledger.errors import (
     PurchaseOrderNotFound,
 )
 from ledger.money import minor_units
-from ledger.orm import PurchaseOrder
+from ledger.orm import PurchaseOrder, ReplacedOrder
 from ledger.provider import CreditProvider, ProviderOrder
 from ledger.services import purchases
 from ledger.services.context import Ledger
@@ -84,7 +84,9 @@ def _already_placed(
                 )
             )
         )
-    for past in provider.orders_since(po.decided_at - LOOK_BACK):
+        claimed.update(session.scalars(select(ReplacedOrder.order_id)))
+    since = po.provider_ordered_at or po.decided_at  # ordered again: since then
+    for past in provider.orders_since(since - LOOK_BACK):
         if (
             past.order_id not in claimed
             and service in past.services
@@ -135,6 +137,7 @@ def place_order(
             return
         row.provider_state = "ordered"
         row.provider_order_id = order.order_id
+        row.provider_ordered_at = row.provider_ordered_at or ledger.now()
         row.provider_url = link or order.url
         if order.tax is not None and order.incl_tax is not None:
             row.provider_excl_tax = order.excl_tax.minor
@@ -191,7 +194,8 @@ def resume_orders(ledger: Ledger, provider: CreditProvider, *, pay: bool = False
                 select(PurchaseOrder.number)
                 .where(
                     PurchaseOrder.provider_state == "ordering",
-                    PurchaseOrder.decided_at <= settled,
+                    func.coalesce(PurchaseOrder.provider_ordered_at, PurchaseOrder.decided_at)
+                    <= settled,
                 )
                 .order_by(PurchaseOrder.id)
             )
@@ -219,6 +223,7 @@ def follow_orders(ledger: Ledger, provider: CreditProvider) -> list[FollowedOrde
         except ProviderError as failure:
             _record_error(ledger, number, failure.message)
             continue
+        _record_status(ledger, number, status)
         if status == "delivered" and project_id not in synced:
             synced[project_id] = sync_project(ledger, provider, project_id)
         elif status == "cancelled":
@@ -229,6 +234,17 @@ def follow_orders(ledger: Ledger, provider: CreditProvider) -> list[FollowedOrde
             told.add(project_id)
             followed.append(FollowedOrder(view, status, report))
     return followed
+
+
+def _record_status(ledger: Ledger, number: str, status: str) -> None:
+    """Keep OVHcloud's own status on the purchase order, and when it was read."""
+
+    def work(session: Session) -> None:
+        row = _load(session, number)
+        row.provider_status = status[:20]
+        row.provider_checked_at = ledger.now()
+
+    ledger.db.run(work)
 
 
 def _cancel(ledger: Ledger, number: str) -> None:

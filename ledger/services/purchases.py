@@ -36,7 +36,7 @@ from ledger.errors import (
     UserRef,
 )
 from ledger.money import Money, minor_units, percentage_of
-from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
+from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
 from ledger.services.linked import service_of
 from ledger.services.requests import check_request_id, earlier_result, remember
@@ -64,14 +64,21 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
         reason=po.reason,
         credit_expires_at=lot.expires_at if lot else None,
         announcement=po.announcement,
-        provider=_provider_order(po),
+        provider=_provider_order(po, session),
     )
 
 
-def _provider_order(po: PurchaseOrder) -> ProviderOrderView | None:
+def _provider_order(po: PurchaseOrder, session: Session) -> ProviderOrderView | None:
     if po.provider_state is None:
         return None
     cur = po.currency
+    replaced = tuple(
+        session.scalars(
+            select(ReplacedOrder.order_id)
+            .where(ReplacedOrder.purchase_order_id == po.id)
+            .order_by(ReplacedOrder.replaced_at, ReplacedOrder.order_id)
+        )
+    )
 
     def money(minor: int | None) -> Money | None:
         return Money(minor, cur) if minor is not None else None
@@ -85,6 +92,13 @@ def _provider_order(po: PurchaseOrder) -> ProviderOrderView | None:
         incl_tax=money(po.provider_incl_tax),
         error=po.provider_error,
         paid_with=po.provider_paid_with,
+        status=po.provider_status,
+        ordered_at=po.provider_ordered_at,
+        checked_at=po.provider_checked_at,
+        replaced=replaced,
+        closed_by=po.closed_by,
+        closed_at=po.closed_at,
+        close_reason=po.close_reason,
     )
 
 

@@ -37,3 +37,16 @@ def test_the_console_links_orders_delivers_and_syncs_through_the_ovhcloud_standi
     assert "Voucher …CHER redeemed: €50.00" in out
     assert "last synced" in out
     assert "Traceback" not in out + done.stderr
+
+
+def test_a_second_console_session_over_a_kept_database_counts_out_credits_its_stand_in_lost(
+    db_url: str,
+) -> None:
+    first = console(db_url, SCRIPT)
+    assert first.returncode == 0, first.stderr
+    # The next session's stand-in starts afresh: the delivered credit and the voucher are gone.
+    again = console(db_url, ":as UFINANCE\n:ovh\n/credit balance prod-eu\n:quit\n")
+    assert again.returncode == 0, again.stderr
+    out = again.stdout.replace("\u00a0", " ")
+    assert "no longer lists credit" in out
+    assert "Traceback" not in out + again.stderr

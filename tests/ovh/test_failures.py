@@ -65,8 +65,10 @@ def test_finance_is_told_once_per_failure_kind_until_it_recovers(
     assert claim_failure_notice(ledger, linked) is not None
     sync_project(ledger, refused, linked)
     assert claim_failure_notice(ledger, linked) is None
+    # The project itself is gone: its credit list and the project both answer 404.
     ovh.fail(
-        rf"/cloud/project/{SERVICE}/credit", Failure(404, message="This service does not exist")
+        rf"/cloud/project/{SERVICE}(/credit)?",
+        *[Failure(404, message="This service does not exist")] * 2,
     )
     sync_project(ledger, provider, linked)
     gone = claim_failure_notice(ledger, linked)

@@ -101,7 +101,7 @@ def test_ovhcloud_validity_end_is_the_expiry(
     assert lot.expires_at == until
 
 
-def test_a_credit_that_disappeared_is_reported_and_kept(
+def test_a_credit_that_disappeared_is_reported_and_no_longer_counted(
     ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
 ) -> None:
     credit = ovh.add_credit(SERVICE, "80")
@@ -109,9 +109,7 @@ def test_a_credit_that_disappeared_is_reported_and_kept(
     ovh.remove_credit(SERVICE, credit.id)
     report = sync_project(ledger, provider, linked)
     assert report.disappeared == (f"ovh:{SERVICE}:{credit.id}",)
-    assert _remaining_by_source(ledger, linked) == {
-        f"OVHcloud credit {credit.id}": Money(8000, "EUR")
-    }
+    assert _remaining_by_source(ledger, linked) == {}
 
 
 def test_verify_names_a_lot_that_differs_from_the_last_snapshot(
