@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
@@ -24,7 +24,7 @@ from bot.i18n import Translator, translator
 from bot.settings import Settings, slack_user_id
 from ledger import migrate
 from ledger.amounts import parse_amount
-from ledger.clock import parse_day, parse_instant
+from ledger.clock import parse_day, parse_moment
 from ledger.domain import IssuedVoucher, POStatus, PurchaseOrderView
 from ledger.errors import N_, InvalidInput, LedgerError, WrongCurrency
 from ledger.money import normalise_currency, parse_rate, rate_text
@@ -342,7 +342,9 @@ def cmd_void(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> An
 
 
 def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    view = reading.balance(ledger, args.project, parse_instant(args.at) if args.at else None)
+    view = reading.balance(
+        ledger, args.project, parse_moment(args.at, settings.timezone) if args.at else None
+    )
     data = serialise.balance(view, settings.timezone)
     t = _t(settings)
     lines = [
@@ -666,7 +668,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("balance", cmd_balance, help="what a project can spend")
     p.add_argument("--project", required=True)
-    p.add_argument("--at", help="an ISO 8601 instant with offset")
+    p.add_argument(
+        "--at", help="an ISO 8601 instant with offset, or a day: the end of that day (YYYY-MM-DD)"
+    )
     p = command("history", cmd_history, help="latest ledger entries")
     p.add_argument("--project", required=True)
     p.add_argument("--limit", type=_limit, default=None)
@@ -703,7 +707,7 @@ def _database_trouble(url: str, exc: Exception) -> int:
         where = make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return _fail("DATABASE_URL is not a database URL", "e.g. sqlite:///creditbot.db")
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, DatabaseError):
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
     else:
         reason = str(exc).strip().splitlines()[0]
@@ -741,18 +745,26 @@ def _main(argv: Sequence[str] | None) -> int:
             return _fail(f"`{args.command}` runs until stopped and prints no result: drop --json")
         try:
             return int(args.handler(args, settings))
-        except (ArgumentError, OperationalError) as exc:  # mostly at start-up: migrating
+        except (ArgumentError, DatabaseError) as exc:  # mostly at start-up: migrating
             return _database_trouble(settings.database_url, exc)
     if getattr(args, "key", "unset") is None:
         args.key = f"cli-{uuid.uuid4()}"
     try:
         ledger = build_ledger(settings, upgrade=args.command == "db")
-    except (ArgumentError, ImportError, OperationalError) as exc:  # no driver for the URL's scheme
+    except (ArgumentError, ImportError, DatabaseError) as exc:  # no driver for the URL's scheme
         return _database_trouble(settings.database_url, exc)
     try:
         return _run(args, settings, ledger)
-    except OperationalError as exc:
+    except DatabaseError as exc:
+        if not _unusable(exc):
+            raise
         return _database_trouble(settings.database_url, exc)
+
+
+def _unusable(exc: DatabaseError) -> bool:
+    """The database cannot be reached or read (a file that is no database), as opposed to a
+    statement it refused."""
+    return isinstance(exc, OperationalError) or type(exc) is DatabaseError
 
 
 def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:

@@ -58,6 +58,7 @@ class LedgerConfig:
     timezone: ZoneInfo
     po_min_amount: int = 1
     po_max_amount: int = 200_000
+    charge_max_amount: int = 1_000_000
     default_vat_bp: int = 2000
     failed_redemptions_allowed: int = 5
     failed_redemption_window: timedelta = timedelta(minutes=15)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -230,18 +231,11 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
             )
         )
     inv.actor.require(Role.FINANCE, N_("issue vouchers"))
-    rest = args[1:]
-    lowered = [word(w) for w in rest]
-    until = None
-    if "until" in lowered:
-        at = lowered.index("until")
-        if at + 1 >= len(rest):
-            raise InvalidInput(N_("until which day?"), hint=N_("write it as YYYY-MM-DD"))
-        until = parse_day(rest[at + 1])
-        amount_words, project_words = rest[:at], rest[at + 2 :]
-        named = inv.projects.exactly(project_words) if project_words else None
-    else:
-        amount_words, named = inv.projects.split_suffix(rest)
+    until, rest = _until(args[1:])
+    # The amount and the project, in either order, around or after the day.
+    amount_words, named = inv.projects.split_suffix(rest)
+    if named is None:
+        named, amount_words = inv.projects.split_prefix(rest)
     # A named project binds the voucher to it; otherwise the channel's project only sets the currency.
     sets_currency = named or inv.projects.channel_project
     currency = sets_currency.currency if sets_currency else "EUR"
@@ -257,6 +251,17 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
     inv.reply(blocks.voucher_issued(issued, inv.t))
     if not issued.repeated:
         notify.announce_voucher(inv.deps, inv.client, issued)
+
+
+def _until(words: list[str]) -> tuple[date | None, list[str]]:
+    """`until YYYY-MM-DD` wherever it stands among the words, and the words without it."""
+    lowered = [word(w) for w in words]
+    if "until" not in lowered:
+        return None, words
+    at = lowered.index("until")
+    if at + 1 >= len(words):
+        raise InvalidInput(N_("until which day?"), hint=N_("write it as YYYY-MM-DD"))
+    return parse_day(words[at + 1]), words[:at] + words[at + 2 :]
 
 
 def _project(inv: Invocation, args: list[str]) -> None:

@@ -40,6 +40,7 @@ from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
 from ledger.services.linked import service_of
 from ledger.services.requests import check_request_id, earlier_result, remember
+from ledger.text import one_line
 
 MAX_REASON = 500
 
@@ -259,7 +260,7 @@ def reject_purchase(
     """Reject with a reason. The same `request` again answers with the rejected order
     (marked `repeated`) instead of "already decided"."""
     actor.require(Role.FINANCE, N_("reject purchase orders"))
-    why = " ".join(reason.split())
+    why = one_line(reason)
     if not why:
         raise InvalidInput(N_("a rejection needs a reason"), hint=N_("say why, in a few words"))
     if len(why) > MAX_REASON:

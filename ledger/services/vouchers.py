@@ -128,9 +128,10 @@ def issue_voucher(
         )
     if until > today + relativedelta(years=5):
         raise InvalidInput(N_("a voucher is valid for five years at most"))
-    shown = code.strip().upper() if code else generate_code()
+    imported = code is not None
+    shown = code.strip().upper() if code is not None else generate_code()
     normalised = normalise_code(shown)
-    if code and len(normalised) < MIN_IMPORTED:
+    if imported and len(normalised) < MIN_IMPORTED:
         raise InvalidInput(
             N_("an imported code needs at least {size} letters or digits"),
             hint=N_("a shorter code could be guessed"),
@@ -144,7 +145,7 @@ def issue_voucher(
             valid_until.isoformat() if valid_until else "default",
             project_ref or "-",
         )
-        + (("imported", code_hash(key, normalised)) if code else ())
+        + (("imported", code_hash(key, normalised)) if imported else ())
     )
 
     def work(session: Session) -> IssuedVoucher:

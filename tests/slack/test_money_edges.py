@@ -258,6 +258,28 @@ def test_each_issued_voucher_is_announced_to_finance_without_its_code(bot: Bot) 
     assert code not in shown and code.replace("-", "")[:12] not in shown
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "voucher issue 250 prod-eu until 2027-03-01",
+        "voucher issue 250 until 2027-03-01 prod-eu",
+        "voucher issue until 2027-03-01 250 prod-eu",
+        "voucher issue prod-eu 250 until 2027-03-01",
+        "voucher issue 250 € until 2027-03-01 Prod EU",
+    ],
+)
+def test_voucher_issue_takes_its_amount_day_and_project_in_any_order(bot: Bot, text: str) -> None:
+    bot.send(bot.command("UFINANCE", text))
+    assert "This code is shown once." in bot.replies("t1")[0]
+    with bot.ledger.db.read() as session:
+        voucher = session.scalars(select(Voucher)).one()
+    assert (voucher.amount, voucher.valid_until, voucher.project_id) == (
+        25000,
+        date(2027, 3, 1),
+        "prod-eu",
+    )
+
+
 def test_a_voucher_above_the_purchase_limit_is_refused(bot: Bot) -> None:
     bot.send(bot.command("UFINANCE", "voucher issue 9999999999999,99 prod-eu"))
     assert "at most €200,000.00" in bot.replies("t1")[0]
