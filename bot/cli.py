@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from bot import cli_runtime, serialise
+from bot import cli_runtime, labels, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.i18n import Translator, translator
 from bot.settings import Settings, slack_user_id
@@ -188,16 +188,10 @@ def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledge
 
 
 def _po_text(view: PurchaseOrderView, t: Translator) -> str:
-    statuses = {
-        POStatus.PENDING: t.gettext("pending"),
-        POStatus.APPROVED: t.gettext("approved"),
-        POStatus.REJECTED: t.gettext("rejected"),
-        POStatus.CANCELLED: t.gettext("cancelled"),
-    }
     line = t.say(
         "{po} [{status}] {project}: {excl} excl. tax + VAT {rate} % {vat} = {incl}",
         po=view.number,
-        status=statuses[view.status],
+        status=labels.po_status(view.status, t),
         project=view.project.id,
         excl=t.money(view.amount_excl_tax),
         rate=rate_text(view.vat_rate_bp),
@@ -374,23 +368,16 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     lines = reading.history(ledger, args.project, args.limit)
     rows = [serialise.history_line(line, settings.timezone) for line in lines]
     t = _t(settings)
-    kinds = {
-        "grant": t.gettext("Granted"),
-        "debit": t.gettext("Spent"),
-        "expiry": t.gettext("Expired"),
-        "void": t.gettext("Voided"),
-        "due": t.gettext("Due"),
-    }
     text = "\n".join(
         "  ".join(
             part
             for part in (
                 t.moment(line.at),
-                kinds.get(line.kind, line.kind),
+                labels.entry_kind(line.kind, t),
                 t.money(line.amount),
-                t.lot(line.lot_source) if line.lot_source else t.gettext("by other payment means"),
+                t.lot(line.lot_source) if line.lot_source else "",
                 line.charge_key or "",
-                line.memo or "",
+                labels.entry_note(line, t) or "",
             )
             if part
         )

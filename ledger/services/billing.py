@@ -27,6 +27,7 @@ from ledger.errors import (
     ManagedByProvider,
     UserRef,
 )
+from ledger.facts import LotSources
 from ledger.money import Money, minor_units
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
@@ -213,7 +214,7 @@ def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeRe
                     "charge {key!r} drew on {lots}, expired since: that credit cannot be given back"
                 ),
                 key=key,
-                lots=", ".join(expired),
+                lots=LotSources(expired),
             )
         for debit, lot in debits:
             post(

@@ -35,6 +35,7 @@ from ledger.errors import (
     PurchaseOrderNotFound,
     UserRef,
 )
+from ledger.facts import LotSource
 from ledger.money import Money, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
@@ -227,7 +228,7 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
         lot = Lot(
             project_id=project.id,
             kind=LotKind.CREDIT.value,
-            source=po.number,
+            source=LotSource.purchase(po.number),
             purchase_order_id=po.id,
             currency=po.currency,
             initial=po.amount_excl_tax,
@@ -246,7 +247,6 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             key=f"grant:{po.number}",
             at=now,
             actor=actor.user_id,
-            memo=f"{po.number} paid",
         )
         session.flush()
         return _view(session, po, project)

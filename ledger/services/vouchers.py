@@ -33,6 +33,7 @@ from ledger.errors import (
     VoucherNotFound,
     VoucherUnusable,
 )
+from ledger.facts import LotSource
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
 from ledger.provider import CreditProvider
@@ -274,7 +275,7 @@ def _redeem(
     lot = Lot(
         project_id=project.id,
         kind=LotKind.VOUCHER.value,
-        source=f"voucher …{voucher.last4}",
+        source=LotSource.voucher(voucher.last4),
         voucher_id=voucher.id,
         currency=voucher.currency,
         initial=voucher.amount,
@@ -293,7 +294,6 @@ def _redeem(
         key=f"grant:voucher:{voucher.id}",
         at=now,
         actor=actor.user_id,
-        memo=f"voucher …{voucher.last4} redeemed",
     )
     session.flush()
     return RedeemedVoucher(
