@@ -26,6 +26,11 @@ def _known_currencies() -> frozenset[str]:
     )
 
 
+def is_currency(code: str) -> bool:
+    """A real ISO 4217 code, in any case."""
+    return code.strip().upper() in _known_currencies()
+
+
 def normalise_currency(code: str) -> str:
     """Upper-case ISO 4217 code, or InvalidInput."""
     upper = code.strip().upper()

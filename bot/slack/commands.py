@@ -26,7 +26,7 @@ from ledger.amounts import parse_amount
 from ledger.clock import parse_day
 from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import N_, InvalidInput
-from ledger.money import Money
+from ledger.money import Money, is_currency
 from ledger.services import billing, forecasting, linked, projects, purchases, reading, vouchers
 
 # French words for the sub-commands; `/credit aide` shows them to French readers.
@@ -277,13 +277,12 @@ def _project(inv: Invocation, args: list[str]) -> None:
             )
         currency = "EUR"
         name_words = rest[1:]
-        if (
-            len(name_words) > 1
-            and len(name_words[-1]) == 3
-            and name_words[-1].isalpha()
-            and name_words[-1].isupper()
-        ):
-            currency, name_words = name_words[-1], name_words[:-1]
+        # A last word written like a code (USD, XXX: checked) or that is a currency in any
+        # case (usd, Eur) is the currency.
+        last = name_words[-1]
+        coded = len(last) == 3 and last.isalpha() and last.isupper()
+        if len(name_words) > 1 and (coded or is_currency(last)):
+            currency, name_words = last.upper(), name_words[:-1]
         view = projects.add_project(
             inv.deps.ledger,
             inv.actor,

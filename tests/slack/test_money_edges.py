@@ -312,3 +312,17 @@ def test_a_mistyped_project_after_a_valid_code_is_named_and_not_held_against_the
     bot.send(bot.command("UMEMBER", f"redeem {code} prod-ue", channel="CPROD"))
     assert "There is no project 'prod-ue'" in bot.replies("t1")[0]
     assert failed_attempts(bot.ledger, "UMEMBER") == 0
+
+
+@pytest.mark.parametrize(("text", "currency"), [("usd", "USD"), ("Chf", "CHF"), ("GBP", "GBP")])
+def test_project_add_reads_its_currency_in_any_case(bot: Bot, text: str, currency: str) -> None:
+    bot.send(bot.command("UADMIN", f"project add p2 Staging {text}"))
+    with bot.ledger.db.read() as session:
+        added = session.get(Project, "p2")
+    assert added is not None and (added.name, added.currency) == ("Staging", currency)
+
+
+def test_project_add_refuses_a_code_that_names_no_currency(bot: Bot) -> None:
+    bot.send(bot.command("UADMIN", "project add p2 Staging XXX"))
+    assert "is not an ISO 4217 currency code" in bot.replies("t1")[0]
+    assert bot.count(Project) == 1
