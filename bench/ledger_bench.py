@@ -155,7 +155,6 @@ def expire_over_lots(kind: str, lots: int = 1_000_000, due: int = 10_000) -> dic
                                 "idempotency_key": f"expiry:{i}",
                                 "at": at,
                                 "actor": "creditbot",
-                                "memo": "expired",
                             }
                             for i, left, at in rows
                         ],

@@ -13,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency
 
 from bot.i18n import Translator
+from ledger.facts import LotSource
 from ledger.forecast import round_half_up
 from ledger.money import Money
 from ledger.services import Ledger, forecasting
@@ -30,7 +31,7 @@ class ChartSeries:
     currency: str
     past: tuple[tuple[date, Decimal], ...]
     future: tuple[tuple[date, Decimal], ...]
-    expiries: tuple[tuple[date, str, Decimal], ...]
+    expiries: tuple[tuple[date, LotSource, Decimal], ...]
 
 
 def series(history: list[BalancePoint], seen: Forecast) -> ChartSeries:
@@ -40,7 +41,12 @@ def series(history: list[BalancePoint], seen: Forecast) -> ChartSeries:
         (d.day, Money(round_half_up(d.opening), currency).amount) for d in seen.projection.days
     )
     lost = sorted(seen.projection.expiring_unused, key=lambda e: -e.amount.minor)[:MAX_LABELS]
-    expiries = tuple(sorted((e.expires_on, e.source, e.amount.amount) for e in lost))
+    expiries = tuple(
+        sorted(
+            ((e.expires_on, e.source, e.amount.amount) for e in lost),
+            key=lambda row: (row[0], row[1].reference, row[2]),
+        )
+    )
     past = tuple((p.day, p.available.amount) for p in history)
     return ChartSeries(currency, past, future, expiries)
 

@@ -16,16 +16,16 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from bot import cli_ovh, cli_runtime, serialise
+from bot import cli_ovh, cli_runtime, labels, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.i18n import Translator, translator
 from bot.settings import Settings, slack_user_id
 from bot.slack import ovh_words
 from ledger import migrate
 from ledger.amounts import parse_amount
-from ledger.clock import parse_day, parse_instant
+from ledger.clock import parse_day, parse_moment
 from ledger.domain import IssuedVoucher, POStatus, PurchaseOrderView
 from ledger.errors import N_, InvalidInput, LedgerError, WrongCurrency
 from ledger.money import normalise_currency, parse_rate, rate_text
@@ -190,16 +190,10 @@ def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledge
 
 
 def _po_text(view: PurchaseOrderView, t: Translator) -> str:
-    statuses = {
-        POStatus.PENDING: t.gettext("pending"),
-        POStatus.APPROVED: t.gettext("approved"),
-        POStatus.REJECTED: t.gettext("rejected"),
-        POStatus.CANCELLED: t.gettext("cancelled"),
-    }
     line = t.say(
         "{po} [{status}] {project}: {excl} excl. tax + VAT {rate} % {vat} = {incl}",
         po=view.number,
-        status=statuses[view.status],
+        status=labels.po_status(view.status, t),
         project=view.project.id,
         excl=t.money(view.amount_excl_tax),
         rate=rate_text(view.vat_rate_bp),
@@ -347,7 +341,9 @@ def cmd_void(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> An
 
 
 def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
-    view = reading.balance(ledger, args.project, parse_instant(args.at) if args.at else None)
+    view = reading.balance(
+        ledger, args.project, parse_moment(args.at, settings.timezone) if args.at else None
+    )
     data = serialise.balance(view, settings.timezone)
     t = _t(settings)
     lines = [
@@ -377,24 +373,16 @@ def cmd_history(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     lines = reading.history(ledger, args.project, args.limit)
     rows = [serialise.history_line(line, settings.timezone) for line in lines]
     t = _t(settings)
-    kinds = {
-        "grant": t.gettext("Granted"),
-        "debit": t.gettext("Spent"),
-        "expiry": t.gettext("Expired"),
-        "void": t.gettext("Voided"),
-        "due": t.gettext("Due"),
-        "removal": t.gettext("Removed at OVHcloud"),
-    }
     text = "\n".join(
         "  ".join(
             part
             for part in (
                 t.moment(line.at),
-                kinds.get(line.kind, line.kind),
+                labels.entry_kind(line.kind, t),
                 t.money(line.amount),
-                t.lot(line.lot_source) if line.lot_source else t.gettext("by other payment means"),
+                t.lot(line.lot_source) if line.lot_source else "",
                 line.charge_key or "",
-                line.memo or "",
+                labels.entry_note(line, t) or "",
             )
             if part
         )
@@ -674,7 +662,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("balance", cmd_balance, help="what a project can spend")
     p.add_argument("--project", required=True)
-    p.add_argument("--at", help="an ISO 8601 instant with offset")
+    p.add_argument(
+        "--at", help="an ISO 8601 instant with offset, or a day: the end of that day (YYYY-MM-DD)"
+    )
     p = command("history", cmd_history, help="latest ledger entries")
     p.add_argument("--project", required=True)
     p.add_argument("--limit", type=_limit, default=None)
@@ -711,7 +701,7 @@ def _database_trouble(url: str, exc: Exception) -> int:
         where = make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return _fail("DATABASE_URL is not a database URL", "e.g. sqlite:///creditbot.db")
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, DatabaseError):
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
     else:
         reason = str(exc).strip().splitlines()[0]
@@ -749,18 +739,26 @@ def _main(argv: Sequence[str] | None) -> int:
             return _fail(f"`{args.command}` runs until stopped and prints no result: drop --json")
         try:
             return int(args.handler(args, settings))
-        except (ArgumentError, OperationalError) as exc:  # mostly at start-up: migrating
+        except (ArgumentError, DatabaseError) as exc:  # mostly at start-up: migrating
             return _database_trouble(settings.database_url, exc)
     if getattr(args, "key", "unset") is None:
         args.key = f"cli-{uuid.uuid4()}"
     try:
         ledger = build_ledger(settings, upgrade=args.command == "db")
-    except (ArgumentError, ImportError, OperationalError) as exc:  # no driver for the URL's scheme
+    except (ArgumentError, ImportError, DatabaseError) as exc:  # no driver for the URL's scheme
         return _database_trouble(settings.database_url, exc)
     try:
         return _run(args, settings, ledger)
-    except OperationalError as exc:
+    except DatabaseError as exc:
+        if not _unusable(exc):
+            raise
         return _database_trouble(settings.database_url, exc)
+
+
+def _unusable(exc: DatabaseError) -> bool:
+    """The database cannot be reached or read (a file that is no database), as opposed to a
+    statement it refused."""
+    return isinstance(exc, OperationalError) or type(exc) is DatabaseError
 
 
 def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:

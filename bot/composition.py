@@ -33,6 +33,7 @@ def ledger_config(settings: Settings) -> LedgerConfig:
     return LedgerConfig(
         timezone=settings.timezone,
         po_max_amount=settings.po_max_amount,
+        charge_max_amount=settings.charge_max_amount,
         default_vat_bp=settings.vat_rate_bp,
         voucher_key=settings.voucher_key,
         forecast_window_days=settings.forecast_window_days,

@@ -19,6 +19,7 @@ from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
 from ledger.errors import LedgerError, Phrase, UserRef
+from ledger.facts import LotOrigin, LotSource, LotSources
 from ledger.money import Money
 
 CATALOGS = Path(__file__).parent / "locale"
@@ -97,25 +98,36 @@ class Translator:
             return self.gettext(value)
         if isinstance(value, UserRef):
             return self.person(value)
+        if isinstance(value, LotSource):
+            return self.lot(value)
+        if isinstance(value, LotSources):
+            return ", ".join(self.lot(source) for source in value)
         return value
 
     def person(self, user_id: str) -> str:
         return f"<@{user_id}>" if self.mentions else user_id
 
-    def lot(self, source: str) -> str:
-        """A lot as people know it: `Voucher …70ZH` or `Credit PO-2026-000042`."""
-        last4 = voucher_last4(source)
-        if last4 is not None:
-            return self.say("Voucher …{last4}", last4=last4)
-        return self.say("Credit {po}", po=source)
+    def lot(self, source: LotSource) -> str:
+        """A lot as people know it: `Voucher …70ZH`, `Credit PO-2026-000042`, `OVHcloud
+        credit 1001`, or the words it was recorded with before facts were kept."""
+        if source.origin is LotOrigin.PURCHASE:
+            return self.say("Credit {po}", po=source.po_number)
+        if source.origin is LotOrigin.VOUCHER:
+            return self.say("Voucher …{last4}", last4=source.voucher_last4)
+        if source.origin is LotOrigin.PROVIDER:
+            return self.say("OVHcloud credit {credit}", credit=source.provider_credit_id)
+        return source.reference
 
-    def lot_from(self, source: str, amount: Money) -> str:
-        last4 = voucher_last4(source)
-        if last4 is not None:
+    def lot_from(self, source: LotSource, amount: Money) -> str:
+        """What a charge drew from a lot."""
+        paid = self.money(amount)
+        if source.origin is LotOrigin.PURCHASE:
+            return self.say("{amount} from credit {po}", amount=paid, po=source.po_number)
+        if source.origin is LotOrigin.VOUCHER:
             return self.say(
-                "{amount} from voucher …{last4}", amount=self.money(amount), last4=last4
+                "{amount} from voucher …{last4}", amount=paid, last4=source.voucher_last4
             )
-        return self.say("{amount} from credit {po}", amount=self.money(amount), po=source)
+        return self.say("{amount} from {lot}", amount=paid, lot=self.lot(source))
 
     # --- amounts, dates and counts --------------------------------------------------------------
 
@@ -144,12 +156,6 @@ class Translator:
         if left <= 0:
             return self.gettext("last day")
         return self.say_n("{n} day left", "{n} days left", left)
-
-
-def voucher_last4(source: str) -> str | None:
-    """Voucher lots are recorded as `voucher …LAST4`."""
-    prefix = "voucher …"
-    return source[len(prefix) :] if source.startswith(prefix) else None
 
 
 @lru_cache(maxsize=4096)

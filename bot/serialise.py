@@ -17,6 +17,7 @@ from ledger.domain import (
     PurchaseOrderView,
     RedeemedVoucher,
 )
+from ledger.facts import LotSource
 from ledger.money import Money, rate_text
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import DeliveryStatus
@@ -44,6 +45,18 @@ def project(view: ProjectView) -> dict[str, Any]:
     }
 
 
+def source_fields(source: LotSource | None) -> dict[str, Any]:
+    """Where a lot came from: `source` as it always read (the order's number, `voucher
+    …LAST4`, `OVHcloud credit ID`; empty for no lot), then each fact on its own."""
+    return {
+        "source": source.reference if source else "",
+        "origin": source.origin.value if source else None,
+        "po_number": source.po_number if source else None,
+        "voucher_last4": source.voucher_last4 if source else None,
+        "provider_credit_id": source.provider_credit_id if source else None,
+    }
+
+
 def balance(view: Balance, tz: ZoneInfo) -> dict[str, Any]:
     return {
         "project": view.project.id,
@@ -55,7 +68,7 @@ def balance(view: Balance, tz: ZoneInfo) -> dict[str, Any]:
         "lots": [
             {
                 "kind": lot.kind.value,
-                "source": lot.source,
+                **source_fields(lot.source),
                 "initial": money(lot.initial),
                 "remaining": money(lot.remaining),
                 "expires_at": instant(lot.expires_at, tz),
@@ -127,7 +140,7 @@ def charge(view: ChargeResult, tz: ZoneInfo) -> dict[str, Any]:
         "amount": money(view.amount),
         "currency": view.amount.currency,
         "allocations": [
-            {"kind": a.kind.value, "source": a.source, "amount": money(a.amount)}
+            {"kind": a.kind.value, **source_fields(a.source), "amount": money(a.amount)}
             for a in view.allocations
         ],
         "due_other": money(view.due_other),
@@ -169,10 +182,12 @@ def history_line(line: HistoryLine, tz: ZoneInfo) -> dict[str, Any]:
         "at": instant(line.at, tz),
         "amount": money(line.amount),
         "currency": line.amount.currency,
-        "source": line.lot_source,
+        **source_fields(line.lot_source),
         "actor": line.actor,
         "memo": line.memo,
         "charge_key": line.charge_key,
+        "cause": line.cause.value if line.cause else None,
+        "provider_used": money(line.provider_used) if line.provider_used else None,
     }
 
 
@@ -180,7 +195,7 @@ def expired_lot(lot: ExpiredLot, tz: ZoneInfo) -> dict[str, Any]:
     return {
         "project": lot.project_id,
         "kind": lot.kind.value,
-        "source": lot.source,
+        **source_fields(lot.source),
         "forfeited": money(lot.forfeited),
         "currency": lot.forfeited.currency,
         "expired_at": instant(lot.expires_at, tz),
@@ -233,7 +248,7 @@ def forecast(view: Forecast) -> dict[str, Any]:
         "expiring_unused": [
             {
                 "kind": lot.kind.value,
-                "source": lot.source,
+                **source_fields(lot.source),
                 "amount": money(lot.amount),
                 "expires_on": day(lot.expires_on),
             }

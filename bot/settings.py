@@ -40,15 +40,17 @@ def _split(value: object) -> object:
     return value
 
 
-USER_ID = re.compile(r"[UW][A-Z0-9]+")
-USER_GROUP_ID = re.compile(r"S[A-Z0-9]+")
+# The ledger stores a user id in 64 characters; Slack's are about 11.
+USER_ID = re.compile(r"[UW][A-Z0-9]{1,63}")
+USER_GROUP_ID = re.compile(r"S[A-Z0-9]{1,63}")
 
 
 def slack_user_id(text: str) -> str:
     """A Slack user id in upper case (Slack writes them so), or ValueError."""
     user = text.strip().upper()
     if not USER_ID.fullmatch(user):
-        raise ValueError(f"{text!r} is not a Slack user id (U… or W…, e.g. U0123ABCD)")
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValueError(f"{shown!r} is not a Slack user id (U… or W…, e.g. U0123ABCD)")
     return user
 
 
@@ -67,6 +69,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///creditbot.db"
     creditbot_timezone: str = "Europe/Paris"
     po_max_amount: int = Field(default=200_000, ge=1)
+    charge_max_amount: int = Field(default=1_000_000, ge=1)
     default_vat_rate: str = "20"
     finance_approvers: CommaList = ()
     admins: CommaList = ()

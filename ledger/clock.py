@@ -6,6 +6,7 @@ until D") are computed in the workspace time zone.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -99,6 +100,18 @@ def parse_instant(text: str) -> datetime:
     if value.year not in YEARS:  # before converting: 0001-01-01T00:00+01:00 has no UTC
         raise _out_of_range(text)
     return value.astimezone(UTC)
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> datetime:
+    """An instant with its offset, or a day: the end of that day in the workspace zone
+    (its last microsecond), so that all of the day's entries count and a voucher valid
+    through that day still does."""
+    if _BARE_DAY.fullmatch(text.strip()):
+        return voucher_expiry(parse_day(text), tz) - timedelta(microseconds=1)
+    return parse_instant(text)
+
+
+_BARE_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _out_of_range(text: str) -> InvalidInput:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ledger.errors import N_, Forbidden, Phrase
+from ledger.facts import EntryCause, LotSource
 from ledger.money import Money
 
 
@@ -58,6 +59,7 @@ class LedgerConfig:
     timezone: ZoneInfo
     po_min_amount: int = 1
     po_max_amount: int = 200_000
+    charge_max_amount: int = 1_000_000
     default_vat_bp: int = 2000
     failed_redemptions_allowed: int = 5
     failed_redemption_window: timedelta = timedelta(minutes=15)
@@ -119,7 +121,7 @@ class LinkedChannel:
 class LotView:
     id: int
     kind: LotKind
-    source: str
+    source: LotSource
     initial: Money
     remaining: Money
     valid_from: datetime
@@ -196,7 +198,7 @@ class PurchaseOrderView:
 @dataclass(frozen=True, slots=True)
 class Allocation:
     kind: LotKind
-    source: str
+    source: LotSource
     amount: Money
 
 
@@ -241,23 +243,28 @@ class RedeemedVoucher:
 class HistoryLine:
     """A journal entry, or (kind "due", no id, no lot) the part of a charge that no credit
     covered: it is due by other payment means and moved nothing in the journal; once the
-    charge is voided, a "void" line without id stands for that part's void."""
+    charge is voided, a "void" line without id stands for that part's void.
+
+    `memo` is what a person wrote (or words kept from before facts); `cause` and
+    `provider_used` say why the provider's figures moved a mirrored lot."""
 
     id: int | None
     kind: str
     at: datetime
     amount: Money
-    lot_source: str
+    lot_source: LotSource | None
     actor: str
     memo: str | None
     charge_key: str | None
+    cause: EntryCause | None = None
+    provider_used: Money | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ExpiredLot:
     lot_id: int
     project_id: str
-    source: str
+    source: LotSource
     kind: LotKind
     forfeited: Money
     expires_at: datetime

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from ledger.clock import credit_expiry, local_date
 from ledger.domain import LotKind, LotView
+from ledger.facts import LotSource
 from ledger.money import Money, minor_units
 
 
@@ -33,7 +34,7 @@ class ExpiringLot:
     """A lot that still holds money when it expires."""
 
     kind: LotKind
-    source: str
+    source: LotSource
     amount: Money
     expires_at: datetime
     expires_on: date

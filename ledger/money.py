@@ -6,14 +6,29 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.core import get_global
+from babel.numbers import get_currency_precision
 
 from ledger.errors import N_, CurrencyMismatch, InvalidInput
 
 
 @cache
 def _known_currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
+    """ISO 4217 currencies some territory uses as legal tender today, as Babel (CLDR) knows
+    them: not the codes that name no currency (XXX, XTS), metals (XAU), units of account
+    (XDR) or currencies withdrawn (FRF)."""
+    territories = get_global("territory_currencies")
+    return frozenset(
+        code
+        for used in territories.values()
+        for code, _start, end, tender in used
+        if end is None and tender
+    )
+
+
+def is_currency(code: str) -> bool:
+    """A real ISO 4217 code, in any case."""
+    return code.strip().upper() in _known_currencies()
 
 
 def normalise_currency(code: str) -> str:

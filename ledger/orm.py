@@ -26,7 +26,9 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, composite, mapped_column
+
+from ledger.facts import EntryCause, LotOrigin, LotSource
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -196,13 +198,32 @@ LOT_SOURCE = (
 )
 
 
+LOT_ORIGINS = ", ".join(f"'{origin.value}'" for origin in LotOrigin)
+# Each origin has the fact that names it.
+LOT_FACTS = (
+    "(origin = 'purchase' AND po_number IS NOT NULL)"
+    " OR (origin = 'voucher' AND voucher_last4 IS NOT NULL)"
+    " OR (origin = 'provider' AND provider_credit_id IS NOT NULL)"
+    " OR (origin = 'text' AND source IS NOT NULL)"
+)
+
+
 class Lot(Base):
     __tablename__ = "lots"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("projects.id"))
     kind: Mapped[str] = mapped_column(String(10))
-    source: Mapped[str] = mapped_column(String(40))
+    # Where the lot came from, as facts (see LotSource); `source` keeps the words of a lot
+    # recorded before facts were kept, where they could not be read back.
+    origin: Mapped[str] = mapped_column(String(10))
+    po_number: Mapped[str | None] = mapped_column(String(20))
+    voucher_last4: Mapped[str | None] = mapped_column(String(4))
+    provider_credit_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_text: Mapped[str | None] = mapped_column("source", String(40))
+    source: Mapped[LotSource] = composite(
+        "origin", "po_number", "voucher_last4", "provider_credit_id", "source_text"
+    )
     purchase_order_id: Mapped[int | None] = mapped_column(
         ForeignKey("purchase_orders.id"), unique=True
     )
@@ -224,6 +245,8 @@ class Lot(Base):
         CheckConstraint("remaining >= 0 AND remaining <= initial", name="remaining_in_range"),
         CheckConstraint("expires_at > valid_from", name="validity"),
         CheckConstraint(LOT_SOURCE, name="source"),
+        CheckConstraint(f"origin IN ({LOT_ORIGINS})", name="origin"),
+        CheckConstraint(LOT_FACTS, name="facts"),
         Index("ix_lots_spending", "project_id", "kind", "expires_at", "id"),
         Index(
             "ix_lots_due",
@@ -238,6 +261,7 @@ class Lot(Base):
 # disappeared from the provider's list).
 ENTRY_KINDS = ("grant", "debit", "expiry", "void", "refund", "removal")
 ENTRY_KIND_CHECK = "kind IN ('grant', 'debit', 'expiry', 'void', 'refund', 'removal')"
+ENTRY_CAUSES = ", ".join(f"'{cause.value}'" for cause in EntryCause)
 
 
 class Entry(Base):
@@ -258,12 +282,18 @@ class Entry(Base):
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(64))
+    # What a person wrote (a charge's memo, a void's reason), or words kept from before
+    # facts were; the bot's own reasons are the facts below.
     memo: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str | None] = mapped_column(String(12))
+    # For a mirrored lot: the credit's used amount at the provider once this entry is posted.
+    provider_used: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("debit_account <> credit_account", name="two_accounts"),
         CheckConstraint(ENTRY_KIND_CHECK, name="kind"),
+        CheckConstraint(f"cause IS NULL OR cause IN ({ENTRY_CAUSES})", name="cause"),
         Index("ix_entries_history", "project_id", "id"),
         Index(
             "ix_entries_expiries",

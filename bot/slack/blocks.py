@@ -29,6 +29,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot import labels
 from bot.i18n import Translator
 from bot.slack import ovh_blocks, ovh_words
 from bot.slack.formatting import channel, cut, escape, mention
@@ -309,19 +310,6 @@ def balance_message(
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 
-def _kind_label(t: Translator, kind: str) -> str:
-    labels = {
-        "grant": t.gettext("Granted"),
-        "debit": t.gettext("Spent"),
-        "expiry": t.gettext("Expired"),
-        "void": t.gettext("Voided"),
-        "due": t.gettext("Due by other payment means"),
-        "refund": t.gettext("Refunded"),
-        "removal": t.gettext("Removed at OVHcloud"),
-    }
-    return labels.get(kind, kind)
-
-
 def _shown_key(key: str | None) -> str | None:
     """Keys the bot made up itself (a Slack request, a CLI run) mean nothing to a reader."""
     if not key or key.startswith(("slack:", "cli-")):
@@ -332,12 +320,13 @@ def _shown_key(key: str | None) -> str | None:
 def history_message(project: ProjectView, lines: Sequence[HistoryLine], t: Translator) -> Message:
     rows = []
     for line in lines:
-        memo = f" — {escape(line.memo)}" if line.memo and line.kind in ("debit", "due") else ""
+        note = labels.entry_note(line, t)
+        memo = f" — {escape(note)}" if note and line.kind in ("debit", "due", "refund") else ""
         key = _shown_key(line.charge_key)
         lot = escape(t.lot(line.lot_source)) if line.lot_source else ""
         source = " ".join(part for part in (lot, f"`{escape(key)}`" if key else "") if part)
         rows.append(
-            f"{t.moment(line.at)} · *{_kind_label(t, line.kind)}* {t.money(line.amount)}"
+            f"{t.moment(line.at)} · *{labels.entry_kind(line.kind, t)}* {t.money(line.amount)}"
             f" · {source}{memo}"
         )
     title = t.say("{project}: latest ledger entries", project=project.name)
@@ -468,7 +457,7 @@ def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
         POStatus.APPROVED: t.say("Approved by {who} on {when}", who=who, when=when),
         POStatus.REJECTED: t.say("Rejected by {who} on {when}", who=who, when=when),
         POStatus.CANCELLED: t.say("Cancelled by {who} on {when}", who=who, when=when),
-    }.get(po.status, po.status.value)
+    }.get(po.status, labels.po_status(po.status, t))
     line = f"{icon} {sentence}"
     if po.reason:
         line += f": {escape(po.reason)}"

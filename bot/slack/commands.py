@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -25,7 +26,7 @@ from ledger.amounts import parse_amount
 from ledger.clock import parse_day
 from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import N_, InvalidInput
-from ledger.money import Money
+from ledger.money import Money, is_currency
 from ledger.services import billing, forecasting, linked, projects, purchases, reading, vouchers
 
 # French words for the sub-commands; `/credit aide` shows them to French readers.
@@ -232,18 +233,11 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
             )
         )
     inv.actor.require(Role.FINANCE, N_("issue vouchers"))
-    rest = args[1:]
-    lowered = [word(w) for w in rest]
-    until = None
-    if "until" in lowered:
-        at = lowered.index("until")
-        if at + 1 >= len(rest):
-            raise InvalidInput(N_("until which day?"), hint=N_("write it as YYYY-MM-DD"))
-        until = parse_day(rest[at + 1])
-        amount_words, project_words = rest[:at], rest[at + 2 :]
-        named = inv.projects.exactly(project_words) if project_words else None
-    else:
-        amount_words, named = inv.projects.split_suffix(rest)
+    until, rest = _until(args[1:])
+    # The amount and the project, in either order, around or after the day.
+    amount_words, named = inv.projects.split_suffix(rest)
+    if named is None:
+        named, amount_words = inv.projects.split_prefix(rest)
     # A named project binds the voucher to it; otherwise the channel's project only sets the currency.
     sets_currency = named or inv.projects.channel_project
     currency = sets_currency.currency if sets_currency else "EUR"
@@ -261,6 +255,17 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
         notify.announce_voucher(inv.deps, inv.client, issued)
 
 
+def _until(words: list[str]) -> tuple[date | None, list[str]]:
+    """`until YYYY-MM-DD` wherever it stands among the words, and the words without it."""
+    lowered = [word(w) for w in words]
+    if "until" not in lowered:
+        return None, words
+    at = lowered.index("until")
+    if at + 1 >= len(words):
+        raise InvalidInput(N_("until which day?"), hint=N_("write it as YYYY-MM-DD"))
+    return parse_day(words[at + 1]), words[:at] + words[at + 2 :]
+
+
 def _project(inv: Invocation, args: list[str]) -> None:
     sub = word(args[0]) if args else "list"
     rest = args[1:]
@@ -274,13 +279,12 @@ def _project(inv: Invocation, args: list[str]) -> None:
             )
         currency = "EUR"
         name_words = rest[1:]
-        if (
-            len(name_words) > 1
-            and len(name_words[-1]) == 3
-            and name_words[-1].isalpha()
-            and name_words[-1].isupper()
-        ):
-            currency, name_words = name_words[-1], name_words[:-1]
+        # A last word written like a code (USD, XXX: checked) or that is a currency in any
+        # case (usd, Eur) is the currency.
+        last = name_words[-1]
+        coded = len(last) == 3 and last.isalpha() and last.isupper()
+        if len(name_words) > 1 and (coded or is_currency(last)):
+            currency, name_words = last.upper(), name_words[:-1]
         view = projects.add_project(
             inv.deps.ledger,
             inv.actor,

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import DeclarativeBase, Session
 
 from ledger.domain import POStatus
+from ledger.facts import LotSource
 from ledger.money import Money
 from ledger.orm import (
     Charge,
@@ -143,6 +144,8 @@ def _check_sources(session: Session, problems: list[str]) -> None:
                 problems.append(f"{po.number}: approved but its credit lot is missing or differs")
         elif lot is not None:
             problems.append(f"{po.number}: {po.status} but it has a credit lot")
+        if lot is not None and lot.source != LotSource.purchase(po.number, lot.provider_credit_id):
+            problems.append(f"{po.number}: its credit lot names another source ({lot.source})")
         if po.amount_incl_tax != po.amount_excl_tax + po.vat:
             problems.append(f"{po.number}: total incl. tax is not amount + VAT")
     counters = dict(
@@ -161,6 +164,10 @@ def _check_sources(session: Session, problems: list[str]) -> None:
             lot.initial != voucher.amount or lot.expires_at != voucher.expires_at
         ):
             problems.append(f"voucher …{voucher.last4}: its lot differs from the voucher")
+        elif lot is not None and lot.source != LotSource.voucher(voucher.last4):
+            problems.append(
+                f"voucher …{voucher.last4}: its lot names another source ({lot.source})"
+            )
 
 
 def verify(ledger: Ledger) -> list[str]:
@@ -228,6 +235,12 @@ JOURNAL_COLUMNS = (
     "charge_key",
     "actor",
     "memo",
+    "origin",
+    "po_number",
+    "voucher_last4",
+    "provider_credit_id",
+    "cause",
+    "provider_used",
 )
 
 
@@ -251,7 +264,7 @@ def export_csv(ledger: Ledger) -> str:
                     entry.project_id,
                     entry.kind,
                     entry.lot_id,
-                    source,
+                    source.reference,
                     Money(entry.amount, entry.currency).amount,
                     entry.currency,
                     entry.debit_account,
@@ -259,6 +272,14 @@ def export_csv(ledger: Ledger) -> str:
                     key or "",
                     entry.actor,
                     entry.memo or "",
+                    source.origin.value,
+                    source.po_number or "",
+                    source.voucher_last4 or "",
+                    source.provider_credit_id or "",
+                    entry.cause or "",
+                    ""
+                    if entry.provider_used is None
+                    else Money(entry.provider_used, entry.currency).amount,
                 )
             )
     return out.getvalue()

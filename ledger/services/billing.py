@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,13 +20,15 @@ from ledger.domain import (
 )
 from ledger.errors import (
     N_,
+    AmountError,
     ChargeNotFound,
     IdempotencyConflict,
     InvalidInput,
     ManagedByProvider,
     UserRef,
 )
-from ledger.money import Money
+from ledger.facts import LotSources
+from ledger.money import Money, minor_units
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import (
     Ledger,
@@ -35,6 +38,7 @@ from ledger.services.context import (
     spendable_lots,
 )
 from ledger.services.linked import service_of
+from ledger.text import one_line
 
 KEY = re.compile(r"[\x21-\x7e]{1,200}")
 MAX_MEMO = 500
@@ -82,7 +86,8 @@ def charge(
     actor.require(Role.FINANCE, N_("charge bills"))
     if not KEY.fullmatch(key):
         raise InvalidInput(N_("a charge key is 1 to 200 visible characters without spaces"))
-    note = " ".join(memo.split()) if memo else None
+    _check_charge_amount(ledger, amount)
+    note = one_line(memo) if memo else None
     if note and len(note) > MAX_MEMO:
         raise InvalidInput(N_("keep the memo under {size} characters"), size=MAX_MEMO)
 
@@ -163,11 +168,21 @@ def charge(
     return ledger.db.run(work)
 
 
+def _check_charge_amount(ledger: Ledger, amount: Money) -> None:
+    high = ledger.config.charge_max_amount
+    if amount.amount > Decimal(high):
+        raise AmountError(
+            N_("a charge is at most {high}"),
+            hint=N_("check the amount; an operator sets this limit"),
+            high=Money(high * 10 ** minor_units(amount.currency), amount.currency),
+        )
+
+
 def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeResult:
     """Correct a mistaken bill: each debit gets a VOID entry that gives the amount back to its
     lot; nothing is edited. Refused once voided, and when a lot it drew on has expired since."""
     actor.require(Role.FINANCE, N_("void charges"))
-    why = " ".join(reason.split())
+    why = one_line(reason)
     if not why or len(why) > MAX_MEMO:
         raise InvalidInput(N_("a void needs a reason of 1 to {size} characters"), size=MAX_MEMO)
 
@@ -199,7 +214,7 @@ def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeRe
                     "charge {key!r} drew on {lots}, expired since: that credit cannot be given back"
                 ),
                 key=key,
-                lots=", ".join(expired),
+                lots=LotSources(expired),
             )
         for debit, lot in debits:
             post(

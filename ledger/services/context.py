@@ -15,6 +15,7 @@ from ledger.clock import utcnow
 from ledger.database import Database
 from ledger.domain import LedgerConfig, LotKind, LotView, ProjectView
 from ledger.errors import N_, ProjectNotFound
+from ledger.facts import EntryCause
 from ledger.money import Money
 from ledger.orm import Entry, Lot, Project, ProjectChannel
 
@@ -98,6 +99,8 @@ def journal_line(
     memo: str | None = None,
     charge_id: int | None = None,
     voids_entry_id: int | None = None,
+    cause: EntryCause | None = None,
+    provider_used: int | None = None,
 ) -> dict[str, Any]:
     """The columns of one journal line. A grant, a refund, and the void of a debit, flow from
     the counterpart into the lot; every other kind flows out of it."""
@@ -116,6 +119,8 @@ def journal_line(
         "at": at,
         "actor": actor,
         "memo": memo,
+        "cause": cause.value if cause is not None else None,
+        "provider_used": provider_used,
     }
 
 
@@ -132,6 +137,8 @@ def post(
     memo: str | None = None,
     charge_id: int | None = None,
     voids_entry_id: int | None = None,
+    cause: EntryCause | None = None,
+    provider_used: int | None = None,
 ) -> Entry:
     """Append one journal line and move the lot's running balance with it."""
     line = journal_line(
@@ -147,6 +154,8 @@ def post(
         memo=memo,
         charge_id=charge_id,
         voids_entry_id=voids_entry_id,
+        cause=cause,
+        provider_used=provider_used,
     )
     entry = Entry(**line)
     lot.remaining += amount if line["credit_account"] == lot_account(lot.id) else -amount

@@ -50,7 +50,6 @@ def _expire_batch(session: Session, now: datetime, size: int) -> list[ExpiredLot
                 key=f"expiry:{lot.id}",
                 at=lot.expires_at,
                 actor=SYSTEM_ACTOR,
-                memo="expired",
             )
             for lot in due
         ],

@@ -30,6 +30,7 @@ from ledger.errors import (
     ProviderError,
     ProviderRefused,
 )
+from ledger.facts import EntryCause, LotSource
 from ledger.money import Money
 from ledger.orm import Entry, Lot, Project, ProviderLink, PurchaseOrder
 from ledger.provider import CreditProvider, ProviderCredit
@@ -97,11 +98,6 @@ def prior_account(project_id: str) -> str:
 def _service_lots(service: str) -> Any:
     """The condition for the lots mirrored from one provider project, whoever holds them."""
     return Lot.external_key.like(f"ovh:{service}:%")
-
-
-def masked_voucher(code: str) -> str:
-    """A voucher code as lists show it: its last four characters only."""
-    return f"…{code.strip()[-4:]}"
 
 
 def _view(link: ProviderLink) -> LinkView:
@@ -307,11 +303,11 @@ def _new_lot(
         )
     kind = LotKind.VOUCHER if credit.voucher else LotKind.CREDIT
     if po is not None:
-        source = po.number
+        source = LotSource.purchase(po.number, credit.id)
     elif credit.voucher:
-        source = f"voucher {masked_voucher(credit.voucher)}"
+        source = LotSource.voucher(credit.voucher.strip()[-4:], credit.id)
     else:
-        source = f"OVHcloud credit {credit.id}"
+        source = LotSource.provider(credit.id)
     return Lot(
         project_id=project.id,
         kind=kind.value,
@@ -362,9 +358,8 @@ def _consume(
         key=f"use:{lot.external_key}:{after}:{count}",
         at=now,
         actor="ovh",
-        memo=f"used on OVHcloud before the link: {credit.used}"
-        if prior
-        else f"used on OVHcloud: {credit.used}",
+        cause=EntryCause.PRIOR_USE if prior else EntryCause.PROVIDER_USE,
+        provider_used=after,
     )
     lot.external_used = after
     return 1
@@ -487,8 +482,6 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
         for credit in credits:
             key = external_key(service, credit.id)
             lot = lots[key]
-            if credit.voucher and lot.source == f"voucher {credit.voucher}"[:40]:
-                lot.source = f"voucher {masked_voucher(credit.voucher)}"  # a label kept whole
             if key in fresh:
                 post(
                     session,
@@ -499,7 +492,6 @@ def _apply(ledger: Ledger, answer: _Fetched) -> SyncReport:
                     key=f"grant:{key}",
                     at=now,
                     actor="ovh",
-                    memo=credit.description,
                 )
                 posted += 1
             elif lot.expires_at <= now or counts.get((lot.id, "expiry")):

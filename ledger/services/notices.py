@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView
+from ledger.facts import LotSource
 from ledger.money import Money
 from ledger.orm import Base, Entry, Lot, Notice, Project, ProjectChannel, UTCDateTime
 from ledger.services.context import LOT_KINDS, Ledger, lot_view
@@ -321,6 +322,10 @@ def pending(ledger: Ledger) -> list[NoticeView]:
                 Project.name,
                 lots.c.id.label("lot"),
                 lots.c.kind.label("lot_kind"),
+                lots.c.origin,
+                lots.c.po_number,
+                lots.c.voucher_last4,
+                lots.c.provider_credit_id,
                 lots.c.source,
                 lots.c.currency,
                 lots.c.initial,
@@ -347,7 +352,11 @@ def pending(ledger: Ledger) -> list[NoticeView]:
             name,
             lot_id,
             lot_kind,
-            source,
+            origin,
+            po_number,
+            last4,
+            credit_id,
+            source_text,
             currency,
             initial,
             remaining,
@@ -359,7 +368,7 @@ def pending(ledger: Ledger) -> list[NoticeView]:
                 lot = LotView(
                     lot_id,
                     LOT_KINDS[lot_kind],
-                    source,
+                    LotSource(origin, po_number, last4, credit_id, source_text),
                     Money(initial, currency),
                     Money(remaining, currency),
                     valid_from,

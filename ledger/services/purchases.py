@@ -35,11 +35,13 @@ from ledger.errors import (
     PurchaseOrderNotFound,
     UserRef,
 )
+from ledger.facts import LotSource
 from ledger.money import Money, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
 from ledger.services.linked import service_of
 from ledger.services.requests import check_request_id, earlier_result, remember
+from ledger.text import one_line
 
 MAX_REASON = 500
 
@@ -241,7 +243,7 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
         lot = Lot(
             project_id=project.id,
             kind=LotKind.CREDIT.value,
-            source=po.number,
+            source=LotSource.purchase(po.number),
             purchase_order_id=po.id,
             currency=po.currency,
             initial=po.amount_excl_tax,
@@ -260,7 +262,6 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             key=f"grant:{po.number}",
             at=now,
             actor=actor.user_id,
-            memo=f"{po.number} paid",
         )
         session.flush()
         return _view(session, po, project)
@@ -274,7 +275,7 @@ def reject_purchase(
     """Reject with a reason. The same `request` again answers with the rejected order
     (marked `repeated`) instead of "already decided"."""
     actor.require(Role.FINANCE, N_("reject purchase orders"))
-    why = " ".join(reason.split())
+    why = one_line(reason)
     if not why:
         raise InvalidInput(N_("a rejection needs a reason"), hint=N_("say why, in a few words"))
     if len(why) > MAX_REASON:

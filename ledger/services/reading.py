@@ -8,6 +8,7 @@ from sqlalchemy import String, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from ledger.domain import Balance, HistoryLine
+from ledger.facts import EntryCause
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
 from ledger.services.context import Ledger, find_project, lot_view, project_view, spendable_views
@@ -78,6 +79,10 @@ def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[
                     actor=entry.actor,
                     memo=entry.memo,
                     charge_key=key,
+                    cause=EntryCause(entry.cause) if entry.cause else None,
+                    provider_used=None
+                    if entry.provider_used is None
+                    else Money(entry.provider_used, entry.currency),
                 ),
             )
             for entry, source, key in rows
@@ -90,7 +95,7 @@ def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[
                     kind="due",
                     at=charge.at,
                     amount=Money(charge.due_other, charge.currency),
-                    lot_source="",
+                    lot_source=None,
                     actor=charge.charged_by,
                     memo=charge.memo,
                     charge_key=charge.key,
@@ -118,7 +123,7 @@ def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[
                     kind="void",
                     at=charge.voided_at,
                     amount=Money(charge.due_other, charge.currency),
-                    lot_source="",
+                    lot_source=None,
                     actor=charge.voided_by or charge.charged_by,
                     memo=charge.void_reason,
                     charge_key=charge.key,

@@ -36,6 +36,7 @@ from ledger.errors import (
     VoucherNotFound,
     VoucherUnusable,
 )
+from ledger.facts import LotSource
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
 from ledger.provider import CreditProvider, ProviderCredit
@@ -131,9 +132,10 @@ def issue_voucher(
         )
     if until > today + relativedelta(years=5):
         raise InvalidInput(N_("a voucher is valid for five years at most"))
-    shown = code.strip().upper() if code else generate_code()
+    imported = code is not None
+    shown = code.strip().upper() if code is not None else generate_code()
     normalised = normalise_code(shown)
-    if code and len(normalised) < MIN_IMPORTED:
+    if imported and len(normalised) < MIN_IMPORTED:
         raise InvalidInput(
             N_("an imported code needs at least {size} letters or digits"),
             hint=N_("a shorter code could be guessed"),
@@ -147,7 +149,7 @@ def issue_voucher(
             valid_until.isoformat() if valid_until else "default",
             project_ref or "-",
         )
-        + (("imported", code_hash(key, normalised)) if code else ())
+        + (("imported", code_hash(key, normalised)) if imported else ())
     )
 
     def work(session: Session) -> IssuedVoucher:
@@ -276,7 +278,7 @@ def _redeem(
     lot = Lot(
         project_id=project.id,
         kind=LotKind.VOUCHER.value,
-        source=f"voucher …{voucher.last4}",
+        source=LotSource.voucher(voucher.last4),
         voucher_id=voucher.id,
         currency=voucher.currency,
         initial=voucher.amount,
@@ -295,7 +297,6 @@ def _redeem(
         key=f"grant:voucher:{voucher.id}",
         at=now,
         actor=actor.user_id,
-        memo=f"voucher …{voucher.last4} redeemed",
     )
     session.flush()
     return RedeemedVoucher(

@@ -42,6 +42,7 @@ from ledger.errors import (
     ProjectNotFound,
     TooManyAttempts,
 )
+from ledger.facts import EntryCause, LotSource
 from ledger.money import Money
 from ledger.services import Ledger
 from ledger.services.billing import charge as bill
@@ -72,7 +73,13 @@ def eur(cents: int) -> Money:
 
 
 def lot(i: int, days: int, kind: LotKind = LotKind.CREDIT) -> LotView:
-    source = f"voucher …AB{i:02d}" if kind is LotKind.VOUCHER else f"PO-2026-{i:06d}"
+    source = (
+        LotSource.voucher(f"AB{i:02d}")
+        if kind is LotKind.VOUCHER
+        else LotSource.provider(1000 + i)
+        if i % 3 == 0
+        else LotSource.purchase(f"PO-2026-{i:06d}")
+    )
     return LotView(i, kind, source, eur(100_000), eur(50_000), NOW, NOW + timedelta(days=days))
 
 
@@ -101,8 +108,9 @@ def charge(
     spent = tuple(
         Allocation(kind, source, eur(100))
         for kind, source in [
-            (LotKind.VOUCHER, "voucher …AB01"),
-            (LotKind.CREDIT, "PO-2026-000001"),
+            (LotKind.VOUCHER, LotSource.voucher("AB01")),
+            (LotKind.CREDIT, LotSource.purchase("PO-2026-000001")),
+            (LotKind.CREDIT, LotSource.provider(1001)),
         ][:allocations]
     )
     return ChargeResult("k", PROJECT, eur(10_000), spent, eur(due), memo, NOW, repeated)
@@ -161,11 +169,17 @@ def rendered(t: Translator) -> list[Any]:
     history = [
         HistoryLine(1, kind, NOW, eur(500), source, "UFIN", "Q3-42", key)
         for kind, source, key in [
-            ("grant", "PO-2026-000001", None),
-            ("debit", "voucher …AB01", "slack:trigger.1"),
-            ("expiry", "PO-2026-000001", None),
-            ("void", "PO-2026-000001", "invoice-7"),
+            ("grant", LotSource.purchase("PO-2026-000001"), None),
+            ("debit", LotSource.voucher("AB01"), "slack:trigger.1"),
+            ("expiry", LotSource.purchase("PO-2026-000001"), None),
+            ("void", LotSource.purchase("PO-2026-000001"), "invoice-7"),
+            ("refund", LotSource.provider(1001), None),
         ]
+    ] + [
+        HistoryLine(
+            2, "debit", NOW, eur(5), LotSource.provider(1001), "ovh", None, None, cause, eur(9)
+        )
+        for cause in EntryCause
     ]
     everything += [
         blocks.history_message(PROJECT, history, t),
@@ -214,8 +228,9 @@ def rendered(t: Translator) -> list[Any]:
         blocks.expiry_warning("Prod EU", [(lot(i, i % 3), i % 3) for i in range(1, 40)], t),
         blocks.forfeiture("Prod EU", [(lot(i, 0), eur(100)) for i in range(1, 40)], t),
         blocks.channel_unreachable("C1", "not_in_channel", t),
-        t.lot_from("voucher …AB01", eur(1)),
-        t.lot_from("PO-2026-000001", eur(1)),
+        t.lot_from(LotSource.voucher("AB01"), eur(1)),
+        t.lot_from(LotSource.purchase("PO-2026-000001"), eur(1)),
+        t.lot_from(LotSource.provider(1001), eur(1)),
         *refusals(t),
     ]
     return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]

@@ -28,7 +28,7 @@ def test_vouchers_are_spent_before_credit(ledger: Ledger, project: str, clock: F
     po = buy(ledger, project, "100")
     source = voucher(ledger, project, "30", date(2027, 12, 31))
     result = charge(ledger, FINANCE, project, eur("50"), "bill-1")
-    assert [(a.kind, a.source, a.amount) for a in result.allocations] == [
+    assert [(a.kind, a.source.reference, a.amount) for a in result.allocations] == [
         (LotKind.VOUCHER, source, eur("30")),
         (LotKind.CREDIT, po, eur("20")),
     ]
@@ -44,7 +44,7 @@ def test_within_a_kind_the_soonest_expiry_is_spent_first(
     clock.advance(days=1)
     second_po = buy(ledger, project, "10")
     result = charge(ledger, FINANCE, project, eur("35"), "bill")
-    assert [a.source for a in result.allocations] == [sooner, later, first_po, second_po]
+    assert [a.source.reference for a in result.allocations] == [sooner, later, first_po, second_po]
     assert [a.amount for a in result.allocations] == [eur("10"), eur("10"), eur("10"), eur("5")]
 
 
@@ -54,7 +54,7 @@ def test_lots_with_the_same_expiry_are_spent_oldest_grant_first(
     first = voucher(ledger, project, "10", date(2026, 12, 31))
     second = voucher(ledger, project, "10", date(2026, 12, 31))
     result = charge(ledger, FINANCE, project, eur("15"), "bill")
-    assert [a.source for a in result.allocations] == [first, second]
+    assert [a.source.reference for a in result.allocations] == [first, second]
 
 
 def test_what_credit_cannot_cover_is_due_by_other_means_and_no_lot_goes_negative(

@@ -44,7 +44,9 @@ def test_lots_left_at_expiry_are_named_with_what_they_lose(
     source = voucher(ledger, project, "40", date(2026, 2, 28))
     seen = forecast(ledger, project)
     data = series(balance_history(ledger, project), seen)
-    assert data.expiries == ((date(2026, 3, 1), source, Decimal("40.00")),)
+    assert [(d, s.reference, a) for d, s, a in data.expiries] == [
+        (date(2026, 3, 1), source, Decimal("40.00"))
+    ]
     drop = [v for d, v in data.future if d in (date(2026, 2, 28), date(2026, 3, 1))]
     assert drop == [Decimal("40.00"), Decimal("0.00")]
     assert render(data, "Prod EU", translator("en_GB", PARIS))[:8] == b"\x89PNG\r\n\x1a\n"

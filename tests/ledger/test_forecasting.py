@@ -50,7 +50,9 @@ def test_expiring_unused_lists_lots_in_expiry_order_with_their_day(
     source = voucher(ledger, project, "10", date(2026, 2, 10))
     po = buy(ledger, project, "20")
     seen = forecast(ledger, project)
-    assert [(e.source, e.amount, e.expires_on) for e in seen.projection.expiring_unused] == [
+    assert [
+        (e.source.reference, e.amount, e.expires_on) for e in seen.projection.expiring_unused
+    ] == [
         (source, eur("10"), date(2026, 2, 11)),
         (po, eur("20"), date(2027, 2, 28)),
     ]

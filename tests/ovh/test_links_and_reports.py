@@ -12,6 +12,7 @@ import pytest
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY, OvhStandIn
 from ledger.errors import AlreadyExists
+from ledger.facts import EntryCause, LotSource
 from ledger.money import Money
 from ledger.services import Ledger, audit, forecasting, purchases, reading
 from ledger.services.linked import (
@@ -29,7 +30,9 @@ from tests.support import ADMIN, FINANCE, MEMBER, PARIS, FakeClock, eur
 
 
 def _held(ledger: Ledger, project: str) -> list[tuple[str, Money]]:
-    return sorted((lot.source, lot.remaining) for lot in reading.balance(ledger, project).lots)
+    return sorted(
+        (lot.source.reference, lot.remaining) for lot in reading.balance(ledger, project).lots
+    )
 
 
 def _env(db_url: str, ovh: OvhStandIn) -> dict[str, str]:
@@ -114,8 +117,9 @@ def test_use_from_before_the_link_is_not_recent_spending(
     (every,) = [f for f in forecasting.forecasts(ledger) if f.project.id == project]
     assert every.projection.burn == 10 * 100
     lines = reading.history(ledger, project, limit=100)
-    (prior,) = [line for line in lines if "before" in (line.memo or "")]
-    assert (prior.kind, prior.amount) == ("debit", eur("1000"))
+    (prior,) = [line for line in lines if line.cause is EntryCause.PRIOR_USE]
+    assert (prior.kind, prior.amount, prior.memo) == ("debit", eur("1000"), None)
+    assert prior.provider_used == eur("1000")
     assert audit.verify(ledger) == []
 
 
@@ -180,21 +184,7 @@ def test_a_voucher_redeemed_at_ovhcloud_is_kept_and_shown_by_its_last_four_chara
     ovh.add_code("OVH-DEMO-VOUCHER", "25", datetime(2026, 6, 30, tzinfo=UTC))
     vouchers.redeem_voucher(ledger, MEMBER, "OVH-DEMO-VOUCHER", linked, provider)
     (lot,) = reading.balance(ledger, linked).lots
-    assert lot.source == "voucher …CHER"
+    assert lot.source == LotSource.voucher("CHER", lot.source.provider_credit_id)
     shown = [line.lot_source for line in reading.history(ledger, linked)]
-    assert shown == ["voucher …CHER"]
+    assert shown == [lot.source]
     assert "DEMO" not in audit.export_json(ledger) + audit.export_csv(ledger)
-
-
-def test_a_voucher_lot_labelled_with_the_whole_code_shows_only_its_end_after_a_sync(
-    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
-) -> None:
-    from sqlalchemy import update
-
-    from ledger.orm import Lot
-
-    ovh.add_credit(SERVICE, "25", voucher="OVH-DEMO-VOUCHER")
-    sync_project(ledger, provider, linked)
-    ledger.db.run(lambda s: s.execute(update(Lot).values(source="voucher OVH-DEMO-VOUCHER")))
-    sync_project(ledger, provider, linked)
-    assert [lot.source for lot in reading.balance(ledger, linked).lots] == ["voucher …CHER"]

@@ -41,7 +41,7 @@ def test_approval_places_the_order_and_delivery_brings_the_pos_own_lot(
     assert followed.order.provider is not None and followed.order.provider.state == "delivered"
     assert followed.order.credit_expires_at is not None
     (lot,) = reading.balance(ledger, linked).lots
-    assert lot.source == number and lot.remaining == eur("1500")
+    assert lot.source.po_number == number and lot.remaining == eur("1500")
     assert follow_orders(ledger, provider) == []
     assert audit.verify(ledger) == []
 

@@ -16,7 +16,7 @@ from tests.support import FakeClock
 
 
 def _remaining_by_source(ledger: Ledger, project: str) -> dict[str, Money]:
-    return {lot.source: lot.remaining for lot in reading.balance(ledger, project).lots}
+    return {lot.source.reference: lot.remaining for lot in reading.balance(ledger, project).lots}
 
 
 def test_a_month_of_consumption_over_several_credits_matches_available_credit_to_the_cent(
@@ -34,7 +34,7 @@ def test_a_month_of_consumption_over_several_credits_matches_available_credit_to
             sync_project(ledger, provider, linked)
     report = sync_project(ledger, provider, linked)
     assert report.error is None
-    lots = {lot.source: lot for lot in reading.balance(ledger, linked).lots}
+    lots = {lot.source.reference: lot for lot in reading.balance(ledger, linked).lots}
     for credit in (first, second, third):
         key = (
             f"voucher …{credit.voucher[-4:]}" if credit.voucher else f"OVHcloud credit {credit.id}"

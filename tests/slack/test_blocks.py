@@ -24,6 +24,7 @@ from ledger.domain import (
     RedeemedVoucher,
     Role,
 )
+from ledger.facts import LotSource
 from ledger.money import Money
 from tests.support import PARIS
 
@@ -39,7 +40,13 @@ def eur(cents: int) -> Money:
 
 def lot(i: int, days: int, kind: LotKind = LotKind.CREDIT) -> LotView:
     return LotView(
-        i, kind, f"PO-2026-{i:06d}", eur(100_000), eur(50_000 + i), NOW, NOW + timedelta(days=days)
+        i,
+        kind,
+        LotSource.purchase(f"PO-2026-{i:06d}"),
+        eur(100_000),
+        eur(50_000 + i),
+        NOW,
+        NOW + timedelta(days=days),
     )
 
 
@@ -130,7 +137,16 @@ def test_a_long_pending_list_stays_inside_fifty_blocks() -> None:
 
 def test_every_other_message_is_valid_block_kit() -> None:
     lines = [
-        HistoryLine(i, "debit", NOW, eur(i), "PO-2026-000001", "UFIN", "memo " * 50, "key")
+        HistoryLine(
+            i,
+            "debit",
+            NOW,
+            eur(i),
+            LotSource.purchase("PO-2026-000001"),
+            "UFIN",
+            "memo " * 50,
+            "key",
+        )
         for i in range(1, 200)
     ]
     check_message(blocks.history_message(PROJECT, lines, FMT))
@@ -150,7 +166,9 @@ def test_every_other_message_is_valid_block_kit() -> None:
         "k",
         PROJECT,
         eur(10_000),
-        tuple(Allocation(LotKind.CREDIT, f"PO-{i}", eur(1)) for i in range(100)),
+        tuple(
+            Allocation(LotKind.CREDIT, LotSource.purchase(f"PO-{i}"), eur(1)) for i in range(100)
+        ),
         eur(9_900),
         "x",
         NOW,
@@ -178,7 +196,7 @@ def test_a_requester_is_told_where_finance_will_find_an_order_that_could_not_be_
 
 
 def test_history_names_an_amount_due_by_other_payment_means() -> None:
-    due = HistoryLine(None, "due", NOW, Money(1000, "JPY"), "", "UFIN", "March", "bill-7")
+    due = HistoryLine(None, "due", NOW, Money(1000, "JPY"), None, "UFIN", "March", "bill-7")
     message = blocks.history_message(PROJECT, [due], EN)
     check_message(message)
     assert "Due by other payment means" in message.text and "bill-7" in message.text

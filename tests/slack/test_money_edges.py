@@ -258,6 +258,28 @@ def test_each_issued_voucher_is_announced_to_finance_without_its_code(bot: Bot) 
     assert code not in shown and code.replace("-", "")[:12] not in shown
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "voucher issue 250 prod-eu until 2027-03-01",
+        "voucher issue 250 until 2027-03-01 prod-eu",
+        "voucher issue until 2027-03-01 250 prod-eu",
+        "voucher issue prod-eu 250 until 2027-03-01",
+        "voucher issue 250 € until 2027-03-01 Prod EU",
+    ],
+)
+def test_voucher_issue_takes_its_amount_day_and_project_in_any_order(bot: Bot, text: str) -> None:
+    bot.send(bot.command("UFINANCE", text))
+    assert "This code is shown once." in bot.replies("t1")[0]
+    with bot.ledger.db.read() as session:
+        voucher = session.scalars(select(Voucher)).one()
+    assert (voucher.amount, voucher.valid_until, voucher.project_id) == (
+        25000,
+        date(2027, 3, 1),
+        "prod-eu",
+    )
+
+
 def test_a_voucher_above_the_purchase_limit_is_refused(bot: Bot) -> None:
     bot.send(bot.command("UFINANCE", "voucher issue 9999999999999,99 prod-eu"))
     assert "at most €200,000.00" in bot.replies("t1")[0]
@@ -290,3 +312,17 @@ def test_a_mistyped_project_after_a_valid_code_is_named_and_not_held_against_the
     bot.send(bot.command("UMEMBER", f"redeem {code} prod-ue", channel="CPROD"))
     assert "There is no project 'prod-ue'" in bot.replies("t1")[0]
     assert failed_attempts(bot.ledger, "UMEMBER") == 0
+
+
+@pytest.mark.parametrize(("text", "currency"), [("usd", "USD"), ("Chf", "CHF"), ("GBP", "GBP")])
+def test_project_add_reads_its_currency_in_any_case(bot: Bot, text: str, currency: str) -> None:
+    bot.send(bot.command("UADMIN", f"project add p2 Staging {text}"))
+    with bot.ledger.db.read() as session:
+        added = session.get(Project, "p2")
+    assert added is not None and (added.name, added.currency) == ("Staging", currency)
+
+
+def test_project_add_refuses_a_code_that_names_no_currency(bot: Bot) -> None:
+    bot.send(bot.command("UADMIN", "project add p2 Staging XXX"))
+    assert "is not an ISO 4217 currency code" in bot.replies("t1")[0]
+    assert bot.count(Project) == 1

@@ -15,6 +15,7 @@ from bot.i18n import translator
 from bot.settings import Settings
 from bot.slack import blocks
 from ledger.domain import LotKind, LotView
+from ledger.facts import LotSource
 from ledger.money import Money
 from ledger.services import Ledger
 from ledger.services.projects import list_projects
@@ -121,7 +122,7 @@ def test_a_voucher_valid_until_d_is_said_to_have_expired_on_d_plus_one() -> None
     voucher = LotView(
         1,
         LotKind.VOUCHER,
-        "voucher …70ZH",
+        LotSource.voucher("70ZH"),
         Money(500, "EUR"),
         Money(500, "EUR"),
         midnight,

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from ledger.clock import credit_expiry, local_date, voucher_expiry
 from ledger.domain import LotKind, LotView
+from ledger.facts import LotOrigin, LotSource
 from ledger.forecast import ForecastRules, burn_rate, project_spending
 from ledger.money import Money
 
@@ -25,7 +26,7 @@ def lot(
     return LotView(
         lot_id,
         kind,
-        f"{kind.value}-{lot_id}",
+        LotSource(LotOrigin.TEXT, text=f"{kind.value}-{lot_id}"),
         Money(cents, "EUR"),
         Money(cents, "EUR"),
         since or datetime(2025, 1, 1, tzinfo=UTC),
@@ -54,7 +55,7 @@ def simulate(lots: list[LotView], burn: Fraction, now: datetime, tz: ZoneInfo) -
         ledger_days.append((opening, burn - need, need))
         day += timedelta(days=1)
     unused = [
-        (v.source, left[v.id], local_date(v.expires_at, tz))
+        (v.source.reference, left[v.id], local_date(v.expires_at, tz))
         for v in sorted(lots, key=lambda v: (v.expires_at, v.id))
         if left[v.id] and v.expires_at <= end
     ]
@@ -105,7 +106,7 @@ def test_the_projection_matches_a_plain_day_by_day_simulation(
     got = project_spending(lots, burn, NOW, tz, "EUR")
     want = simulate(lots, burn, NOW, tz)
     assert got.runs_out_on == want["runs_out_on"]
-    unused = [(e.source, e.amount.minor, e.expires_on) for e in got.expiring_unused]
+    unused = [(e.source.reference, e.amount.minor, e.expires_on) for e in got.expiring_unused]
     assert [(s, d) for s, _, d in unused] == [(s, d) for s, _, d in want["unused"]]  # type: ignore[attr-defined]
     for (_, shown, _), (_, exact, _) in zip(unused, want["unused"], strict=True):  # type: ignore[call-overload]
         assert abs(shown - exact) <= Fraction(1, 2)
@@ -125,7 +126,7 @@ def test_a_project_with_no_consumption_never_runs_out_and_every_lot_expires_unus
     ]
     got = project_spending(lots, Fraction(0), NOW, PARIS, "EUR")
     assert got.runs_out_on is None and got.advice.buy_by is None
-    assert [(e.source, e.amount) for e in got.expiring_unused] == [
+    assert [(e.source.reference, e.amount) for e in got.expiring_unused] == [
         ("voucher-2", Money(500, "EUR")),
         ("credit-1", Money(10_000, "EUR")),
     ]
@@ -174,7 +175,9 @@ def test_a_burn_under_one_cent_a_day_is_kept_exact_and_shown_rounded() -> None:
     )
     assert got.daily_burn == Money(0, "EUR")
     assert got.runs_out_on is None  # 13 months at 1/30 cent a day is about 13 cents
-    assert [(e.source, e.amount) for e in got.expiring_unused] == [("credit-2", Money(5, "EUR"))]
+    assert [(e.source.reference, e.amount) for e in got.expiring_unused] == [
+        ("credit-2", Money(5, "EUR"))
+    ]
     dry = project_spending([], burn, NOW, PARIS, "EUR")
     assert dry.runs_out_on == date(2026, 3, 10)
     assert dry.advice.buy_at_least == Money(100, "EUR")  # 3 cents, rounded up to a whole euro
@@ -193,7 +196,7 @@ def test_a_voucher_still_valid_after_the_credit_runs_out_is_spent_before_it_anyw
     got = project_spending([credit, voucher], Fraction(100), NOW, PARIS, "EUR")
     # Vouchers first: the voucher pays days 0 to 9; the credit, never drawn, expires unused.
     assert got.runs_out_on == date(2026, 3, 20)
-    assert [e.source for e in got.expiring_unused] == ["credit-1"]
+    assert [e.source.reference for e in got.expiring_unused] == ["credit-1"]
     assert (
         got.advice.useful_at_most.minor
         == math.floor(sum(d.shortfall for d in got.days) / 100) * 100
