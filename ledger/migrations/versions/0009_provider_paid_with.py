@@ -10,6 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from ledger.migrations.rebuild import defer_foreign_keys, rebuilt
+
 revision: str = "0009"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -22,5 +24,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("purchase_orders") as batch_op:
+    defer_foreign_keys()
+    with rebuilt("purchase_orders") as batch_op:
         batch_op.drop_column("provider_paid_with")

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import ledger.orm
+from ledger.migrations.rebuild import defer_foreign_keys, rebuilt
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -32,15 +33,9 @@ PROVIDER_STATE = (
 )
 
 
-def _defer_foreign_keys() -> None:
-    # SQLite rebuilds a table to change a CHECK; rows of other tables point at it meanwhile.
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys = ON")
-
-
 def upgrade() -> None:
-    _defer_foreign_keys()
-    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
+    defer_foreign_keys()
+    with rebuilt("purchase_orders") as batch_op:
         batch_op.add_column(sa.Column("provider_status", sa.String(length=20), nullable=True))
         batch_op.add_column(
             sa.Column("provider_ordered_at", ledger.orm.UTCDateTime(timezone=True), nullable=True)
@@ -55,10 +50,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("close_reason", sa.Text(), nullable=True))
         batch_op.drop_constraint(op.f("ck_purchase_orders_provider_state"), type_="check")
         batch_op.create_check_constraint(op.f("ck_purchase_orders_provider_state"), PROVIDER_STATE)
-    with op.batch_alter_table("entries", schema=None) as batch_op:
+    with rebuilt("entries") as batch_op:
         batch_op.drop_constraint(op.f("ck_entries_kind"), type_="check")
         batch_op.create_check_constraint(op.f("ck_entries_kind"), ENTRY_KINDS)
-    with op.batch_alter_table("notices", schema=None) as batch_op:
+    with rebuilt("notices") as batch_op:
         batch_op.drop_constraint(op.f("ck_notices_kind"), type_="check")
         batch_op.create_check_constraint(op.f("ck_notices_kind"), NOTICE_KINDS)
     op.create_table(
@@ -84,16 +79,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _defer_foreign_keys()
+    defer_foreign_keys()
     op.drop_index(op.f("ix_replaced_orders_purchase_order_id"), table_name="replaced_orders")
     op.drop_table("replaced_orders")
-    with op.batch_alter_table("notices", schema=None) as batch_op:
+    with rebuilt("notices") as batch_op:
         batch_op.drop_constraint(op.f("ck_notices_kind"), type_="check")
         batch_op.create_check_constraint(op.f("ck_notices_kind"), OLD_NOTICE_KINDS)
-    with op.batch_alter_table("entries", schema=None) as batch_op:
+    with rebuilt("entries") as batch_op:
         batch_op.drop_constraint(op.f("ck_entries_kind"), type_="check")
         batch_op.create_check_constraint(op.f("ck_entries_kind"), OLD_ENTRY_KINDS)
-    with op.batch_alter_table("purchase_orders", schema=None) as batch_op:
+    with rebuilt("purchase_orders") as batch_op:
         batch_op.drop_constraint(op.f("ck_purchase_orders_provider_state"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_purchase_orders_provider_state"), OLD_PROVIDER_STATE

@@ -10,14 +10,13 @@ Create Date: 2026-12-06 02:30:00.000000
 """
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from alembic import op
-from alembic.operations import BatchOperations
 
+from ledger.migrations.rebuild import defer_foreign_keys, rebuilt
 from ledger.money import minor_units
 
 revision: str = "0011"
@@ -41,35 +40,8 @@ EXTERNAL_KEY = re.compile(r"[^:]+:.+:(\d+)")
 PROVIDER_USE = re.compile(r"used on OVHcloud( before the link)?: (\S+) ([A-Z]{3})")
 
 
-def _defer_foreign_keys() -> None:
-    # SQLite rebuilds a table to change it; rows of other tables point at it meanwhile.
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys = ON")
-
-
-@contextmanager
-def _rebuilt(table: str) -> Iterator[BatchOperations]:
-    """Change a table other rows point at. SQLite cannot alter it in place: it builds a new
-    table, copies the rows and drops the old one, and dropping a table whose rows are
-    pointed at counts as breaking a (deferred) foreign key, which fails the commit. So on
-    SQLite the rows are set aside first and put back into the new table, which settles it."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    kept = f"_kept_{table}"
-    before = {column["name"] for column in sa.inspect(op.get_bind()).get_columns(table)}
-    if sqlite:
-        op.execute(f"CREATE TEMP TABLE {kept} AS SELECT * FROM {table}")  # noqa: S608
-        op.execute(f"DELETE FROM {table}")  # noqa: S608
-    with op.batch_alter_table(table, schema=None) as batch_op:
-        yield batch_op
-    if sqlite:
-        after = [c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)]
-        names = ", ".join(name for name in after if name in before)
-        op.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {kept} ORDER BY rowid")  # noqa: S608 - the names are the table's own
-        op.execute(f"DROP TABLE {kept}")
-
-
 def upgrade() -> None:
-    _defer_foreign_keys()
+    defer_foreign_keys()
     # New nullable columns are added in place on every backend.
     with op.batch_alter_table("lots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("origin", sa.String(length=10), nullable=True))
@@ -81,14 +53,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("provider_used", sa.BigInteger(), nullable=True))
     _lots_to_facts()
     _memos_to_facts()
-    with _rebuilt("lots") as batch_op:
+    with rebuilt("lots") as batch_op:
         batch_op.alter_column("source", existing_type=sa.String(length=40), nullable=True)
         batch_op.alter_column("origin", existing_type=sa.String(length=10), nullable=False)
         batch_op.create_check_constraint(op.f("ck_lots_origin"), LOT_ORIGINS)
         batch_op.create_check_constraint(op.f("ck_lots_facts"), LOT_FACTS)
     # Words read back into facts are not kept: the facts are worded where they are shown.
     op.execute("UPDATE lots SET source = NULL WHERE origin <> 'text'")
-    with _rebuilt("entries") as batch_op:
+    with rebuilt("entries") as batch_op:
         batch_op.create_check_constraint(op.f("ck_entries_cause"), ENTRY_CAUSES)
 
 
@@ -184,7 +156,7 @@ def _memos_to_facts() -> None:
 
 
 def downgrade() -> None:
-    _defer_foreign_keys()
+    defer_foreign_keys()
     bind = op.get_bind()
     for entry_id, cause, used, currency in bind.execute(
         sa.text(
@@ -214,11 +186,11 @@ def downgrade() -> None:
         " ELSE 'OVHcloud credit ' || CAST(provider_credit_id AS VARCHAR(20)) END"
         " WHERE source IS NULL"
     )
-    with _rebuilt("entries") as batch_op:
+    with rebuilt("entries") as batch_op:
         batch_op.drop_constraint(op.f("ck_entries_cause"), type_="check")
         batch_op.drop_column("provider_used")
         batch_op.drop_column("cause")
-    with _rebuilt("lots") as batch_op:
+    with rebuilt("lots") as batch_op:
         batch_op.drop_constraint(op.f("ck_lots_facts"), type_="check")
         batch_op.drop_constraint(op.f("ck_lots_origin"), type_="check")
         batch_op.alter_column("source", existing_type=sa.String(length=40), nullable=False)
