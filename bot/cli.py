@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
-from bot.i18n import Translator, translator
+from bot.i18n import Translator, at_terminal, translator
 from bot.settings import Settings, slack_user_id
 from ledger import migrate
 from ledger.amounts import parse_amount
@@ -60,8 +60,9 @@ class Output:
 
 
 def _t(settings: Settings) -> Translator:
-    """Human output follows CREDITBOT_LOCALE; people are written as their ids."""
-    return translator(settings.creditbot_locale, settings.timezone, mentions=False)
+    """Human output is in the language of the person at the terminal (LC_ALL, LC_MESSAGES,
+    LANG); people are written as their ids. Channels keep CREDITBOT_LOCALE."""
+    return at_terminal(settings.timezone)
 
 
 def _actor(args: argparse.Namespace, settings: Settings) -> Any:
@@ -275,10 +276,7 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
 def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
     """Finance hears of every voucher, issued here as in Slack (never its code)."""
     if not (settings.slack_bot_token and settings.finance_channel):
-        print(
-            "warning: voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)",
-            file=sys.stderr,
-        )
+        _warn(N_("voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)"))
         return
     # Slack's client is loaded only when a voucher is issued.
     from bot.slack.app import build_client
@@ -293,7 +291,7 @@ def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
     except OSError:  # Slack unreachable: the voucher stands, the warning says so
         told = False
     if not told:
-        print("warning: could not post the voucher's announcement to finance", file=sys.stderr)
+        _warn(N_("could not post the voucher's announcement to finance"))
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -475,7 +473,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
 def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     if args.format == "csv":
         if args.json:
-            raise Refused("--json writes JSON, --format csv writes CSV: choose one")
+            raise Refused(N_("--json writes JSON, --format csv writes CSV: choose one"))
         print(audit.export_csv(ledger), end="")
     else:
         print(audit.export_json(ledger))
@@ -484,7 +482,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
 
 def cmd_alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     if not args.dry_run and not settings.slack_bot_token:
-        raise Refused("posting needs SLACK_BOT_TOKEN", "or use --dry-run")
+        raise Refused(N_("posting needs SLACK_BOT_TOKEN"), N_("or use --dry-run"))
     from bot.composition import build_alerts
 
     report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
@@ -559,7 +557,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error reported like every other error: one line, exit 1."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(1, f"error: {message} (see `{self.prog} --help`)\n")
+        t = at_terminal()
+        detail = message + " (" + t.say("see `{command} --help`", command=self.prog) + ")"
+        self.exit(1, t.say("error: {text}", text=detail) + "\n")
 
 
 MAX_LIMIT = 100_000  # more lines than anyone reads, well inside a 64-bit LIMIT
@@ -693,21 +693,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+def _fail(
+    message: str, hint: str | None = None, *, t: Translator | None = None, **values: str
+) -> int:
+    """One line on stderr, in the terminal's language unless `t` says otherwise. `message`
+    and `hint` are catalog sentences (marked N_), filled in with `values` if any."""
+    t = t or at_terminal()
+    said = t.gettext(message).format(**values) if values else t.gettext(message)
+    if hint:
+        said += f" ({t.gettext(hint)})"
+    print(t.say("error: {text}", text=said), file=sys.stderr)
     return 1
+
+
+def _warn(message: str) -> None:
+    t = at_terminal()
+    print(t.say("warning: {text}", text=t.gettext(message)), file=sys.stderr)
 
 
 def _database_trouble(url: str, exc: Exception) -> int:
     try:
         where = make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return _fail("DATABASE_URL is not a database URL", "e.g. sqlite:///creditbot.db")
+        return _fail(N_("DATABASE_URL is not a database URL"), N_("e.g. sqlite:///creditbot.db"))
     if isinstance(exc, OperationalError):
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
     else:
         reason = str(exc).strip().splitlines()[0]
-    return _fail(f"cannot use the database {where}: {reason}")
+    return _fail(N_("cannot use the database {where}: {reason}"), where=where, reason=reason)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -724,7 +737,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     if not all(storable(arg) for arg in given):
-        return _fail("an argument holds characters that cannot be stored (such as a NUL)")
+        return _fail(N_("an argument holds characters that cannot be stored (such as a NUL)"))
     try:
         args = _parser().parse_args(given)
     except SystemExit as stop:  # --help, or a usage error already reported
@@ -732,13 +745,16 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        return _fail(
-            "invalid settings: "
-            + "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
+        return _fail(N_("invalid settings: {problems}"), problems=problems)
     if getattr(args, "runtime", False):
         if args.json:
-            return _fail(f"`{args.command}` runs until stopped and prints no result: drop --json")
+            return _fail(
+                N_("`{command}` runs until stopped and prints no result: drop --json"),
+                command=args.command,
+            )
         try:
             return int(args.handler(args, settings))
         except (ArgumentError, OperationalError) as exc:  # mostly at start-up: migrating
@@ -758,7 +774,9 @@ def _main(argv: Sequence[str] | None) -> int:
 def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
     try:
         if not migrate.is_current(ledger.db.engine):
-            return _fail("the database schema is not up to date", "run `creditbot db upgrade`")
+            return _fail(
+                N_("the database schema is not up to date"), N_("run `creditbot db upgrade`")
+            )
         result = args.handler(args, settings, ledger)
     except SyncFailed as failed:
         Output(args.json).show(failed.rows, failed.text)
@@ -768,15 +786,17 @@ def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
             print(f"mismatch: {problem}", file=sys.stderr)
         return 1
     except LedgerError as exc:
-        if args.json:
-            return _fail(exc.message, exc.hint)
+        if args.json:  # what scripts read stays as it was, in English
+            return _fail(exc.message, exc.hint, t=translator("en", settings.timezone))
         return _fail(*_t(settings).refusal(exc))
     except Refused as exc:
         return _fail(exc.message, exc.hint)
     except OSError as exc:
         if exc.filename is None:  # not a file given on the command line
             raise
-        return _fail(f"cannot write {exc.filename}: {exc.strerror}")
+        return _fail(
+            N_("cannot write {file}: {reason}"), file=str(exc.filename), reason=str(exc.strerror)
+        )
     finally:
         ledger.db.dispose()
     if result is not None:

@@ -27,8 +27,10 @@ from bot.composition import (
     build_ovh_sync,
     build_slack,
 )
+from bot.i18n import at_terminal
 from bot.settings import Settings, slack_user_id
 from ledger.domain import POStatus
+from ledger.errors import N_
 from ledger.services import Ledger, purchases
 
 log = logging.getLogger("creditbot")
@@ -69,16 +71,22 @@ def _logging() -> None:
     )
 
 
-NEEDS_KEY_MESSAGE = (
-    "error: set CREDITBOT_SECRET (32 characters or more, e.g. from "
+NEEDS_KEY_MESSAGE = N_(
+    "set CREDITBOT_SECRET (32 characters or more, e.g. from "
     "`python -c 'import secrets; print(secrets.token_hex(32))'`): voucher codes are kept "
     "as an HMAC under it, and it must stay the same across restarts"
 )
 
 
+def _error(message: str, **values: str) -> None:
+    """One line on stderr in the terminal's language."""
+    t = at_terminal()
+    print(t.say("error: {text}", text=t.say(message, **values)), file=sys.stderr)
+
+
 def _refuse_without_secret(settings: Settings) -> bool:
     if settings.creditbot_secret is None:
-        print(NEEDS_KEY_MESSAGE, file=sys.stderr)
+        _error(NEEDS_KEY_MESSAGE)
         return True
     return False
 
@@ -105,21 +113,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 scheduler.terminate()
                 scheduler.wait(30)
     if sys.stdin.isatty():
-        print("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
+        print(
+            at_terminal().gettext(
+                "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
+            )
+        )
         return start_console(
             settings, CONSOLE_USER, CONSOLE_CHANNEL, iter(sys.stdin.readline, ""), sys.stdout
         )
-    print(
-        "error: no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
-        "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal",
-        file=sys.stderr,
+    _error(
+        N_(
+            "no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
+            "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal"
+        )
     )
     return 2
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
-        print("error: `serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", file=sys.stderr)
+        _error(N_("`serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"))
         return 2
     if _refuse_without_secret(settings):
         return 2
@@ -128,7 +141,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token:
-        print("error: the scheduler posts to Slack: set SLACK_BOT_TOKEN", file=sys.stderr)
+        _error(N_("the scheduler posts to Slack: set SLACK_BOT_TOKEN"))
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
@@ -144,7 +157,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     try:
         user = slack_user_id(args.as_user)
     except ValueError as exc:
-        print(f"error: --as {exc}", file=sys.stderr)
+        _error(N_("--as {problem}"), problem=str(exc))
         return 1
     return start_console(
         settings,
@@ -238,7 +251,7 @@ def start_console(
 ) -> int:
     from bot.alerts import Pacer
     from bot.console import Console, TrackingExecutor
-    from bot.i18n import Translator, translator
+    from bot.i18n import Translator
     from bot.ovh.standin import DEMO_SERVICE, demo_ovh
     from bot.standin import SlackStandIn
 
@@ -267,7 +280,9 @@ def start_console(
         raise
     executor = TrackingExecutor()
     app = build_slack(local, ledger, listener_executor=executor)
-    t = translator(local.creditbot_locale, local.timezone)
+    # The person at the keyboard reads in their terminal's language; channels keep
+    # CREDITBOT_LOCALE.
+    t = at_terminal(local.timezone, mentions=True)
     standin.default_locale = t.locale.replace("_", "-")
     print(
         t.say(
@@ -284,7 +299,10 @@ def start_console(
     )
     if ovh is not None:
         print(
-            f"OVHcloud stand-in: project {DEMO_SERVICE} (link it with /credit project ovh).",
+            t.say(
+                "OVHcloud stand-in: project {service} (link it with /credit project ovh).",
+                service=DEMO_SERVICE,
+            ),
             file=out,
         )
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))

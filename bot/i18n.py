@@ -7,6 +7,8 @@ sentence by hand. Sentences are `str.format` templates with named fields.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +28,7 @@ DOMAIN = "messages"
 LANGUAGES = ("fr", "en")
 DAY = "d MMM y"
 MOMENT = "d MMM y HH:mm"
+TERMINAL_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def supported_locale(text: str | None) -> str | None:
@@ -39,6 +42,21 @@ def supported_locale(text: str | None) -> str | None:
     if parsed.language not in LANGUAGES:
         return None
     return str(parsed)
+
+
+def terminal_locale(environ: Mapping[str, str]) -> str:
+    """The language of the person at a terminal, found as gettext finds it: the first of
+    `LC_ALL`, `LC_MESSAGES`, `LANG` that is set. `C`, `POSIX`, unset or a language the bot
+    does not speak mean English; `fr_FR.UTF-8` means French."""
+    for name in TERMINAL_VARIABLES:
+        value = environ.get(name)
+        if value:
+            # `fr_FR.UTF-8@euro` → `fr_FR`: the encoding and modifier say nothing of words.
+            name = value.split(".")[0].split("@")[0]
+            if name in ("C", "POSIX"):
+                return "en"
+            return supported_locale(name) or "en"
+    return "en"
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -162,3 +180,8 @@ def _money(minor: int, currency: str, locale: str) -> str:
 @lru_cache(maxsize=64)
 def translator(locale: str, tz: ZoneInfo, *, mentions: bool = True) -> Translator:
     return Translator(locale, tz, mentions=mentions)
+
+
+def at_terminal(tz: ZoneInfo | None = None, *, mentions: bool = False) -> Translator:
+    """The translator of the person at this process's terminal (see `terminal_locale`)."""
+    return translator(terminal_locale(os.environ), tz or ZoneInfo("UTC"), mentions=mentions)
