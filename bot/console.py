@@ -430,8 +430,11 @@ class Console:
             return ["-" * 40]
         if kind == "section":
             out = [plain(_text(block.get("text")))] if block.get("text") else []
-            fields = [plain(_text(f)).replace("\n", ": ", 1) for f in block.get("fields") or []]
-            return out + [f"  {f}" for f in fields]
+            # Slack shows a field's label above its value; here they share a line, in two
+            # columns, with no colon to be typeset differently in each language.
+            pairs = [(*plain(_text(f)).split("\n", 1), "")[:2] for f in block.get("fields") or []]
+            width = max((len(label) for label, _ in pairs), default=0)
+            return out + [f"  {label:<{width}}  {value}".rstrip() for label, value in pairs]
         if kind == "context":
             return ["  " + " ".join(plain(_text(e)) for e in block.get("elements", []))]
         if kind == "actions":
