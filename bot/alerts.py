@@ -22,7 +22,6 @@ from bot.settings import Settings
 from bot.slack import blocks, blocks_digest
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
-from ledger.forecast import midnight
 from ledger.money import Money
 from ledger.services import Ledger, expiry, forecasting, health, notices, projects, purchases
 from ledger.services.notices import NoticeView
@@ -157,11 +156,8 @@ class Alerts:
 
     def _weekly(self, project_id: str) -> blocks.Message:
         seen = forecasting.forecast(self.ledger, project_id)
-        tz = self.settings.timezone
-        today = local_date(seen.at, tz)
-        spent = forecasting.billed(
-            self.ledger, project_id, midnight(today - timedelta(days=7), tz), midnight(today, tz)
-        )
+        # The week up to the digest's own instant: a bill of this morning is in it.
+        spent = forecasting.billed(self.ledger, project_id, seen.at - timedelta(days=7), seen.at)
         soon = seen.at + timedelta(days=WEEKLY_EXPIRY_DAYS)
         expiring = sorted(
             (lot for lot in seen.lots if lot.expires_at <= soon), key=lambda lot: lot.expires_at

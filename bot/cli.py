@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from bot import cli_runtime, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
+from bot.forecast_words import basis, lasts_until
 from bot.i18n import Translator, at_terminal, translator
 from bot.settings import Settings, slack_user_id
 from ledger import migrate
@@ -402,12 +403,13 @@ def cmd_forecast(args: argparse.Namespace, settings: Settings, ledger: Ledger) -
     t = _t(settings)
     lines = [
         t.say(
-            "{project}: {amount} available, burning {burn} a day ({basis})",
-            project=seen.project.id,
+            "{project}: {amount} available, burning {burn} a day",
+            project=seen.project.name,
             amount=t.money(seen.available),
             burn=t.money(projection.daily_burn),
-            basis=seen.basis,
         ),
+        lasts_until(seen, t),
+        basis(seen, t),
         t.say(
             "runs out on: {day}",
             day=t.date(projection.runs_out_on)
@@ -416,7 +418,7 @@ def cmd_forecast(args: argparse.Namespace, settings: Settings, ledger: Ledger) -
         ),
         t.say(
             "buy by: {day}; at least {least}, at most {most}",
-            day=t.date(advice.buy_by) if advice.buy_by else "-",
+            day=t.deadline(advice.buy_by, projection.today) if advice.buy_by else "-",
             least=t.money(advice.buy_at_least),
             most=t.money(advice.useful_at_most),
         ),

@@ -7,6 +7,7 @@ sentence by hand. Sentences are `str.format` templates with named fields.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -157,6 +158,12 @@ class Translator:
         if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
             return self.day(local - timedelta(days=1))
         return self.moment(local)
+
+    def deadline(self, day: dt.date, today: dt.date) -> str:
+        """A day something should be done by, marked late once it has passed."""
+        if day < today:
+            return self.say("{day} (late)", day=self.date(day))
+        return self.date(day)
 
     def days_left(self, left: int) -> str:
         if left <= 0:

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import chart
+from bot import chart, forecast_words
 from bot.i18n import Translator
 from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, wording
 from bot.slack.deps import Deps, guarded, request_id
@@ -118,7 +118,7 @@ def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
     seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
     view = Balance(seen.project, seen.at, seen.lots)
-    outlook = blocks_forecast.lasts_until(seen.projection, inv.t)
+    outlook = forecast_words.lasts_until(seen, inv.t)
     link = linked.link_of(inv.deps.ledger, project.id)
     synced = (
         ovh_blocks.sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)

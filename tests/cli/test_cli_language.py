@@ -96,7 +96,11 @@ def test_the_first_of_lc_all_lc_messages_and_lang_that_is_set_chooses_the_langua
 
 def test_a_usage_error_is_in_the_terminals_language(cli: Run) -> None:
     status, _, err = cli("balance", "--nonsense", lang="fr_FR.UTF-8")
-    assert status == 1 and err.startswith("erreur\u00a0: ") and "(voir `creditbot balance --help`)" in err
+    assert (
+        status == 1
+        and err.startswith("erreur\u00a0: ")
+        and "(voir `creditbot balance --help`)" in err
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot import forecast_words
 from bot.i18n import Translator, translator
 from bot.slack import blocks, blocks_digest, blocks_forecast, blocks_home, ovh_blocks, wording
 from bot.slack.grammar import NoProject
@@ -291,7 +292,7 @@ def rendered_forecasts(t: Translator, seen: list[Forecast], health: Health) -> l
     for one in seen:
         everything += [
             blocks_forecast.forecast_message(one, t),
-            blocks_forecast.lasts_until(one.projection, t),
+            forecast_words.lasts_until(one, t),
             blocks_digest.weekly_digest(one, eur(700), one.lots, t),
         ]
     everything.append(blocks_forecast.chart_sent("Prod EU", t))

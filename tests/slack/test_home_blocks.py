@@ -54,7 +54,7 @@ def test_a_member_sees_projects_only(ledger: Ledger) -> None:
     assert data.pending == () and data.health is None
     view = home_view(frozenset({Role.MEMBER}), data, FMT)
     assert [b["type"] for b in view["blocks"]] == ["header", "section"]
-    assert "No credit" not in str(view) and "One" in str(view)
+    assert "lasts beyond" not in str(view) and "One" in str(view)
 
 
 def test_the_home_blocks_are_what_slack_sdks_models_produce() -> None:
