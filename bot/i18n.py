@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -22,13 +23,14 @@ from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
 from ledger.errors import LedgerError, Phrase, UserRef
-from ledger.money import Money
+from ledger.money import Money, WholeMoney, minor_units
 
 CATALOGS = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 LANGUAGES = ("fr", "en")
-DAY = "d MMM y"
-MOMENT = "d MMM y HH:mm"
+# French writes months in full and `à` before the time: `6 décembre 2026 à 02:09`.
+DAY = {"fr": "d MMMM y", "en": "d MMM y"}
+MOMENT = {"fr": "d MMMM y 'à' HH:mm", "en": "d MMM y HH:mm"}
 TERMINAL_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -106,6 +108,8 @@ class Translator:
         return message, hint
 
     def value(self, value: Any) -> Any:
+        if isinstance(value, WholeMoney):
+            return self.whole_money(value)
         if isinstance(value, Money):
             return self.money(value)
         if isinstance(value, datetime):
@@ -141,15 +145,23 @@ class Translator:
     def money(self, value: Money) -> str:
         return _money(value.minor, value.currency, self.locale)
 
+    def whole_money(self, value: Money) -> str:
+        """An amount of whole units, without cents: `200 000 €`, `€200,000`."""
+        return _whole_money(
+            value.minor // 10 ** minor_units(value.currency), value.currency, self.locale
+        )
+
     def date(self, day: date) -> str:
-        text: str = format_date(day, DAY, locale=self.locale)
+        text: str = format_date(day, DAY[self.language], locale=self.locale)
         return text
 
     def day(self, instant: datetime) -> str:
         return self.date(instant.astimezone(self.tz).date())
 
     def moment(self, instant: datetime) -> str:
-        text: str = format_datetime(instant.astimezone(self.tz), MOMENT, locale=self.locale)
+        text: str = format_datetime(
+            instant.astimezone(self.tz), MOMENT[self.language], locale=self.locale
+        )
         return text
 
     def last_day(self, expires_at: datetime) -> str:
@@ -181,6 +193,14 @@ def voucher_last4(source: str) -> str | None:
 def _money(minor: int, currency: str, locale: str) -> str:
     # Babel's narrow no-break space would show as a box in some Slack clients.
     text: str = format_currency(Money(minor, currency).amount, currency, locale=locale)
+    return text.replace("\u202f", "\u00a0")
+
+
+@lru_cache(maxsize=1024)
+def _whole_money(units: int, currency: str, locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    whole = re.sub(r"0[.,]0+", "0", pattern.split(";")[0])
+    text: str = format_currency(units, currency, format=whole, locale=locale, currency_digits=False)
     return text.replace("\u202f", "\u00a0")
 
 
