@@ -104,7 +104,7 @@ def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledge
     text = t.say(
         "{channel} now belongs to project {project}",
         channel=linked.channel,
-        project=linked.project.id,
+        project=linked.project.name,
     )
     if linked.previous:
         text += "; " + t.say("it no longer belongs to {previous}", previous=linked.previous)
@@ -197,10 +197,10 @@ def _po_text(view: PurchaseOrderView, t: Translator) -> str:
         POStatus.CANCELLED: t.gettext("cancelled"),
     }
     line = t.say(
-        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate} % {vat} = {incl}",
+        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate}% {vat} = {incl}",
         po=view.number,
         status=statuses[view.status],
-        project=view.project.id,
+        project=view.project.name,
         excl=t.money(view.amount_excl_tax),
         rate=rate_text(view.vat_rate_bp),
         vat=t.money(view.vat),
@@ -305,7 +305,7 @@ def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Led
         "voucher …{last4}: {amount} added to {project}, usable until {until}",
         last4=view.last4,
         amount=t.money(view.amount),
-        project=view.project.id,
+        project=view.project.name,
         until=t.last_day(view.expires_at),
     )
     return data, text
@@ -347,7 +347,7 @@ def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     lines = [
         t.say(
             "{project}: {amount} available (vouchers {vouchers}, credit {credit})",
-            project=view.project.id,
+            project=view.project.name,
             amount=t.money(view.available),
             vouchers=t.money(view.vouchers),
             credit=t.money(view.credit),
@@ -503,13 +503,34 @@ def cmd_alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger)
     )
 
 
+def _state(name: str, n: int, t: Translator) -> str:
+    """A count of notices in one delivery state, in words."""
+    match name:
+        case "pending":
+            return t.say_n("{n} pending", "{n} pending", n)
+        case "sending":
+            return t.say_n("{n} sending", "{n} sending", n)
+        case "posted":
+            return t.say_n("{n} posted", "{n} posted", n)
+        case "undeliverable":
+            return t.say_n("{n} undeliverable", "{n} undeliverable", n)
+        case "dropped":
+            # A warning whose lot was spent or expired before it went out.
+            return t.say_n(
+                "{n} dropped (nothing left to warn about)",
+                "{n} dropped (nothing left to warn about)",
+                n,
+            )
+    return f"{n} {name}"
+
+
 def cmd_alerts_status(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     status = notices.delivery_status(ledger)
     data = serialise.delivery_status(status, settings.timezone)
     counts = data["counts"]
     t = _t(settings)
-    # The states keep their names: they are the ones of --json and /metrics.
-    lines = [", ".join(f"{counts[name]} {name}" for name in notices.STATUSES)]
+    # --json and /metrics keep the states' names; a person reads them in words.
+    lines = [", ".join(_state(name, counts[name], t) for name in notices.STATUSES)]
     if data["stuck"]:
         lines.append(
             t.gettext(

@@ -252,11 +252,18 @@ def start_console(
     from bot.alerts import Pacer
     from bot.console import Console, TrackingExecutor
     from bot.i18n import Translator
+    from bot.ovh import standin_file
     from bot.ovh.standin import DEMO_SERVICE, demo_ovh
     from bot.standin import SlackStandIn
 
     standin = SlackStandIn().start()
     ovh = None if settings.ovh_endpoint else demo_ovh().start()
+    # The stand-in is kept beside a SQLite file, in step with it; a new database, a new one.
+    kept = standin_file.beside(settings.database_url) if ovh is not None else None
+    resumed = False
+    if ovh is not None and kept is not None and kept.exists():
+        database = kept.with_name(kept.name.removesuffix(standin_file.SUFFIX))
+        resumed = database.exists() and standin_file.load(ovh, kept)
     local = settings.model_copy(
         update={
             "slack_api_url": standin.api_url,
@@ -305,13 +312,22 @@ def start_console(
             ),
             file=out,
         )
+    if kept is not None and resumed:
+        print(t.say("OVHcloud stand-in resumed from {file}.", file=str(kept)), file=out)
+    elif kept is not None:
+        print(t.say("OVHcloud stand-in kept in {file}.", file=str(kept)), file=out)
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
     sync = build_ovh_sync(local, ledger, client=app.client)
 
+    def keep() -> None:
+        if ovh is not None and kept is not None:
+            standin_file.save(ovh, kept)
+
     def ovh_run(reader: Translator) -> str:
         if ovh is not None:
             ovh.advance_month()
+            keep()
         if sync is None:
             return reader.gettext("OVHcloud is not configured")
         return sync.run().summary(reader)
@@ -333,6 +349,7 @@ def start_console(
         executor.shutdown(wait=True)
         standin.stop()
         if ovh is not None:
+            keep()
             ovh.stop()
         ledger.db.dispose()
     return 0

@@ -311,7 +311,7 @@ def test_no_english_sentence_comes_out_of_the_forecast_digest_or_home_in_french(
     assert tight.advice.buy_by is not None and tight.advice.buy_by < tight.today
     assert empty.runs_out_on == empty.today
     runs = {
-        SCHEDULED_RUN: LastRun(NOW, NOW, "posted 3 messages"),
+        SCHEDULED_RUN: LastRun(NOW, NOW, "expired=0;claimed=3;posted=3;retry_later=0"),
         PROVIDER_SYNC: LastRun(NOW, None, None),
     }
     health = Health(("idle",), ("C9",), runs)

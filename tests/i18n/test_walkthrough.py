@@ -72,7 +72,7 @@ def test_the_main_flow_reads_in_english(ledger: Ledger, clock: FakeClock) -> Non
             "Purchase order *PO-2026-000001* sent to finance for approval. "
             "€1,500.00 excl. tax, €1,800.00 incl. tax."
         )
-        assert "*VAT 20 %*\n€300.00" in block_texts(asked)
+        assert "*VAT 20%*\n€300.00" in block_texts(asked)
         finance = bot.posts("CFINANCE")[0]
         assert plain(finance) == (
             "PO-2026-000001: <@UMEM> asks to buy €1,500.00 excl. tax of credit for Prod EU"
