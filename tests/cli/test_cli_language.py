@@ -58,12 +58,12 @@ def prepare(cli: Run) -> str:
 def test_human_output_is_in_french_at_a_french_terminal(cli: Run) -> None:
     last4 = prepare(cli)
     balance = cli("balance", "--project", "p", lang="fr_FR.UTF-8")[1]
-    assert balance.startswith("p : 5,00 € disponible (bons 5,00 €, crédit 0,00 €)")
-    assert f"Bon …{last4} : reste 5,00 € sur 5,00 €" in balance
+    assert balance.startswith("P : 5,00 € disponible (bons d’achat 5,00 €, crédit 0,00 €)")
+    assert f"Bon d’achat …{last4} : reste 5,00 € sur 5,00 €" in balance
     pending = cli("po", "list", lang="fr_FR.UTF-8")[1]
     assert (
         "PO-" in pending
-        and "[en attente] p : 1 500,00 € HT + TVA 20 % 300,00 € = 1 800,00 €" in pending
+        and "[en attente] P : 1 500,00 € HT + TVA 20 % 300,00 € = 1 800,00 €" in pending
     )
     status, _, err = cli("balance", "--project", "nowhere", lang="fr_FR.UTF-8")
     assert status == 1 and err.startswith("erreur\u00a0: ") and "il n’y a pas de projet" in err
@@ -75,7 +75,7 @@ def test_human_output_is_in_english_at_a_c_terminal_even_in_a_french_workspace(
 ) -> None:
     last4 = prepare(cli)
     balance = cli("balance", "--project", "p", lang=lang, locale="fr_FR")[1]
-    assert balance.startswith("p: €5.00 available (vouchers €5.00, credit €0.00)")
+    assert balance.startswith("P: €5.00 available (vouchers €5.00, credit €0.00)")
     assert f"Voucher …{last4}: €5.00 left of €5.00" in balance
     status, _, err = cli("balance", "--project", "nowhere", lang=lang, locale="fr_FR")
     assert status == 1 and err.startswith("error: there is no project")
@@ -85,13 +85,13 @@ def test_the_first_of_lc_all_lc_messages_and_lang_that_is_set_chooses_the_langua
     cli: Run,
 ) -> None:
     prepare(cli)
-    french = "p : 5,00 € disponible"
+    french = "P : 5,00 € disponible"
     assert cli("balance", "--project", "p", lang="C", LC_MESSAGES="fr_FR.UTF-8")[1].startswith(
         french
     )
     said = cli("balance", "--project", "p", lang="fr_FR.UTF-8", LC_ALL="C", LC_MESSAGES="fr_FR")[1]
-    assert said.startswith("p: €5.00 available")
-    assert cli("balance", "--project", "p", lang="de_DE.UTF-8")[1].startswith("p: €5.00 available")
+    assert said.startswith("P: €5.00 available")
+    assert cli("balance", "--project", "p", lang="de_DE.UTF-8")[1].startswith("P: €5.00 available")
 
 
 def test_a_usage_error_is_in_the_terminals_language(cli: Run) -> None:

@@ -43,7 +43,7 @@ def test_the_main_flow_reads_in_french(ledger: Ledger, clock: FakeClock) -> None
 
         balance = bot.command("UMEM", "solde", channel="CPROD")
         assert plain(balance) == (
-            "Prod EU : 1 500,00 € disponible (bons 0,00 €, crédit 1 500,00 € ; 1 lot) "
+            "Prod EU : 1 500,00 € disponible (bons d’achat 0,00 €, crédit 1 500,00 € ; 1 lot) "
             "Au rythme actuel, le crédit dure au-delà du 28 février 2027."
         )
         assert (
