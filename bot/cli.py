@@ -107,7 +107,9 @@ def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledge
         project=linked.project.name,
     )
     if linked.previous:
-        text += "; " + t.say("it no longer belongs to {previous}", previous=linked.previous)
+        text = t.joined(
+            [text, t.say("it no longer belongs to {previous}", previous=linked.previous)]
+        )
     return serialise.project(linked.project), text
 
 

@@ -295,7 +295,9 @@ class Console:
             if outcome.get("response_action") != "errors":
                 break
             for field, error in outcome.get("errors", {}).items():
-                self.write(f"│ ! {field}: {plain(error)}")
+                self.write(
+                    "│ " + plain(self.t.say("{label}:", label=f"! {field}")) + " " + plain(error)
+                )
         self.write("└ " + self.t.gettext("submitted"))
         self.show(lines)
 
@@ -313,9 +315,8 @@ class Console:
                 for i, option in enumerate(options, 1):
                     self.write(f"│   {i}. {plain(_text(option.get('text')))}")
                 initial = (element.get("initial_option") or {}).get("value")
-                answer = self._ask(
-                    f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines
-                )
+                asked = label + (f" [{initial}]" if initial else "")
+                answer = self._ask("│ " + plain(self.t.say("{label}:", label=asked)) + " ", lines)
                 chosen = initial
                 if answer.isdigit() and 1 <= int(answer) <= len(options):
                     chosen = options[int(answer) - 1]["value"]
@@ -328,7 +329,7 @@ class Console:
                     }
                 }
             else:
-                answer = self._ask(f"│ {label}: ", lines)
+                answer = self._ask("│ " + plain(self.t.say("{label}:", label=label)) + " ", lines)
                 values[block["block_id"]] = {
                     element["action_id"]: {"type": "plain_text_input", "value": answer or None}
                 }

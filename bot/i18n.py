@@ -171,6 +171,10 @@ class Translator:
             return self.day(local - timedelta(days=1))
         return self.moment(local)
 
+    def joined(self, parts: list[str]) -> str:
+        """Clauses one after the other, `a; b` (French: `a ; b`)."""
+        return self.gettext("; ").join(parts)
+
     def deadline(self, day: dt.date, today: dt.date) -> str:
         """A day something should be done by, marked late once it has passed."""
         if day < today:

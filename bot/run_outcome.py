@@ -43,7 +43,7 @@ def words(outcome: str, t: Translator) -> str:
             )
         )
     said += [_figure(name, count, t) for name, count in counts.items() if name != "synced"]
-    return "; ".join(part for part in said if part)
+    return t.joined([part for part in said if part])
 
 
 def _figure(name: str, n: int, t: Translator) -> str:
