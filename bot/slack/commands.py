@@ -306,7 +306,8 @@ def _project(inv: Invocation, args: list[str]) -> None:
         report = linked.link_project(
             inv.deps.ledger, inv.deps.provider, inv.actor, rest[0], rest[1]
         )
-        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.t)))
+        name = projects.get_project(inv.deps.ledger, report.project).name
+        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.t, name)))
     else:
         inv.reply(blocks.error_message(wording.unknown_command(f"project {args[0]}", inv.t)))
 

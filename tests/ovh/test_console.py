@@ -35,7 +35,7 @@ def test_the_console_links_orders_delivers_and_syncs_through_the_ovhcloud_standi
     done = console(db_url, SCRIPT)
     assert done.returncode == 0, done.stderr
     out = done.stdout.replace("\u00a0", " ")
-    assert "is now linked to OVHcloud" in out and "€100.00 available" in out
+    assert "Project *Prod EU* is now linked to OVHcloud" in out and "€100.00 available" in out
     assert "Ordered at OVHcloud" in out and "pay it on OVHcloud" in out
     assert "consumption comes from there" in out
     assert "1 order delivered" in out
