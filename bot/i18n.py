@@ -55,10 +55,10 @@ def terminal_locale(environ: Mapping[str, str]) -> str:
         value = environ.get(name)
         if value:
             # `fr_FR.UTF-8@euro` → `fr_FR`: the encoding and modifier say nothing of words.
-            name = value.split(".")[0].split("@")[0]
-            if name in ("C", "POSIX"):
+            locale = value.split(".")[0].split("@")[0]
+            if locale in ("C", "POSIX"):
                 return "en"
-            return supported_locale(name) or "en"
+            return supported_locale(locale) or "en"
     return "en"
 
 

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from bot.i18n import terminal_locale
 from tests.support import environment_without_slack
 
 pytestmark = pytest.mark.slow
@@ -57,3 +58,24 @@ def test_lc_all_wins_over_lang_at_the_console(db_url: str) -> None:
     out = console(db_url, ":quit\n", LC_ALL="fr_FR.UTF-8", LANG="C", CREDITBOT_LOCALE="en_GB")
     assert out.startswith("Console locale sur ")
     assert "OVHcloud simulé\u00a0: projet " in out
+
+
+@pytest.mark.parametrize(
+    ("environ", "language"),
+    [
+        ({}, "en"),
+        ({"LANG": "C"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr_FR"),
+        ({"LANG": "fr_CA.UTF-8@latin"}, "fr_CA"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8", "LC_MESSAGES": "C"}, "en"),
+        ({"LANG": "C", "LC_ALL": "fr_FR.UTF-8", "LC_MESSAGES": "C"}, "fr_FR"),
+        ({"LANG": "fr_FR.UTF-8", "LC_ALL": ""}, "fr_FR"),
+    ],
+)
+def test_the_terminals_language_is_the_first_of_lc_all_lc_messages_and_lang(
+    environ: dict[str, str], language: str
+) -> None:
+    assert terminal_locale(environ) == language
