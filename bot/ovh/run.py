@@ -16,7 +16,7 @@ from bot.slack import blocks, notify, ovh_blocks
 from bot.slack.deps import Deps
 from ledger.errors import ProviderError
 from ledger.provider import CreditProvider
-from ledger.services import health, linked, notices, ordering
+from ledger.services import health, linked, notices, ordering, projects
 from ledger.services.linked import SyncReport
 
 log = logging.getLogger("creditbot.ovh")
@@ -96,9 +96,10 @@ class OvhSync:
         link = linked.claim_failure_notice(self.deps.ledger, report.project)
         if link is None:
             return 0
+        name = projects.get_project(self.deps.ledger, link.project_id).name
         notify.to_finance(
             self.deps,
             self.client,
-            blocks.text_message(ovh_blocks.failure_notice(link, self.deps.workspace)),
+            blocks.text_message(ovh_blocks.failure_notice(link, self.deps.workspace, name)),
         )
         return 1

@@ -88,9 +88,10 @@ def linked_text(report: SyncReport, t: Translator, name: str | None = None) -> s
     )
 
 
-def failure_notice(link: LinkView, t: Translator) -> str:
+def failure_notice(link: LinkView, t: Translator, name: str | None = None) -> str:
+    """`name`: the project's name, as people call it (its id otherwise)."""
     values = {
-        "project": escape(link.project_id),
+        "project": escape(name or link.project_id),
         "service": escape(link.service),
         "reason": escape(link.failure or ""),
     }

@@ -97,6 +97,7 @@ def test_finance_gets_one_notice_per_failure_kind_from_the_scheduled_run(
         run.run()
     (notice,) = _texts(slack, "chat.postMessage", "CFINANCE")
     assert "refused the bot" in notice and "revoked" not in notice
+    assert "for *Prod EU*" in notice  # the project by its name, not its id
 
 
 def test_the_balance_says_when_it_was_synced_and_warns_when_stale_or_failed(
