@@ -122,12 +122,17 @@ def _provider(settings: Settings) -> CreditProvider:
     return provider
 
 
-def _sync_text(report: SyncReport, t: Translator) -> str:
+def _names(ledger: Ledger) -> dict[str, str]:
+    """Each project's name by its id: messages name projects as people call them."""
+    return {p.id: p.name for p in projects.list_projects(ledger)}
+
+
+def _sync_text(report: SyncReport, t: Translator, names: dict[str, str] | None = None) -> str:
     line = t.say_n(
         "{project} ← {service}: {n} credit, {posted} entries posted, {amount} available",
         "{project} ← {service}: {n} credits, {posted} entries posted, {amount} available",
         report.credits,
-        project=report.project,
+        project=(names or {}).get(report.project, report.project),
         service=report.service,
         posted=report.entries_posted,
         amount=t.money(report.available),
@@ -146,19 +151,20 @@ def cmd_project_link_ovh(args: argparse.Namespace, settings: Settings, ledger: L
         ledger, _provider(settings), _actor(args, settings), args.id, args.service
     )
     t = _t(settings)
+    names = _names(ledger)
     head = t.say(
         "project {project} linked to OVHcloud {service}",
-        project=report.project,
+        project=names.get(report.project, report.project),
         service=report.service,
     )
-    return serialise.sync_report(report), head + "\n" + _sync_text(report, t)
+    return serialise.sync_report(report), head + "\n" + _sync_text(report, t, names)
 
 
 def cmd_project_unlink_ovh(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     service = linked.unlink_project(ledger, _actor(args, settings), args.id)
     text = _t(settings).say(
         "project {project} unlinked from OVHcloud {service}; its history stays",
-        project=args.id,
+        project=projects.get_project(ledger, args.id).name,
         service=service,
     )
     return {"project": args.id, "service": service}, text
@@ -175,7 +181,8 @@ def cmd_ovh_sync(args: argparse.Namespace, settings: Settings, ledger: Ledger) -
     rows = [serialise.sync_report(r) for r in reports]
     failed = [r for r in rows if r["error"]]
     t = _t(settings)
-    text = "\n".join(_sync_text(r, t) for r in reports) or t.gettext(
+    names = _names(ledger)
+    text = "\n".join(_sync_text(r, t, names) for r in reports) or t.gettext(
         "no project is linked to OVHcloud"
     )
     if failed:
@@ -453,10 +460,11 @@ def cmd_expire(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     lots = expiry.expire_due(ledger)
     rows = [serialise.expired_lot(lot, settings.timezone) for lot in lots]
     t = _t(settings)
+    names = _names(ledger) if lots else {}
     text = "\n".join(
         t.say(
             "{project}: {lot} forfeited {amount}",
-            project=lot.project_id,
+            project=names.get(lot.project_id, lot.project_id),
             lot=t.lot(lot.source),
             amount=t.money(lot.forfeited),
         )

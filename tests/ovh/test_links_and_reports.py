@@ -198,3 +198,27 @@ def test_a_voucher_lot_labelled_with_the_whole_code_shows_only_its_end_after_a_s
     ledger.db.run(lambda s: s.execute(update(Lot).values(source="voucher OVH-DEMO-VOUCHER")))
     sync_project(ledger, provider, linked)
     assert [lot.source for lot in reading.balance(ledger, linked).lots] == ["voucher …CHER"]
+
+
+def test_the_command_line_names_the_project_when_it_links_syncs_and_unlinks(
+    db_url: str, ledger: Ledger, project: str, ovh: OvhStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    ovh.add_credit(SERVICE, "100")
+    said = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in _env(db_url, ovh).items():
+            patch.setenv(name, value)
+        for argv in (
+            ["project", "link-ovh", project, SERVICE, "--as", "UADMIN"],
+            ["ovh", "sync"],
+            ["project", "unlink-ovh", project, "--as", "UADMIN"],
+        ):
+            capsys.readouterr()
+            assert main(argv) == 0
+            said.append(capsys.readouterr().out)
+    linked, synced, unlinked = said
+    assert linked.startswith(f"project Prod EU linked to OVHcloud {SERVICE}\nProd EU ← ")
+    assert synced.startswith(f"Prod EU ← {SERVICE}: 1 credit")
+    assert unlinked.startswith(f"project Prod EU unlinked from OVHcloud {SERVICE}")
