@@ -322,7 +322,10 @@ def start_console(
 
     def keep() -> None:
         if ovh is not None and kept is not None:
-            standin_file.save(ovh, kept)
+            try:
+                standin_file.save(ovh, kept)
+            except OSError as exc:  # a read-only directory: the session still ends cleanly
+                print(t.say("OVHcloud stand-in not kept: {reason}", reason=exc.strerror), file=out)
 
     def ovh_run(reader: Translator) -> str:
         if ovh is not None:
