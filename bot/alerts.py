@@ -16,13 +16,12 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import metrics
+from bot import metrics, run_outcome
 from bot.i18n import Translator, translator
 from bot.settings import Settings
 from bot.slack import blocks, blocks_digest
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
-from ledger.forecast import midnight
 from ledger.money import Money
 from ledger.services import Ledger, expiry, forecasting, health, notices, projects, purchases
 from ledger.services.notices import NoticeView
@@ -74,14 +73,18 @@ class Report:
         t = t or translator("en", ZoneInfo("UTC"))
         if not self.ran:
             return t.gettext("another replica is running the scheduled jobs; nothing done here")
-        return "; ".join(
-            (
-                t.say_n("expired {n} lot", "expired {n} lots", self.expired),
-                t.say_n("claimed {n} notice", "claimed {n} notices", self.claimed),
-                t.say_n("posted {n} message", "posted {n} messages", self.posted),
-                t.say_n("{n} to retry next run", "{n} to retry next run", self.retry_later),
-                t.say_n("{n} undeliverable", "{n} undeliverable", self.undeliverable),
-            )
+        return run_outcome.words(self.figures(), t)
+
+    def figures(self) -> str:
+        """What the run did as figures, as the health view stores it."""
+        return run_outcome.figures(
+            {
+                "expired": self.expired,
+                "claimed": self.claimed,
+                "posted": self.posted,
+                "retry_later": self.retry_later,
+                "undeliverable": self.undeliverable,
+            }
         )
 
 
@@ -116,7 +119,7 @@ class Alerts:
             log.info(report.summary())
             metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
             metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
-            health.record_run(self.ledger, health.SCHEDULED_RUN, started, report.summary())
+            health.record_run(self.ledger, health.SCHEDULED_RUN, started, report.figures())
             return report
 
     # --- claiming ------------------------------------------------------------------------------
@@ -157,11 +160,8 @@ class Alerts:
 
     def _weekly(self, project_id: str) -> blocks.Message:
         seen = forecasting.forecast(self.ledger, project_id)
-        tz = self.settings.timezone
-        today = local_date(seen.at, tz)
-        spent = forecasting.billed(
-            self.ledger, project_id, midnight(today - timedelta(days=7), tz), midnight(today, tz)
-        )
+        # The week up to the digest's own instant: a bill of this morning is in it.
+        spent = forecasting.billed(self.ledger, project_id, seen.at - timedelta(days=7), seen.at)
         soon = seen.at + timedelta(days=WEEKLY_EXPIRY_DAYS)
         expiring = sorted(
             (lot for lot in seen.lots if lot.expires_at <= soon), key=lambda lot: lot.expires_at

@@ -20,7 +20,8 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from bot import cli_ovh, cli_runtime, labels, serialise
 from bot.composition import build_ledger, build_provider, roles_from_ids
-from bot.i18n import Translator, translator
+from bot.forecast_words import basis, lasts_until
+from bot.i18n import Translator, at_terminal, translator
 from bot.settings import Settings, slack_user_id
 from bot.slack import ovh_words
 from ledger import migrate
@@ -61,8 +62,9 @@ class Output:
 
 
 def _t(settings: Settings) -> Translator:
-    """Human output follows CREDITBOT_LOCALE; people are written as their ids."""
-    return translator(settings.creditbot_locale, settings.timezone, mentions=False)
+    """Human output is in the language of the person at the terminal (LC_ALL, LC_MESSAGES,
+    LANG); people are written as their ids. Channels keep CREDITBOT_LOCALE."""
+    return at_terminal(settings.timezone)
 
 
 def _actor(args: argparse.Namespace, settings: Settings) -> Any:
@@ -103,10 +105,12 @@ def cmd_project_link(args: argparse.Namespace, settings: Settings, ledger: Ledge
     text = t.say(
         "{channel} now belongs to project {project}",
         channel=linked.channel,
-        project=linked.project.id,
+        project=linked.project.name,
     )
     if linked.previous:
-        text += "; " + t.say("it no longer belongs to {previous}", previous=linked.previous)
+        text = t.joined(
+            [text, t.say("it no longer belongs to {previous}", previous=linked.previous)]
+        )
     return serialise.project(linked.project), text
 
 
@@ -119,12 +123,17 @@ def _provider(settings: Settings) -> CreditProvider:
     return provider
 
 
-def _sync_text(report: SyncReport, t: Translator) -> str:
+def _names(ledger: Ledger) -> dict[str, str]:
+    """Each project's name by its id: messages name projects as people call them."""
+    return {p.id: p.name for p in projects.list_projects(ledger)}
+
+
+def _sync_text(report: SyncReport, t: Translator, names: dict[str, str] | None = None) -> str:
     line = t.say_n(
         "{project} ← {service}: {n} credit, {posted} entries posted, {amount} available",
         "{project} ← {service}: {n} credits, {posted} entries posted, {amount} available",
         report.credits,
-        project=report.project,
+        project=(names or {}).get(report.project, report.project),
         service=report.service,
         posted=report.entries_posted,
         amount=t.money(report.available),
@@ -144,19 +153,20 @@ def cmd_project_link_ovh(args: argparse.Namespace, settings: Settings, ledger: L
         ledger, _provider(settings), _actor(args, settings), args.id, args.service
     )
     t = _t(settings)
+    names = _names(ledger)
     head = t.say(
         "project {project} linked to OVHcloud {service}",
-        project=report.project,
+        project=names.get(report.project, report.project),
         service=report.service,
     )
-    return serialise.sync_report(report), head + "\n" + _sync_text(report, t)
+    return serialise.sync_report(report), head + "\n" + _sync_text(report, t, names)
 
 
 def cmd_project_unlink_ovh(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     service = linked.unlink_project(ledger, _actor(args, settings), args.id)
     text = _t(settings).say(
         "project {project} unlinked from OVHcloud {service}; its history stays",
-        project=args.id,
+        project=projects.get_project(ledger, args.id).name,
         service=service,
     )
     return {"project": args.id, "service": service}, text
@@ -173,7 +183,8 @@ def cmd_ovh_sync(args: argparse.Namespace, settings: Settings, ledger: Ledger) -
     rows = [serialise.sync_report(r) for r in reports]
     failed = [r for r in rows if r["error"]]
     t = _t(settings)
-    text = "\n".join(_sync_text(r, t) for r in reports) or t.gettext(
+    names = _names(ledger)
+    text = "\n".join(_sync_text(r, t, names) for r in reports) or t.gettext(
         "no project is linked to OVHcloud"
     )
     if failed:
@@ -191,10 +202,10 @@ def cmd_project_list(args: argparse.Namespace, settings: Settings, ledger: Ledge
 
 def _po_text(view: PurchaseOrderView, t: Translator) -> str:
     line = t.say(
-        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate} % {vat} = {incl}",
+        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate}% {vat} = {incl}",
         po=view.number,
         status=labels.po_status(view.status, t),
-        project=view.project.id,
+        project=view.project.name,
         excl=t.money(view.amount_excl_tax),
         rate=rate_text(view.vat_rate_bp),
         vat=t.money(view.vat),
@@ -274,10 +285,7 @@ def cmd_voucher_issue(args: argparse.Namespace, settings: Settings, ledger: Ledg
 def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
     """Finance hears of every voucher, issued here as in Slack (never its code)."""
     if not (settings.slack_bot_token and settings.finance_channel):
-        print(
-            "warning: voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)",
-            file=sys.stderr,
-        )
+        _warn(N_("voucher not announced to finance (set SLACK_BOT_TOKEN and FINANCE_CHANNEL)"))
         return
     # Slack's client is loaded only when a voucher is issued.
     from bot.slack.app import build_client
@@ -292,7 +300,7 @@ def _announce_voucher(settings: Settings, view: IssuedVoucher) -> None:
     except OSError:  # Slack unreachable: the voucher stands, the warning says so
         told = False
     if not told:
-        print("warning: could not post the voucher's announcement to finance", file=sys.stderr)
+        _warn(N_("could not post the voucher's announcement to finance"))
 
 
 def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
@@ -305,7 +313,7 @@ def cmd_voucher_redeem(args: argparse.Namespace, settings: Settings, ledger: Led
         "voucher …{last4}: {amount} added to {project}, usable until {until}",
         last4=view.last4,
         amount=t.money(view.amount),
-        project=view.project.id,
+        project=view.project.name,
         until=t.last_day(view.expires_at),
     )
     return data, text
@@ -349,7 +357,7 @@ def cmd_balance(args: argparse.Namespace, settings: Settings, ledger: Ledger) ->
     lines = [
         t.say(
             "{project}: {amount} available (vouchers {vouchers}, credit {credit})",
-            project=view.project.id,
+            project=view.project.name,
             amount=t.money(view.available),
             vouchers=t.money(view.vouchers),
             credit=t.money(view.credit),
@@ -398,12 +406,13 @@ def cmd_forecast(args: argparse.Namespace, settings: Settings, ledger: Ledger) -
     t = _t(settings)
     lines = [
         t.say(
-            "{project}: {amount} available, burning {burn} a day ({basis})",
-            project=seen.project.id,
+            "{project}: {amount} available, burning {burn} a day",
+            project=seen.project.name,
             amount=t.money(seen.available),
             burn=t.money(projection.daily_burn),
-            basis=seen.basis,
         ),
+        lasts_until(seen, t),
+        basis(seen, t),
         t.say(
             "runs out on: {day}",
             day=t.date(projection.runs_out_on)
@@ -412,7 +421,7 @@ def cmd_forecast(args: argparse.Namespace, settings: Settings, ledger: Ledger) -
         ),
         t.say(
             "buy by: {day}; at least {least}, at most {most}",
-            day=t.date(advice.buy_by) if advice.buy_by else "-",
+            day=t.deadline(advice.buy_by, projection.today) if advice.buy_by else "-",
             least=t.money(advice.buy_at_least),
             most=t.money(advice.useful_at_most),
         ),
@@ -445,10 +454,11 @@ def cmd_expire(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     lots = expiry.expire_due(ledger)
     rows = [serialise.expired_lot(lot, settings.timezone) for lot in lots]
     t = _t(settings)
+    names = _names(ledger) if lots else {}
     text = "\n".join(
         t.say(
             "{project}: {lot} forfeited {amount}",
-            project=lot.project_id,
+            project=names.get(lot.project_id, lot.project_id),
             lot=t.lot(lot.source),
             amount=t.money(lot.forfeited),
         )
@@ -469,7 +479,7 @@ def cmd_verify(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
 def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     if args.format == "csv":
         if args.json:
-            raise Refused("--json writes JSON, --format csv writes CSV: choose one")
+            raise Refused(N_("--json writes JSON, --format csv writes CSV: choose one"))
         print(audit.export_csv(ledger), end="")
     else:
         print(audit.export_json(ledger))
@@ -478,7 +488,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
 
 def cmd_alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     if not args.dry_run and not settings.slack_bot_token:
-        raise Refused("posting needs SLACK_BOT_TOKEN", "or use --dry-run")
+        raise Refused(N_("posting needs SLACK_BOT_TOKEN"), N_("or use --dry-run"))
     from bot.composition import build_alerts
 
     report = build_alerts(settings, ledger).run(dry_run=args.dry_run)
@@ -497,13 +507,34 @@ def cmd_alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger)
     )
 
 
+def _state(name: str, n: int, t: Translator) -> str:
+    """A count of notices in one delivery state, in words."""
+    match name:
+        case "pending":
+            return t.say_n("{n} pending", "{n} pending", n)
+        case "sending":
+            return t.say_n("{n} sending", "{n} sending", n)
+        case "posted":
+            return t.say_n("{n} posted", "{n} posted", n)
+        case "undeliverable":
+            return t.say_n("{n} undeliverable", "{n} undeliverable", n)
+        case "dropped":
+            # A warning whose lot was spent or expired before it went out.
+            return t.say_n(
+                "{n} dropped (nothing left to warn about)",
+                "{n} dropped (nothing left to warn about)",
+                n,
+            )
+    return f"{n} {name}"
+
+
 def cmd_alerts_status(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     status = notices.delivery_status(ledger)
     data = serialise.delivery_status(status, settings.timezone)
     counts = data["counts"]
     t = _t(settings)
-    # The states keep their names: they are the ones of --json and /metrics.
-    lines = [", ".join(f"{counts[name]} {name}" for name in notices.STATUSES)]
+    # --json and /metrics keep the states' names; a person reads them in words.
+    lines = [", ".join(_state(name, counts[name], t) for name in notices.STATUSES)]
     if data["stuck"]:
         lines.append(
             t.gettext(
@@ -553,7 +584,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error reported like every other error: one line, exit 1."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(1, f"error: {message} (see `{self.prog} --help`)\n")
+        t = at_terminal()
+        detail = message + " (" + t.say("see `{command} --help`", command=self.prog) + ")"
+        self.exit(1, t.say("error: {text}", text=detail) + "\n")
 
 
 MAX_LIMIT = 100_000  # more lines than anyone reads, well inside a 64-bit LIMIT
@@ -691,21 +724,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(message: str, hint: str | None = None) -> int:
-    print(f"error: {message}" + (f" ({hint})" if hint else ""), file=sys.stderr)
+def _fail(
+    message: str, hint: str | None = None, *, t: Translator | None = None, **values: str
+) -> int:
+    """One line on stderr, in the terminal's language unless `t` says otherwise. `message`
+    and `hint` are catalog sentences (marked N_), filled in with `values` if any."""
+    t = t or at_terminal()
+    said = t.gettext(message).format(**values) if values else t.gettext(message)
+    if hint:
+        said += f" ({t.gettext(hint)})"
+    print(t.say("error: {text}", text=said), file=sys.stderr)
     return 1
+
+
+def _warn(message: str) -> None:
+    t = at_terminal()
+    print(t.say("warning: {text}", text=t.gettext(message)), file=sys.stderr)
 
 
 def _database_trouble(url: str, exc: Exception) -> int:
     try:
         where = make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
-        return _fail("DATABASE_URL is not a database URL", "e.g. sqlite:///creditbot.db")
+        return _fail(N_("DATABASE_URL is not a database URL"), N_("e.g. sqlite:///creditbot.db"))
     if isinstance(exc, DatabaseError):
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
     else:
         reason = str(exc).strip().splitlines()[0]
-    return _fail(f"cannot use the database {where}: {reason}")
+    return _fail(N_("cannot use the database {where}: {reason}"), where=where, reason=reason)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -722,7 +768,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     if not all(storable(arg) for arg in given):
-        return _fail("an argument holds characters that cannot be stored (such as a NUL)")
+        return _fail(N_("an argument holds characters that cannot be stored (such as a NUL)"))
     try:
         args = _parser().parse_args(given)
     except SystemExit as stop:  # --help, or a usage error already reported
@@ -730,13 +776,16 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        return _fail(
-            "invalid settings: "
-            + "; ".join(f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
+        return _fail(N_("invalid settings: {problems}"), problems=problems)
     if getattr(args, "runtime", False):
         if args.json:
-            return _fail(f"`{args.command}` runs until stopped and prints no result: drop --json")
+            return _fail(
+                N_("`{command}` runs until stopped and prints no result: drop --json"),
+                command=args.command,
+            )
         try:
             return int(args.handler(args, settings))
         except (ArgumentError, DatabaseError) as exc:  # mostly at start-up: migrating
@@ -764,7 +813,9 @@ def _unusable(exc: DatabaseError) -> bool:
 def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
     try:
         if not migrate.is_current(ledger.db.engine):
-            return _fail("the database schema is not up to date", "run `creditbot db upgrade`")
+            return _fail(
+                N_("the database schema is not up to date"), N_("run `creditbot db upgrade`")
+            )
         result = args.handler(args, settings, ledger)
     except SyncFailed as failed:
         Output(args.json).show(failed.rows, failed.text)
@@ -774,15 +825,17 @@ def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
             print(f"mismatch: {problem}", file=sys.stderr)
         return 1
     except LedgerError as exc:
-        if args.json:
-            return _fail(exc.message, exc.hint)
+        if args.json:  # what scripts read stays as it was, in English
+            return _fail(exc.message, exc.hint, t=translator("en", settings.timezone))
         return _fail(*_t(settings).refusal(exc))
     except Refused as exc:
         return _fail(exc.message, exc.hint)
     except OSError as exc:
         if exc.filename is None:  # not a file given on the command line
             raise
-        return _fail(f"cannot write {exc.filename}: {exc.strerror}")
+        return _fail(
+            N_("cannot write {file}: {reason}"), file=str(exc.filename), reason=str(exc.strerror)
+        )
     finally:
         ledger.db.dispose()
     if result is not None:

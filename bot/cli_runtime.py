@@ -27,8 +27,10 @@ from bot.composition import (
     build_ovh_sync,
     build_slack,
 )
+from bot.i18n import at_terminal
 from bot.settings import Settings, slack_user_id
 from ledger.domain import POStatus
+from ledger.errors import N_
 from ledger.services import Ledger, purchases
 
 log = logging.getLogger("creditbot")
@@ -74,16 +76,22 @@ def _logging() -> None:
     )
 
 
-NEEDS_KEY_MESSAGE = (
-    "error: set CREDITBOT_SECRET (32 characters or more, e.g. from "
+NEEDS_KEY_MESSAGE = N_(
+    "set CREDITBOT_SECRET (32 characters or more, e.g. from "
     "`python -c 'import secrets; print(secrets.token_hex(32))'`): voucher codes are kept "
     "as an HMAC under it, and it must stay the same across restarts"
 )
 
 
+def _error(message: str, **values: str) -> None:
+    """One line on stderr in the terminal's language."""
+    t = at_terminal()
+    print(t.say("error: {text}", text=t.say(message, **values)), file=sys.stderr)
+
+
 def _refuse_without_secret(settings: Settings) -> bool:
     if settings.creditbot_secret is None:
-        print(NEEDS_KEY_MESSAGE, file=sys.stderr)
+        _error(NEEDS_KEY_MESSAGE)
         return True
     return False
 
@@ -112,21 +120,26 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 scheduler.terminate()
                 scheduler.wait(30)
     if sys.stdin.isatty():
-        print("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
+        print(
+            at_terminal().gettext(
+                "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
+            )
+        )
         return start_console(
             settings, CONSOLE_USER, CONSOLE_CHANNEL, iter(sys.stdin.readline, ""), sys.stdout
         )
-    print(
-        "error: no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
-        "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal",
-        file=sys.stderr,
+    _error(
+        N_(
+            "no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
+            "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal"
+        )
     )
     return 2
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
-        print("error: `serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET", file=sys.stderr)
+        _error(N_("`serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"))
         return 2
     if _refuse_without_secret(settings):
         return 2
@@ -154,7 +167,7 @@ def _default_port() -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token:
-        print("error: the scheduler posts to Slack: set SLACK_BOT_TOKEN", file=sys.stderr)
+        _error(N_("the scheduler posts to Slack: set SLACK_BOT_TOKEN"))
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
@@ -170,7 +183,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     try:
         user = slack_user_id(args.as_user)
     except ValueError as exc:
-        print(f"error: --as {exc}", file=sys.stderr)
+        _error(N_("--as {problem}"), problem=str(exc))
         return 1
     return start_console(
         settings,
@@ -264,12 +277,19 @@ def start_console(
 ) -> int:
     from bot.alerts import Pacer
     from bot.console import Console, TrackingExecutor
-    from bot.i18n import Translator, translator
+    from bot.i18n import Translator
+    from bot.ovh import standin_file
     from bot.ovh.standin import DEMO_SERVICE, demo_ovh
     from bot.standin import SlackStandIn
 
     standin = SlackStandIn().start()
     ovh = None if settings.ovh_endpoint else demo_ovh().start()
+    # The stand-in is kept beside a SQLite file, in step with it; a new database, a new one.
+    kept = standin_file.beside(settings.database_url) if ovh is not None else None
+    resumed = False
+    if ovh is not None and kept is not None and kept.exists():
+        database = kept.with_name(kept.name.removesuffix(standin_file.SUFFIX))
+        resumed = database.exists() and standin_file.load(ovh, kept)
     local = settings.model_copy(
         update={
             "slack_api_url": standin.api_url,
@@ -293,7 +313,9 @@ def start_console(
         raise
     executor = TrackingExecutor()
     app = build_slack(local, ledger, listener_executor=executor)
-    t = translator(local.creditbot_locale, local.timezone)
+    # The person at the keyboard reads in their terminal's language; channels keep
+    # CREDITBOT_LOCALE.
+    t = at_terminal(local.timezone, mentions=True)
     standin.default_locale = t.locale.replace("_", "-")
     print(
         t.say(
@@ -310,16 +332,31 @@ def start_console(
     )
     if ovh is not None:
         print(
-            f"OVHcloud stand-in: project {DEMO_SERVICE} (link it with /credit project ovh).",
+            t.say(
+                "OVHcloud stand-in: project {service} (link it with /credit project ovh).",
+                service=DEMO_SERVICE,
+            ),
             file=out,
         )
+    if kept is not None and resumed:
+        print(t.say("OVHcloud stand-in resumed from {file}.", file=str(kept)), file=out)
+    elif kept is not None:
+        print(t.say("OVHcloud stand-in kept in {file}.", file=str(kept)), file=out)
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
     sync = build_ovh_sync(local, ledger, client=app.client)
 
+    def keep() -> None:
+        if ovh is not None and kept is not None:
+            try:
+                standin_file.save(ovh, kept)
+            except OSError as exc:  # a read-only directory: the session still ends cleanly
+                print(t.say("OVHcloud stand-in not kept: {reason}", reason=exc.strerror), file=out)
+
     def ovh_run(reader: Translator) -> str:
         if ovh is not None:
             ovh.advance_month()
+            keep()
         if sync is None:
             return reader.gettext("OVHcloud is not configured")
         return sync.run().summary(reader)
@@ -341,6 +378,7 @@ def start_console(
         executor.shutdown(wait=True)
         standin.stop()
         if ovh is not None:
+            keep()
             ovh.stop()
         ledger.db.dispose()
     return 0

@@ -297,7 +297,9 @@ class Console:
             if outcome.get("response_action") != "errors":
                 break
             for field, error in outcome.get("errors", {}).items():
-                self.write(f"│ ! {field}: {plain(error)}")
+                self.write(
+                    "│ " + plain(self.t.say("{label}:", label=f"! {field}")) + " " + plain(error)
+                )
         self.write("└ " + self.t.gettext("submitted"))
         self.show(lines)
 
@@ -323,9 +325,8 @@ class Console:
                 for i, option in enumerate(options, 1):
                     self.write(f"│   {i}. {plain(_text(option.get('text')))}")
                 initial = (element.get("initial_option") or {}).get("value")
-                answer = self._ask(
-                    f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines
-                )
+                asked = label + (f" [{initial}]" if initial else "")
+                answer = self._ask("│ " + plain(self.t.say("{label}:", label=asked)) + " ", lines)
                 chosen = initial
                 if answer.isdigit() and 1 <= int(answer) <= len(options):
                     chosen = options[int(answer) - 1]["value"]
@@ -338,7 +339,7 @@ class Console:
                     }
                 }
             else:
-                answer = self._ask(f"│ {label}: ", lines)
+                answer = self._ask("│ " + plain(self.t.say("{label}:", label=label)) + " ", lines)
                 values[block["block_id"]] = {
                     element["action_id"]: {"type": "plain_text_input", "value": answer or None}
                 }
@@ -483,8 +484,11 @@ class Console:
             return ["-" * 40]
         if kind == "section":
             out = [plain(_text(block.get("text")))] if block.get("text") else []
-            fields = [plain(_text(f)).replace("\n", ": ", 1) for f in block.get("fields") or []]
-            return out + [f"  {f}" for f in fields]
+            # Slack shows a field's label above its value; here they share a line, in two
+            # columns, with no colon to be typeset differently in each language.
+            pairs = [(*plain(_text(f)).split("\n", 1), "")[:2] for f in block.get("fields") or []]
+            width = max((len(label) for label, _ in pairs), default=0)
+            return out + [f"  {label:<{width}}  {value}".rstrip() for label, value in pairs]
         if kind == "context":
             return ["  " + " ".join(plain(_text(e)) for e in block.get("elements", []))]
         if kind == "actions":

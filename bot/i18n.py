@@ -7,6 +7,10 @@ sentence by hand. Sentences are `str.format` templates with named fields.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -20,13 +24,15 @@ from babel.support import NullTranslations, Translations
 
 from ledger.errors import LedgerError, Phrase, UserRef
 from ledger.facts import LotOrigin, LotSource, LotSources
-from ledger.money import Money
+from ledger.money import Money, WholeMoney, minor_units
 
 CATALOGS = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 LANGUAGES = ("fr", "en")
-DAY = "d MMM y"
-MOMENT = "d MMM y HH:mm"
+# French writes months in full and `à` before the time: `6 décembre 2026 à 02:09`.
+DAY = {"fr": "d MMMM y", "en": "d MMM y"}
+MOMENT = {"fr": "d MMMM y 'à' HH:mm", "en": "d MMM y HH:mm"}
+TERMINAL_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def supported_locale(text: str | None) -> str | None:
@@ -40,6 +46,21 @@ def supported_locale(text: str | None) -> str | None:
     if parsed.language not in LANGUAGES:
         return None
     return str(parsed)
+
+
+def terminal_locale(environ: Mapping[str, str]) -> str:
+    """The language of the person at a terminal, found as gettext finds it: the first of
+    `LC_ALL`, `LC_MESSAGES`, `LANG` that is set. `C`, `POSIX`, unset or a language the bot
+    does not speak mean English; `fr_FR.UTF-8` means French."""
+    for name in TERMINAL_VARIABLES:
+        value = environ.get(name)
+        if value:
+            # `fr_FR.UTF-8@euro` → `fr_FR`: the encoding and modifier say nothing of words.
+            locale = value.split(".")[0].split("@")[0]
+            if locale in ("C", "POSIX"):
+                return "en"
+            return supported_locale(locale) or "en"
+    return "en"
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -88,6 +109,8 @@ class Translator:
         return message, hint
 
     def value(self, value: Any) -> Any:
+        if isinstance(value, WholeMoney):
+            return self.whole_money(value)
         if isinstance(value, Money):
             return self.money(value)
         if isinstance(value, datetime):
@@ -134,15 +157,23 @@ class Translator:
     def money(self, value: Money) -> str:
         return _money(value.minor, value.currency, self.locale)
 
+    def whole_money(self, value: Money) -> str:
+        """An amount of whole units, without cents: `200 000 €`, `€200,000`."""
+        return _whole_money(
+            value.minor // 10 ** minor_units(value.currency), value.currency, self.locale
+        )
+
     def date(self, day: date) -> str:
-        text: str = format_date(day, DAY, locale=self.locale)
+        text: str = format_date(day, DAY[self.language], locale=self.locale)
         return text
 
     def day(self, instant: datetime) -> str:
         return self.date(instant.astimezone(self.tz).date())
 
     def moment(self, instant: datetime) -> str:
-        text: str = format_datetime(instant.astimezone(self.tz), MOMENT, locale=self.locale)
+        text: str = format_datetime(
+            instant.astimezone(self.tz), MOMENT[self.language], locale=self.locale
+        )
         return text
 
     def last_day(self, expires_at: datetime) -> str:
@@ -151,6 +182,16 @@ class Translator:
         if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
             return self.day(local - timedelta(days=1))
         return self.moment(local)
+
+    def joined(self, parts: list[str]) -> str:
+        """Clauses one after the other, `a; b` (French: `a ; b`)."""
+        return self.gettext("; ").join(parts)
+
+    def deadline(self, day: dt.date, today: dt.date) -> str:
+        """A day something should be done by, marked late once it has passed."""
+        if day < today:
+            return self.say("{day} (late)", day=self.date(day))
+        return self.date(day)
 
     def days_left(self, left: int) -> str:
         if left <= 0:
@@ -165,6 +206,19 @@ def _money(minor: int, currency: str, locale: str) -> str:
     return text.replace("\u202f", "\u00a0")
 
 
+@lru_cache(maxsize=1024)
+def _whole_money(units: int, currency: str, locale: str) -> str:
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    whole = re.sub(r"0[.,]0+", "0", pattern.split(";")[0])
+    text: str = format_currency(units, currency, format=whole, locale=locale, currency_digits=False)
+    return text.replace("\u202f", "\u00a0")
+
+
 @lru_cache(maxsize=64)
 def translator(locale: str, tz: ZoneInfo, *, mentions: bool = True) -> Translator:
     return Translator(locale, tz, mentions=mentions)
+
+
+def at_terminal(tz: ZoneInfo | None = None, *, mentions: bool = False) -> Translator:
+    """The translator of the person at this process's terminal (see `terminal_locale`)."""
+    return translator(terminal_locale(os.environ), tz or ZoneInfo("UTC"), mentions=mentions)

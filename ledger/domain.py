@@ -229,6 +229,7 @@ class IssuedVoucher:
     project_id: str | None
     issued_by: str = ""
     repeated: bool = False
+    project_name: str | None = None  # what people call the project, in messages
 
 
 @dataclass(frozen=True, slots=True)

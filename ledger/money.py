@@ -105,6 +105,14 @@ class Money:
         return f"{self.amount} {self.currency}"
 
 
+@dataclass(frozen=True, slots=True)
+class WholeMoney(Money):
+    """An amount of whole units (a bound people type in whole units): shown without cents."""
+
+    def __str__(self) -> str:
+        return f"{self.minor // 10 ** minor_units(self.currency)} {self.currency}"
+
+
 def percentage_of(base: Money, rate_basis_points: int) -> Money:
     """base times rate, rounded half up to the currency's minor unit (VAT)."""
     exact = Decimal(base.minor) * Decimal(rate_basis_points) / Decimal(10_000)

@@ -23,8 +23,12 @@ BACKENDS = os.environ.get("CREDITBOT_TEST_BACKENDS", "sqlite,postgresql").split(
 
 @pytest.fixture(autouse=True)
 def english_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Most tests read the bot in English; the French ones set CREDITBOT_LOCALE themselves."""
+    """Most tests read the bot in English, in channels and at the terminal; the French ones
+    set CREDITBOT_LOCALE or LANG themselves."""
     monkeypatch.setenv("CREDITBOT_LOCALE", "en_GB")
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
+from bot import run_outcome
 from bot.i18n import Translator, translator
 from bot.ovh import states
 from bot.slack import blocks, notify, ovh_blocks
 from bot.slack.deps import Deps
 from ledger.errors import ProviderError
 from ledger.provider import CreditProvider
-from ledger.services import health, linked, notices, ordering
+from ledger.services import health, linked, notices, ordering, projects
 from ledger.services.linked import SyncReport
 
 log = logging.getLogger("creditbot.ovh")
@@ -36,20 +37,19 @@ class SyncRun:
         t = t or translator("en", ZoneInfo("UTC"))
         if not self.ran:
             return t.gettext("another replica is syncing OVHcloud; nothing done here")
+        return run_outcome.words(self.figures(), t)
+
+    def figures(self) -> str:
+        """What the sync did as figures, as the health view stores it."""
         failed = sum(1 for r in self.reports if r.error)
-        posted = sum(r.entries_posted for r in self.reports)
-        return "; ".join(
-            (
-                t.say_n(
-                    "synced {synced} of {n} OVHcloud project",
-                    "synced {synced} of {n} OVHcloud projects",
-                    len(self.reports),
-                    synced=len(self.reports) - failed,
-                ),
-                t.say_n("{n} entry posted", "{n} entries posted", posted),
-                t.say_n("{n} order delivered", "{n} orders delivered", len(self.delivered)),
-                t.say_n("{n} failure notice", "{n} failure notices", self.notices),
-            )
+        return run_outcome.figures(
+            {
+                "projects": len(self.reports),
+                "synced": len(self.reports) - failed,
+                "entries": sum(r.entries_posted for r in self.reports),
+                "delivered": len(self.delivered),
+                "notices": self.notices,
+            }
         )
 
 
@@ -90,7 +90,7 @@ class OvhSync:
             result.reports = linked.merged(
                 earlier, linked.sync_all(ledger, self.provider, each=tell_finance)
             )
-            health.record_run(ledger, health.PROVIDER_SYNC, started, result.summary())
+            health.record_run(ledger, health.PROVIDER_SYNC, started, result.figures())
             log.info(result.summary())
             return result
 
@@ -104,9 +104,10 @@ class OvhSync:
         link = linked.claim_failure_notice(self.deps.ledger, report.project)
         if link is None:
             return told
+        name = projects.get_project(self.deps.ledger, link.project_id).name
         notify.to_finance(
             self.deps,
             self.client,
-            blocks.text_message(ovh_blocks.failure_notice(link, self.deps.workspace)),
+            blocks.text_message(ovh_blocks.failure_notice(link, self.deps.workspace, name)),
         )
         return told + 1

@@ -353,7 +353,7 @@ def _po_fields(po: PurchaseOrderView, t: Translator) -> SectionBlock:
             _md(t.say("*Amount excl. tax*\n{amount}", amount=t.money(po.amount_excl_tax))),
             _md(
                 t.say(
-                    "*VAT {rate} %*\n{amount}",
+                    "*VAT {rate}%*\n{amount}",
                     rate=rate_text(po.vat_rate_bp),
                     amount=t.money(po.vat),
                 )
@@ -563,8 +563,8 @@ def voucher_issued(voucher: IssuedVoucher, t: Translator) -> Message:
     values = {"amount": t.money(voucher.amount), "until": t.last_day(voucher.expires_at)}
     if voucher.project_id:
         head = t.say(
-            "Voucher of {amount} for project `{project}`, valid until {until}:",
-            project=voucher.project_id,
+            "Voucher of {amount} for project *{project}*, valid until {until}:",
+            project=escape(voucher.project_name or voucher.project_id),
             **values,
         )
     else:
@@ -609,7 +609,7 @@ def voucher_announced(voucher: IssuedVoucher, t: Translator) -> Message:
     if voucher.project_id:
         text = t.say(
             "{who} issued voucher …{last4}: {amount} for *{project}*, valid until {until}.",
-            project=escape(voucher.project_id),
+            project=escape(voucher.project_name or voucher.project_id),
             **values,
         )
     else:
@@ -695,7 +695,7 @@ def charge_news(result: ChargeResult, who: str, t: Translator) -> Message:
 def project_added(view: ProjectView, t: Translator) -> Message:
     return text_message(
         t.say(
-            "Project *{name}* (`{id}`) added, in {currency}, VAT {vat} %.",
+            "Project *{name}* (`{id}`) added, in {currency}, VAT {vat}%.",
             name=escape(view.name),
             id=view.id,
             currency=view.currency,
@@ -720,7 +720,7 @@ def project_list(projects: Sequence[ProjectView], t: Translator) -> Message:
         return no_project(t)
     lines = [
         t.say(
-            "`{id}` *{name}* · {currency} · VAT {vat} % · {channels}",
+            "`{id}` *{name}* · {currency} · VAT {vat}% · {channels}",
             id=p.id,
             name=escape(p.name),
             currency=p.currency,

@@ -51,7 +51,7 @@ def weekly_digest(
     outlook = " ".join(advice_lines(seen, t))
     blocks.append(ContextBlock(elements=[_md(outlook)]))
     text = t.say(
-        "{project}: {left} left, {spent} spent last week. {outlook}",
+        "{project}: {left} left, {spent} spent in the last 7 days. {outlook}",
         project=escape(seen.project.name),
         outlook=outlook,
         **values,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from slack_sdk.models.blocks import (
     Block,
@@ -13,10 +13,10 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.forecast_words import basis, lasts_until
 from bot.i18n import Translator
 from bot.slack.blocks import MAX_BLOCKS, Message, _dicts, _sections, text_message
 from bot.slack.formatting import escape
-from ledger.forecast import Projection
 from ledger.services.forecasting import Forecast
 
 MAX_EXPIRING_SHOWN = 15
@@ -24,20 +24,6 @@ MAX_EXPIRING_SHOWN = 15
 
 def _md(text: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=text)
-
-
-def lasts_until(projection: Projection, t: Translator) -> str:
-    """The balance's line: the last day the credit pays for at the current rate."""
-    out = projection.runs_out_on
-    if out is None:
-        return t.say(
-            "At the current rate, credit lasts beyond {day}.", day=t.date(projection.last_day)
-        )
-    if out <= projection.today:
-        return t.gettext("At the current rate, credit runs out today.")
-    return t.say(
-        "At the current rate, credit lasts until {day}.", day=t.date(out - timedelta(days=1))
-    )
 
 
 def _day(value: date | None, t: Translator, none: str) -> str:
@@ -48,12 +34,12 @@ def advice_lines(seen: Forecast, t: Translator) -> list[str]:
     """The forecast in a few short lines (App Home, weekly digest)."""
     projection = seen.projection
     advice = projection.advice
-    lines = [lasts_until(projection, t)]
+    lines = [lasts_until(seen, t)]
     if advice.buy_by is not None:
         lines.append(
             t.say(
                 "Buy by {day}: at least {least}, at most {most}.",
-                day=t.date(advice.buy_by),
+                day=t.deadline(advice.buy_by, projection.today),
                 least=t.money(advice.buy_at_least),
                 most=t.money(advice.useful_at_most),
             )
@@ -61,22 +47,11 @@ def advice_lines(seen: Forecast, t: Translator) -> list[str]:
     return lines
 
 
-def _basis(basis: str, t: Translator) -> str:
-    if basis == "journal":
-        return t.gettext("Daily spend from the bills charged here in the last 30 days.")
-    if basis == "ovhcloud":
-        return t.gettext("Daily spend from OVHcloud's consumption in the last 30 days.")
-    return t.say("Daily spend from the recent bills (`{basis}`).", basis=escape(basis))
-
-
 def forecast_message(seen: Forecast, t: Translator) -> Message:
     projection = seen.projection
     advice = projection.advice
     title = t.say("Forecast for {project}", project=seen.project.name)
-    late = advice.buy_by is not None and advice.buy_by < projection.today
-    buy_by = _day(advice.buy_by, t, t.gettext("none"))
-    if late:
-        buy_by = t.say("{day} (late)", day=buy_by)
+    buy_by = t.deadline(advice.buy_by, projection.today) if advice.buy_by else t.gettext("none")
     runs_out = _day(projection.runs_out_on, t, t.gettext("not within 13 months"))
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title[:150])),
@@ -107,7 +82,7 @@ def forecast_message(seen: Forecast, t: Translator) -> Message:
     if lines:
         blocks.append(SectionBlock(text=_md(t.gettext("*Will expire unused*"))))
         blocks.extend(_sections(lines))
-    blocks.append(ContextBlock(elements=[_md(_basis(seen.basis, t))]))
+    blocks.append(ContextBlock(elements=[_md(basis(seen, t, escape))]))
     text = t.say(
         "{title}: {available} available, {burn} a day; runs out on {runs_out}; "
         "buy at least {least} by {buy_by}, at most {most}",

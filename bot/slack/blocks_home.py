@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot import run_outcome
 from bot.i18n import Translator
 from bot.slack.blocks import APPROVE, REJECT, po_line
 from bot.slack.blocks_forecast import advice_lines
@@ -176,10 +177,10 @@ def _run(health: Health, name: str, label: str, t: Translator) -> str:
             "*{label}*: started {when}, not finished", label=label, when=t.moment(run.started_at)
         )
     return t.say(
-        "*{label}*: {when} (`{outcome}`)",
+        "*{label}*: {when} ({outcome})",
         label=label,
         when=t.moment(run.finished_at),
-        outcome=escape(run.outcome or ""),
+        outcome=escape(run_outcome.words(run.outcome or "", t)),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import chart
+from bot import chart, forecast_words
 from bot.i18n import Translator
 from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, ovh_commands, wording
 from bot.slack.deps import Deps, guarded, request_id
@@ -119,7 +119,7 @@ def _balance(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
     seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
     view = Balance(seen.project, seen.at, seen.lots)
-    outlook = blocks_forecast.lasts_until(seen.projection, inv.t)
+    outlook = forecast_words.lasts_until(seen, inv.t)
     link = linked.link_of(inv.deps.ledger, project.id)
     synced = (
         ovh_blocks.sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)
@@ -312,7 +312,8 @@ def _project(inv: Invocation, args: list[str]) -> None:
         report = linked.link_project(
             inv.deps.ledger, inv.deps.provider, inv.actor, rest[0], rest[1]
         )
-        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.t)))
+        name = projects.get_project(inv.deps.ledger, report.project).name
+        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.t, name)))
     else:
         inv.reply(blocks.error_message(wording.unknown_command(f"project {args[0]}", inv.t)))
 

@@ -10,7 +10,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import blocks, blocks_forecast
+from bot import forecast_words
+from bot.slack import blocks
 from bot.slack.blocks_home import HOME_BALANCE, home_view
 from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import Actor, Balance, Role
@@ -62,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
             raise InvalidInput(N_("this button carries no project"))
         t = deps.locales.of(user_of(body))
         seen = forecasting.forecast(deps.ledger, project_id)
-        outlook = blocks_forecast.lasts_until(seen.projection, t)
+        outlook = forecast_words.lasts_until(seen, t)
         view = Balance(seen.project, seen.at, seen.lots)
         tell(body, respond, client, blocks.balance_message(view, t, outlook))
 

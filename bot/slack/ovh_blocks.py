@@ -34,7 +34,8 @@ def provider_order_line(po: PurchaseOrderView, t: Translator) -> str | None:
     if order.order_id is not None:
         line += " — " + t.say("order {order}", order=order.order_id)
     if order.excl_tax is not None and order.tax is not None and order.incl_tax is not None:
-        line += ": " + t.say(
+        line = t.say("{label}:", label=line) + " "
+        line += t.say(
             "{excl} excl. tax + {tax} tax = {incl}",
             excl=t.money(order.excl_tax),
             tax=t.money(order.tax),
@@ -82,22 +83,24 @@ def sync_line(link: LinkView, now: datetime, interval_minutes: int, t: Translato
     return line
 
 
-def linked_text(report: SyncReport, t: Translator) -> str:
+def linked_text(report: SyncReport, t: Translator, name: str | None = None) -> str:
+    """`name`: the project's name, as people call it (its id otherwise)."""
     return t.say_n(
         "Project *{project}* is now linked to OVHcloud `{service}`: "
         "{n} credit, {amount} available.",
         "Project *{project}* is now linked to OVHcloud `{service}`: "
         "{n} credits, {amount} available.",
         report.credits,
-        project=escape(report.project),
+        project=escape(name or report.project),
         service=escape(report.service),
         amount=t.money(report.available),
     )
 
 
-def failure_notice(link: LinkView, t: Translator) -> str:
+def failure_notice(link: LinkView, t: Translator, name: str | None = None) -> str:
+    """`name`: the project's name, as people call it (its id otherwise)."""
     values = {
-        "project": escape(link.project_id),
+        "project": escape(name or link.project_id),
         "service": escape(link.service),
         "reason": escape(link.failure or ""),
     }

@@ -34,6 +34,7 @@ class Forecast:
     lots: tuple[LotView, ...]
     basis: str  # where the burn comes from: "journal", the bills and the synced consumption
     projection: Projection
+    window_days: int  # the burn is what was spent in this many days up to `at`
 
     @property
     def available(self) -> Money:
@@ -111,7 +112,8 @@ def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetim
     projection = project_spending(
         lots, burn, now, ledger.config.timezone, project.currency, rules(ledger)
     )
-    return Forecast(project_view(session, project), now, tuple(lots), JOURNAL, projection)
+    view = project_view(session, project)
+    return Forecast(view, now, tuple(lots), JOURNAL, projection, window)
 
 
 def forecast(ledger: Ledger, project_ref: str) -> Forecast:
@@ -175,7 +177,7 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
             project.vat_rate_bp,
             tuple(channels.get(project.id, ())),
         )
-        out.append(Forecast(view, now, tuple(held), JOURNAL, projection))
+        out.append(Forecast(view, now, tuple(held), JOURNAL, projection, window))
     return out
 
 

@@ -36,7 +36,7 @@ from ledger.errors import (
     UserRef,
 )
 from ledger.facts import LotSource
-from ledger.money import Money, minor_units, percentage_of
+from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
 from ledger.services.context import Ledger, find_project, lock_project, post, project_view
 from ledger.services.linked import service_of
@@ -118,8 +118,8 @@ def check_purchase_amount(config: LedgerConfig, amount: Money) -> None:
         raise AmountError(
             N_("a purchase is between {low} and {high}"),
             hint=N_("split a larger purchase into several orders"),
-            low=Money(low * 10 ** minor_units(amount.currency), amount.currency),
-            high=Money(high * 10 ** minor_units(amount.currency), amount.currency),
+            low=WholeMoney(low * 10 ** minor_units(amount.currency), amount.currency),
+            high=WholeMoney(high * 10 ** minor_units(amount.currency), amount.currency),
         )
 
 

@@ -157,7 +157,7 @@ def issue_voucher(
             earlier = earlier_result(session, request, "voucher", fingerprint)
             if earlier is not None:
                 return _issued_again(session, int(earlier))
-        project_id = None
+        project_id = project_name = None
         if project_ref is not None:
             project = find_project(session, project_ref)
             if project.currency != amount.currency:
@@ -167,7 +167,7 @@ def issue_voucher(
                     expected=project.currency,
                     other=amount.currency,
                 )
-            project_id = project.id
+            project_id, project_name = project.id, project.name
         digest = code_hash(key, normalised)
         clash = select(Voucher.id).where(
             (Voucher.code_hash == digest) | (Voucher.legacy_hash == legacy_hash(normalised))
@@ -190,7 +190,14 @@ def issue_voucher(
         if request is not None:
             remember(session, request, "voucher", fingerprint, str(voucher.id), now)
         return IssuedVoucher(
-            shown, voucher.last4, amount, until, voucher.expires_at, project_id, actor.user_id
+            shown,
+            voucher.last4,
+            amount,
+            until,
+            voucher.expires_at,
+            project_id,
+            actor.user_id,
+            project_name=project_name,
         )
 
     return ledger.db.run(work)
@@ -208,6 +215,7 @@ def _issued_again(session: Session, voucher_id: int) -> IssuedVoucher:
         voucher.project_id,
         voucher.issued_by,
         repeated=True,
+        project_name=find_project(session, voucher.project_id).name if voucher.project_id else None,
     )
 
 
@@ -387,7 +395,8 @@ def _redeem_at_provider(
             raise VoucherUnusable(
                 N_("OVHcloud did not accept that code: {reason}"),
                 hint=N_("check each character with whoever gave it to you"),
-                reason=refusal.message,
+                # OVHcloud's own words: "OVHcloud refused" would say it twice.
+                reason=refusal.params.get("reason", refusal.message),
             ) from refusal
     # The redemption answers nothing: the new credit is the one carrying the code.
     credits = provider.list_credits(service)

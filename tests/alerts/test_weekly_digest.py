@@ -30,7 +30,7 @@ def weekly(standin: SlackStandIn) -> list[str]:
         str(c.params["channel"])
         for c in standin.of("chat.postMessage")
         if "this week" in str(c.params.get("text"))
-        or "spent last week" in str(c.params.get("text"))
+        or "spent in the last 7 days" in str(c.params.get("text"))
     ]
 
 
@@ -137,3 +137,56 @@ def test_the_health_view_shows_a_run_that_started_and_did_not_finish(
             dying.run()
         run = health(real_clock_ledger).runs[SCHEDULED_RUN]
         assert run.started_at == paris(2026, 11, 23, 9, 30) and run.finished_at is None
+
+
+def digest_text(standin: SlackStandIn, channel: str) -> str:
+    return next(
+        str(c.params["text"])
+        for c in reversed(standin.of("chat.postMessage"))
+        if c.params["channel"] == channel
+    )
+
+
+def test_the_digest_counts_a_bill_charged_minutes_before_it(
+    real_clock_ledger: Ledger, alerts: Callable[..., Alerts], standin: SlackStandIn
+) -> None:
+    with freeze_time(paris(2026, 11, 16, 10, 0), ignore=FREEZE_IGNORE) as frozen:
+        funded(real_clock_ledger)
+        frozen.move_to(paris(2026, 11, 23, 8, 55))  # the digest's own morning
+        charge(real_clock_ledger, FIN, "p", eur("70"), "this-morning")
+        frozen.move_to(paris(2026, 11, 23, 9, 0))
+        assert alerts(digest_day="monday").run().posted == 2
+    assert "€70.00 spent in the last 7 days" in digest_text(standin, "CPROD")
+
+
+def test_the_digest_leaves_out_a_bill_older_than_seven_days(
+    real_clock_ledger: Ledger, alerts: Callable[..., Alerts], standin: SlackStandIn
+) -> None:
+    with freeze_time(paris(2026, 11, 16, 8, 0), ignore=FREEZE_IGNORE) as frozen:
+        funded(real_clock_ledger)
+        charge(real_clock_ledger, FIN, "p", eur("70"), "eight-days-ago")
+        frozen.move_to(paris(2026, 11, 23, 9, 0))
+        alerts(digest_day="monday").run()
+    assert "€0.00 spent in the last 7 days" in digest_text(standin, "CPROD")
+
+
+def test_a_digest_says_a_purchase_is_late_when_buy_by_has_passed(
+    real_clock_ledger: Ledger, alerts: Callable[..., Alerts], standin: SlackStandIn
+) -> None:
+    with freeze_time(paris(2026, 11, 16, 10, 0), ignore=FREEZE_IGNORE) as frozen:
+        funded(real_clock_ledger)
+        charge(real_clock_ledger, FIN, "p", eur("900"), "a-heavy-week")
+        frozen.move_to(paris(2026, 11, 23, 9, 0))
+        alerts(digest_day="monday").run()
+    assert "Buy by 18 Nov 2026 (late)" in digest_text(standin, "CPROD")
+
+
+def test_a_digest_of_a_project_with_no_credit_does_not_say_it_lasts(
+    real_clock_ledger: Ledger, alerts: Callable[..., Alerts], standin: SlackStandIn
+) -> None:
+    with freeze_time(paris(2026, 11, 23, 9, 0), ignore=FREEZE_IGNORE):
+        add_project(real_clock_ledger, ADMIN, "empty", "Empty")
+        link_channel(real_clock_ledger, ADMIN, "empty", "CEMPTY")
+        alerts(digest_day="monday").run()
+    text = digest_text(standin, "CEMPTY")
+    assert "No credit available." in text and "lasts beyond" not in text

@@ -1,4 +1,6 @@
-"""The command line's human output follows CREDITBOT_LOCALE; its JSON never changes with it."""
+"""The command line's human output is in the language of the person at the terminal
+(LC_ALL, LC_MESSAGES, LANG); what it posts to channels follows CREDITBOT_LOCALE; its JSON
+never changes with either."""
 
 import json
 from collections.abc import Callable
@@ -23,8 +25,17 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(str(__import__("tempfile").mkdtemp()))
 
-    def run(*argv: str, locale: str = "en_GB") -> tuple[int, str, str]:
+    def run(
+        *argv: str, lang: str = "C", locale: str = "en_GB", **terminal: str
+    ) -> tuple[int, str, str]:
+        """`lang`: LANG; `locale`: CREDITBOT_LOCALE (channels); `terminal`: LC_ALL, LC_MESSAGES."""
+        monkeypatch.setenv("LANG", lang)
         monkeypatch.setenv("CREDITBOT_LOCALE", locale)
+        for name in ("LC_ALL", "LC_MESSAGES"):
+            if name in terminal:
+                monkeypatch.setenv(name, terminal[name])
+            else:
+                monkeypatch.delenv(name, raising=False)
         capsys.readouterr()
         code = main(list(argv))
         out, err = capsys.readouterr()
@@ -44,25 +55,52 @@ def prepare(cli: Run) -> str:
     return str(code["last4"])
 
 
-def test_human_output_is_in_french_when_the_workspace_is(cli: Run) -> None:
+def test_human_output_is_in_french_at_a_french_terminal(cli: Run) -> None:
     last4 = prepare(cli)
-    balance = cli("balance", "--project", "p", locale="fr_FR")[1]
-    assert balance.startswith("p : 5,00 € disponible (bons 5,00 €, crédit 0,00 €)")
-    assert f"Bon …{last4} : reste 5,00 € sur 5,00 €" in balance
-    pending = cli("po", "list", locale="fr_FR")[1]
+    balance = cli("balance", "--project", "p", lang="fr_FR.UTF-8")[1]
+    assert balance.startswith("P : 5,00 € disponible (bons d’achat 5,00 €, crédit 0,00 €)")
+    assert f"Bon d’achat …{last4} : reste 5,00 € sur 5,00 €" in balance
+    pending = cli("po", "list", lang="fr_FR.UTF-8")[1]
     assert (
         "PO-" in pending
-        and "[en attente] p : 1 500,00 € HT + TVA 20 % 300,00 € = 1 800,00 €" in pending
+        and "[en attente] P : 1 500,00 € HT + TVA 20 % 300,00 € = 1 800,00 €" in pending
     )
-    status, _, err = cli("balance", "--project", "nowhere", locale="fr_FR")
-    assert status == 1 and "il n’y a pas de projet 'nowhere'" in err
+    status, _, err = cli("balance", "--project", "nowhere", lang="fr_FR.UTF-8")
+    assert status == 1 and err.startswith("erreur\u00a0: ") and "il n’y a pas de projet" in err
 
 
-def test_human_output_is_in_english_when_the_workspace_is(cli: Run) -> None:
+@pytest.mark.parametrize("lang", ["C", "POSIX", "C.UTF-8", ""])
+def test_human_output_is_in_english_at_a_c_terminal_even_in_a_french_workspace(
+    cli: Run, lang: str
+) -> None:
     last4 = prepare(cli)
-    balance = cli("balance", "--project", "p", locale="en_GB")[1]
-    assert balance.startswith("p: €5.00 available (vouchers €5.00, credit €0.00)")
+    balance = cli("balance", "--project", "p", lang=lang, locale="fr_FR")[1]
+    assert balance.startswith("P: €5.00 available (vouchers €5.00, credit €0.00)")
     assert f"Voucher …{last4}: €5.00 left of €5.00" in balance
+    status, _, err = cli("balance", "--project", "nowhere", lang=lang, locale="fr_FR")
+    assert status == 1 and err.startswith("error: there is no project")
+
+
+def test_the_first_of_lc_all_lc_messages_and_lang_that_is_set_chooses_the_language(
+    cli: Run,
+) -> None:
+    prepare(cli)
+    french = "P : 5,00 € disponible"
+    assert cli("balance", "--project", "p", lang="C", LC_MESSAGES="fr_FR.UTF-8")[1].startswith(
+        french
+    )
+    said = cli("balance", "--project", "p", lang="fr_FR.UTF-8", LC_ALL="C", LC_MESSAGES="fr_FR")[1]
+    assert said.startswith("P: €5.00 available")
+    assert cli("balance", "--project", "p", lang="de_DE.UTF-8")[1].startswith("P: €5.00 available")
+
+
+def test_a_usage_error_is_in_the_terminals_language(cli: Run) -> None:
+    status, _, err = cli("balance", "--nonsense", lang="fr_FR.UTF-8")
+    assert (
+        status == 1
+        and err.startswith("erreur\u00a0: ")
+        and "(voir `creditbot balance --help`)" in err
+    )
 
 
 @pytest.mark.parametrize(
@@ -77,12 +115,42 @@ def test_human_output_is_in_english_when_the_workspace_is(cli: Run) -> None:
 def test_json_output_is_the_same_in_every_language(cli: Run, argv: tuple[str, ...]) -> None:
     prepare(cli)
     said: list[Any] = [
-        json.loads(cli(*argv, "--json", locale=locale)[1]) for locale in ("fr_FR", "en_GB")
+        json.loads(cli(*argv, "--json", lang=lang, locale=locale)[1])
+        for lang, locale in (("fr_FR.UTF-8", "fr_FR"), ("C", "en_GB"), ("C", "fr_FR"))
     ]
-    assert said[0] == said[1]
+    assert said[0] == said[1] == said[2]
 
 
 def test_a_dry_run_names_the_channel_it_would_post_to(cli: Run) -> None:
     prepare(cli)
     status, out, _ = cli("alerts", "run", "--dry-run")
     assert status == 0 and "would post to #CPROJ:" in out and "Credit on P expires soon" in out
+
+
+def test_a_dry_run_speaks_to_the_terminal_and_shows_the_channels_words(cli: Run) -> None:
+    prepare(cli)
+    status, out, _ = cli("alerts", "run", "--dry-run", lang="C", locale="fr_FR")
+    assert (
+        status == 0 and "would post to #CPROJ:" in out and "Du crédit sur P expire bientôt" in out
+    )
+
+
+def test_alerts_status_names_every_state_in_the_terminals_language(cli: Run) -> None:
+    prepare(cli)
+    status, out, _ = cli("alerts", "status", lang="fr_FR.UTF-8")
+    assert status == 0
+    assert out.strip() == (
+        "0 en attente, 0 en cours d’envoi, 0 publiée, 0 impossible à remettre, "
+        "0 abandonnée (plus rien à signaler)"
+    )
+    english = cli("alerts", "status")[1].strip()
+    assert english == (
+        "0 pending, 0 sending, 0 posted, 0 undeliverable, 0 dropped (nothing left to warn about)"
+    )
+    assert json.loads(cli("alerts", "status", "--json", lang="fr_FR.UTF-8")[1])["counts"] == {
+        "pending": 0,
+        "sending": 0,
+        "posted": 0,
+        "undeliverable": 0,
+        "dropped": 0,
+    }

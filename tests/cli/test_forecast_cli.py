@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from PIL import Image
 
 from tests.cli.test_cli import Run, cli  # noqa: F401  (the fixture)
@@ -54,3 +55,34 @@ def test_chart_writes_a_png_that_decodes(cli: Run, tmp_path: Path) -> None:  # n
     with Image.open(out) as image:
         assert image.format == "PNG" and image.size == (1000, 500)
         assert len(image.convert("RGB").getcolors(maxcolors=1_000_000) or []) > 10
+
+
+def test_forecast_says_a_purchase_is_late_once_buy_by_has_passed(cli: Run) -> None:  # noqa: F811
+    cli("project", "add", "prod-eu", "--name", "Prod EU", "--as", "UADMIN")
+    code, po, _ = cli("buy", "100", "--project", "prod-eu", "--as", "UMEM", "--json")
+    cli("po", "approve", po["po"], "--as", "UFIN")
+    cli("charge", "60", "--project", "prod-eu", "--as", "UFIN")  # 40 € left: runs out tomorrow
+    code, text, err = cli("forecast", "--project", "prod-eu")
+    today = datetime.now(ZoneInfo("Europe/Paris")).date()
+    assert code == 0, err
+    assert text.startswith("Prod EU: €40.00 available, burning €60.00 a day\n")
+    assert "Daily spend from the bills charged here in the last 30 days." in text
+    assert f"buy by: {(today - timedelta(days=5)).day} " in text and "(late); at least" in text
+
+
+def test_forecast_basis_follows_the_forecast_window(
+    cli: Run,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FORECAST_WINDOW_DAYS", "14")
+    cli("project", "add", "prod-eu", "--name", "Prod EU", "--as", "UADMIN")
+    code, text, err = cli("forecast", "--project", "prod-eu")
+    assert code == 0, err
+    assert "in the last 14 days" in text and "30" not in text
+
+
+def test_forecast_of_a_project_with_no_credit_says_so(cli: Run) -> None:  # noqa: F811
+    cli("project", "add", "prod-eu", "--name", "Prod EU", "--as", "UADMIN")
+    code, text, err = cli("forecast", "--project", "prod-eu")
+    assert code == 0, err
+    assert "No credit available." in text

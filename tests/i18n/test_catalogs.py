@@ -99,9 +99,9 @@ def test_plural_forms_follow_each_languages_rule_at_zero_one_and_two(
         (
             "fr_FR",
             [
-                "(bons 0,00 €, crédit 0,00 € ; 0 lot)",
-                "(bons 0,00 €, crédit 0,00 € ; 1 lot)",
-                "(bons 0,00 €, crédit 0,00 € ; 2 lots)",
+                "(bons d’achat 0,00 €, crédit 0,00 € ; 0 lot)",
+                "(bons d’achat 0,00 €, crédit 0,00 € ; 1 lot)",
+                "(bons d’achat 0,00 €, crédit 0,00 € ; 2 lots)",
             ],
         ),
         (

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from bot import forecast_words
 from bot.i18n import Translator, translator
 from bot.slack import blocks, blocks_digest, blocks_forecast, blocks_home, ovh_blocks, wording
 from bot.slack.grammar import NoProject
@@ -307,7 +308,7 @@ def rendered_forecasts(t: Translator, seen: list[Forecast], health: Health) -> l
     for one in seen:
         everything += [
             blocks_forecast.forecast_message(one, t),
-            blocks_forecast.lasts_until(one.projection, t),
+            forecast_words.lasts_until(one, t),
             blocks_digest.weekly_digest(one, eur(700), one.lots, t),
         ]
     everything.append(blocks_forecast.chart_sent("Prod EU", t))
@@ -326,7 +327,7 @@ def test_no_english_sentence_comes_out_of_the_forecast_digest_or_home_in_french(
     assert tight.advice.buy_by is not None and tight.advice.buy_by < tight.today
     assert empty.runs_out_on == empty.today
     runs = {
-        SCHEDULED_RUN: LastRun(NOW, NOW, "posted 3 messages"),
+        SCHEDULED_RUN: LastRun(NOW, NOW, "expired=0;claimed=3;posted=3;retry_later=0"),
         PROVIDER_SYNC: LastRun(NOW, None, None),
     }
     health = Health(("idle",), ("C9",), runs)

@@ -57,10 +57,10 @@ def test_every_french_sub_command_does_what_its_english_one_does(
         )
         until = (clock.current + timedelta(days=30)).date().isoformat()
         issued = plain(bot.command("UFIN", f"bon émettre 50 jusqu’au {until}", channel="CPROD"))
-        assert issued.startswith("Bon de 50,00 €, valable jusqu’au")
+        assert issued.startswith("Bon d’achat de 50,00 €, valable jusqu’au")
         code = issued.rsplit(" ", 1)[1]
         assert plain(bot.command("UMEM", f"utiliser {code}", channel="CPROD")).startswith(
-            f":tada: Bon …{code[-4:]} utilisé : 50,00 € sur *Prod EU*"
+            f":tada: Bon d’achat …{code[-4:]} utilisé : 50,00 € sur *Prod EU*"
         )
         assert plain(bot.command("UFIN", "facturer 20 prod-eu", channel="CPROD")).startswith(
             "20,00 € facturé à *Prod EU*"

@@ -29,26 +29,26 @@ def test_the_main_flow_reads_in_french(ledger: Ledger, clock: FakeClock) -> None
 
         bot.click("UFIN", "po_approve", "PO-2026-000001", "CFINANCE", finance.result["ts"])
         updated = bot.standin.of("chat.update")[0]
-        assert ":white_check_mark: Approuvé par <@UFIN> le 31 janv. 2026 10:00" in block_texts(
+        assert ":white_check_mark: Approuvé par <@UFIN> le 31 janvier 2026 à 10:00" in block_texts(
             updated
         )
         assert plain(bot.posts("UMEM")[0]) == (
             "Votre bon de commande *PO-2026-000001* a été approuvé par <@UFIN> : 1 500,00 € de "
-            "crédit sur *Prod EU*, utilisable jusqu’au 28 févr. 2027 10:00."
+            "crédit sur *Prod EU*, utilisable jusqu’au 28 février 2027 à 10:00."
         )
         assert plain(bot.posts("CPROD")[0]) == (
             ":moneybag: 1 500,00 € de crédit arrivé sur *Prod EU* (PO-2026-000001), "
-            "utilisable jusqu’au 28 févr. 2027 10:00."
+            "utilisable jusqu’au 28 février 2027 à 10:00."
         )
 
         balance = bot.command("UMEM", "solde", channel="CPROD")
         assert plain(balance) == (
-            "Prod EU : 1 500,00 € disponible (bons 0,00 €, crédit 1 500,00 € ; 1 lot) "
-            "Au rythme actuel, le crédit dure au-delà du 28 févr. 2027."
+            "Prod EU : 1 500,00 € disponible (bons d’achat 0,00 €, crédit 1 500,00 € ; 1 lot) "
+            "Au rythme actuel, le crédit dure au-delà du 28 février 2027."
         )
         assert (
             "*Crédit PO-2026-000001* — reste 1 500,00 € sur 1 500,00 € · "
-            "jusqu’au 28 févr. 2027 10:00 (393 jours restants)"
+            "jusqu’au 28 février 2027 à 10:00 (393 jours restants)"
         ) in block_texts(balance)
 
         clock.set(datetime(2027, 2, 21, 8, 0, tzinfo=UTC))
@@ -57,7 +57,7 @@ def test_the_main_flow_reads_in_french(ledger: Ledger, clock: FakeClock) -> None
         assert block_texts(warning) == [
             "Du crédit sur *Prod EU* expire bientôt. Utilisez-le, sinon il sera perdu :",
             ":warning: *Crédit PO-2026-000001* — reste 1 500,00 €, utilisable jusqu’au "
-            "28 févr. 2027 10:00 (7 jours restants)",
+            "28 février 2027 à 10:00 (7 jours restants)",
         ]
 
 
@@ -72,7 +72,7 @@ def test_the_main_flow_reads_in_english(ledger: Ledger, clock: FakeClock) -> Non
             "Purchase order *PO-2026-000001* sent to finance for approval. "
             "€1,500.00 excl. tax, €1,800.00 incl. tax."
         )
-        assert "*VAT 20 %*\n€300.00" in block_texts(asked)
+        assert "*VAT 20%*\n€300.00" in block_texts(asked)
         finance = bot.posts("CFINANCE")[0]
         assert plain(finance) == (
             "PO-2026-000001: <@UMEM> asks to buy €1,500.00 excl. tax of credit for Prod EU"

@@ -112,7 +112,7 @@ def test_only_the_requester_cancels_their_pending_order(ledger: Ledger, project:
     ("text", "why"),
     [
         ("0.50", "whole units"),
-        ("200 001", "between 1.00 EUR and 200000.00 EUR"),
+        ("200 001", "between 1 EUR and 200000 EUR"),
         ("12.50", "whole units"),
     ],
 )

@@ -188,3 +188,27 @@ def test_a_voucher_redeemed_at_ovhcloud_is_kept_and_shown_by_its_last_four_chara
     shown = [line.lot_source for line in reading.history(ledger, linked)]
     assert shown == [lot.source]
     assert "DEMO" not in audit.export_json(ledger) + audit.export_csv(ledger)
+
+
+def test_the_command_line_names_the_project_when_it_links_syncs_and_unlinks(
+    db_url: str, ledger: Ledger, project: str, ovh: OvhStandIn, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    ovh.add_credit(SERVICE, "100")
+    said = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in _env(db_url, ovh).items():
+            patch.setenv(name, value)
+        for argv in (
+            ["project", "link-ovh", project, SERVICE, "--as", "UADMIN"],
+            ["ovh", "sync"],
+            ["project", "unlink-ovh", project, "--as", "UADMIN"],
+        ):
+            capsys.readouterr()
+            assert main(argv) == 0
+            said.append(capsys.readouterr().out)
+    linked, synced, unlinked = said
+    assert linked.startswith(f"project Prod EU linked to OVHcloud {SERVICE}\nProd EU ← ")
+    assert synced.startswith(f"Prod EU ← {SERVICE}: 1 credit")
+    assert unlinked.startswith(f"project Prod EU unlinked from OVHcloud {SERVICE}")

@@ -84,9 +84,7 @@ def test_the_full_purchase_order_flow_to_delivery_is_told_as_today(
     assert any("Delivered by OVHcloud" in text for text in _texts(slack, "chat.update", "CFINANCE"))
     assert run.run().delivered == []
     last = health.health(ledger).runs[health.PROVIDER_SYNC]
-    assert (
-        last.finished_at is not None and last.outcome and "1 of 1 OVHcloud project" in last.outcome
-    )
+    assert last.finished_at is not None and last.outcome and "projects=1;synced=1" in last.outcome
 
 
 def test_finance_gets_one_notice_per_failure_kind_from_the_scheduled_run(
@@ -99,6 +97,7 @@ def test_finance_gets_one_notice_per_failure_kind_from_the_scheduled_run(
         run.run()
     (notice,) = _texts(slack, "chat.postMessage", "CFINANCE")
     assert "refused the bot" in notice and "revoked" not in notice
+    assert "for *Prod EU*" in notice  # the project by its name, not its id
 
 
 def test_the_balance_says_when_it_was_synced_and_warns_when_stale_or_failed(

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
 from ledger.domain import LotKind
@@ -11,7 +12,7 @@ from ledger.errors import ManagedByProvider, TooManyAttempts, VoucherUnusable
 from ledger.services import Ledger, billing, reading, vouchers
 from ledger.services.linked import link_project
 from tests.ovh.conftest import SERVICE
-from tests.support import ADMIN, FINANCE, MEMBER, eur
+from tests.support import ADMIN, FINANCE, MEMBER, PARIS, eur
 
 
 def test_a_code_the_bot_did_not_issue_is_redeemed_at_ovhcloud_and_shows_at_once(
@@ -57,3 +58,15 @@ def test_charges_are_refused_on_a_linked_project_and_voids_still_work(
         billing.charge(ledger, FINANCE, project, eur("5"), "after-link")
     billing.void_charge(ledger, FINANCE, "before-link", "typed twice")
     assert reading.balance(ledger, project).available == eur("40")
+
+
+def test_ovhclouds_refusal_of_a_code_is_said_once_in_the_readers_words(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+) -> None:
+    with pytest.raises(VoucherUnusable) as refused:
+        vouchers.redeem_voucher(ledger, MEMBER, "NOPE-NOPE", linked, provider)
+    assert refused.value.message == (
+        "OVHcloud did not accept that code: This voucher code is invalid"
+    )
+    french, _ = translator("fr_FR", PARIS).refusal(refused.value)
+    assert french == "OVHcloud n’a pas accepté ce code\u00a0: This voucher code is invalid"

@@ -201,3 +201,18 @@ def test_history_names_an_amount_due_by_other_payment_means() -> None:
     check_message(message)
     assert "Due by other payment means" in message.text and "bill-7" in message.text
     assert "Nothing has happened" not in json.dumps(message.blocks)
+
+
+def test_voucher_messages_name_the_project_not_its_id() -> None:
+    issued = IssuedVoucher(
+        "ABCD-EFGH-JKMN-PQRS",
+        "PQRS",
+        eur(5000),
+        date(2026, 12, 31),
+        NOW,
+        "prod-eu",
+        "UFIN",
+        project_name="Prod EU",
+    )
+    for message in (blocks.voucher_issued(issued, FMT), blocks.voucher_announced(issued, FMT)):
+        assert "*Prod EU*" in message.text and "prod-eu" not in message.text

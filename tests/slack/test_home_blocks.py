@@ -14,7 +14,7 @@ from bot.slack.blocks_home import (
 from ledger.domain import Actor, POStatus, Role
 from ledger.services import Ledger
 from ledger.services.dashboard import dashboard
-from ledger.services.health import SCHEDULED_RUN, record_run
+from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, record_run
 from ledger.services.projects import add_project
 from ledger.services.purchases import list_purchase_orders, request_purchase
 from tests.support import ADMIN, MEMBER, FakeClock, eur
@@ -30,7 +30,7 @@ def test_fifty_projects_and_forty_orders_fit_in_a_hundred_blocks_with_summaries(
         add_project(ledger, ADMIN, f"p{n:02d}", f"Project {n:02d}")
     for n in range(40):
         request_purchase(ledger, MEMBER, f"p{n % 50:02d}", eur("100"))
-    record_run(ledger, SCHEDULED_RUN, clock.current, "posted 3 messages")
+    record_run(ledger, SCHEDULED_RUN, clock.current, "posted=3")
     data = dashboard(ledger, Actor("UBOTH", EVERYONE))
     assert [po.number for po in data.pending] == [
         po.number for po in list_purchase_orders(ledger, POStatus.PENDING)
@@ -54,7 +54,7 @@ def test_a_member_sees_projects_only(ledger: Ledger) -> None:
     assert data.pending == () and data.health is None
     view = home_view(frozenset({Role.MEMBER}), data, FMT)
     assert [b["type"] for b in view["blocks"]] == ["header", "section"]
-    assert "No credit" not in str(view) and "One" in str(view)
+    assert "lasts beyond" not in str(view) and "One" in str(view)
 
 
 def test_the_home_blocks_are_what_slack_sdks_models_produce() -> None:
@@ -95,3 +95,25 @@ def test_the_home_blocks_are_what_slack_sdks_models_produce() -> None:
             accessory=ButtonElement(text="Balance", action_id="home_balance", value="p1"),
         ).to_dict()
     )
+
+
+def test_the_health_line_words_the_last_run_in_the_admins_language(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    record_run(ledger, SCHEDULED_RUN, clock.current, "expired=1;claimed=3;posted=3")
+    record_run(ledger, PROVIDER_SYNC, clock.current, "projects=2;synced=1;entries=4")
+    data = dashboard(ledger, Actor("UADMIN", EVERYONE))
+    french = str(home_view(EVERYONE, data, translator("fr_FR", ZoneInfo("Europe/Paris"))))
+    assert "1 lot expiré" in french and "3 messages publiés" in french
+    assert "posted" not in french and "synced" not in french
+    english = str(home_view(EVERYONE, data, FMT))
+    assert "expired 1 lot; claimed 3 notices; posted 3 messages" in english
+    assert "synced 1 of 2 OVHcloud projects; 4 entries posted" in english
+
+
+def test_a_run_outcome_written_as_a_sentence_before_is_shown_as_it_was(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    record_run(ledger, SCHEDULED_RUN, clock.current, "posted 3 messages")
+    data = dashboard(ledger, Actor("UADMIN", EVERYONE))
+    assert "posted 3 messages" in str(home_view(EVERYONE, data, FMT))

@@ -253,7 +253,7 @@ def test_each_issued_voucher_is_announced_to_finance_without_its_code(bot: Bot) 
     code = re.findall(r"[0-9A-Z]{4}(?:-[0-9A-Z]{4}){3}", bot.replies("t1")[0])[0]
     shown = _text(news)
     assert news.params["channel"] == "CFINANCE"
-    assert "<@UFINANCE>" in shown and "€25.00" in shown and "prod-eu" in shown
+    assert "<@UFINANCE>" in shown and "€25.00" in shown and "*Prod EU*" in shown
     assert "31 Dec 2026" in shown and f"…{code[-4:]}" in shown
     assert code not in shown and code.replace("-", "")[:12] not in shown
 

@@ -1,0 +1,45 @@
+"""Sentences of the forecast shared by Slack and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.i18n import Translator
+from ledger.services.forecasting import Forecast
+
+
+def basis(seen: Forecast, t: Translator, quote: Callable[[str], str] = str) -> str:
+    """Where the daily spend comes from, over the forecast's window (FORECAST_WINDOW_DAYS).
+    `quote` makes an unknown basis safe for where it is shown (mrkdwn)."""
+    days = seen.window_days
+    if seen.basis == "journal":
+        return t.say_n(
+            "Daily spend from the bills charged here in the last day.",
+            "Daily spend from the bills charged here in the last {n} days.",
+            days,
+        )
+    if seen.basis == "ovhcloud":
+        return t.say_n(
+            "Daily spend from OVHcloud's consumption in the last day.",
+            "Daily spend from OVHcloud's consumption in the last {n} days.",
+            days,
+        )
+    return t.say("Daily spend from the recent bills (`{basis}`).", basis=quote(seen.basis))
+
+
+def lasts_until(seen: Forecast, t: Translator) -> str:
+    """The balance's line: the last day the credit pays for at the current rate."""
+    projection = seen.projection
+    if seen.available.minor == 0:
+        return t.gettext("No credit available.")
+    out = projection.runs_out_on
+    if out is None:
+        return t.say(
+            "At the current rate, credit lasts beyond {day}.", day=t.date(projection.last_day)
+        )
+    if out <= projection.today:
+        return t.gettext("At the current rate, credit runs out today.")
+    return t.say(
+        "At the current rate, credit lasts until {day}.", day=t.date(out - timedelta(days=1))
+    )
