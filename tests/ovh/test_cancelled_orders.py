@@ -88,7 +88,7 @@ def test_finance_orders_a_cancelled_order_again_exactly_once_under_double_clicks
     ovh.deliver(new)
     follow_orders(ledger, provider)
     (lot,) = reading.balance(ledger, linked).lots
-    assert lot.source == number and lot.remaining == eur("1500")
+    assert lot.source.po_number == number and lot.remaining == eur("1500")
     assert audit.verify(ledger) == []
 
 

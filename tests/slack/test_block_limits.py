@@ -38,6 +38,7 @@ from ledger.domain import (
     Role,
 )
 from ledger.errors import N_, InvalidInput, ProjectNotFound
+from ledger.facts import LotSource
 from ledger.money import Money
 from ledger.services import Ledger
 from ledger.services.billing import MAX_MEMO
@@ -80,7 +81,11 @@ PROJECTS = [project(i) for i in range(MANY)]
 
 
 def lot(i: int, days: int, kind: LotKind = LotKind.CREDIT) -> LotView:
-    source = f"voucher …{i:04d}" if kind is LotKind.VOUCHER else f"PO-2026-{i:06d}"
+    source = (
+        LotSource.voucher(f"{i:04d}")
+        if kind is LotKind.VOUCHER
+        else LotSource.purchase(f"PO-2026-{i:06d}")
+    )
     return LotView(
         i, kind, source, eur(10**13), eur(10**13 - 1), NOW, NOW + timedelta(days=days, hours=1)
     )
