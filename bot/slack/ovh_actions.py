@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import labels
 from bot.slack import blocks, notify, ovh_states
 from bot.slack.actions import clicked_message, clicked_number
 from bot.slack.deps import Deps, guarded, tell, user_of
@@ -59,7 +60,7 @@ def register(app: App, deps: Deps) -> None:
                 body,
                 respond,
                 client,
-                blocks.text_message(t.say("{po} was already ordered again", po=po.number)),
+                blocks.text_message(labels.already_reordered(po.number, t)),
             )
         _settled(deps, client, body, po)
 

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TextIO
 
 from pydantic import SecretStr
 
@@ -37,37 +37,6 @@ log = logging.getLogger("creditbot")
 
 CONSOLE_USER = "UMEMBER"
 CONSOLE_CHANNEL = "CGENERAL"
-
-
-def register(sub: Any) -> None:
-    p = sub.add_parser(
-        "run", help="connect to Slack, or start the local console without credentials"
-    )
-    p.set_defaults(handler=cmd_run, runtime=True)
-    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    p = sub.add_parser("serve", help="serve /slack/events over HTTP, under gunicorn")
-    p.set_defaults(handler=cmd_serve, runtime=True)
-    p.add_argument(
-        "--config", metavar="FILE", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py"
-    )
-    p.add_argument("--bind", metavar="HOST:PORT", help="where to listen (gunicorn's bind)")
-    p.add_argument("--host", help="with --port, instead of --bind")
-    p.add_argument("--port", type=int, help="default: $PORT, or 3000")
-    p.add_argument("--workers", type=int, help="processes sharing the port: one per core")
-    p.add_argument("--threads", type=int, help="threads per worker process")
-    p.add_argument("--timeout", type=int, help="seconds before a silent worker is replaced")
-    p.add_argument("--max-requests", type=int, help="requests before a worker is replaced")
-    p.add_argument("--max-requests-jitter", type=int, help="random extra to --max-requests")
-    p = sub.add_parser(
-        "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
-    )
-    p.set_defaults(handler=cmd_scheduler, runtime=True)
-    p = sub.add_parser(
-        "console", help="try every command and button in a terminal, no Slack needed"
-    )
-    p.set_defaults(handler=cmd_console, runtime=True)
-    p.add_argument("--as", dest="as_user", default=CONSOLE_USER, metavar="USER_ID")
-    p.add_argument("--channel", default=CONSOLE_CHANNEL)
 
 
 def _logging() -> None:
