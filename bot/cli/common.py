@@ -32,12 +32,13 @@ def project_currency(ledger: Ledger, ref: str) -> str:
     return projects.get_project(ledger, ref).currency
 
 
+OVH_NOT_CONFIGURED = N_("OVHcloud is not configured")
+
+
 def provider(settings: Settings) -> CreditProvider:
     found = build_provider(settings)
     if found is None:
-        raise InvalidInput(
-            N_("OVHcloud is not configured"), hint=N_("set OVH_ENDPOINT and its keys")
-        )
+        raise InvalidInput(OVH_NOT_CONFIGURED, hint=N_("set OVH_ENDPOINT and its keys"))
     return found
 
 

@@ -20,6 +20,8 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
+from bot.cli import text
+from bot.cli.common import OVH_NOT_CONFIGURED, fail
 from bot.composition import (
     build_alerts,
     build_job_scheduler,
@@ -52,15 +54,9 @@ NEEDS_KEY_MESSAGE = N_(
 )
 
 
-def _error(message: str, **values: str) -> None:
-    """One line on stderr in the terminal's language."""
-    t = at_terminal()
-    print(t.say("error: {text}", text=t.say(message, **values)), file=sys.stderr)
-
-
 def _refuse_without_secret(settings: Settings) -> bool:
     if settings.creditbot_secret is None:
-        _error(NEEDS_KEY_MESSAGE)
+        fail(NEEDS_KEY_MESSAGE)
         return True
     return False
 
@@ -89,15 +85,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 scheduler.terminate()
                 scheduler.wait(30)
     if sys.stdin.isatty():
-        print(
-            at_terminal().gettext(
-                "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
-            )
-        )
+        print(text.console_instead(at_terminal()))
         return start_console(
             settings, CONSOLE_USER, CONSOLE_CHANNEL, iter(sys.stdin.readline, ""), sys.stdout
         )
-    _error(
+    fail(
         N_(
             "no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
             "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal"
@@ -108,7 +100,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
-        _error(N_("`serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"))
+        fail(N_("`serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"))
         return 2
     if _refuse_without_secret(settings):
         return 2
@@ -136,7 +128,7 @@ def _default_port() -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token:
-        _error(N_("the scheduler posts to Slack: set SLACK_BOT_TOKEN"))
+        fail(N_("the scheduler posts to Slack: set SLACK_BOT_TOKEN"))
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
@@ -152,7 +144,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     try:
         user = slack_user_id(args.as_user)
     except ValueError as exc:
-        _error(N_("--as {problem}"), problem=str(exc))
+        fail(N_("--as {problem}"), problem=str(exc))
         return 1
     return start_console(
         settings,
@@ -286,31 +278,12 @@ def start_console(
     # CREDITBOT_LOCALE.
     t = at_terminal(local.timezone, mentions=True)
     standin.default_locale = t.locale.replace("_", "-")
-    print(
-        t.say(
-            "Local console on {database}. Admins: {admins}; finance: {finance}; "
-            "finance channel #{finance_channel}. You are {user} in #{channel}.",
-            database=ledger.db.engine.url.render_as_string(hide_password=True),
-            admins=", ".join(local.admins),
-            finance=", ".join(local.finance_approvers),
-            finance_channel=local.finance_channel,
-            user=user,
-            channel=channel,
-        ),
-        file=out,
-    )
+    where = ledger.db.engine.url.render_as_string(hide_password=True)
+    print(text.console_opened(where, local, user, channel, t), file=out)
     if ovh is not None:
-        print(
-            t.say(
-                "OVHcloud stand-in: project {service} (link it with /credit project ovh).",
-                service=DEMO_SERVICE,
-            ),
-            file=out,
-        )
-    if kept is not None and resumed:
-        print(t.say("OVHcloud stand-in resumed from {file}.", file=str(kept)), file=out)
-    elif kept is not None:
-        print(t.say("OVHcloud stand-in kept in {file}.", file=str(kept)), file=out)
+        print(text.ovh_standin(DEMO_SERVICE, t), file=out)
+    if kept is not None:
+        print(text.ovh_standin_kept(str(kept), resumed, t), file=out)
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
     sync = build_ovh_sync(local, ledger, client=app.client)
@@ -320,14 +293,14 @@ def start_console(
             try:
                 standin_file.save(ovh, kept)
             except OSError as exc:  # a read-only directory: the session still ends cleanly
-                print(t.say("OVHcloud stand-in not kept: {reason}", reason=exc.strerror), file=out)
+                print(text.ovh_standin_not_kept(exc.strerror, t), file=out)
 
     def ovh_run(reader: Translator) -> str:
         if ovh is not None:
             ovh.advance_month()
             keep()
         if sync is None:
-            return reader.gettext("OVHcloud is not configured")
+            return reader.gettext(OVH_NOT_CONFIGURED)
         return sync.run().summary(reader)
 
     try:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from bot import labels
 from bot.forecast_words import basis, lasts_until
 from bot.i18n import Translator
+from bot.settings import Settings
 from bot.slack import ovh_words
 from ledger.domain import (
     Balance,
@@ -333,3 +334,39 @@ def delivery(status: DeliveryStatus, t: Translator) -> str:
             for n in status.stuck
         ]
     return "\n".join(lines)
+
+
+def console_instead(t: Translator) -> str:
+    return t.gettext("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
+
+
+def console_opened(
+    database: str, settings: Settings, user: str, channel: str, t: Translator
+) -> str:
+    return t.say(
+        "Local console on {database}. Admins: {admins}; finance: {finance}; "
+        "finance channel #{finance_channel}. You are {user} in #{channel}.",
+        database=database,
+        admins=", ".join(settings.admins),
+        finance=", ".join(settings.finance_approvers),
+        finance_channel=settings.finance_channel,
+        user=user,
+        channel=channel,
+    )
+
+
+def ovh_standin(service: str, t: Translator) -> str:
+    return t.say(
+        "OVHcloud stand-in: project {service} (link it with /credit project ovh).",
+        service=service,
+    )
+
+
+def ovh_standin_kept(file: str, resumed: bool, t: Translator) -> str:
+    if resumed:
+        return t.say("OVHcloud stand-in resumed from {file}.", file=file)
+    return t.say("OVHcloud stand-in kept in {file}.", file=file)
+
+
+def ovh_standin_not_kept(reason: str | None, t: Translator) -> str:
+    return t.say("OVHcloud stand-in not kept: {reason}", reason=reason)
