@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from bot import refusals
+from bot.cli import text
 from bot.composition import build_provider, roles_from_ids
 from bot.i18n import Translator, at_terminal
 from bot.settings import Settings, slack_user_id
 from ledger.domain import Actor
-from ledger.errors import N_, InvalidInput
+from ledger.errors import InvalidInput
 from ledger.provider import CreditProvider
 from ledger.services import Ledger, projects
 
@@ -32,13 +34,10 @@ def project_currency(ledger: Ledger, ref: str) -> str:
     return projects.get_project(ledger, ref).currency
 
 
-OVH_NOT_CONFIGURED = N_("OVHcloud is not configured")
-
-
 def provider(settings: Settings) -> CreditProvider:
     found = build_provider(settings)
     if found is None:
-        raise InvalidInput(OVH_NOT_CONFIGURED, hint=N_("set OVH_ENDPOINT and its keys"))
+        raise refusals.ovh_not_configured()
     return found
 
 
@@ -56,10 +55,10 @@ def fail(
     said = t.gettext(message).format(**values) if values else t.gettext(message)
     if hint:
         said += f" ({t.gettext(hint)})"
-    print(t.say("error: {text}", text=said), file=sys.stderr)
+    print(text.error(said, t), file=sys.stderr)
     return 1
 
 
 def warn(message: str) -> None:
     t = at_terminal()
-    print(t.say("warning: {text}", text=t.gettext(message)), file=sys.stderr)
+    print(text.warning(t.gettext(message), t), file=sys.stderr)

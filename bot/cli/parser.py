@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, vouchers
+from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
 from bot.cli.outcome import Handler, Runtime
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
@@ -300,9 +300,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with a usage error reported like every other error: one line, exit 1."""
 
     def error(self, message: str) -> NoReturn:
-        t = at_terminal()
-        detail = message + " (" + t.say("see `{command} --help`", command=self.prog) + ")"
-        self.exit(1, t.say("error: {text}", text=detail) + "\n")
+        self.exit(1, text.usage_error(message, self.prog, at_terminal()) + "\n")
 
 
 def build() -> argparse.ArgumentParser:

@@ -20,8 +20,9 @@ from typing import TextIO
 
 from pydantic import SecretStr
 
+from bot import refusals
 from bot.cli import text
-from bot.cli.common import OVH_NOT_CONFIGURED, fail
+from bot.cli.common import fail
 from bot.composition import (
     build_alerts,
     build_job_scheduler,
@@ -300,7 +301,7 @@ def start_console(
             ovh.advance_month()
             keep()
         if sync is None:
-            return reader.gettext(OVH_NOT_CONFIGURED)
+            return reader.gettext(refusals.OVH_NOT_CONFIGURED)
         return sync.run().summary(reader)
 
     try:

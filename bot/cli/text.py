@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot import labels
-from bot.forecast_words import basis, lasts_until
+from bot import labels, run_outcome
+from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack import ovh_words
@@ -29,6 +29,20 @@ from ledger.money import rate_text
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import SyncReport
 from ledger.services.notices import STATUSES, DeliveryStatus
+
+
+def error(said: str, t: Translator) -> str:
+    """A refusal, already in words, as the one line stderr shows."""
+    return t.say("error: {text}", text=said)
+
+
+def warning(said: str, t: Translator) -> str:
+    return t.say("warning: {text}", text=said)
+
+
+def usage_error(message: str, command: str, t: Translator) -> str:
+    """argparse's own complaint, with where to read the usage."""
+    return error(message + " (" + t.say("see `{command} --help`", command=command) + ")", t)
 
 
 def schema_current(t: Translator) -> str:
@@ -236,9 +250,7 @@ def forecast(seen: Forecast, t: Translator) -> str:
         basis(seen, t),
         t.say(
             "runs out on: {day}",
-            day=t.date(projection.runs_out_on)
-            if projection.runs_out_on
-            else t.gettext("not within 13 months"),
+            day=t.date(projection.runs_out_on) if projection.runs_out_on else never_runs_out(t),
         ),
         t.say(
             "buy by: {day}; at least {least}, at most {most}",
@@ -274,7 +286,7 @@ def expired(lots: Sequence[ExpiredLot], t: Translator, names: Mapping[str, str])
         )
         for lot in lots
     )
-    return text or t.gettext("nothing to expire")
+    return text or labels.nothing_to_expire(t)
 
 
 def verified(t: Translator) -> str:
@@ -301,7 +313,7 @@ def _state(name: str, n: int, t: Translator) -> str:
         case "posted":
             return t.say_n("{n} posted", "{n} posted", n)
         case "undeliverable":
-            return t.say_n("{n} undeliverable", "{n} undeliverable", n)
+            return run_outcome.figure(name, n, t)
         case "dropped":
             # A warning whose lot was spent or expired before it went out.
             return t.say_n(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot import labels
+from bot import labels, refusals
 from bot.slack import blocks, notify, ovh_reconcile
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
@@ -20,7 +20,7 @@ ALIASES = {"rapprochement": "reconcile", "recommander": "reorder", "clore": "clo
 
 
 def _not_configured() -> InvalidInput:
-    return InvalidInput(N_("OVHcloud is not configured"), hint=N_("set OVH_ENDPOINT and its keys"))
+    return refusals.ovh_not_configured()
 
 
 def _number(args: list[str], example: str) -> str:
