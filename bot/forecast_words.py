@@ -9,6 +9,11 @@ from bot.i18n import Translator
 from ledger.services.forecasting import Forecast
 
 
+def never_runs_out(t: Translator) -> str:
+    """When the credit lasts past the forecast's horizon."""
+    return t.gettext("not within 13 months")
+
+
 def basis(seen: Forecast, t: Translator, quote: Callable[[str], str] = str) -> str:
     """Where the daily spend comes from, over the forecast's window (FORECAST_WINDOW_DAYS).
     `quote` makes an unknown basis safe for where it is shown (mrkdwn)."""

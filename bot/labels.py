@@ -43,3 +43,13 @@ def entry_note(line: HistoryLine, t: Translator) -> str | None:
     if line.cause is EntryCause.PRIOR_USE:
         return t.say("{used} used on OVHcloud before the link", used=used)
     return t.say("{used} used on OVHcloud so far", used=used)
+
+
+def nothing_to_expire(t: Translator) -> str:
+    """No lot with anything left is due to expire."""
+    return t.gettext("nothing to expire")
+
+
+def already_reordered(number: str, t: Translator) -> str:
+    """A second "order again" on a purchase order already ordered again: nothing more done."""
+    return t.say("{po} was already ordered again", po=number)

@@ -42,11 +42,12 @@ def words(outcome: str, t: Translator) -> str:
                 synced=counts.get("synced", 0),
             )
         )
-    said += [_figure(name, count, t) for name, count in counts.items() if name != "synced"]
+    said += [figure(name, count, t) for name, count in counts.items() if name != "synced"]
     return t.joined([part for part in said if part])
 
 
-def _figure(name: str, n: int, t: Translator) -> str:
+def figure(name: str, n: int, t: Translator) -> str:
+    """One figure in words; empty for a figure this version does not know."""
     match name:
         case "expired":
             return t.say_n("expired {n} lot", "expired {n} lots", n)

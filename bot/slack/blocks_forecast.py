@@ -13,7 +13,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.forecast_words import basis, lasts_until
+from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
 from bot.slack.blocks import MAX_BLOCKS, Message, _dicts, _sections, text_message
 from bot.slack.formatting import escape
@@ -52,7 +52,7 @@ def forecast_message(seen: Forecast, t: Translator) -> Message:
     advice = projection.advice
     title = t.say("Forecast for {project}", project=seen.project.name)
     buy_by = t.deadline(advice.buy_by, projection.today) if advice.buy_by else t.gettext("none")
-    runs_out = _day(projection.runs_out_on, t, t.gettext("not within 13 months"))
+    runs_out = _day(projection.runs_out_on, t, never_runs_out(t))
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=title[:150])),
         SectionBlock(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot import run_outcome
+from bot import labels, run_outcome
 from bot.i18n import Translator
 from bot.slack.blocks import APPROVE, REJECT, po_line
 from bot.slack.blocks_forecast import advice_lines
@@ -103,7 +103,7 @@ def _project(seen: Forecast, t: Translator) -> Block:
             amount=t.money(soonest.remaining),
         )
         if soonest
-        else t.gettext("nothing to expire")
+        else labels.nothing_to_expire(t)
     )
     lines = [
         t.say(

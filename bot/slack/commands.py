@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import chart, forecast_words
+from bot import chart, forecast_words, refusals
 from bot.i18n import Translator
 from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, ovh_commands, wording
 from bot.slack.deps import Deps, guarded, request_id
@@ -306,9 +306,7 @@ def _project(inv: Invocation, args: list[str]) -> None:
                 hint=N_("`/credit project ovh prod-eu SERVICE_NAME`"),
             )
         if inv.deps.provider is None:
-            raise InvalidInput(
-                N_("OVHcloud is not configured"), hint=N_("an operator sets up OVHcloud's keys")
-            )
+            raise refusals.ovh_not_configured(N_("an operator sets up OVHcloud's keys"))
         report = linked.link_project(
             inv.deps.ledger, inv.deps.provider, inv.actor, rest[0], rest[1]
         )

@@ -10,11 +10,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import labels, refusals
 from bot.slack import blocks, notify, ovh_states
 from bot.slack.actions import clicked_message, clicked_number
 from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import PurchaseOrderView
-from ledger.errors import N_, InvalidInput
 from ledger.services.reordering import close_order, reorder
 
 log = logging.getLogger("creditbot.slack")
@@ -42,9 +42,7 @@ def register(app: App, deps: Deps) -> None:
     @guarded(deps)
     def order_again(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         if deps.provider is None:
-            raise InvalidInput(
-                N_("OVHcloud is not configured"), hint=N_("set OVH_ENDPOINT and its keys")
-            )
+            raise refusals.ovh_not_configured()
         actor = deps.roles.actor(user_of(body))
         po = reorder(
             deps.ledger,
@@ -59,7 +57,7 @@ def register(app: App, deps: Deps) -> None:
                 body,
                 respond,
                 client,
-                blocks.text_message(t.say("{po} was already ordered again", po=po.number)),
+                blocks.text_message(labels.already_reordered(po.number, t)),
             )
         _settled(deps, client, body, po)
 

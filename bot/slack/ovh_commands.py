@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import labels, refusals
 from bot.slack import blocks, notify, ovh_reconcile
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
@@ -19,7 +20,7 @@ ALIASES = {"rapprochement": "reconcile", "recommander": "reorder", "clore": "clo
 
 
 def _not_configured() -> InvalidInput:
-    return InvalidInput(N_("OVHcloud is not configured"), hint=N_("set OVH_ENDPOINT and its keys"))
+    return refusals.ovh_not_configured()
 
 
 def _number(args: list[str], example: str) -> str:
@@ -47,7 +48,7 @@ def reorder_po(inv: Invocation, args: list[str]) -> None:
         pay=inv.deps.settings.ovh_auto_pay,
     )
     if po.repeated:
-        inv.reply(blocks.text_message(inv.t.say("{po} was already ordered again", po=po.number)))
+        inv.reply(blocks.text_message(labels.already_reordered(po.number, inv.t)))
         return
     notify.refresh_announcement(inv.deps, inv.client, po)
     inv.reply(blocks.po_for_approval(po, inv.t))

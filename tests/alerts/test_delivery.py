@@ -298,7 +298,7 @@ def test_alerts_status_lists_the_notices_stuck_sending_for_an_operator(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.cli.__main__ import main
 
     with freeze_time(paris(2026, 11, 1, 9, 0), ignore=FREEZE_IGNORE):
         expiring_lots(real_clock_ledger, projects=2)

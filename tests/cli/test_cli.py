@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
+from bot.cli.__main__ import main
 from ledger.services import Ledger
 from ledger.services.projects import add_project
 from tests.cli.runner import Run, command_line

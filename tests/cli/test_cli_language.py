@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
+from bot.cli.__main__ import main
 from tests.support import TEST_SECRET
 
 Run = Callable[..., tuple[int, str, str]]

@@ -70,7 +70,7 @@ def test_a_service_whose_credits_another_project_holds_cannot_be_linked_elsewher
 def test_the_command_line_refuses_to_move_a_service_and_says_which_project_holds_it(
     db_url: str, ledger: Ledger, project: str, ovh: OvhStandIn, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import main
+    from bot.cli.__main__ import main
 
     ovh.add_credit(SERVICE, "100", used="40")
     with pytest.MonkeyPatch.context() as patch:
@@ -141,7 +141,7 @@ def test_the_json_of_a_sync_counts_what_the_delivery_of_an_order_posted(
     provider: OvhProvider,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bot.cli import main
+    from bot.cli.__main__ import main
 
     number = purchases.request_purchase(ledger, MEMBER, linked, eur("1500")).number
     approve_and_order(ledger, provider, FINANCE, number)
@@ -193,7 +193,7 @@ def test_a_voucher_redeemed_at_ovhcloud_is_kept_and_shown_by_its_last_four_chara
 def test_the_command_line_names_the_project_when_it_links_syncs_and_unlinks(
     db_url: str, ledger: Ledger, project: str, ovh: OvhStandIn, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bot.cli import main
+    from bot.cli.__main__ import main
 
     ovh.add_credit(SERVICE, "100")
     said = []

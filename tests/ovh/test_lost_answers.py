@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import serialise
+from bot.cli import serialise
 from bot.ovh.client import OvhProvider, build_client
 from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY, Failure, OvhStandIn
 from ledger.errors import ProviderUnavailable

@@ -131,7 +131,7 @@ def test_the_command_line_links_syncs_and_refuses_charges_on_a_linked_project(
 ) -> None:
     import json
 
-    from bot.cli import main
+    from bot.cli.__main__ import main
     from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY
 
     ovh.add_credit(SERVICE, "12.5")

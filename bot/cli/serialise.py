@@ -21,6 +21,7 @@ from ledger.facts import LotSource
 from ledger.money import Money, rate_text
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import DeliveryStatus
+from ledger.services.reconcile import Reconciliation, StrayOrder
 
 if TYPE_CHECKING:
     from bot.alerts import Report
@@ -259,4 +260,54 @@ def forecast(view: Forecast) -> dict[str, Any]:
             "buy_at_least": money(advice.buy_at_least),
             "useful_at_most": money(advice.useful_at_most),
         },
+    }
+
+
+def _maybe_money(value: Money | None) -> str | None:
+    return money(value) if value is not None else None
+
+
+def _stray(stray: StrayOrder) -> dict[str, Any]:
+    return {
+        "order_id": stray.order_id,
+        "placed_at": stray.placed_at.isoformat() if stray.placed_at else None,
+        "price_excl_tax": money(stray.excl_tax),
+        "currency": stray.excl_tax.currency,
+        "services": list(stray.services),
+        "duplicate_of": stray.duplicate_of,
+    }
+
+
+def reconciliation(found: Reconciliation) -> dict[str, Any]:
+    return {
+        "orders": [
+            {
+                "po": row.number,
+                "project": row.project_id,
+                "order_id": row.order_id,
+                "state": row.state,
+                "status": row.status,
+                "paid": row.paid,
+                "bill": row.bill,
+                "credit_id": row.credit_id,
+                "delivered": _maybe_money(row.delivered),
+                "amount_excl_tax": money(row.amount_excl_tax),
+                "price_excl_tax": _maybe_money(row.provider_excl_tax),
+                "price_incl_tax": _maybe_money(row.provider_incl_tax),
+                "currency": row.amount_excl_tax.currency,
+            }
+            for row in found.orders
+        ],
+        "orphans": [_stray(s) for s in found.orphans],
+        "duplicates": [_stray(s) for s in found.duplicates],
+        "gone": [
+            {
+                "project": g.project_id,
+                "credit_id": g.credit_id,
+                "gone_at": g.gone_at.isoformat(),
+                "removed": money(g.removed),
+                "currency": g.removed.currency,
+            }
+            for g in found.gone
+        ],
     }

@@ -16,10 +16,13 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TextIO
 
 from pydantic import SecretStr
 
+from bot import refusals
+from bot.cli import text
+from bot.cli.common import fail
 from bot.composition import (
     build_alerts,
     build_job_scheduler,
@@ -39,37 +42,6 @@ CONSOLE_USER = "UMEMBER"
 CONSOLE_CHANNEL = "CGENERAL"
 
 
-def register(sub: Any) -> None:
-    p = sub.add_parser(
-        "run", help="connect to Slack, or start the local console without credentials"
-    )
-    p.set_defaults(handler=cmd_run, runtime=True)
-    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    p = sub.add_parser("serve", help="serve /slack/events over HTTP, under gunicorn")
-    p.set_defaults(handler=cmd_serve, runtime=True)
-    p.add_argument(
-        "--config", metavar="FILE", help="a gunicorn config file, e.g. deploy/gunicorn.conf.py"
-    )
-    p.add_argument("--bind", metavar="HOST:PORT", help="where to listen (gunicorn's bind)")
-    p.add_argument("--host", help="with --port, instead of --bind")
-    p.add_argument("--port", type=int, help="default: $PORT, or 3000")
-    p.add_argument("--workers", type=int, help="processes sharing the port: one per core")
-    p.add_argument("--threads", type=int, help="threads per worker process")
-    p.add_argument("--timeout", type=int, help="seconds before a silent worker is replaced")
-    p.add_argument("--max-requests", type=int, help="requests before a worker is replaced")
-    p.add_argument("--max-requests-jitter", type=int, help="random extra to --max-requests")
-    p = sub.add_parser(
-        "scheduler", help="run only the scheduled jobs (warnings, expiry, reminders)"
-    )
-    p.set_defaults(handler=cmd_scheduler, runtime=True)
-    p = sub.add_parser(
-        "console", help="try every command and button in a terminal, no Slack needed"
-    )
-    p.set_defaults(handler=cmd_console, runtime=True)
-    p.add_argument("--as", dest="as_user", default=CONSOLE_USER, metavar="USER_ID")
-    p.add_argument("--channel", default=CONSOLE_CHANNEL)
-
-
 def _logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -83,15 +55,9 @@ NEEDS_KEY_MESSAGE = N_(
 )
 
 
-def _error(message: str, **values: str) -> None:
-    """One line on stderr in the terminal's language."""
-    t = at_terminal()
-    print(t.say("error: {text}", text=t.say(message, **values)), file=sys.stderr)
-
-
 def _refuse_without_secret(settings: Settings) -> bool:
     if settings.creditbot_secret is None:
-        _error(NEEDS_KEY_MESSAGE)
+        fail(NEEDS_KEY_MESSAGE)
         return True
     return False
 
@@ -120,15 +86,11 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                 scheduler.terminate()
                 scheduler.wait(30)
     if sys.stdin.isatty():
-        print(
-            at_terminal().gettext(
-                "No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead."
-            )
-        )
+        print(text.console_instead(at_terminal()))
         return start_console(
             settings, CONSOLE_USER, CONSOLE_CHANNEL, iter(sys.stdin.readline, ""), sys.stdout
         )
-    _error(
+    fail(
         N_(
             "no Slack credentials: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or "
             "SLACK_SIGNING_SECRET (HTTP), or run `creditbot console` in a terminal"
@@ -139,7 +101,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not (settings.slack_bot_token and settings.slack_signing_secret):
-        _error(N_("`serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"))
+        fail(N_("`serve` needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET"))
         return 2
     if _refuse_without_secret(settings):
         return 2
@@ -167,7 +129,7 @@ def _default_port() -> int:
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.slack_bot_token:
-        _error(N_("the scheduler posts to Slack: set SLACK_BOT_TOKEN"))
+        fail(N_("the scheduler posts to Slack: set SLACK_BOT_TOKEN"))
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)
@@ -183,7 +145,7 @@ def cmd_console(args: argparse.Namespace, settings: Settings) -> int:
     try:
         user = slack_user_id(args.as_user)
     except ValueError as exc:
-        _error(N_("--as {problem}"), problem=str(exc))
+        fail(N_("--as {problem}"), problem=str(exc))
         return 1
     return start_console(
         settings,
@@ -317,31 +279,12 @@ def start_console(
     # CREDITBOT_LOCALE.
     t = at_terminal(local.timezone, mentions=True)
     standin.default_locale = t.locale.replace("_", "-")
-    print(
-        t.say(
-            "Local console on {database}. Admins: {admins}; finance: {finance}; "
-            "finance channel #{finance_channel}. You are {user} in #{channel}.",
-            database=ledger.db.engine.url.render_as_string(hide_password=True),
-            admins=", ".join(local.admins),
-            finance=", ".join(local.finance_approvers),
-            finance_channel=local.finance_channel,
-            user=user,
-            channel=channel,
-        ),
-        file=out,
-    )
+    where = ledger.db.engine.url.render_as_string(hide_password=True)
+    print(text.console_opened(where, local, user, channel, t), file=out)
     if ovh is not None:
-        print(
-            t.say(
-                "OVHcloud stand-in: project {service} (link it with /credit project ovh).",
-                service=DEMO_SERVICE,
-            ),
-            file=out,
-        )
-    if kept is not None and resumed:
-        print(t.say("OVHcloud stand-in resumed from {file}.", file=str(kept)), file=out)
-    elif kept is not None:
-        print(t.say("OVHcloud stand-in kept in {file}.", file=str(kept)), file=out)
+        print(text.ovh_standin(DEMO_SERVICE, t), file=out)
+    if kept is not None:
+        print(text.ovh_standin_kept(str(kept), resumed, t), file=out)
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
     sync = build_ovh_sync(local, ledger, client=app.client)
@@ -351,14 +294,14 @@ def start_console(
             try:
                 standin_file.save(ovh, kept)
             except OSError as exc:  # a read-only directory: the session still ends cleanly
-                print(t.say("OVHcloud stand-in not kept: {reason}", reason=exc.strerror), file=out)
+                print(text.ovh_standin_not_kept(exc.strerror, t), file=out)
 
     def ovh_run(reader: Translator) -> str:
         if ovh is not None:
             ovh.advance_month()
             keep()
         if sync is None:
-            return reader.gettext("OVHcloud is not configured")
+            return reader.gettext(refusals.OVH_NOT_CONFIGURED)
         return sync.run().summary(reader)
 
     try:

@@ -1,0 +1,384 @@
+"""Every sentence the command line prints for a person, in one place.
+
+Each function takes what a service returned and the reader's translator and gives the
+plain text; `--json` prints `serialise`'s data instead. Labels of the ledger's own values
+come from `bot.labels`, shared with Slack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot import labels, run_outcome
+from bot.forecast_words import basis, lasts_until, never_runs_out
+from bot.i18n import Translator
+from bot.settings import Settings
+from bot.slack import ovh_words
+from ledger.domain import (
+    Balance,
+    ChargeResult,
+    ExpiredLot,
+    HistoryLine,
+    IssuedVoucher,
+    LinkedChannel,
+    ProjectView,
+    PurchaseOrderView,
+    RedeemedVoucher,
+)
+from ledger.money import rate_text
+from ledger.services.forecasting import Forecast
+from ledger.services.linked import SyncReport
+from ledger.services.notices import STATUSES, DeliveryStatus
+
+
+def error(said: str, t: Translator) -> str:
+    """A refusal, already in words, as the one line stderr shows."""
+    return t.say("error: {text}", text=said)
+
+
+def warning(said: str, t: Translator) -> str:
+    return t.say("warning: {text}", text=said)
+
+
+def usage_error(message: str, command: str, t: Translator) -> str:
+    """argparse's own complaint, with where to read the usage."""
+    return error(message + " (" + t.say("see `{command} --help`", command=command) + ")", t)
+
+
+def schema_current(t: Translator) -> str:
+    return t.gettext("database schema is up to date")
+
+
+def project_added(view: ProjectView, t: Translator) -> str:
+    return t.say(
+        "project {id} ({name}) added, {currency}",
+        id=view.id,
+        name=view.name,
+        currency=view.currency,
+    )
+
+
+def channel_linked(linked: LinkedChannel, t: Translator) -> str:
+    text = t.say(
+        "{channel} now belongs to project {project}",
+        channel=linked.channel,
+        project=linked.project.name,
+    )
+    if linked.previous:
+        text = t.joined(
+            [text, t.say("it no longer belongs to {previous}", previous=linked.previous)]
+        )
+    return text
+
+
+def projects(views: Sequence[ProjectView], t: Translator) -> str:
+    return "\n".join(
+        f"{v.id}\t{v.name}\t{v.currency}\t{' '.join(v.channels) or '-'}" for v in views
+    ) or t.gettext("no projects yet")
+
+
+def sync_line(report: SyncReport, t: Translator, names: Mapping[str, str] | None = None) -> str:
+    line = t.say_n(
+        "{project} ← {service}: {n} credit, {posted} entries posted, {amount} available",
+        "{project} ← {service}: {n} credits, {posted} entries posted, {amount} available",
+        report.credits,
+        project=(names or {}).get(report.project, report.project),
+        service=report.service,
+        posted=report.entries_posted,
+        amount=t.money(report.available),
+    )
+    if report.error:
+        line += " — " + t.say("failed: {reason}", reason=t.refusal(report.error)[0])
+    if report.disappeared:
+        line += " — " + t.say(
+            "gone at OVHcloud: {credits}",
+            credits=", ".join(key.rsplit(":", 1)[1] for key in report.disappeared),
+        )
+    return line
+
+
+def synced(reports: Sequence[SyncReport], t: Translator, names: Mapping[str, str]) -> str:
+    return "\n".join(sync_line(r, t, names) for r in reports) or t.gettext(
+        "no project is linked to OVHcloud"
+    )
+
+
+def linked_to_ovh(report: SyncReport, t: Translator, names: Mapping[str, str]) -> str:
+    head = t.say(
+        "project {project} linked to OVHcloud {service}",
+        project=names.get(report.project, report.project),
+        service=report.service,
+    )
+    return head + "\n" + sync_line(report, t, names)
+
+
+def unlinked_from_ovh(project: str, service: str, t: Translator) -> str:
+    return t.say(
+        "project {project} unlinked from OVHcloud {service}; its history stays",
+        project=project,
+        service=service,
+    )
+
+
+def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
+    line = t.say(
+        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate}% {vat} = {incl}",
+        po=view.number,
+        status=labels.po_status(view.status, t),
+        project=view.project.name,
+        excl=t.money(view.amount_excl_tax),
+        rate=rate_text(view.vat_rate_bp),
+        vat=t.money(view.vat),
+        incl=t.money(view.amount_incl_tax),
+    )
+    if view.decided_by and view.decided_at:
+        line += " — " + t.say(
+            "decided by {who} on {when}", who=view.decided_by, when=t.moment(view.decided_at)
+        )
+    if view.reason:
+        line += f" ({view.reason})"
+    state = ovh_words.order_state(view, t)
+    if state:
+        line += " — " + state
+    return line
+
+
+def purchase_orders(views: Sequence[PurchaseOrderView], t: Translator) -> str:
+    return "\n".join(purchase_order(v, t) for v in views) or t.gettext("no purchase orders")
+
+
+def reordered(view: PurchaseOrderView, repeated: bool, t: Translator) -> str:
+    text = purchase_order(view, t)
+    if repeated:
+        text += "\n" + labels.already_reordered(view.number, t)
+    return text
+
+
+def voucher_issued(view: IssuedVoucher, t: Translator) -> str:
+    return t.say(
+        "voucher {code}: {amount}, valid until {until}",
+        code=view.code or f"…{view.last4}",
+        amount=t.money(view.amount),
+        until=t.date(view.valid_until),
+    )
+
+
+def voucher_redeemed(view: RedeemedVoucher, t: Translator) -> str:
+    return t.say(
+        "voucher …{last4}: {amount} added to {project}, usable until {until}",
+        last4=view.last4,
+        amount=t.money(view.amount),
+        project=view.project.name,
+        until=t.last_day(view.expires_at),
+    )
+
+
+def charged(view: ChargeResult, t: Translator) -> str:
+    parts = [t.lot_from(a.source, a.amount) for a in view.allocations]
+    text = t.say(
+        "charge {key}: {amount} = {parts}; due by other means: {due}",
+        key=view.key,
+        amount=t.money(view.amount),
+        parts=" + ".join(parts) or t.gettext("nothing from credit"),
+        due=t.money(view.due_other),
+    )
+    if view.repeated:
+        text += " " + t.gettext("(repeat: nothing more spent)")
+    return text
+
+
+def voided(view: ChargeResult, t: Translator) -> str:
+    given_back = ", ".join(
+        t.say("{amount} to {lot}", amount=t.money(a.amount), lot=t.lot(a.source))
+        for a in view.allocations
+    ) or t.gettext("nothing to give back")
+    return t.say("charge {key} voided: {given_back}", key=view.key, given_back=given_back)
+
+
+def balance(view: Balance, t: Translator) -> str:
+    lines = [
+        t.say(
+            "{project}: {amount} available (vouchers {vouchers}, credit {credit})",
+            project=view.project.name,
+            amount=t.money(view.available),
+            vouchers=t.money(view.vouchers),
+            credit=t.money(view.credit),
+        )
+    ]
+    lines += [
+        "  "
+        + t.say(
+            "{lot}: {remaining} left of {initial}, usable until {until}",
+            lot=t.lot(lot.source),
+            remaining=t.money(lot.remaining),
+            initial=t.money(lot.initial),
+            until=t.last_day(lot.expires_at),
+        )
+        for lot in view.lots
+    ]
+    return "\n".join(lines)
+
+
+def history(lines: Sequence[HistoryLine], t: Translator) -> str:
+    return "\n".join(
+        "  ".join(
+            part
+            for part in (
+                t.moment(line.at),
+                labels.entry_kind(line.kind, t),
+                t.money(line.amount),
+                t.lot(line.lot_source) if line.lot_source else "",
+                line.charge_key or "",
+                labels.entry_note(line, t) or "",
+            )
+            if part
+        )
+        for line in lines
+    ) or t.gettext("no entries yet")
+
+
+def forecast(seen: Forecast, t: Translator) -> str:
+    projection, advice = seen.projection, seen.projection.advice
+    lines = [
+        t.say(
+            "{project}: {amount} available, burning {burn} a day",
+            project=seen.project.name,
+            amount=t.money(seen.available),
+            burn=t.money(projection.daily_burn),
+        ),
+        lasts_until(seen, t),
+        basis(seen, t),
+        t.say(
+            "runs out on: {day}",
+            day=t.date(projection.runs_out_on) if projection.runs_out_on else never_runs_out(t),
+        ),
+        t.say(
+            "buy by: {day}; at least {least}, at most {most}",
+            day=t.deadline(advice.buy_by, projection.today) if advice.buy_by else "-",
+            least=t.money(advice.buy_at_least),
+            most=t.money(advice.useful_at_most),
+        ),
+    ]
+    lines += [
+        "  "
+        + t.say(
+            "expires unused {day}: {amount} of {lot}",
+            day=t.date(lot.expires_on),
+            amount=t.money(lot.amount),
+            lot=t.lot(lot.source),
+        )
+        for lot in projection.expiring_unused
+    ]
+    return "\n".join(lines)
+
+
+def chart_written(out: str, size: int, t: Translator) -> str:
+    return t.say("chart written to {out} ({size} bytes)", out=out, size=size)
+
+
+def expired(lots: Sequence[ExpiredLot], t: Translator, names: Mapping[str, str]) -> str:
+    text = "\n".join(
+        t.say(
+            "{project}: {lot} forfeited {amount}",
+            project=names.get(lot.project_id, lot.project_id),
+            lot=t.lot(lot.source),
+            amount=t.money(lot.forfeited),
+        )
+        for lot in lots
+    )
+    return text or labels.nothing_to_expire(t)
+
+
+def verified(t: Translator) -> str:
+    return t.gettext("ledger verified: every lot, charge and order matches the journal")
+
+
+def would_post(expired: int, planned: Sequence[tuple[str, str]], t: Translator) -> str:
+    """What `alerts run --dry-run` would do: lots to expire, messages by channel."""
+    lines = [t.say_n("would expire {n} lot", "would expire {n} lots", expired)]
+    lines += [
+        t.say("would post to #{channel}:", channel=channel) + f"\n{text}\n"
+        for channel, text in planned
+    ]
+    return "\n".join(lines if planned else [*lines, t.gettext("nothing to post")])
+
+
+def _state(name: str, n: int, t: Translator) -> str:
+    """A count of notices in one delivery state, in words."""
+    match name:
+        case "pending":
+            return t.say_n("{n} pending", "{n} pending", n)
+        case "sending":
+            return t.say_n("{n} sending", "{n} sending", n)
+        case "posted":
+            return t.say_n("{n} posted", "{n} posted", n)
+        case "undeliverable":
+            return run_outcome.figure(name, n, t)
+        case "dropped":
+            # A warning whose lot was spent or expired before it went out.
+            return t.say_n(
+                "{n} dropped (nothing left to warn about)",
+                "{n} dropped (nothing left to warn about)",
+                n,
+            )
+    return f"{n} {name}"
+
+
+def delivery(status: DeliveryStatus, t: Translator) -> str:
+    # --json and /metrics keep the states' names; a person reads them in words.
+    lines = [", ".join(_state(name, status.counts[name], t) for name in STATUSES)]
+    if status.stuck:
+        lines.append(
+            t.gettext(
+                "sending for a long time, possibly lost "
+                "(check the channel in Slack before posting by hand):"
+            )
+        )
+        lines += [
+            "  "
+            + t.say(
+                "{key} to {channel}, taken at {since} (attempt {attempt})",
+                key=n.key,
+                channel=n.channel,
+                since=t.moment(n.since),
+                attempt=n.attempts,
+            )
+            for n in status.stuck
+        ]
+    return "\n".join(lines)
+
+
+def console_instead(t: Translator) -> str:
+    return t.gettext("No Slack credentials (SLACK_BOT_TOKEN): starting the local console instead.")
+
+
+def console_opened(
+    database: str, settings: Settings, user: str, channel: str, t: Translator
+) -> str:
+    return t.say(
+        "Local console on {database}. Admins: {admins}; finance: {finance}; "
+        "finance channel #{finance_channel}. You are {user} in #{channel}.",
+        database=database,
+        admins=", ".join(settings.admins),
+        finance=", ".join(settings.finance_approvers),
+        finance_channel=settings.finance_channel,
+        user=user,
+        channel=channel,
+    )
+
+
+def ovh_standin(service: str, t: Translator) -> str:
+    return t.say(
+        "OVHcloud stand-in: project {service} (link it with /credit project ovh).",
+        service=service,
+    )
+
+
+def ovh_standin_kept(file: str, resumed: bool, t: Translator) -> str:
+    if resumed:
+        return t.say("OVHcloud stand-in resumed from {file}.", file=file)
+    return t.say("OVHcloud stand-in kept in {file}.", file=file)
+
+
+def ovh_standin_not_kept(reason: str | None, t: Translator) -> str:
+    return t.say("OVHcloud stand-in not kept: {reason}", reason=reason)
