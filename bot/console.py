@@ -23,7 +23,7 @@ from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
 from bot.i18n import Translator, translator
-from bot.standin import Call, SlackStandIn
+from bot.slack.standin import Call, SlackStandIn
 
 TEAM = "TLOCAL"
 APP_ID = "ALOCAL"

@@ -23,7 +23,7 @@ from ledger.services.forecasting import Forecast
 from ledger.services.notices import DeliveryStatus
 
 if TYPE_CHECKING:
-    from bot.alerts import Report
+    from bot.jobs.alerts import Report
 from ledger.services.linked import SyncReport
 
 
