@@ -10,10 +10,11 @@ from pydantic import SecretStr
 from sqlalchemy import insert, select, update
 
 from bench.common import T0, add_project, bulk_voucher_lots, fresh_database, make_ledger, timed
-from bot.alerts import Alerts, Pacer
+from bot.composition import build_alerts
+from bot.jobs.alerts import Pacer
 from bot.settings import Settings
 from bot.slack.app import build_client
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.orm import Lot, Notice, ProjectChannel
 from ledger.services import notices
 
@@ -104,7 +105,9 @@ def warning_run(kind: str, lots: int = 1_000_000, due: int = 10_000) -> dict[str
                 slack_api_url=standin.api_url,
                 digest_day="off",  # expiry warnings only
             )  # type: ignore[call-arg]
-            alerts = Alerts(ledger, settings, build_client(settings), Pacer(interval=1.0))
+            alerts = build_alerts(
+                settings, ledger, client=build_client(settings), pacer=Pacer(interval=1.0)
+            )
             report = alerts.run()  # nothing new to claim: measure a run with nothing to post
             start = time.perf_counter()
             messages = alerts._messages(taken)

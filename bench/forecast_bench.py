@@ -16,7 +16,7 @@ from bot.slack.deps import Deps
 from bot.slack.home import publish_home
 from bot.slack.locales import Locales
 from bot.slack.roles import Roles
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig
 from ledger.money import Money

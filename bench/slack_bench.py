@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from sqlalchemy import text
 
 from bench.common import T0, add_project, bulk_voucher_lots, fresh_database, make_ledger
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from tests.slack.workspace import SECRET, free_port, serve_command, sign, wait_until_healthy
 
 

@@ -22,9 +22,9 @@ if TYPE_CHECKING:
     from slack_bolt import App
     from slack_sdk import WebClient
 
-    from bot.alerts import Alerts, Pacer
+    from bot.jobs.alerts import Alerts, Pacer
+    from bot.jobs.ovh_sync import OvhSync
     from bot.ovh.client import OvhProvider
-    from bot.ovh.run import OvhSync
     from bot.slack.deps import Deps
     from ledger.provider import CreditProvider
 
@@ -116,11 +116,16 @@ def build_alerts(
     client: WebClient | None = None,
     pacer: Pacer | None = None,
 ) -> Alerts:
-    """The scheduled run: expiry, warnings, forfeitures, the purchase-order digest."""
-    from bot.alerts import Alerts
+    """The scheduled run: expiry, warnings, forfeitures, the purchase-order digest, told
+    through Slack."""
+    from bot.i18n import translator
+    from bot.jobs.alerts import Alerts
     from bot.slack.app import build_client
+    from bot.slack.notifier import SlackNotifier
 
-    return Alerts(ledger, settings, client or build_client(settings), pacer)
+    workspace = translator(settings.creditbot_locale, settings.timezone)
+    notifier = SlackNotifier(client or build_client(settings), workspace)
+    return Alerts(ledger, settings, notifier, pacer)
 
 
 def build_ovh_sync(
@@ -130,15 +135,17 @@ def build_ovh_sync(
     client: WebClient | None = None,
     provider: CreditProvider | None = None,
 ) -> OvhSync | None:
-    """The scheduled OVHcloud run, when OVHcloud is configured."""
+    """The scheduled OVHcloud run, when OVHcloud is configured, told through Slack."""
     provider = provider or build_provider(settings)
     if provider is None:
         return None
-    from bot.ovh.run import OvhSync
+    from bot.jobs.ovh_sync import OvhSync
     from bot.slack.app import build_client
+    from bot.slack.notifier import SlackOvhNotifier
 
     web = client or build_client(settings)
-    return OvhSync(_deps(settings, ledger, web, provider), provider, web)
+    notifier = SlackOvhNotifier(_deps(settings, ledger, web, provider), web)
+    return OvhSync(ledger, settings, provider, notifier)
 
 
 def _deps(
@@ -163,7 +170,7 @@ def build_job_scheduler(
 ) -> BaseScheduler:
     """APScheduler running the scheduled run daily, and once at start-up; with OVHcloud,
     the sync every OVH_SYNC_MINUTES too."""
-    from bot.scheduler import build_scheduler
+    from bot.jobs.scheduler import build_scheduler
 
     sync = build_ovh_sync(settings, ledger)
     return build_scheduler(

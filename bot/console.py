@@ -7,36 +7,23 @@ here as text. Buttons are numbered; modals are filled in field by field.
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
-import re
 import secrets
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
+from bot.console_forms import APP_ID, QUIT, TEAM, FormFilling, FormLeft
+from bot.console_render import Button, Rendering
 from bot.i18n import Translator, translator
-from bot.standin import Call, SlackStandIn
+from bot.slack.standin import Call, SlackStandIn
 
-TEAM = "TLOCAL"
-APP_ID = "ALOCAL"
-HIDDEN = {
-    "auth.test",
-    "usergroups.users.list",
-    "users.info",
-    "conversations.open",
-    "files.getUploadURLExternal",
-    "upload",
-}
-QUIT = (":quit", ":q", "exit")
-CANCEL = ":cancel"
 SLACK_LOCALES = {"fr": "fr-FR", "en": "en-US"}
 
 
@@ -59,14 +46,6 @@ def help_text(t: Translator, finance: str, channel: str) -> str:
     ]
     width = max(len(label) for label, _ in rows) + 1
     return "\n".join(f"{label:<{width}} {example}" for label, example in rows)
-
-
-class FormLeft(Exception):
-    """The person left a form without submitting it; `quit` if they also left the console."""
-
-    def __init__(self, quit: bool) -> None:
-        super().__init__("form left")
-        self.quit = quit
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -94,26 +73,7 @@ class TrackingExecutor(ThreadPoolExecutor):
             self._idle.wait_for(lambda: self._pending == 0, timeout)
 
 
-@dataclass(frozen=True)
-class Button:
-    label: str
-    action_id: str
-    value: str
-    block_id: str
-    channel: str
-    ts: str
-    ephemeral: bool
-    response_url: str
-
-
-def plain(text: str) -> str:
-    """mrkdwn as a terminal shows it."""
-    text = re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
-    text = re.sub(r"<#([A-Z0-9]+)(\|[^>]*)?>", r"#\1", text)
-    return html.unescape(text).replace("\u00a0", " ")
-
-
-class Console:
+class Console(Rendering, FormFilling):
     def __init__(
         self,
         app: App,
@@ -287,233 +247,3 @@ class Console:
         }
         self._dispatch(body)
         self.show(lines)
-
-    def fill(self, view: dict[str, Any], lines: Iterator[str]) -> None:
-        """Ask for each field, submit, and ask again while a field is refused."""
-        leave = self.t.say("{cancel} leaves the form", cancel=CANCEL)
-        self.write(f"┌ {plain(_text(view.get('title')))}   ({leave})")
-        while True:
-            outcome = self._dispatch(self._submission(view, self._answers(view, lines)))
-            if outcome.get("response_action") != "errors":
-                break
-            for field, error in outcome.get("errors", {}).items():
-                self.write(
-                    "│ " + plain(self.t.say("{label}:", label=f"! {field}")) + " " + plain(error)
-                )
-        self.write("└ " + self.t.gettext("submitted"))
-        self.show(lines)
-
-    def _answers(self, view: dict[str, Any], lines: Iterator[str]) -> dict[str, dict[str, Any]]:
-        values: dict[str, dict[str, Any]] = {}
-        for block in view.get("blocks", []):
-            if block.get("type") == "section":
-                self.write(f"│ {plain(_text(block.get('text')))}")
-            if block.get("type") != "input":
-                continue
-            element = block["element"]
-            label = plain(_text(block.get("label")))
-            if element.get("type") == "external_select":
-                chosen = self._choose(view, block, label, lines)
-                values[block["block_id"]] = {
-                    element["action_id"]: {
-                        "type": "external_select",
-                        "selected_option": {"value": chosen} if chosen else None,
-                    }
-                }
-            elif element.get("type") == "static_select":
-                options = element.get("options", [])
-                for i, option in enumerate(options, 1):
-                    self.write(f"│   {i}. {plain(_text(option.get('text')))}")
-                initial = (element.get("initial_option") or {}).get("value")
-                asked = label + (f" [{initial}]" if initial else "")
-                answer = self._ask("│ " + plain(self.t.say("{label}:", label=asked)) + " ", lines)
-                chosen = initial
-                if answer.isdigit() and 1 <= int(answer) <= len(options):
-                    chosen = options[int(answer) - 1]["value"]
-                elif answer:
-                    chosen = answer
-                values[block["block_id"]] = {
-                    element["action_id"]: {
-                        "type": "static_select",
-                        "selected_option": {"value": chosen} if chosen else None,
-                    }
-                }
-            else:
-                answer = self._ask("│ " + plain(self.t.say("{label}:", label=label)) + " ", lines)
-                values[block["block_id"]] = {
-                    element["action_id"]: {"type": "plain_text_input", "value": answer or None}
-                }
-        return values
-
-    def _choose(
-        self, view: dict[str, Any], block: dict[str, Any], label: str, lines: Iterator[str]
-    ) -> str | None:
-        """A menu whose options the app gives as one types (Slack's external_select): a
-        number picks a listed option, a word narrows the list, nothing keeps the initial one."""
-        initial = (block["element"].get("initial_option") or {}).get("value")
-        options = self._suggest(view, block, "")
-        while True:
-            for i, option in enumerate(options, 1):
-                self.write(f"│   {i}. {plain(_text(option.get('text')))}")
-            answer = self._ask(f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines)
-            if not answer:
-                return str(initial) if initial else None
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
-                return str(options[int(answer) - 1]["value"])
-            found = self._suggest(view, block, answer)
-            exact = [o for o in found if o.get("value") == answer.casefold()]
-            if exact or len(found) == 1:
-                return str((exact or found)[0]["value"])
-            if not found:
-                return answer  # the app refuses it next to the field
-            options = found
-
-    def _suggest(self, view: dict[str, Any], block: dict[str, Any], typed: str) -> list[Any]:
-        answer = self._dispatch(
-            {
-                "type": "block_suggestion",
-                "team": {"id": TEAM},
-                "api_app_id": APP_ID,
-                "user": {"id": self.user},
-                "action_id": block["element"].get("action_id", ""),
-                "block_id": block.get("block_id", ""),
-                "value": typed,
-                "view": {
-                    "id": view.get("id") or f"V{self._session}",
-                    "callback_id": view.get("callback_id"),
-                    "type": "modal",
-                },
-            }
-        )
-        options = answer.get("options")
-        return options if isinstance(options, list) else []
-
-    def _submission(
-        self, view: dict[str, Any], values: dict[str, dict[str, Any]]
-    ) -> dict[str, Any]:
-        return {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "api_app_id": APP_ID,
-            "user": {"id": self.user},
-            "view": {
-                "id": view.get("id") or f"V{self._session}",
-                "callback_id": view.get("callback_id"),
-                "private_metadata": view.get("private_metadata", ""),
-                "state": {"values": values},
-                "type": "modal",
-            },
-        }
-
-    def _ask(self, prompt: str, lines: Iterator[str]) -> str:
-        print(prompt, end="", file=self.out, flush=True)
-        raw = next(lines, None)
-        if raw is None:  # end of input (Ctrl-D): leave the form and the console
-            print(file=self.out)
-            raise FormLeft(quit=True)
-        answer = raw.strip()
-        if not self.out.isatty():
-            print(answer, file=self.out)
-        if answer == CANCEL or answer in QUIT:
-            raise FormLeft(quit=answer in QUIT)
-        return answer
-
-    # --- what the app sent ---------------------------------------------------------------------
-
-    def show(self, lines: Iterator[str]) -> None:
-        calls = self.standin.calls[self._seen :]
-        self._seen += len(calls)
-        modal = None
-        for call in calls:
-            if call.method in HIDDEN:
-                continue
-            if call.method == "views.open":
-                modal = {**(call.params.get("view") or {}), **(call.result.get("view") or {})}
-                continue
-            self._render(call)
-        if modal is not None:
-            self.fill(modal, lines)
-
-    def _render(self, call: Call) -> None:
-        p = call.params
-        channel = str(p.get("channel", ""))
-        where = {
-            "response": self.t.gettext("only you"),
-            "chat.postEphemeral": self.t.say("only you, in #{channel}", channel=channel),
-            "chat.postMessage": self.t.say("DM to @{user}", user=channel)
-            if channel.startswith("U")
-            else f"#{channel}",
-            "chat.update": self.t.say("#{channel}, message updated", channel=channel),
-            "views.publish": self.t.say("App Home of @{user}", user=p.get("user_id", "")),
-            "files.completeUploadExternal": self.t.say(
-                "file in DM {channel}", channel=p.get("channel_id", "")
-            ),
-        }.get(call.method, call.method)
-        ts = str(call.result.get("ts") or p.get("ts") or "")
-        ephemeral = call.method in ("response", "chat.postEphemeral")
-        response_url = (
-            self.standin.url + str(p.get("_url", "")) if call.method == "response" else ""
-        )
-        self.write(f"── {where} " + "─" * max(0, 60 - len(where)))
-        view = p.get("view")
-        blocks = p.get("blocks") or (view.get("blocks") if isinstance(view, dict) else None) or []
-        if call.method == "files.completeUploadExternal":
-            shared = call.result.get("files") or [{}]
-            self.write(
-                self.t.say(
-                    "{title} ({size} bytes)",
-                    title=shared[0].get("title", ""),
-                    size=shared[0].get("size", 0),
-                )
-            )
-        elif not blocks:
-            self.write(plain(str(p.get("text", ""))))
-        if call.method in ("response", "chat.update") and p.get("replace_original"):
-            self.buttons = [b for b in self.buttons if b.response_url != response_url]
-        for block in blocks:
-            for line in self._block_lines(block, channel, ts, ephemeral, response_url):
-                self.write(line)
-
-    def _block_lines(
-        self, block: dict[str, Any], channel: str, ts: str, ephemeral: bool, response_url: str
-    ) -> list[str]:
-        kind = block.get("type")
-        if kind == "header":
-            return [plain(_text(block.get("text"))).upper()]
-        if kind == "divider":
-            return ["-" * 40]
-        if kind == "section":
-            out = [plain(_text(block.get("text")))] if block.get("text") else []
-            # Slack shows a field's label above its value; here they share a line, in two
-            # columns, with no colon to be typeset differently in each language.
-            pairs = [(*plain(_text(f)).split("\n", 1), "")[:2] for f in block.get("fields") or []]
-            width = max((len(label) for label, _ in pairs), default=0)
-            return out + [f"  {label:<{width}}  {value}".rstrip() for label, value in pairs]
-        if kind == "context":
-            return ["  " + " ".join(plain(_text(e)) for e in block.get("elements", []))]
-        if kind == "actions":
-            labels = []
-            for element in block.get("elements", []):
-                self.buttons.append(
-                    Button(
-                        label=_text(element.get("text")),
-                        action_id=element.get("action_id", ""),
-                        value=element.get("value", ""),
-                        block_id=block.get("block_id", ""),
-                        channel=channel or self.channel,
-                        ts=ts,
-                        ephemeral=ephemeral,
-                        response_url=response_url or self.standin.response_url(f"message-{ts}"),
-                    )
-                )
-                labels.append(
-                    f"[{len(self.buttons)}] {_text(element.get('text'))} {element.get('value', '')}"
-                )
-            return ["  " + "   ".join(labels)]
-        return []
-
-
-def _text(obj: Any) -> str:
-    if isinstance(obj, dict):
-        return str(obj.get("text", ""))
-    return str(obj or "")

@@ -237,12 +237,12 @@ def serve_metrics(settings: Settings, ledger: Ledger) -> None:
 def start_console(
     settings: Settings, user: str, channel: str, lines: Iterator[str], out: TextIO
 ) -> int:
-    from bot.alerts import Pacer
     from bot.console import Console, TrackingExecutor
     from bot.i18n import Translator
+    from bot.jobs.alerts import Pacer
     from bot.ovh import standin_file
     from bot.ovh.standin import DEMO_SERVICE, demo_ovh
-    from bot.standin import SlackStandIn
+    from bot.slack.standin import SlackStandIn
 
     standin = SlackStandIn().start()
     ovh = None if settings.ovh_endpoint else demo_ovh().start()

@@ -24,7 +24,7 @@ from ledger.services.notices import DeliveryStatus
 from ledger.services.reconcile import Reconciliation, StrayOrder
 
 if TYPE_CHECKING:
-    from bot.alerts import Report
+    from bot.jobs.alerts import Report
 from ledger.services.linked import SyncReport
 
 

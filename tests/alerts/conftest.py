@@ -5,10 +5,11 @@ from typing import Any
 
 import pytest
 
-from bot.alerts import Alerts, Pacer
+from bot.composition import build_alerts
+from bot.jobs.alerts import Alerts, Pacer
 from bot.settings import Settings
 from bot.slack.app import build_client
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger
 from tests.support import make_ledger
 
@@ -44,6 +45,8 @@ def real_clock_ledger(db_url: str) -> Iterator[Ledger]:
 def alerts(real_clock_ledger: Ledger, settings: Settings) -> Callable[..., Alerts]:
     def build(**overrides: Any) -> Alerts:
         chosen = settings.model_copy(update=overrides) if overrides else settings
-        return Alerts(real_clock_ledger, chosen, build_client(chosen), Pacer(interval=0))
+        return build_alerts(
+            chosen, real_clock_ledger, client=build_client(chosen), pacer=Pacer(interval=0)
+        )
 
     return build

@@ -15,10 +15,11 @@ from datetime import UTC, date, datetime
 import pytest
 from freezegun import freeze_time
 
-from bot.alerts import Alerts, Pacer
-from bot.scheduler import CATCH_UP_JOB, DAILY_JOB, build_scheduler
+from bot.composition import build_alerts
+from bot.jobs.alerts import Alerts, Pacer
+from bot.jobs.scheduler import CATCH_UP_JOB, DAILY_JOB, build_scheduler
 from bot.settings import Settings
-from bot.standin import Failure, SlackStandIn
+from bot.slack.standin import Failure, SlackStandIn
 from ledger.domain import Actor, Role
 from ledger.services import Ledger
 from ledger.services.audit import export_json
@@ -243,13 +244,20 @@ def test_a_run_that_dies_mid_delivery_repeats_nothing_and_the_rest_follows_next_
 
     with freeze_time(paris(2026, 11, 1, 9, 0), ignore=FREEZE_IGNORE) as frozen:
         expiring_lots(real_clock_ledger, projects=3)
-        dying = Alerts(real_clock_ledger, settings, DiesOnSecondPost(), Pacer(interval=0))  # type: ignore[arg-type]
+        dying = build_alerts(
+            settings,
+            real_clock_ledger,
+            client=DiesOnSecondPost(),  # type: ignore[arg-type]
+            pacer=Pacer(interval=0),
+        )
         with pytest.raises(RuntimeError):
             dying.run()
         # The message Slack accepted is settled already; only the one in flight is unknown.
         assert counts(real_clock_ledger) == {"posted": 1, "sending": 1, "pending": 1}
         frozen.tick(86400)
-        again = Alerts(real_clock_ledger, settings, build_client(settings), Pacer(interval=0)).run()
+        again = build_alerts(
+            settings, real_clock_ledger, client=build_client(settings), pacer=Pacer(interval=0)
+        ).run()
         assert again.posted == 1
     posted = sorted(c.params["channel"] for c in standin.of("chat.postMessage"))
     assert posted == ["CPROJ0", "CPROJ2"]  # the one in flight at the crash is not repeated

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from freezegun import freeze_time
 
-from bot.alerts import Alerts
-from bot.standin import SlackStandIn
+from bot.jobs.alerts import Alerts
+from bot.slack.standin import SlackStandIn
 from ledger.domain import Actor, Role
 from ledger.services import Ledger
 from ledger.services.billing import charge

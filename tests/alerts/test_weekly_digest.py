@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
-from bot.alerts import Alerts, Pacer
+from bot.composition import build_alerts
+from bot.jobs.alerts import Alerts, Pacer
 from bot.settings import Settings
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger
 from ledger.services.billing import charge
 from ledger.services.health import SCHEDULED_RUN, health
@@ -132,7 +133,7 @@ def test_the_health_view_shows_a_run_that_started_and_did_not_finish(
     weekly_on = settings.model_copy(update={"digest_day": "monday"})
     with freeze_time(paris(2026, 11, 23, 9, 30), ignore=FREEZE_IGNORE):
         funded(real_clock_ledger)
-        dying = Alerts(real_clock_ledger, weekly_on, Dies(), Pacer(interval=0))  # type: ignore[arg-type]
+        dying = build_alerts(weekly_on, real_clock_ledger, client=Dies(), pacer=Pacer(interval=0))  # type: ignore[arg-type]
         with pytest.raises(RuntimeError):
             dying.run()
         run = health(real_clock_ledger).runs[SCHEDULED_RUN]

@@ -241,7 +241,7 @@ def test_importing_the_command_line_leaves_out_the_slack_runtime_and_the_schedul
         "import sys, bot.cli; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('slack_bolt', 'slack_sdk', 'apscheduler', 'prometheus_client', 'gunicorn') or m in "
-        "('bot.alerts', 'bot.scheduler', 'bot.http', 'bot.serve', 'bot.console')))"
+        "('bot.jobs.alerts', 'bot.jobs.scheduler', 'bot.http', 'bot.serve', 'bot.console')))"
     )
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from tests.cli.runner import Run, command_line
 
 

@@ -17,7 +17,7 @@ from bot.ovh.standin import OvhStandIn
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.app import build_client
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.domain import Actor, Role
 from ledger.errors import Forbidden, FourEyes, InvalidInput
 from ledger.services import Ledger, audit, purchases, reading

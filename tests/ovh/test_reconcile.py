@@ -15,7 +15,7 @@ from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
 from bot.settings import Settings
 from bot.slack.app import build_client
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger, purchases
 from ledger.services.linked import sync_project
 from ledger.services.ordering import approve_and_order, follow_orders

@@ -16,7 +16,7 @@ from bot.ovh.standin import Failure, OvhStandIn
 from bot.settings import Settings
 from bot.slack import blocks, ovh_blocks
 from bot.slack.app import build_client
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger, health, notices, purchases, reading
 from ledger.services.linked import link_of, sync_project
 from ledger.services.ordering import approve_and_order
@@ -139,7 +139,7 @@ def test_the_scheduler_syncs_every_ovh_sync_minutes_from_start_up(
     settings: Settings, ledger: Ledger, ovh: OvhStandIn
 ) -> None:
     from bot.composition import build_job_scheduler
-    from bot.scheduler import CATCH_UP_JOB, DAILY_JOB, OVH_SYNC_JOB
+    from bot.jobs.scheduler import CATCH_UP_JOB, DAILY_JOB, OVH_SYNC_JOB
 
     configured = settings.model_copy(update={**ovh.settings(), "ovh_sync_minutes": 15})
     for _ in range(2):

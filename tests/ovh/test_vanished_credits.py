@@ -15,7 +15,7 @@ from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
 from bot.settings import Settings
 from bot.slack.app import build_client
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.money import Money
 from ledger.orm import Entry, Lot
 from ledger.services import Ledger, audit, reading

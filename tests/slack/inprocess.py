@@ -12,11 +12,11 @@ from typing import Any
 from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 
-from bot.alerts import Pacer, Report
 from bot.composition import build_alerts, build_slack
 from bot.console import TrackingExecutor
+from bot.jobs.alerts import Pacer, Report
 from bot.settings import Settings
-from bot.standin import Call, SlackStandIn
+from bot.slack.standin import Call, SlackStandIn
 from ledger.services import Ledger
 
 

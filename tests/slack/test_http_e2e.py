@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services.audit import export_json
 from tests.slack.workspace import Workspace, running_server, sign, text_of
 from tests.support import make_ledger

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from tests.slack.proxy import GUNICORN_CONF, Proxy, directive, running_proxy, seconds
 from tests.slack.workspace import (
     Workspace,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from tests.slack.proxy import GUNICORN_CONF
 from tests.slack.workspace import (
     SECRET,

@@ -13,7 +13,7 @@ from slack_bolt.request import BoltRequest
 from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.slack.locales import Locales
-from bot.standin import Failure, SlackStandIn
+from bot.slack.standin import Failure, SlackStandIn
 from ledger.services import Ledger
 from tests.slack.inprocess import bot_in_process, plain
 

@@ -21,7 +21,7 @@ from bot.console import TrackingExecutor
 from bot.i18n import translator
 from bot.settings import Settings
 from bot.slack import wording
-from bot.standin import Call, SlackStandIn
+from bot.slack.standin import Call, SlackStandIn
 from ledger.orm import Project, PurchaseOrder, Voucher
 from ledger.services import Ledger
 from ledger.services.purchases import request_purchase

@@ -10,7 +10,7 @@ from pydantic import SecretStr
 from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.slack.roles import Roles
-from bot.standin import Failure, SlackStandIn
+from bot.slack.standin import Failure, SlackStandIn
 from ledger.domain import Role
 
 

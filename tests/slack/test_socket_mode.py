@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from websockets.sync.server import ServerConnection, serve
 
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from tests.slack.workspace import free_port, metric, text_of
 from tests.support import TEST_SECRET, environment_without_slack
 

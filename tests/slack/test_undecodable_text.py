@@ -18,7 +18,7 @@ from bot.http import EVENTS_PATH, SlackEdge
 from bot.i18n import translator
 from bot.settings import Settings
 from bot.slack import wording
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger
 from tests.slack.workspace import SECRET, sign
 from tests.support import PARIS

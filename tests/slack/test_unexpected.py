@@ -15,7 +15,7 @@ from bot.console import TrackingExecutor
 from bot.i18n import translator
 from bot.settings import Settings
 from bot.slack import wording
-from bot.standin import SlackStandIn
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger
 from tests.support import PARIS
 

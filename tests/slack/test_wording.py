@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import SecretStr
 
-from bot.alerts import Report
 from bot.composition import build_slack
 from bot.console import help_text
 from bot.i18n import translator
+from bot.jobs.alerts import Report
 from bot.settings import Settings
 from bot.slack import blocks
 from ledger.domain import LotKind, LotView

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.standin import Call, SlackStandIn
+from bot.slack.standin import Call, SlackStandIn
 from tests.support import TEST_SECRET
 
 SECRET = "test-signing-secret"

@@ -13,13 +13,10 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot import metrics, run_outcome
 from bot.i18n import Translator, translator
+from bot.jobs.notifier import Draft, Notifier
 from bot.settings import Settings
-from bot.slack import blocks, blocks_digest
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
 from ledger.money import Money
@@ -30,9 +27,6 @@ log = logging.getLogger("creditbot.alerts")
 
 RUN_LOCK = "creditbot:scheduled-run"
 WEEKLY_EXPIRY_DAYS = 30
-GONE = frozenset(
-    {"not_in_channel", "channel_not_found", "is_archived", "invalid_channel", "user_not_found"}
-)
 
 
 class Pacer:
@@ -66,7 +60,7 @@ class Report:
     posted: int = 0
     retry_later: int = 0
     undeliverable: int = 0
-    planned: list[tuple[str, blocks.Message]] = field(default_factory=list)
+    planned: list[tuple[str, Draft]] = field(default_factory=list)
 
     def summary(self, t: Translator | None = None) -> str:
         """What the run did, for an operator (in English unless a translator is given)."""
@@ -90,12 +84,11 @@ class Report:
 
 class Alerts:
     def __init__(
-        self, ledger: Ledger, settings: Settings, client: WebClient, pacer: Pacer | None = None
+        self, ledger: Ledger, settings: Settings, notifier: Notifier, pacer: Pacer | None = None
     ) -> None:
         self.ledger = ledger
         self.settings = settings
-        self.client = client
-        self.t = translator(settings.creditbot_locale, settings.timezone)
+        self.notifier = notifier
         self.pacer = pacer or Pacer()
 
     def run(self, *, dry_run: bool = False) -> Report:
@@ -158,7 +151,7 @@ class Alerts:
     def _claim_weekly(self) -> int:
         return notices.claim_each(self.ledger, "digest", self._weekly_due())
 
-    def _weekly(self, project_id: str) -> blocks.Message:
+    def _weekly(self, project_id: str) -> Draft:
         seen = forecasting.forecast(self.ledger, project_id)
         # The week up to the digest's own instant: a bill of this morning is in it.
         spent = forecasting.billed(self.ledger, project_id, seen.at - timedelta(days=7), seen.at)
@@ -166,17 +159,17 @@ class Alerts:
         expiring = sorted(
             (lot for lot in seen.lots if lot.expires_at <= soon), key=lambda lot: lot.expires_at
         )
-        return blocks_digest.weekly_digest(seen, spent, expiring, self.t)
+        return self.notifier.weekly_digest(seen, spent, expiring)
 
     # --- delivering ----------------------------------------------------------------------------
 
-    def _messages(self, taken: list[NoticeView]) -> list[tuple[str, list[int], blocks.Message]]:
+    def _messages(self, taken: list[NoticeView]) -> list[tuple[str, list[int], Draft]]:
         """One message per (channel, project) for warnings and forfeitures; digests and reports alone."""
         now = self.ledger.now()
         tz = self.settings.timezone
         warnings: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
         forfeits: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
-        out: list[tuple[str, list[int], blocks.Message]] = []
+        out: list[tuple[str, list[int], Draft]] = []
         for notice in taken:
             where = (notice.channel, notice.project_name or notice.project_id or "")
             if notice.kind == "warning":
@@ -192,8 +185,8 @@ class Alerts:
                         (
                             notice.channel,
                             [notice.id],
-                            blocks.po_digest(
-                                orders, self.settings.po_reminder_days, self.t, self.ledger.now()
+                            self.notifier.order_digest(
+                                orders, self.settings.po_reminder_days, self.ledger.now()
                             ),
                         )
                     )
@@ -202,26 +195,26 @@ class Alerts:
                         (
                             notice.channel,
                             [notice.id],
-                            blocks.all_decided(self.t),
+                            self.notifier.all_decided(),
                         )
                     )
             elif notice.kind == "unreachable":
-                message = blocks.channel_unreachable(
-                    str(notice.detail.get("channel")), str(notice.detail.get("error")), self.t
+                message = self.notifier.channel_unreachable(
+                    str(notice.detail.get("channel")), str(notice.detail.get("error"))
                 )
                 out.append((notice.channel, [notice.id], message))
         for (channel, name), group in warnings.items():
             items: list[tuple[LotView, int]] = [
                 (n.lot, days_left(now, n.lot.expires_at, tz)) for n in group if n.lot
             ]
-            out.append((channel, [n.id for n in group], blocks.expiry_warning(name, items, self.t)))
+            out.append((channel, [n.id for n in group], self.notifier.expiry_warning(name, items)))
         for (channel, name), group in forfeits.items():
             lost: list[tuple[LotView, Money]] = [
                 (n.lot, amount)
                 for n in group
                 if n.lot and (amount := notices.forfeited_amount(n)) is not None
             ]
-            out.append((channel, [n.id for n in group], blocks.forfeiture(name, lost, self.t)))
+            out.append((channel, [n.id for n in group], self.notifier.forfeiture(name, lost)))
         return out
 
     def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
@@ -240,28 +233,25 @@ class Alerts:
                 # Another replica took part of this message: post only what is ours.
                 _, ids, message = self._messages([by_id[i] for i in sorted(taken)])[0]
             try:
-                self.client.chat_postMessage(channel=channel, **message.as_kwargs())
-            except SlackApiError as exc:
-                error = str(exc.response.get("error") or exc.response.status_code)
-                if error in GONE:
-                    log.warning(
-                        "channel %s unreachable (%s): its notices are dropped", channel, error
-                    )
-                    notices.settle(self.ledger, ids, "undeliverable", error)
-                    report.undeliverable += len(ids)
-                    self._report_unreachable(channel, error)
-                else:
-                    log.warning("posting to %s failed (%s): retried next run", channel, error)
-                    notices.settle(self.ledger, ids, "pending", error)
-                    report.retry_later += len(ids)
-                continue
+                delivery = self.notifier.post(channel, message)
             except OSError as exc:
                 log.warning("posting to %s failed (%s): retried next run", channel, exc)
                 notices.settle(self.ledger, ids, "pending", str(exc))
                 report.retry_later += len(ids)
                 continue
-            notices.settle(self.ledger, ids, "posted")
-            report.posted += 1
+            error = delivery.error
+            if error is None:
+                notices.settle(self.ledger, ids, "posted")
+                report.posted += 1
+            elif delivery.gone:
+                log.warning("channel %s unreachable (%s): its notices are dropped", channel, error)
+                notices.settle(self.ledger, ids, "undeliverable", error)
+                report.undeliverable += len(ids)
+                self._report_unreachable(channel, error)
+            else:
+                log.warning("posting to %s failed (%s): retried next run", channel, error)
+                notices.settle(self.ledger, ids, "pending", error)
+                report.retry_later += len(ids)
 
     def _report_unreachable(self, channel: str, error: str) -> None:
         finance = self.settings.finance_channel
@@ -289,7 +279,7 @@ class Alerts:
             by_place[where].append((warning.lot, warning.days_left))
         for (channel, project_id), items in by_place.items():
             name = names.get(project_id, project_id)
-            report.planned.append((channel, blocks.expiry_warning(name, items, self.t)))
+            report.planned.append((channel, self.notifier.expiry_warning(name, items)))
         report.expired = len(expiry.due_lots(self.ledger))
         weekly = self._weekly_due()
         claimed = notices.claimed(self.ledger, [key for key, *_ in weekly])
@@ -301,7 +291,7 @@ class Alerts:
             report.planned.append(
                 (
                     self.settings.finance_channel,
-                    blocks.po_digest(stale, self.settings.po_reminder_days, self.t),
+                    self.notifier.order_digest(stale, self.settings.po_reminder_days),
                 )
             )
         return report

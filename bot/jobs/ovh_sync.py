@@ -8,16 +8,14 @@ import logging
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from slack_sdk import WebClient
-
 from bot import run_outcome
 from bot.i18n import Translator, translator
-from bot.ovh import states
-from bot.slack import blocks, notify, ovh_blocks
-from bot.slack.deps import Deps
+from bot.jobs import ovh_news
+from bot.jobs.notifier import OvhNotifier
+from bot.settings import Settings
 from ledger.errors import ProviderError
 from ledger.provider import CreditProvider
-from ledger.services import health, linked, notices, ordering, projects
+from ledger.services import Ledger, health, linked, notices, ordering, projects
 from ledger.services.linked import SyncReport
 
 log = logging.getLogger("creditbot.ovh")
@@ -54,13 +52,16 @@ class SyncRun:
 
 
 class OvhSync:
-    def __init__(self, deps: Deps, provider: CreditProvider, client: WebClient) -> None:
-        self.deps = deps
+    def __init__(
+        self, ledger: Ledger, settings: Settings, provider: CreditProvider, notifier: OvhNotifier
+    ) -> None:
+        self.ledger = ledger
+        self.settings = settings
         self.provider = provider
-        self.client = client
+        self.notifier = notifier
 
     def run(self) -> SyncRun:
-        ledger = self.deps.ledger
+        ledger = self.ledger
         with notices.run_lock(ledger, RUN_LOCK) as mine:
             if not mine:
                 return SyncRun(ran=False)
@@ -69,18 +70,20 @@ class OvhSync:
             result = SyncRun()
             earlier: list[SyncReport] = []
             try:
-                ordering.resume_orders(ledger, self.provider, pay=self.deps.settings.ovh_auto_pay)
+                ordering.resume_orders(ledger, self.provider, pay=self.settings.ovh_auto_pay)
                 for followed in ordering.follow_orders(ledger, self.provider):
-                    notify.announce_delivery(self.deps, self.client, followed.order)
+                    self.notifier.announce_delivery(followed.order)
                     if followed.status == "delivered":
                         result.delivered.append(followed.order.number)
                     if followed.synced is not None:
                         earlier.append(followed.synced)
             except ProviderError as failure:
                 log.warning("OVHcloud orders not followed this run: %s", failure.message)
-            result.notices += states.tell_order_news(self.deps, self.client)
+            result.notices += ovh_news.tell_order_news(ledger, self.settings, self.notifier)
             try:
-                result.notices += states.tell_strays(self.deps, self.client, self.provider)
+                result.notices += ovh_news.tell_strays(
+                    ledger, self.settings, self.notifier, self.provider
+                )
             except ProviderError as failure:
                 log.warning("OVHcloud orders not reconciled this run: %s", failure.message)
 
@@ -97,17 +100,13 @@ class OvhSync:
     def _tell_finance(self, report: SyncReport) -> int:
         """Tell finance of a failure, once per kind until it recovers, and of credits gone
         from OVHcloud's list, once each; how many were told."""
-        told = states.tell_removals(self.deps, self.client, report)
+        told = ovh_news.tell_removals(self.ledger, self.settings, self.notifier, report)
         if report.error is None:
             return told
         log.warning("OVHcloud sync of %s failed: %s", report.project, report.error.message)
-        link = linked.claim_failure_notice(self.deps.ledger, report.project)
+        link = linked.claim_failure_notice(self.ledger, report.project)
         if link is None:
             return told
-        name = projects.get_project(self.deps.ledger, link.project_id).name
-        notify.to_finance(
-            self.deps,
-            self.client,
-            blocks.text_message(ovh_blocks.failure_notice(link, self.deps.workspace, name)),
-        )
+        name = projects.get_project(self.ledger, link.project_id).name
+        self.notifier.tell_finance_of_sync_failure(link, name)
         return told + 1

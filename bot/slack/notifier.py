@@ -1,0 +1,115 @@
+"""The jobs' notifier port (bot/jobs/notifier.py) on Slack: drafts are Block Kit messages,
+posted with the Web API. Slack's refusals become a `Delivery`; a channel Slack says is gone
+is told apart from a refusal worth retrying."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.i18n import Translator
+from bot.jobs.notifier import Delivery, Draft, OrderNews
+from bot.slack import (
+    blocks,
+    blocks_digest,
+    notify,
+    ovh_blocks,
+    ovh_reconcile,
+    ovh_states,
+    ovh_words,
+)
+from bot.slack.deps import Deps
+from ledger.domain import LotView, PurchaseOrderView
+from ledger.money import Money
+from ledger.services.forecasting import Forecast
+from ledger.services.linked import LinkView
+from ledger.services.reconcile import StrayOrder
+from ledger.services.removals import RemovedCredit
+
+# Slack's errors for a place the bot can no longer post to: its notices are dropped.
+GONE = frozenset(
+    {"not_in_channel", "channel_not_found", "is_archived", "invalid_channel", "user_not_found"}
+)
+
+
+def _message(draft: Draft) -> blocks.Message:
+    if not isinstance(draft, blocks.Message):
+        raise TypeError(f"not a draft of the Slack notifier: {type(draft).__name__}")
+    return draft
+
+
+class SlackNotifier:
+    """What the daily run posts, in the workspace's language `t`."""
+
+    def __init__(self, client: WebClient, t: Translator) -> None:
+        self.client = client
+        self.t = t
+
+    def expiry_warning(
+        self, project_name: str, items: Sequence[tuple[LotView, int]]
+    ) -> blocks.Message:
+        return blocks.expiry_warning(project_name, items, self.t)
+
+    def forfeiture(
+        self, project_name: str, lost: Sequence[tuple[LotView, Money]]
+    ) -> blocks.Message:
+        return blocks.forfeiture(project_name, lost, self.t)
+
+    def weekly_digest(
+        self, seen: Forecast, spent: Money, expiring: Sequence[LotView]
+    ) -> blocks.Message:
+        return blocks_digest.weekly_digest(seen, spent, expiring, self.t)
+
+    def order_digest(
+        self, orders: Sequence[PurchaseOrderView], days: int, now: datetime | None = None
+    ) -> blocks.Message:
+        return blocks.po_digest(orders, days, self.t, now)
+
+    def all_decided(self) -> blocks.Message:
+        return blocks.all_decided(self.t)
+
+    def channel_unreachable(self, channel: str, error: str) -> blocks.Message:
+        return blocks.channel_unreachable(channel, error, self.t)
+
+    def post(self, channel: str, draft: Draft) -> Delivery:
+        try:
+            self.client.chat_postMessage(channel=channel, **_message(draft).as_kwargs())
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            return Delivery(error, gone=error in GONE)
+        return Delivery()
+
+
+class SlackOvhNotifier(SlackNotifier):
+    """What the OVHcloud sync posts: to finance, requesters and project channels."""
+
+    def __init__(self, deps: Deps, client: WebClient) -> None:
+        super().__init__(client, deps.workspace)
+        self.deps = deps
+
+    def credit_removed(self, removed: RemovedCredit, project_name: str) -> blocks.Message:
+        return ovh_states.credit_removed(removed, project_name, self.t)
+
+    def order_news(self, po: PurchaseOrderView) -> OrderNews | None:
+        kind = ovh_states.news_kind(po, ovh_words.NOT_PAID_NEWS_DAYS)
+        if kind is None:
+            return None
+        requester = self.deps.locales.of(po.requested_by)
+        return OrderNews(
+            kind,
+            ovh_states.order_news(po, kind, self.t),
+            ovh_states.order_news_dm(po, kind, requester),
+        )
+
+    def stray_order(self, stray: StrayOrder, names: Mapping[str, str]) -> blocks.Message:
+        return ovh_reconcile.stray_notice(stray, names, self.t)
+
+    def tell_finance_of_sync_failure(self, link: LinkView, project_name: str) -> None:
+        notice = ovh_blocks.failure_notice(link, self.t, project_name)
+        notify.to_finance(self.deps, self.client, blocks.text_message(notice))
+
+    def announce_delivery(self, po: PurchaseOrderView) -> None:
+        notify.announce_delivery(self.deps, self.client, po)
