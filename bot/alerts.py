@@ -19,7 +19,8 @@ from slack_sdk.errors import SlackApiError
 from bot import metrics, run_outcome
 from bot.i18n import Translator, translator
 from bot.settings import Settings
-from bot.slack import blocks, blocks_digest
+from bot.slack.blocks import notices as blocks
+from bot.slack.blocks import notices as blocks_digest
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
 from ledger.money import Money

@@ -23,7 +23,7 @@ from bot.composition import build_ledger, build_provider, roles_from_ids
 from bot.forecast_words import basis, lasts_until
 from bot.i18n import Translator, at_terminal, translator
 from bot.settings import Settings, slack_user_id
-from bot.slack import ovh_words
+from bot.slack.blocks import ovh as ovh_words
 from ledger import migrate
 from ledger.amounts import parse_amount
 from ledger.clock import parse_day, parse_moment

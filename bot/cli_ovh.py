@@ -113,7 +113,7 @@ def reconciliation_data(found: Reconciliation) -> dict[str, Any]:
 
 def cmd_ovh_reconcile(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Any:
     from bot import cli
-    from bot.slack import ovh_reconcile
+    from bot.slack.blocks import ovh_reconcile
 
     found = reconcile(ledger, cli._provider(settings))
     t = cli._t(settings)

@@ -13,7 +13,9 @@ from slack_sdk import WebClient
 from bot import run_outcome
 from bot.i18n import Translator, translator
 from bot.ovh import states
-from bot.slack import blocks, notify, ovh_blocks
+from bot.slack import notify
+from bot.slack.blocks import common as blocks
+from bot.slack.blocks import ovh as ovh_blocks
 from bot.slack.deps import Deps
 from ledger.errors import ProviderError
 from ledger.provider import CreditProvider

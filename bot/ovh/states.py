@@ -9,7 +9,9 @@ from datetime import timedelta
 from slack_sdk import WebClient
 
 from bot.ovh.tell import tell_once
-from bot.slack import ovh_reconcile, ovh_states, ovh_words
+from bot.slack.blocks import ovh as ovh_words
+from bot.slack.blocks import ovh_orders as ovh_states
+from bot.slack.blocks import ovh_reconcile
 from bot.slack.deps import Deps
 from ledger.errors import LedgerError
 from ledger.provider import CreditProvider

@@ -8,7 +8,7 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.slack.blocks import Message
+from bot.slack.blocks.common import Message
 from ledger.services import notices
 from ledger.services.context import Ledger
 from ledger.services.once import claim_once

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.slack import blocks, notify, ovh_reconcile
+from bot.slack import notify
+from bot.slack.blocks import common, ovh_reconcile, purchase_orders
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
 from ledger.services.reconcile import project_names, reconcile
@@ -47,10 +48,10 @@ def reorder_po(inv: Invocation, args: list[str]) -> None:
         pay=inv.deps.settings.ovh_auto_pay,
     )
     if po.repeated:
-        inv.reply(blocks.text_message(inv.t.say("{po} was already ordered again", po=po.number)))
+        inv.reply(common.text_message(inv.t.say("{po} was already ordered again", po=po.number)))
         return
     notify.refresh_announcement(inv.deps, inv.client, po)
-    inv.reply(blocks.po_for_approval(po, inv.t))
+    inv.reply(purchase_orders.po_for_approval(po, inv.t))
 
 
 def close_po(inv: Invocation, args: list[str]) -> None:
@@ -58,4 +59,4 @@ def close_po(inv: Invocation, args: list[str]) -> None:
     po = close_order(inv.deps.ledger, inv.actor, number, " ".join(args[1:]) or None)
     if not po.repeated:
         notify.refresh_announcement(inv.deps, inv.client, po)
-    inv.reply(blocks.po_for_approval(po, inv.t))
+    inv.reply(purchase_orders.po_for_approval(po, inv.t))
