@@ -12,6 +12,7 @@ from ledger.domain import PurchaseOrderView
 from ledger.services.linked import LinkView, SyncReport
 
 STALE_AFTER_INTERVALS = 3
+
 # An order OVHcloud still waits to be paid for is news for finance after this many days.
 NOT_PAID_NEWS_DAYS = 7
 
