@@ -65,7 +65,7 @@ def po_close(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Ou
 
 
 def reconciliation(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
-    from bot.slack import ovh_reconcile
+    from bot.slack.blocks import ovh_reconcile
 
     found = reconcile(ledger, provider(settings))
     said = "\n".join(ovh_reconcile.lines(found, project_names(ledger), reader(settings)))

@@ -13,7 +13,7 @@ from bot import labels, run_outcome
 from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
 from bot.settings import Settings
-from bot.slack import ovh_words
+from bot.slack.blocks import ovh as ovh_words
 from ledger.domain import (
     Balance,
     ChargeResult,

@@ -10,7 +10,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.i18n import Translator
-from bot.slack import blocks, home, notify
+from bot.slack import home, notify
+from bot.slack.blocks import common, modals, notices, purchase_orders
 from bot.slack.deps import Deps, guarded, user_of
 from ledger.domain import POStatus, PurchaseOrderView, Role
 from ledger.errors import N_, AlreadyDecided, InvalidInput
@@ -42,21 +43,21 @@ def clicked_message(body: dict[str, Any]) -> dict[str, str]:
 
 def redrawn(
     deps: Deps, po: PurchaseOrderView, source: dict[str, str], t: Translator
-) -> blocks.Message:
+) -> common.Message:
     """The clicked message after `po` was decided: its card, or the list it was a row of,
     drawn again with the same orders, each as it stands now (decided or still pending)."""
     surface, drawn = source.get("surface", ""), source.get("drawn", "")
-    if surface not in (blocks.PENDING_ROW, blocks.DIGEST_ROW):
-        return blocks.po_for_approval(po, t)
+    if surface not in (purchase_orders.PENDING_ROW, purchase_orders.DIGEST_ROW):
+        return purchase_orders.po_for_approval(po, t)
     days = deps.settings.po_reminder_days
     at = datetime.fromtimestamp(int(drawn) / 1000, UTC) if drawn.isdigit() else deps.ledger.now()
-    cutoff = at - timedelta(days=days) if surface == blocks.DIGEST_ROW else at
+    cutoff = at - timedelta(days=days) if surface == purchase_orders.DIGEST_ROW else at
     listed = purchases.pending_at(deps.ledger, at, created_by=cutoff)
     rows = {order.number: order for order in [*listed, po]}.values()
     orders = sorted(rows, key=lambda order: (order.created_at, order.number))
-    if surface == blocks.DIGEST_ROW:
-        return blocks.po_digest(orders, days, t, at)
-    return blocks.pending_list(orders, t, drawn_at=at)
+    if surface == purchase_orders.DIGEST_ROW:
+        return notices.po_digest(orders, days, t, at)
+    return purchase_orders.pending_list(orders, t, drawn_at=at)
 
 
 def show_decision(
@@ -103,10 +104,10 @@ def register(app: App, deps: Deps) -> None:
             )
         client.views_open(
             trigger_id=body["trigger_id"],
-            view=blocks.reject_modal(
+            view=modals.reject_modal(
                 po.number, clicked_message(body), deps.locales.of(actor.user_id)
             ),
         )
 
-    app.action(blocks.APPROVE)(ack=acknowledge, lazy=[approve])
-    app.action(blocks.REJECT)(ack=acknowledge, lazy=[ask_reason])
+    app.action(purchase_orders.APPROVE)(ack=acknowledge, lazy=[approve])
+    app.action(purchase_orders.REJECT)(ack=acknowledge, lazy=[ask_reason])

@@ -11,7 +11,17 @@ from slack_sdk import WebClient
 
 from bot import chart, forecast_words, refusals
 from bot.i18n import Translator
-from bot.slack import blocks, blocks_forecast, home, notify, ovh_blocks, ovh_commands, wording
+from bot.slack import home, notify, ovh_commands, wording
+from bot.slack.blocks.balance import balance_message, history_message
+from bot.slack.blocks.charges import charge_news, charge_result
+from bot.slack.blocks.common import Message, error_message, text_message
+from bot.slack.blocks.forecast import chart_sent, forecast_message
+from bot.slack.blocks.help import help_message
+from bot.slack.blocks.modals import buy_modal
+from bot.slack.blocks.ovh import linked_text, sync_line
+from bot.slack.blocks.projects import channel_linked, no_project, project_added, project_list
+from bot.slack.blocks.purchase_orders import pending_list, po_cancelled, po_requested
+from bot.slack.blocks.vouchers import voucher_issued, voucher_redeemed
 from bot.slack.deps import Deps, guarded, request_id
 from bot.slack.formatting import unescape
 from bot.slack.grammar import (
@@ -104,7 +114,7 @@ class Invocation:
             self._projects = self.deps.projects(self.channel_id, example)
         return self._projects
 
-    def reply(self, message: blocks.Message) -> None:
+    def reply(self, message: Message) -> None:
         self.respond(**message.as_kwargs(), response_type="ephemeral")
 
     def money(self, text: str, project: ProjectView) -> Money:
@@ -112,7 +122,7 @@ class Invocation:
 
 
 def _help(inv: Invocation, args: list[str]) -> None:
-    inv.reply(blocks.help_message(inv.actor.roles, inv.t))
+    inv.reply(help_message(inv.actor.roles, inv.t))
 
 
 def _balance(inv: Invocation, args: list[str]) -> None:
@@ -122,17 +132,17 @@ def _balance(inv: Invocation, args: list[str]) -> None:
     outlook = forecast_words.lasts_until(seen, inv.t)
     link = linked.link_of(inv.deps.ledger, project.id)
     synced = (
-        ovh_blocks.sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)
+        sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)
         if link
         else None
     )
-    inv.reply(blocks.balance_message(view, inv.t, outlook, synced))
+    inv.reply(balance_message(view, inv.t, outlook, synced))
 
 
 def _forecast(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
     seen = forecasting.forecast(inv.deps.ledger, project.id)
-    inv.reply(blocks_forecast.forecast_message(seen, inv.t))
+    inv.reply(forecast_message(seen, inv.t))
 
 
 def _chart(inv: Invocation, args: list[str]) -> None:
@@ -150,23 +160,23 @@ def _chart(inv: Invocation, args: list[str]) -> None:
             project=project.name,
         ),
     )
-    inv.reply(blocks_forecast.chart_sent(project.name, inv.t))
+    inv.reply(chart_sent(project.name, inv.t))
 
 
 def _history(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args)
     lines = reading.history(inv.deps.ledger, project.id)
-    inv.reply(blocks.history_message(project, lines, inv.t))
+    inv.reply(history_message(project, lines, inv.t))
 
 
 def _buy(inv: Invocation, args: list[str]) -> None:
     named = inv.projects.named(args)
     if not args or named is not None:
         if not inv.projects.all:  # a form with nothing to choose from: say how to add one
-            inv.reply(blocks.no_project(inv.t))
+            inv.reply(no_project(inv.t))
             return
         selected = named or inv.projects.channel_project
-        view = blocks.buy_modal(
+        view = buy_modal(
             selected,
             inv.channel_id,
             selected.currency if selected else "EUR",
@@ -183,7 +193,7 @@ def _buy(inv: Invocation, args: list[str]) -> None:
         if po.repeated
         else notify.announce_purchase_order(inv.deps, inv.client, po)
     )
-    inv.reply(blocks.po_requested(po, inv.t, announced=announced))
+    inv.reply(po_requested(po, inv.t, announced=announced))
 
 
 def _cancel(inv: Invocation, args: list[str]) -> None:
@@ -193,7 +203,7 @@ def _cancel(inv: Invocation, args: list[str]) -> None:
             hint=N_("for example `/credit cancel PO-2026-000042`"),
         )
     po = purchases.cancel_purchase(inv.deps.ledger, inv.actor, args[0])
-    inv.reply(blocks.po_cancelled(po.number, inv.t))
+    inv.reply(po_cancelled(po.number, inv.t))
     notify.refresh_announcement(inv.deps, inv.client, po)
     home.refresh_finance_homes(inv.deps, inv.client)
 
@@ -203,15 +213,15 @@ def _redeem(inv: Invocation, args: list[str]) -> None:
     redeemed = vouchers.redeem_voucher(
         inv.deps.ledger, inv.actor, code, project.id, inv.deps.provider
     )
-    inv.reply(blocks.voucher_redeemed(redeemed, inv.t))
-    news = blocks.voucher_redeemed(redeemed, inv.deps.workspace, who=inv.actor.user_id)
+    inv.reply(voucher_redeemed(redeemed, inv.t))
+    news = voucher_redeemed(redeemed, inv.deps.workspace, who=inv.actor.user_id)
     notify.to_project_channels(inv.client, redeemed.project, news)
 
 
 def _pending(inv: Invocation, args: list[str]) -> None:
     inv.actor.require(Role.FINANCE, N_("see pending purchase orders"))
     orders = purchases.list_purchase_orders(inv.deps.ledger, POStatus.PENDING)
-    inv.reply(blocks.pending_list(orders, inv.t, drawn_at=inv.deps.ledger.now()))
+    inv.reply(pending_list(orders, inv.t, drawn_at=inv.deps.ledger.now()))
 
 
 def _charge(inv: Invocation, args: list[str]) -> None:
@@ -219,9 +229,9 @@ def _charge(inv: Invocation, args: list[str]) -> None:
     amount, project, memo = amount_project_memo(inv.projects, args, inv.money)
     key = request_id(inv.body) or f"slack:{inv.body.get('response_url')}"
     result = billing.charge(inv.deps.ledger, inv.actor, project.id, amount, key, memo or None)
-    inv.reply(blocks.charge_result(result, inv.t))
+    inv.reply(charge_result(result, inv.t))
     if not result.repeated:
-        news = blocks.charge_news(result, inv.actor.user_id, inv.deps.workspace)
+        news = charge_news(result, inv.actor.user_id, inv.deps.workspace)
         notify.to_project_channels(inv.client, result.project, news)
 
 
@@ -250,7 +260,7 @@ def _voucher(inv: Invocation, args: list[str]) -> None:
         named.id if named else None,
         request=request_id(inv.body),
     )
-    inv.reply(blocks.voucher_issued(issued, inv.t))
+    inv.reply(voucher_issued(issued, inv.t))
     if not issued.repeated:
         notify.announce_voucher(inv.deps, inv.client, issued)
 
@@ -270,7 +280,7 @@ def _project(inv: Invocation, args: list[str]) -> None:
     sub = word(args[0]) if args else "list"
     rest = args[1:]
     if sub == "list":
-        inv.reply(blocks.project_list(projects.list_projects(inv.deps.ledger), inv.t))
+        inv.reply(project_list(projects.list_projects(inv.deps.ledger), inv.t))
     elif sub == "add":
         if len(rest) < 2:
             raise InvalidInput(
@@ -293,12 +303,12 @@ def _project(inv: Invocation, args: list[str]) -> None:
             currency,
             request=request_id(inv.body),
         )
-        inv.reply(blocks.project_added(view, inv.t))
+        inv.reply(project_added(view, inv.t))
     elif sub == "link":
         if len(rest) != 1:
             raise InvalidInput(N_("say which project"), hint=N_("`/credit project link prod-eu`"))
         linked_channel = projects.link_channel(inv.deps.ledger, inv.actor, rest[0], inv.channel_id)
-        inv.reply(blocks.channel_linked(linked_channel, inv.t))
+        inv.reply(channel_linked(linked_channel, inv.t))
     elif sub == "ovh":
         if len(rest) != 2:
             raise InvalidInput(
@@ -311,9 +321,9 @@ def _project(inv: Invocation, args: list[str]) -> None:
             inv.deps.ledger, inv.deps.provider, inv.actor, rest[0], rest[1]
         )
         name = projects.get_project(inv.deps.ledger, report.project).name
-        inv.reply(blocks.text_message(ovh_blocks.linked_text(report, inv.t, name)))
+        inv.reply(text_message(linked_text(report, inv.t, name)))
     else:
-        inv.reply(blocks.error_message(wording.unknown_command(f"project {args[0]}", inv.t)))
+        inv.reply(error_message(wording.unknown_command(f"project {args[0]}", inv.t)))
 
 
 VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
@@ -345,11 +355,11 @@ def register(app: App, deps: Deps) -> None:
         text = str(body.get("text", ""))
         inv = Invocation(deps, body, respond, client)
         if len(text) > MAX_TEXT:
-            inv.reply(blocks.error_message(wording.too_long(inv.t)))
+            inv.reply(error_message(wording.too_long(inv.t)))
             return
         handler = VERBS.get(inv.verb)
         if handler is None:
-            inv.reply(blocks.error_message(wording.unknown_command(inv.words[0][:40], inv.t)))
+            inv.reply(error_message(wording.unknown_command(inv.words[0][:40], inv.t)))
             return
         handler(inv, inv.words[1:])
 

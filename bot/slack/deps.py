@@ -14,7 +14,8 @@ from slack_sdk.errors import SlackApiError
 from bot import metrics
 from bot.i18n import Translator
 from bot.settings import Settings
-from bot.slack import blocks, wording
+from bot.slack import wording
+from bot.slack.blocks import common
 from bot.slack.grammar import Projects
 from bot.slack.locales import Locales
 from bot.slack.roles import Roles
@@ -47,8 +48,8 @@ class Deps:
         return Projects(lambda: list_projects(self.ledger), linked, example)
 
 
-def refusal_message(error: LedgerError, t: Translator) -> blocks.Message:
-    return blocks.error_message(wording.refusal(error, t))
+def refusal_message(error: LedgerError, t: Translator) -> common.Message:
+    return common.error_message(wording.refusal(error, t))
 
 
 def user_of(body: dict[str, Any]) -> str:
@@ -66,7 +67,7 @@ def request_id(body: dict[str, Any]) -> str | None:
 
 
 def tell(
-    body: dict[str, Any], respond: Respond | None, client: WebClient, message: blocks.Message
+    body: dict[str, Any], respond: Respond | None, client: WebClient, message: common.Message
 ) -> None:
     """An ephemeral reply where the request has a response_url (commands, buttons), else a DM (modals)."""
     if respond is not None and body.get("response_url"):
@@ -88,7 +89,7 @@ def on_unexpected(
     if client is None:
         return
     try:
-        tell(body, respond, client, blocks.text_message(wording.apology(t)))
+        tell(body, respond, client, common.text_message(wording.apology(t)))
     except (SlackApiError, OSError):  # the apology is best effort; the failure is logged
         log.warning("could not send the apology", exc_info=True)
 

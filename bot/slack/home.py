@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import forecast_words
-from bot.slack import blocks
-from bot.slack.blocks_home import HOME_BALANCE, home_view
+from bot.slack.blocks import balance
+from bot.slack.blocks.home import HOME_BALANCE, home_view
 from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import Actor, Balance, Role
 from ledger.errors import N_, InvalidInput
@@ -65,6 +65,6 @@ def register(app: App, deps: Deps) -> None:
         seen = forecasting.forecast(deps.ledger, project_id)
         outlook = forecast_words.lasts_until(seen, t)
         view = Balance(seen.project, seen.at, seen.lots)
-        tell(body, respond, client, blocks.balance_message(view, t, outlook))
+        tell(body, respond, client, balance.balance_message(view, t, outlook))
 
     app.action(HOME_BALANCE)(ack=acknowledge, lazy=[show_balance])

@@ -12,15 +12,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
-from bot.slack import (
-    blocks,
-    blocks_digest,
-    notify,
-    ovh_blocks,
-    ovh_reconcile,
-    ovh_states,
-    ovh_words,
-)
+from bot.slack import notify
+from bot.slack.blocks import notices, ovh_orders, ovh_reconcile
+from bot.slack.blocks import ovh as ovh_blocks
+from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
@@ -35,8 +30,8 @@ GONE = frozenset(
 )
 
 
-def _message(draft: Draft) -> blocks.Message:
-    if not isinstance(draft, blocks.Message):
+def _message(draft: Draft) -> Message:
+    if not isinstance(draft, Message):
         raise TypeError(f"not a draft of the Slack notifier: {type(draft).__name__}")
     return draft
 
@@ -48,31 +43,25 @@ class SlackNotifier:
         self.client = client
         self.t = t
 
-    def expiry_warning(
-        self, project_name: str, items: Sequence[tuple[LotView, int]]
-    ) -> blocks.Message:
-        return blocks.expiry_warning(project_name, items, self.t)
+    def expiry_warning(self, project_name: str, items: Sequence[tuple[LotView, int]]) -> Message:
+        return notices.expiry_warning(project_name, items, self.t)
 
-    def forfeiture(
-        self, project_name: str, lost: Sequence[tuple[LotView, Money]]
-    ) -> blocks.Message:
-        return blocks.forfeiture(project_name, lost, self.t)
+    def forfeiture(self, project_name: str, lost: Sequence[tuple[LotView, Money]]) -> Message:
+        return notices.forfeiture(project_name, lost, self.t)
 
-    def weekly_digest(
-        self, seen: Forecast, spent: Money, expiring: Sequence[LotView]
-    ) -> blocks.Message:
-        return blocks_digest.weekly_digest(seen, spent, expiring, self.t)
+    def weekly_digest(self, seen: Forecast, spent: Money, expiring: Sequence[LotView]) -> Message:
+        return notices.weekly_digest(seen, spent, expiring, self.t)
 
     def order_digest(
         self, orders: Sequence[PurchaseOrderView], days: int, now: datetime | None = None
-    ) -> blocks.Message:
-        return blocks.po_digest(orders, days, self.t, now)
+    ) -> Message:
+        return notices.po_digest(orders, days, self.t, now)
 
-    def all_decided(self) -> blocks.Message:
-        return blocks.all_decided(self.t)
+    def all_decided(self) -> Message:
+        return notices.all_decided(self.t)
 
-    def channel_unreachable(self, channel: str, error: str) -> blocks.Message:
-        return blocks.channel_unreachable(channel, error, self.t)
+    def channel_unreachable(self, channel: str, error: str) -> Message:
+        return notices.channel_unreachable(channel, error, self.t)
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         try:
@@ -90,26 +79,26 @@ class SlackOvhNotifier(SlackNotifier):
         super().__init__(client, deps.workspace)
         self.deps = deps
 
-    def credit_removed(self, removed: RemovedCredit, project_name: str) -> blocks.Message:
-        return ovh_states.credit_removed(removed, project_name, self.t)
+    def credit_removed(self, removed: RemovedCredit, project_name: str) -> Message:
+        return ovh_orders.credit_removed(removed, project_name, self.t)
 
     def order_news(self, po: PurchaseOrderView) -> OrderNews | None:
-        kind = ovh_states.news_kind(po, ovh_words.NOT_PAID_NEWS_DAYS)
+        kind = ovh_orders.news_kind(po, ovh_blocks.NOT_PAID_NEWS_DAYS)
         if kind is None:
             return None
         requester = self.deps.locales.of(po.requested_by)
         return OrderNews(
             kind,
-            ovh_states.order_news(po, kind, self.t),
-            ovh_states.order_news_dm(po, kind, requester),
+            ovh_orders.order_news(po, kind, self.t),
+            ovh_orders.order_news_dm(po, kind, requester),
         )
 
-    def stray_order(self, stray: StrayOrder, names: Mapping[str, str]) -> blocks.Message:
+    def stray_order(self, stray: StrayOrder, names: Mapping[str, str]) -> Message:
         return ovh_reconcile.stray_notice(stray, names, self.t)
 
     def tell_finance_of_sync_failure(self, link: LinkView, project_name: str) -> None:
         notice = ovh_blocks.failure_notice(link, self.t, project_name)
-        notify.to_finance(self.deps, self.client, blocks.text_message(notice))
+        notify.to_finance(self.deps, self.client, text_message(notice))
 
     def announce_delivery(self, po: PurchaseOrderView) -> None:
         notify.announce_delivery(self.deps, self.client, po)

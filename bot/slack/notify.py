@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Translator
-from bot.slack import blocks, ovh_blocks
+from bot.slack.blocks import common, ovh, purchase_orders, vouchers
 from bot.slack.deps import Deps
 from ledger.domain import IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
 from ledger.services.purchases import record_announcement
@@ -16,7 +16,7 @@ from ledger.services.purchases import record_announcement
 log = logging.getLogger("creditbot.slack")
 
 
-def _post(client: WebClient, channel: str, message: blocks.Message) -> str | None:
+def _post(client: WebClient, channel: str, message: common.Message) -> str | None:
     """Post and return the message ts; a channel the bot cannot reach is logged, not fatal."""
     try:
         return str(client.chat_postMessage(channel=channel, **message.as_kwargs())["ts"])
@@ -29,7 +29,7 @@ def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView
     channel = deps.settings.finance_channel
     if not channel:
         return False
-    ts = _post(client, channel, blocks.po_for_approval(po, deps.workspace))
+    ts = _post(client, channel, purchase_orders.po_for_approval(po, deps.workspace))
     if ts is None:
         return False
     record_announcement(deps.ledger, po.number, f"{channel}:{ts}")
@@ -46,7 +46,7 @@ def tell_finance_of_voucher(
 ) -> bool:
     if not channel:
         return False
-    return _post(client, channel, blocks.voucher_announced(voucher, t)) is not None
+    return _post(client, channel, vouchers.voucher_announced(voucher, t)) is not None
 
 
 def refresh_announcement(
@@ -54,11 +54,11 @@ def refresh_announcement(
     client: WebClient,
     po: PurchaseOrderView,
     also: str | None = None,
-    also_message: blocks.Message | None = None,
+    also_message: common.Message | None = None,
 ) -> None:
     """Replace the buttons of the finance message (and of `also`, the message clicked,
     as "channel:ts", redrawn as `also_message` when it is a list) with who decided, and when."""
-    card = blocks.po_for_approval(po, deps.workspace)
+    card = purchase_orders.po_for_approval(po, deps.workspace)
     for reference in dict.fromkeys(r for r in (po.announcement, also) if r):
         channel, _, ts = reference.partition(":")
         message = also_message if reference == also and also_message else card
@@ -73,19 +73,19 @@ def announce_decision(
     client: WebClient,
     po: PurchaseOrderView,
     clicked: str | None = None,
-    clicked_message: blocks.Message | None = None,
+    clicked_message: common.Message | None = None,
 ) -> None:
     refresh_announcement(deps, client, po, clicked, clicked_message)
     if po.provider is not None and po.status is POStatus.APPROVED:
         # Ordered at OVHcloud: the credit, and its news, come with the delivery.
         requester = deps.locales.of(po.requested_by)
-        _post(client, po.requested_by, blocks.text_message(ovh_blocks.ordered_dm(po, requester)))
+        _post(client, po.requested_by, common.text_message(ovh.ordered_dm(po, requester)))
         return
     if po.status in (POStatus.APPROVED, POStatus.REJECTED):
         requester = deps.locales.of(po.requested_by)
-        _post(client, po.requested_by, blocks.po_decided_dm(po, requester))
+        _post(client, po.requested_by, purchase_orders.po_decided_dm(po, requester))
     if po.status is POStatus.APPROVED:
-        to_project_channels(client, po.project, blocks.credit_arrived(po, deps.workspace))
+        to_project_channels(client, po.project, purchase_orders.credit_arrived(po, deps.workspace))
 
 
 def announce_delivery(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:
@@ -94,15 +94,15 @@ def announce_delivery(deps: Deps, client: WebClient, po: PurchaseOrderView) -> N
     refresh_announcement(deps, client, po)
     if po.provider is not None and po.provider.state == "delivered":
         requester = deps.locales.of(po.requested_by)
-        _post(client, po.requested_by, blocks.po_decided_dm(po, requester))
-        to_project_channels(client, po.project, blocks.credit_arrived(po, deps.workspace))
+        _post(client, po.requested_by, purchase_orders.po_decided_dm(po, requester))
+        to_project_channels(client, po.project, purchase_orders.credit_arrived(po, deps.workspace))
 
 
-def to_finance(deps: Deps, client: WebClient, message: blocks.Message) -> None:
+def to_finance(deps: Deps, client: WebClient, message: common.Message) -> None:
     if deps.settings.finance_channel:
         _post(client, deps.settings.finance_channel, message)
 
 
-def to_project_channels(client: WebClient, project: ProjectView, message: blocks.Message) -> None:
+def to_project_channels(client: WebClient, project: ProjectView, message: common.Message) -> None:
     for channel in project.channels:
         _post(client, channel, message)

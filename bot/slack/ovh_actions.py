@@ -11,8 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import labels, refusals
-from bot.slack import blocks, notify, ovh_states
+from bot.slack import notify
 from bot.slack.actions import clicked_message, clicked_number
+from bot.slack.blocks import common, ovh_orders
 from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import PurchaseOrderView
 from ledger.services.reordering import close_order, reorder
@@ -28,7 +29,7 @@ def _settled(deps: Deps, client: WebClient, body: dict[str, Any], po: PurchaseOr
             client.chat_update(
                 channel=source["channel"],
                 ts=source["ts"],
-                **ovh_states.order_settled(po, deps.workspace).as_kwargs(),
+                **ovh_orders.order_settled(po, deps.workspace).as_kwargs(),
             )
         except SlackApiError as exc:
             log.warning("cannot update the notice of %s: %s", po.number, exc.response.get("error"))
@@ -57,7 +58,7 @@ def register(app: App, deps: Deps) -> None:
                 body,
                 respond,
                 client,
-                blocks.text_message(labels.already_reordered(po.number, t)),
+                common.text_message(labels.already_reordered(po.number, t)),
             )
         _settled(deps, client, body, po)
 
@@ -67,5 +68,5 @@ def register(app: App, deps: Deps) -> None:
         po = close_order(deps.ledger, actor, clicked_number(body), None)
         _settled(deps, client, body, po)
 
-    app.action(ovh_states.REORDER)(ack=acknowledge, lazy=[order_again])
-    app.action(ovh_states.CLOSE)(ack=acknowledge, lazy=[close])
+    app.action(ovh_orders.REORDER)(ack=acknowledge, lazy=[order_again])
+    app.action(ovh_orders.CLOSE)(ack=acknowledge, lazy=[close])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot import labels, refusals
-from bot.slack import blocks, notify, ovh_reconcile
+from bot.slack import notify
+from bot.slack.blocks import common, ovh_reconcile, purchase_orders
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
 from ledger.services.reconcile import project_names, reconcile
@@ -48,10 +49,10 @@ def reorder_po(inv: Invocation, args: list[str]) -> None:
         pay=inv.deps.settings.ovh_auto_pay,
     )
     if po.repeated:
-        inv.reply(blocks.text_message(labels.already_reordered(po.number, inv.t)))
+        inv.reply(common.text_message(labels.already_reordered(po.number, inv.t)))
         return
     notify.refresh_announcement(inv.deps, inv.client, po)
-    inv.reply(blocks.po_for_approval(po, inv.t))
+    inv.reply(purchase_orders.po_for_approval(po, inv.t))
 
 
 def close_po(inv: Invocation, args: list[str]) -> None:
@@ -59,4 +60,4 @@ def close_po(inv: Invocation, args: list[str]) -> None:
     po = close_order(inv.deps.ledger, inv.actor, number, " ".join(args[1:]) or None)
     if not po.repeated:
         notify.refresh_announcement(inv.deps, inv.client, po)
-    inv.reply(blocks.po_for_approval(po, inv.t))
+    inv.reply(purchase_orders.po_for_approval(po, inv.t))

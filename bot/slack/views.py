@@ -9,8 +9,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack import blocks, notify, wording
+from bot.slack import notify, wording
 from bot.slack.actions import show_decision
+from bot.slack.blocks import modals, purchase_orders
 from bot.slack.deps import Deps, guarded, request_id, user_of
 from ledger.amounts import parse_amount
 from ledger.errors import LedgerError
@@ -83,7 +84,9 @@ def register(app: App, deps: Deps) -> None:
             if po.repeated
             else notify.announce_purchase_order(deps, client, po)
         )
-        message = blocks.po_requested(po, deps.locales.of(actor.user_id), announced=announced)
+        message = purchase_orders.po_requested(
+            po, deps.locales.of(actor.user_id), announced=announced
+        )
         channel = _metadata(body).get("channel")
         if channel:
             client.chat_postEphemeral(channel=channel, user=actor.user_id, **message.as_kwargs())
@@ -119,8 +122,8 @@ def register(app: App, deps: Deps) -> None:
         reply = WebhookClient(url) if url else None
         show_decision(deps, client, _ResponseUrl(reply) if reply else None, po, source)
 
-    app.view(blocks.BUY_MODAL)(ack=check_purchase, lazy=[purchase])
-    app.view(blocks.REJECT_MODAL)(ack=check_reason, lazy=[reject])
+    app.view(modals.BUY_MODAL)(ack=check_purchase, lazy=[purchase])
+    app.view(modals.REJECT_MODAL)(ack=check_reason, lazy=[reject])
 
 
 class _ResponseUrl:

@@ -14,7 +14,21 @@ import pytest
 
 from bot import forecast_words
 from bot.i18n import Translator, translator
-from bot.slack import blocks, blocks_digest, blocks_forecast, blocks_home, ovh_blocks, wording
+from bot.slack import wording
+from bot.slack.blocks import (
+    balance,
+    charges,
+    common,
+    help,
+    home,
+    modals,
+    notices,
+    ovh,
+    projects,
+    purchase_orders,
+    vouchers,
+)
+from bot.slack.blocks.forecast import chart_sent, forecast_message
 from bot.slack.grammar import NoProject
 from ledger.domain import (
     Allocation,
@@ -166,7 +180,7 @@ def rendered(t: Translator) -> list[Any]:
         ),
     )
     for view in (full, Balance(PROJECT, NOW, ())):
-        everything.append(blocks.balance_message(view, t))
+        everything.append(balance.balance_message(view, t))
     history = [
         HistoryLine(1, kind, NOW, eur(500), source, "UFIN", "Q3-42", key)
         for kind, source, key in [
@@ -183,26 +197,26 @@ def rendered(t: Translator) -> list[Any]:
         for cause in EntryCause
     ]
     everything += [
-        blocks.history_message(PROJECT, history, t),
-        blocks.history_message(PROJECT, [], t),
+        balance.history_message(PROJECT, history, t),
+        balance.history_message(PROJECT, [], t),
     ]
     for roles in (frozenset({Role.MEMBER}), frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})):
-        everything.append(blocks.help_message(roles, t))
+        everything.append(help.help_message(roles, t))
     for status in POStatus:
         po = order(status, reason="Q3" if status is POStatus.REJECTED else None)
-        everything += [blocks.po_for_approval(po, t), blocks.po_requested(po, t)]
+        everything += [purchase_orders.po_for_approval(po, t), purchase_orders.po_requested(po, t)]
     everything += [
-        blocks.po_requested(order(POStatus.PENDING), t, announced=False),
-        blocks.po_decided_dm(order(POStatus.APPROVED), t),
-        blocks.po_decided_dm(order(POStatus.REJECTED, "Q3"), t),
-        blocks.credit_arrived(order(POStatus.APPROVED), t),
-        blocks.po_cancelled("PO-2026-000042", t),
-        blocks.pending_list([], t),
-        blocks.pending_list([order(POStatus.PENDING)], t),
-        blocks.pending_list([order(POStatus.PENDING)] * 20, t),
-        blocks.po_digest([order(POStatus.PENDING)] * 2, 1, t),
-        blocks.po_digest([order(POStatus.PENDING)], 3, t),
-        blocks.all_decided(t),
+        purchase_orders.po_requested(order(POStatus.PENDING), t, announced=False),
+        purchase_orders.po_decided_dm(order(POStatus.APPROVED), t),
+        purchase_orders.po_decided_dm(order(POStatus.REJECTED, "Q3"), t),
+        purchase_orders.credit_arrived(order(POStatus.APPROVED), t),
+        purchase_orders.po_cancelled("PO-2026-000042", t),
+        purchase_orders.pending_list([], t),
+        purchase_orders.pending_list([order(POStatus.PENDING)], t),
+        purchase_orders.pending_list([order(POStatus.PENDING)] * 20, t),
+        notices.po_digest([order(POStatus.PENDING)] * 2, 1, t),
+        notices.po_digest([order(POStatus.PENDING)], 3, t),
+        notices.all_decided(t),
     ]
     redeemed = RedeemedVoucher("AB01", PROJECT, eur(5000), NOW + timedelta(days=30))
     for project_id in (None, "prod-eu"):
@@ -210,31 +224,34 @@ def rendered(t: Translator) -> list[Any]:
             issued = IssuedVoucher(
                 code, "AB01", eur(5000), date(2026, 12, 31), NOW, project_id, "UFIN"
             )
-            everything += [blocks.voucher_issued(issued, t), blocks.voucher_announced(issued, t)]
+            everything += [
+                vouchers.voucher_issued(issued, t),
+                vouchers.voucher_announced(issued, t),
+            ]
     everything += [
-        blocks.voucher_redeemed(redeemed, t),
-        blocks.voucher_redeemed(redeemed, t, who="UMEM"),
-        blocks.charge_result(charge(2, 0), t),
-        blocks.charge_result(charge(0, 10_000, repeated=True), t),
-        blocks.charge_news(charge(2, 0), "UFIN", t),
-        blocks.charge_news(charge(1, 500, memo="Q3-42"), "UFIN", t),
-        blocks.project_added(PROJECT, t),
-        blocks.channel_linked(LinkedChannel(PROJECT, "C1"), t),
-        blocks.channel_linked(LinkedChannel(PROJECT, "C1", previous="bare"), t),
-        blocks.project_list([], t),
-        blocks.project_list([PROJECT, BARE], t),
-        blocks.buy_modal(PROJECT, "C1", "EUR", t),
-        blocks.no_project(t),
-        blocks.reject_modal("PO-2026-000042", {"channel": "C1"}, t),
-        blocks.expiry_warning("Prod EU", [(lot(i, i % 3), i % 3) for i in range(1, 40)], t),
-        blocks.forfeiture("Prod EU", [(lot(i, 0), eur(100)) for i in range(1, 40)], t),
-        blocks.channel_unreachable("C1", "not_in_channel", t),
+        vouchers.voucher_redeemed(redeemed, t),
+        vouchers.voucher_redeemed(redeemed, t, who="UMEM"),
+        charges.charge_result(charge(2, 0), t),
+        charges.charge_result(charge(0, 10_000, repeated=True), t),
+        charges.charge_news(charge(2, 0), "UFIN", t),
+        charges.charge_news(charge(1, 500, memo="Q3-42"), "UFIN", t),
+        projects.project_added(PROJECT, t),
+        projects.channel_linked(LinkedChannel(PROJECT, "C1"), t),
+        projects.channel_linked(LinkedChannel(PROJECT, "C1", previous="bare"), t),
+        projects.project_list([], t),
+        projects.project_list([PROJECT, BARE], t),
+        modals.buy_modal(PROJECT, "C1", "EUR", t),
+        projects.no_project(t),
+        modals.reject_modal("PO-2026-000042", {"channel": "C1"}, t),
+        notices.expiry_warning("Prod EU", [(lot(i, i % 3), i % 3) for i in range(1, 40)], t),
+        notices.forfeiture("Prod EU", [(lot(i, 0), eur(100)) for i in range(1, 40)], t),
+        notices.channel_unreachable("C1", "not_in_channel", t),
         t.lot_from(LotSource.voucher("AB01"), eur(1)),
         t.lot_from(LotSource.purchase("PO-2026-000001"), eur(1)),
         t.lot_from(LotSource.provider(1001), eur(1)),
         *refusals(t),
     ]
-    return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]
+    return [m.as_kwargs() if isinstance(m, common.Message) else m for m in everything]
 
 
 HUMAN = {"text", "label", "title", "placeholder", "hint", "submit", "close", "confirm", "deny"}
@@ -307,15 +324,15 @@ def rendered_forecasts(t: Translator, seen: list[Forecast], health: Health) -> l
     everything: list[Any] = []
     for one in seen:
         everything += [
-            blocks_forecast.forecast_message(one, t),
+            forecast_message(one, t),
             forecast_words.lasts_until(one, t),
-            blocks_digest.weekly_digest(one, eur(700), one.lots, t),
+            notices.weekly_digest(one, eur(700), one.lots, t),
         ]
-    everything.append(blocks_forecast.chart_sent("Prod EU", t))
+    everything.append(chart_sent("Prod EU", t))
     data = Dashboard(tuple(seen) * 11, (order(POStatus.PENDING),) * 25, health)
-    everything.append(blocks_home.home_view(EVERYONE, data, t))
-    everything.append(blocks_home.home_view(frozenset({Role.MEMBER}), Dashboard(()), t))
-    return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]
+    everything.append(home.home_view(EVERYONE, data, t))
+    everything.append(home.home_view(frozenset({Role.MEMBER}), Dashboard(()), t))
+    return [m.as_kwargs() if isinstance(m, common.Message) else m for m in everything]
 
 
 def test_no_english_sentence_comes_out_of_the_forecast_digest_or_home_in_french(
@@ -345,16 +362,14 @@ def rendered_ovhcloud(t: Translator) -> list[Any]:
             state, 77, "https://example.invalid/77", eur(100), eur(20), eur(120), None
         )
         po = replace(order(POStatus.APPROVED), provider=provider)
-        everything += [ovh_blocks.provider_order_line(po, t), blocks.po_for_approval(po, t)]
-    everything.append(ovh_blocks.ordered_dm(order(POStatus.APPROVED), t))
+        everything += [ovh.provider_order_line(po, t), purchase_orders.po_for_approval(po, t)]
+    everything.append(ovh.ordered_dm(order(POStatus.APPROVED), t))
     for synced, kind in ((NOW, None), (None, None), (NOW, "credentials"), (NOW, "gone")):
         link = LinkView("prod-eu", "0a1b", NOW, synced, NOW if kind else None, kind, "E42")
-        everything += [ovh_blocks.sync_line(link, NOW, 60, t), ovh_blocks.failure_notice(link, t)]
+        everything += [ovh.sync_line(link, NOW, 60, t), ovh.failure_notice(link, t)]
     for credits in (1, 2):
-        everything.append(
-            ovh_blocks.linked_text(SyncReport("prod-eu", "0a1b", credits, 0, eur(5)), t)
-        )
-    return [m.as_kwargs() if isinstance(m, blocks.Message) else m for m in everything]
+        everything.append(ovh.linked_text(SyncReport("prod-eu", "0a1b", credits, 0, eur(5)), t))
+    return [m.as_kwargs() if isinstance(m, common.Message) else m for m in everything]
 
 
 def test_no_english_sentence_comes_out_of_the_ovhcloud_lines_in_french() -> None:

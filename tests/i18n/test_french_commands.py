@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from bot.i18n import translator
-from bot.slack import blocks
+from bot.slack.blocks.help import help_message
 from bot.slack.commands import VERBS, word
 from ledger.domain import Role
 from ledger.services import Ledger
@@ -17,7 +17,7 @@ EVERYONE = frozenset({Role.MEMBER, Role.FINANCE, Role.ADMIN})
 
 
 def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
-    shown = blocks.help_message(EVERYONE, translator("fr_FR", PARIS)).text
+    shown = help_message(EVERYONE, translator("fr_FR", PARIS)).text
     commands = re.findall(r"`/credit ([^`\s]+)(?: ([a-zé]+))?", shown)
     assert {first for first, _ in commands} == {
         "solde",
@@ -36,7 +36,7 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
         assert word(first) in VERBS
         if first in ("projet", "bon"):
             assert word(second) in {"add", "link", "list", "issue", "ovh"}
-    english = blocks.help_message(EVERYONE, translator("en_GB", PARIS)).text
+    english = help_message(EVERYONE, translator("en_GB", PARIS)).text
     assert "`/credit balance [PROJECT]`" in english and "solde" not in english
 
 

@@ -15,8 +15,8 @@ from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
 from bot.settings import Settings
-from bot.slack import blocks
 from bot.slack.app import build_client
+from bot.slack.blocks import purchase_orders
 from bot.slack.standin import SlackStandIn
 from ledger.domain import Actor, Role
 from ledger.errors import Forbidden, FourEyes, InvalidInput
@@ -45,7 +45,7 @@ def test_a_cancelled_order_shows_on_its_purchase_order_instead_of_approved(
     number = _cancelled(ledger, linked, ovh, provider)
     po = purchases.get_purchase_order(ledger, number)
     t = translator("en_GB", PARIS)
-    line = blocks.po_line(po, t)
+    line = purchase_orders.po_line(po, t)
     assert "cancelled by OVHcloud" in line, line
 
 
@@ -63,8 +63,8 @@ def test_an_order_not_paid_for_days_and_one_with_documents_requested_say_so(
     follow_orders(ledger, provider)
     unpaid = purchases.get_purchase_order(ledger, first)
     asked = purchases.get_purchase_order(ledger, second)
-    assert "not paid for 8 days" in blocks.po_line(unpaid, t)
-    assert "documents requested" in blocks.po_line(asked, t)
+    assert "not paid for 8 days" in purchase_orders.po_line(unpaid, t)
+    assert "documents requested" in purchase_orders.po_line(asked, t)
     assert asked.provider is not None and asked.provider.status == "documentsRequested"
     assert waiting.status == "notPaid"
 

@@ -166,7 +166,7 @@ def test_the_forecast_of_a_linked_project_says_it_burns_from_the_journal(
     ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
 ) -> None:
     from bot.i18n import translator
-    from bot.slack.blocks_forecast import forecast_message
+    from bot.slack.blocks.forecast import forecast_message
 
     ovh.add_credit(SERVICE, "100")
     sync_project(ledger, provider, linked)

@@ -14,8 +14,10 @@ from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import Failure, OvhStandIn
 from bot.settings import Settings
-from bot.slack import blocks, ovh_blocks
 from bot.slack.app import build_client
+from bot.slack.blocks import purchase_orders
+from bot.slack.blocks.balance import balance_message
+from bot.slack.blocks.ovh import sync_line
 from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger, health, notices, purchases, reading
 from ledger.services.linked import link_of, sync_project
@@ -64,7 +66,7 @@ def test_the_full_purchase_order_flow_to_delivery_is_told_as_today(
     number = purchases.request_purchase(ledger, MEMBER, linked, eur("1500")).number
     purchases.record_announcement(ledger, number, "CFINANCE:1.0001")
     po = approve_and_order(ledger, provider, FINANCE, number)
-    finance = blocks.po_for_approval(po, translator("en_GB", PARIS))
+    finance = purchase_orders.po_for_approval(po, translator("en_GB", PARIS))
     shown = json.dumps(finance.blocks)
     assert f"order {po.provider.order_id}" in shown if po.provider else False
     assert "1,800.00" in shown and "format=pdf" in shown
@@ -106,9 +108,9 @@ def test_the_balance_says_when_it_was_synced_and_warns_when_stale_or_failed(
     fmt = translator("en_GB", PARIS)
     link = link_of(ledger, linked)
     assert link is not None
-    fresh = ovh_blocks.sync_line(link, clock(), 60, fmt)
+    fresh = sync_line(link, clock(), 60, fmt)
     assert "last synced" in fresh and ":warning:" not in fresh
-    stale = ovh_blocks.sync_line(link, clock() + timedelta(hours=3, minutes=1), 60, fmt)
+    stale = sync_line(link, clock() + timedelta(hours=3, minutes=1), 60, fmt)
     assert "may be out of date" in stale
     # The project itself is gone: its credit list and the project both answer 404.
     ovh.fail(
@@ -118,8 +120,8 @@ def test_the_balance_says_when_it_was_synced_and_warns_when_stale_or_failed(
     sync_project(ledger, provider, linked)
     failed = link_of(ledger, linked)
     assert failed is not None
-    assert "This service does not exist" in ovh_blocks.sync_line(failed, clock(), 60, fmt)
-    message = blocks.balance_message(reading.balance(ledger, linked), fmt, fresh)
+    assert "This service does not exist" in sync_line(failed, clock(), 60, fmt)
+    message = balance_message(reading.balance(ledger, linked), fmt, fresh)
     assert "last synced" in message.text
 
 

@@ -11,7 +11,7 @@ from bot import labels
 from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
-from bot.slack import blocks
+from bot.slack.blocks import balance
 from ledger.facts import EntryCause, LotSource
 from ledger.orm import Entry
 from ledger.services import Ledger, reading
@@ -45,13 +45,13 @@ def test_ovhcloud_use_is_kept_as_figures_and_read_in_french_without_english(
     project = reading.balance(ledger, linked).project
     assert lines[0].lot_source == LotSource.provider(credit.id)
     assert lines[0].provider_used == eur("10")
-    french = json.dumps(blocks.history_message(project, lines, FR).blocks, ensure_ascii=False)
-    french += blocks.balance_message(reading.balance(ledger, linked), FR).text
+    french = json.dumps(balance.history_message(project, lines, FR).blocks, ensure_ascii=False)
+    french += balance.balance_message(reading.balance(ledger, linked), FR).text
     assert f"Crédit OVHcloud {credit.id}" in french
     assert "utilisés sur OVHcloud à ce jour" in french
     for english in ("OVHcloud credit", "used on", "credit 1", "paid", "redeemed"):
         assert english not in french
-    english_text = blocks.history_message(project, lines, EN).text
+    english_text = balance.history_message(project, lines, EN).text
     assert "€10.00 used on OVHcloud so far" in english_text
     assert "€4.00 used on OVHcloud so far" in english_text
     assert labels.entry_note(lines[0], EN) == "€10.00 used on OVHcloud so far"

@@ -12,15 +12,21 @@ from typing import Any
 import pytest
 
 from bot.i18n import Translator, translator
-from bot.slack import (
-    blocks,
-    blocks_digest,
-    blocks_forecast,
-    blocks_home,
-    ovh_blocks,
-    project_choice,
-    wording,
+from bot.slack import project_choice, wording
+from bot.slack.blocks import (
+    balance,
+    charges,
+    common,
+    help,
+    home,
+    notices,
+    ovh,
+    purchase_orders,
+    vouchers,
 )
+from bot.slack.blocks.forecast import chart_sent, forecast_message
+from bot.slack.blocks.modals import buy_modal, reject_modal
+from bot.slack.blocks.projects import channel_linked, no_project, project_added, project_list
 from ledger.domain import (
     Allocation,
     Balance,
@@ -133,63 +139,61 @@ def messages(t: Translator) -> dict[str, Any]:
     )
     redeemed = RedeemedVoucher("AB01", BIG, eur(10**13), NOW + timedelta(days=30))
     out: dict[str, Any] = {
-        "help": blocks.help_message(EVERYONE, t),
-        "balance": blocks.balance_message(Balance(BIG, NOW, LOTS), t, "outlook", "synced"),
-        "history": blocks.history_message(BIG, history(), t),
-        "pending": blocks.pending_list([order(i) for i in range(MANY)], t),
-        "digest of orders": blocks.po_digest([order(i) for i in range(MANY)], 3, t),
-        "project list": blocks.project_list(PROJECTS, t),
-        "charge": blocks.charge_result(charge(MANY), t),
-        "charge news": blocks.charge_news(charge(2), "UFIN", t),
-        "voucher issued": blocks.voucher_issued(issued, t),
-        "voucher announced": blocks.voucher_announced(issued, t),
-        "voucher redeemed": blocks.voucher_redeemed(redeemed, t),
-        "voucher redeemed news": blocks.voucher_redeemed(redeemed, t, who="UMEM"),
-        "project added": blocks.project_added(BIG, t),
-        "channel linked": blocks.channel_linked(LinkedChannel(BIG, "C1", previous=NAME), t),
-        "expiry warning": blocks.expiry_warning(NAME, [(lot, 7) for lot in LOTS], t),
-        "forfeiture": blocks.forfeiture(NAME, [(lot, eur(10**13)) for lot in LOTS], t),
-        "credit arrived": blocks.credit_arrived(order(1, POStatus.APPROVED), t),
-        "chart sent": blocks_forecast.chart_sent(NAME, t),
-        "project refused": blocks.error_message(
+        "help": help.help_message(EVERYONE, t),
+        "balance": balance.balance_message(Balance(BIG, NOW, LOTS), t, "outlook", "synced"),
+        "history": balance.history_message(BIG, history(), t),
+        "pending": purchase_orders.pending_list([order(i) for i in range(MANY)], t),
+        "digest of orders": notices.po_digest([order(i) for i in range(MANY)], 3, t),
+        "project list": project_list(PROJECTS, t),
+        "charge": charges.charge_result(charge(MANY), t),
+        "charge news": charges.charge_news(charge(2), "UFIN", t),
+        "voucher issued": vouchers.voucher_issued(issued, t),
+        "voucher announced": vouchers.voucher_announced(issued, t),
+        "voucher redeemed": vouchers.voucher_redeemed(redeemed, t),
+        "voucher redeemed news": vouchers.voucher_redeemed(redeemed, t, who="UMEM"),
+        "project added": project_added(BIG, t),
+        "channel linked": channel_linked(LinkedChannel(BIG, "C1", previous=NAME), t),
+        "expiry warning": notices.expiry_warning(NAME, [(lot, 7) for lot in LOTS], t),
+        "forfeiture": notices.forfeiture(NAME, [(lot, eur(10**13)) for lot in LOTS], t),
+        "credit arrived": purchase_orders.credit_arrived(order(1, POStatus.APPROVED), t),
+        "chart sent": chart_sent(NAME, t),
+        "project refused": common.error_message(
             wording.refusal(
                 ProjectNotFound(N_("there is no project {project!r}"), project=HOSTILE), t
             )
         ),
-        "amount refused": blocks.error_message(
+        "amount refused": common.error_message(
             wording.refusal(
                 InvalidInput(N_("{text!r} is not a usable project id"), text=HOSTILE), t
             )
         ),
-        "unknown command": blocks.error_message(wording.unknown_command(HOSTILE, t)),
-        "no project": blocks.no_project(t),
+        "unknown command": common.error_message(wording.unknown_command(HOSTILE, t)),
+        "no project": no_project(t),
     }
     for status in POStatus:
         po = order(7, status)
-        out[f"finance message {status.value}"] = blocks.po_for_approval(po, t)
-        out[f"requested {status.value}"] = blocks.po_requested(po, t)
-    out["decided dm"] = blocks.po_decided_dm(order(7, POStatus.REJECTED), t)
+        out[f"finance message {status.value}"] = purchase_orders.po_for_approval(po, t)
+        out[f"requested {status.value}"] = purchase_orders.po_requested(po, t)
+    out["decided dm"] = purchase_orders.po_decided_dm(order(7, POStatus.REJECTED), t)
     provider = ProviderOrderView(
         "ordered", 77, "https://example.invalid/77", eur(100), eur(20), eur(120), REASON
     )
-    out["finance message ordered"] = blocks.po_for_approval(
+    out["finance message ordered"] = purchase_orders.po_for_approval(
         replace(order(8, POStatus.APPROVED), provider=provider), t
     )
     link = LinkView(BIG.id, "s" * 64, NOW, NOW, NOW, "gone", REASON)
-    out["sync failure"] = blocks.text_message(ovh_blocks.failure_notice(link, t))
-    out["linked"] = blocks.text_message(
-        ovh_blocks.linked_text(SyncReport(BIG.id, "s" * 64, 2, 0, eur(5)), t)
+    out["sync failure"] = common.text_message(ovh.failure_notice(link, t))
+    out["linked"] = common.text_message(
+        ovh.linked_text(SyncReport(BIG.id, "s" * 64, 2, 0, eur(5)), t)
     )
     return {name: m.as_kwargs() for name, m in out.items()}
 
 
 def modals(t: Translator) -> dict[str, dict[str, Any]]:
     return {
-        "buy, nothing chosen": blocks.buy_modal(None, "C1", "EUR", t),
-        "buy, the last of many chosen": blocks.buy_modal(PROJECTS[-1], "C1", "EUR", t),
-        "reject": blocks.reject_modal(
-            "PO-2026-000042", {"channel": "C1", "response_url": "h" * 300}, t
-        ),
+        "buy, nothing chosen": buy_modal(None, "C1", "EUR", t),
+        "buy, the last of many chosen": buy_modal(PROJECTS[-1], "C1", "EUR", t),
+        "reject": reject_modal("PO-2026-000042", {"channel": "C1", "response_url": "h" * 300}, t),
     }
 
 
@@ -242,12 +246,10 @@ def test_the_forecast_digest_and_home_with_the_largest_data_are_within_slacks_li
     health = Health(tuple(p.id for p in PROJECTS), tuple(f"C{i:08d}" for i in range(MANY)), runs)
     found: list[str] = []
     for one in seen[:2]:
-        found += problems(blocks_forecast.forecast_message(one, t).as_kwargs(), "forecast")
-        found += problems(
-            blocks_digest.weekly_digest(one, eur(10**13), LOTS, t).as_kwargs(), "digest"
-        )
+        found += problems(forecast_message(one, t).as_kwargs(), "forecast")
+        found += problems(notices.weekly_digest(one, eur(10**13), LOTS, t).as_kwargs(), "digest")
     data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health)
-    found += problems(blocks_home.home_view(EVERYONE, data, t), "home")
+    found += problems(home.home_view(EVERYONE, data, t), "home")
     assert found == []
 
 
@@ -272,7 +274,7 @@ def test_charge_news_with_the_longest_memo_keeps_its_last_sentence_and_every_esc
     due = t.say("{amount} is due by other payment means.", amount=t.money(eur(10**12)))
     for cut in range(MAX_MEMO - 12, MAX_MEMO + 1):  # every position of the last escape
         memo = ("é" * 30 + "&" * MAX_MEMO)[:cut]
-        news = blocks.charge_news(replace(charge(2), memo=memo), "UFIN", t).as_kwargs()
+        news = charges.charge_news(replace(charge(2), memo=memo), "UFIN", t).as_kwargs()
         section = news["blocks"][0]["text"]["text"]
         assert section.endswith(due) and news["text"].endswith(due), (cut, section[-80:])
         assert unescaped(section) == [] and unescaped(news["text"]) == []
@@ -286,7 +288,7 @@ def test_every_branch_of_every_builder_is_within_slacks_limits(locale: str) -> N
     found: list[str] = []
     for index, payload in enumerate(rendered(t) + rendered_ovhcloud(t)):
         if isinstance(payload, str):  # a sentence shown in a message of its own
-            payload = blocks.error_message(payload).as_kwargs()
+            payload = common.error_message(payload).as_kwargs()
         found += problems(payload, f"payload {index}")
     # That data repeats one order in its lists on purpose; real orders have their own numbers.
     assert [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.i18n import translator
-from bot.slack.blocks_home import (
+from bot.slack.blocks.home import (
     MAX_HOME_BLOCKS,
     MAX_ORDERS_SHOWN,
     MAX_PROJECTS_SHOWN,
@@ -68,28 +68,23 @@ def test_the_home_blocks_are_what_slack_sdks_models_produce() -> None:
         SectionBlock,
     )
 
-    from bot.slack import blocks, blocks_home
+    from bot.slack.blocks import home, purchase_orders
 
     assert (
-        blocks_home.po_buttons("PO-2026-000007", FMT)
-        == blocks.po_buttons("PO-2026-000007", FMT).to_dict()
+        home.po_buttons("PO-2026-000007", FMT)
+        == purchase_orders.po_buttons("PO-2026-000007", FMT).to_dict()
     )
-    assert (
-        blocks_home._header("Projects")
-        == HeaderBlock(text=PlainTextObject(text="Projects")).to_dict()
-    )
-    assert (
-        blocks_home._context("c") == ContextBlock(elements=[MarkdownTextObject(text="c")]).to_dict()
-    )
-    assert DividerBlock().to_dict() == blocks_home.DIVIDER
+    assert home._header("Projects") == HeaderBlock(text=PlainTextObject(text="Projects")).to_dict()
+    assert home._context("c") == ContextBlock(elements=[MarkdownTextObject(text="c")]).to_dict()
+    assert DividerBlock().to_dict() == home.DIVIDER
     button = {
         "action_id": "home_balance",
-        "text": blocks_home._plain("Balance"),
+        "text": home._plain("Balance"),
         "type": "button",
         "value": "p1",
     }
     assert (
-        blocks_home._section("x", button)
+        home._section("x", button)
         == SectionBlock(
             text=MarkdownTextObject(text="x"),
             accessory=ButtonElement(text="Balance", action_id="home_balance", value="p1"),

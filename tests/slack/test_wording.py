@@ -13,7 +13,7 @@ from bot.console import help_text
 from bot.i18n import translator
 from bot.jobs.alerts import Report
 from bot.settings import Settings
-from bot.slack import blocks
+from bot.slack.blocks import notices
 from ledger.domain import LotKind, LotView
 from ledger.facts import LotSource
 from ledger.money import Money
@@ -128,7 +128,7 @@ def test_a_voucher_valid_until_d_is_said_to_have_expired_on_d_plus_one() -> None
         midnight,
         midnight,
     )
-    lost = blocks.forfeiture("P", [(voucher, Money(500, "EUR"))], EN).text
+    lost = notices.forfeiture("P", [(voucher, Money(500, "EUR"))], EN).text
     assert "Voucher …70ZH: €5.00 expired unused on 11 Mar 2026" in lost
     assert "10 Mar" not in lost
 

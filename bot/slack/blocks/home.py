@@ -12,8 +12,8 @@ from typing import Any
 
 from bot import labels, run_outcome
 from bot.i18n import Translator
-from bot.slack.blocks import APPROVE, REJECT, po_line
-from bot.slack.blocks_forecast import advice_lines
+from bot.slack.blocks.forecast import advice_lines
+from bot.slack.blocks.purchase_orders import APPROVE, REJECT, po_line
 from bot.slack.formatting import channel, escape
 from ledger.domain import PurchaseOrderView, Role
 from ledger.services.dashboard import Dashboard
@@ -58,7 +58,7 @@ DIVIDER: Block = {"type": "divider"}
 
 
 def po_buttons(number: str, t: Translator) -> Block:
-    """The Approve and Reject buttons of `blocks.po_buttons`, same ids, values and confirm."""
+    """The Approve and Reject buttons of `purchase_orders.po_buttons`, same ids, values and confirm."""
     return {
         "block_id": f"po:{number}",
         "elements": [

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from slack_sdk.models.blocks import HeaderBlock, PlainTextObject, SectionBlock
 
 from bot.i18n import Translator
-from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION, Message, text_message
+from bot.slack.blocks.common import MAX_BLOCKS, MAX_SECTION, Message, text_message
 from bot.slack.formatting import escape
 from ledger.services.reconcile import ReconciledOrder, Reconciliation, StrayOrder
 

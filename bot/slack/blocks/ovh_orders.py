@@ -14,8 +14,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.i18n import Translator
-from bot.slack import ovh_words
-from bot.slack.blocks import Message, text_message
+from bot.slack.blocks import ovh
+from bot.slack.blocks.common import Message, text_message
 from bot.slack.formatting import escape
 from ledger.domain import PurchaseOrderView
 from ledger.services.removals import RemovedCredit
@@ -63,7 +63,7 @@ def news_kind(po: PurchaseOrderView, unpaid_after_days: int) -> str | None:
         return None
     if order.status == "documentsRequested":
         return DOCUMENTS
-    if ovh_words.unpaid_days(po) >= unpaid_after_days:
+    if ovh.unpaid_days(po) >= unpaid_after_days:
         return UNPAID
     return None
 
@@ -94,7 +94,7 @@ def _what_happened(po: PurchaseOrderView, kind: str, t: Translator) -> str:
         "for {n} day; OVHcloud cancels orders left unpaid.",
         "Order {order} of *{po}* ({amount} excl. tax for *{project}*) has not been paid "
         "for {n} days; OVHcloud cancels orders left unpaid.",
-        ovh_words.unpaid_days(po),
+        ovh.unpaid_days(po),
         **values,
     )
 
@@ -157,7 +157,7 @@ def order_settled(po: PurchaseOrderView, t: Translator) -> Message:
     order = po.provider
     assert order is not None
     if order.state == "closed":
-        done = ":heavy_minus_sign: " + (ovh_words.order_state(po, t) or "")
+        done = ":heavy_minus_sign: " + (ovh.order_state(po, t) or "")
         said = t.say("*{po}* is closed: no credit will come.", po=po.number)
     else:
         done = ":receipt: " + t.say("ordered again: order {order}", order=order.order_id or "…")

@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
 
 from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
-from bot.slack.blocks import MAX_BLOCKS, Message, _dicts, _sections, text_message
+from bot.slack.blocks.common import MAX_BLOCKS, Message, _dicts, _sections, text_message
 from bot.slack.formatting import escape
 from ledger.services.forecasting import Forecast
 

@@ -1,17 +1,56 @@
-"""What people see of the OVHcloud link: the order on the finance message, the sync state
-under a balance, and the notices to finance."""
+"""What people see of the OVHcloud link: the state of an order in a few words (for the
+purchase order's line and card), the order on the finance message, the sync state under a
+balance, and the notices to finance."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from bot.i18n import Translator
-from bot.slack import ovh_words
 from bot.slack.formatting import escape
 from ledger.domain import PurchaseOrderView
 from ledger.services.linked import LinkView, SyncReport
 
 STALE_AFTER_INTERVALS = 3
+
+# An order OVHcloud still waits to be paid for is news for finance after this many days.
+NOT_PAID_NEWS_DAYS = 7
+
+
+def unpaid_days(po: PurchaseOrderView) -> int:
+    """How long the order had waited to be paid when OVHcloud's status was last read."""
+    order = po.provider
+    if order is None or order.status != "notPaid" or not order.ordered_at or not order.checked_at:
+        return 0
+    return max(0, (order.checked_at - order.ordered_at).days)
+
+
+def order_state(po: PurchaseOrderView, t: Translator) -> str | None:
+    """The state of the OVHcloud order where it matters to finance, in a few words: closed,
+    cancelled by OVHcloud, documents requested, not paid for N days; None otherwise."""
+    order = po.provider
+    if order is None:
+        return None
+    if order.state == "closed":
+        said = t.say(
+            "closed by {who} on {when}",
+            who=t.person(order.closed_by or ""),
+            when=t.day(order.closed_at) if order.closed_at else "",
+        )
+        if order.close_reason:
+            reason = escape(order.close_reason) if t.mentions else order.close_reason
+            said += f" ({reason})"
+        return said
+    if order.state == "cancelled":
+        return t.gettext("order cancelled by OVHcloud")
+    if order.state != "ordered":
+        return None
+    if order.status == "documentsRequested":
+        return t.gettext("documents requested by OVHcloud")
+    days = unpaid_days(po)
+    if days >= 1:
+        return t.say_n("not paid for {n} day", "not paid for {n} days", days)
+    return None
 
 
 def _state(state: str, t: Translator) -> str:
@@ -46,7 +85,7 @@ def provider_order_line(po: PurchaseOrderView, t: Translator) -> str | None:
         line += f" · <{order.url}|{pay}>"
     if order.error:
         line += f"\n:warning: {escape(order.error)}"
-    state = ovh_words.order_state(po, t)
+    state = order_state(po, t)
     if state:
         line += f"\n:warning: {state}"
     if order.replaced:
