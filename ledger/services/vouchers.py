@@ -37,18 +37,14 @@ from ledger.errors import (
     VoucherUnusable,
 )
 from ledger.facts import LotSource
+from ledger.journal import grant_lot
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
 from ledger.provider import CreditProvider, ProviderCredit
-from ledger.services.context import (
-    Ledger,
-    find_project,
-    lock_name,
-    lock_project,
-    post,
-    project_view,
-)
-from ledger.services.linked import external_key, service_of, sync_project
+from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.locks import lock_name, lock_project
+from ledger.services.provider_links import external_key, service_of
+from ledger.services.provider_sync import sync_project
 from ledger.services.requests import check_request_id, earlier_result, remember
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -294,19 +290,14 @@ def _redeem(
         valid_from=now,
         expires_at=voucher.expires_at,
     )
-    session.add(lot)
-    session.flush()
-    post(
+    grant_lot(
         session,
         lot,
-        kind="grant",
-        amount=voucher.amount,
         counterpart=f"voucher:{voucher.id}",
         key=f"grant:voucher:{voucher.id}",
         at=now,
         actor=actor.user_id,
     )
-    session.flush()
     return RedeemedVoucher(
         voucher.last4,
         project_view(session, project),
