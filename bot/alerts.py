@@ -23,7 +23,16 @@ from bot.slack import blocks, blocks_digest
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
 from ledger.money import Money
-from ledger.services import Ledger, expiry, forecasting, health, notices, projects, purchases
+from ledger.services import (
+    Ledger,
+    announcements,
+    expiry,
+    forecasting,
+    health,
+    notices,
+    projects,
+    purchases,
+)
 from ledger.services.notices import NoticeView
 
 log = logging.getLogger("creditbot.alerts")
@@ -205,6 +214,12 @@ class Alerts:
                             blocks.all_decided(self.t),
                         )
                     )
+            elif notice.kind == announcements.KIND and self.settings.finance_channel:
+                number = announcements.number_of(notice.key)
+                card = blocks.po_for_approval(
+                    purchases.get_purchase_order(self.ledger, number), self.t
+                )
+                out.append((self.settings.finance_channel, [notice.id], card))
             elif notice.kind == "unreachable":
                 message = blocks.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error")), self.t
@@ -240,7 +255,7 @@ class Alerts:
                 # Another replica took part of this message: post only what is ours.
                 _, ids, message = self._messages([by_id[i] for i in sorted(taken)])[0]
             try:
-                self.client.chat_postMessage(channel=channel, **message.as_kwargs())
+                answer = self.client.chat_postMessage(channel=channel, **message.as_kwargs())
             except SlackApiError as exc:
                 error = str(exc.response.get("error") or exc.response.status_code)
                 if error in GONE:
@@ -260,7 +275,7 @@ class Alerts:
                 notices.settle(self.ledger, ids, "pending", str(exc))
                 report.retry_later += len(ids)
                 continue
-            notices.settle(self.ledger, ids, "posted")
+            notices.settle(self.ledger, ids, "posted", reference=f"{channel}:{answer['ts']}")
             report.posted += 1
 
     def _report_unreachable(self, channel: str, error: str) -> None:

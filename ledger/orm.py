@@ -353,7 +353,9 @@ class RedemptionFailure(Base):
 
 
 # `provider`: news of OVHcloud for finance, posted by the OVHcloud run itself.
-NOTICE_KIND_CHECK = "kind IN ('warning', 'forfeit', 'digest', 'unreachable', 'provider')"
+NOTICE_KIND_CHECK = (
+    "kind IN ('warning', 'forfeit', 'digest', 'unreachable', 'provider', 'purchase')"
+)
 
 
 class Notice(Base):

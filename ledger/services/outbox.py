@@ -24,6 +24,7 @@ from ledger.domain import LotView
 from ledger.facts import LotSource
 from ledger.money import Money
 from ledger.orm import Base, Notice, Project
+from ledger.services import announcements
 from ledger.services.context import LOT_KINDS, Ledger
 
 MAX_ERROR = 200
@@ -108,7 +109,8 @@ def claimed(ledger: Ledger, keys: Sequence[str]) -> set[str]:
 
 def pending(ledger: Ledger) -> list[NoticeView]:
     """Every notice waiting to be posted. A warning whose lot has since been spent to zero
-    or has expired is dropped instead: it has nothing left to warn about."""
+    or has expired is dropped instead: it has nothing left to warn about; so is the
+    announcement of an order decided meanwhile."""
     now = ledger.now()
     notices, lots = NOTICES, LOTS  # Core: thousands of rows, no identity map
 
@@ -123,6 +125,7 @@ def pending(ledger: Ledger) -> list[NoticeView]:
             )
             .values(status="dropped", updated_at=now)
         )
+        announcements.drop_decided(session, now)
         rows = session.execute(
             select(
                 notices.c.id,
@@ -229,8 +232,17 @@ def begin(ledger: Ledger, ids: Sequence[int]) -> set[int]:
     return ledger.db.run(work) if ids else set()
 
 
-def settle(ledger: Ledger, ids: Iterable[int], status: str, error: str | None = None) -> None:
-    """Record the outcome of a delivery: posted, pending (retry next run) or undeliverable."""
+def settle(
+    ledger: Ledger,
+    ids: Iterable[int],
+    status: str,
+    error: str | None = None,
+    *,
+    reference: str | None = None,
+) -> None:
+    """Record the outcome of a delivery: posted, pending (retry next run) or undeliverable.
+    `reference`, where a message was posted ("channel:ts"), is kept on what it announced,
+    so a later change updates it in place."""
     ids = sorted(ids)
     if status not in ("posted", "pending", "undeliverable"):
         raise ValueError(status)
@@ -247,6 +259,8 @@ def settle(ledger: Ledger, ids: Iterable[int], status: str, error: str | None = 
                 .where(Notice.id.in_(chunk), Notice.status == "sending")
                 .values(**values)
             )
+            if reference is not None and status == "posted":
+                announcements.keep_reference(session, chunk, reference)
 
     if ids:
         ledger.db.run(work)

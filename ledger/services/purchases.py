@@ -39,6 +39,7 @@ from ledger.facts import LotSource
 from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
+from ledger.services import announcements
 from ledger.services.context import Ledger, find_project, project_view
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
@@ -189,6 +190,7 @@ def request_purchase(
         )
         session.add(po)
         session.flush()
+        announcements.claim_in(session, po, now)
         if request is not None:
             remember(session, request, "purchase", fingerprint, po.number, now)
         return _view(session, po, project)
