@@ -20,7 +20,16 @@ from bot.settings import Settings
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
 from ledger.money import Money
-from ledger.services import Ledger, expiry, forecasting, health, notices, projects, purchases
+from ledger.services import (
+    Ledger,
+    announcements,
+    expiry,
+    forecasting,
+    health,
+    notices,
+    projects,
+    purchases,
+)
 from ledger.services.notices import NoticeView
 
 log = logging.getLogger("creditbot.alerts")
@@ -198,6 +207,12 @@ class Alerts:
                             self.notifier.all_decided(),
                         )
                     )
+            elif notice.kind == announcements.KIND and self.settings.finance_channel:
+                number = announcements.number_of(notice.key)
+                card = self.notifier.purchase_order(
+                    purchases.get_purchase_order(self.ledger, number)
+                )
+                out.append((self.settings.finance_channel, [notice.id], card))
             elif notice.kind == "unreachable":
                 message = self.notifier.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error"))
@@ -241,7 +256,7 @@ class Alerts:
                 continue
             error = delivery.error
             if error is None:
-                notices.settle(self.ledger, ids, "posted")
+                notices.settle(self.ledger, ids, "posted", reference=delivery.reference)
                 report.posted += 1
             elif delivery.gone:
                 log.warning("channel %s unreachable (%s): its notices are dropped", channel, error)

@@ -31,6 +31,8 @@ class Delivery:
 
     error: str | None = None
     gone: bool = False
+    # Where the post landed (`channel:ts`), kept on a purchase order to redraw its card.
+    reference: str | None = None
 
     @property
     def posted(self) -> bool:
@@ -65,6 +67,9 @@ class Notifier(Protocol):
 
     def all_decided(self) -> Draft:
         """Finance's digest once every purchase order is decided."""
+
+    def purchase_order(self, po: PurchaseOrderView) -> Draft:
+        """A new purchase order for finance to approve or reject."""
 
     def channel_unreachable(self, channel: str, error: str) -> Draft:
         """Finance told that a channel's notices cannot be delivered."""

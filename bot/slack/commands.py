@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -37,7 +37,16 @@ from ledger.clock import parse_day
 from ledger.domain import Actor, Balance, POStatus, ProjectView, Role
 from ledger.errors import N_, InvalidInput
 from ledger.money import Money, is_currency
-from ledger.services import billing, forecasting, linked, projects, purchases, reading, vouchers
+from ledger.services import (
+    billing,
+    linked,
+    projects,
+    purchases,
+    reading,
+    screens,
+    vouchers,
+)
+from ledger.services.screens import Choice
 
 # French words for the sub-commands; `/credit aide` shows them to French readers.
 ALIASES = {
@@ -114,6 +123,12 @@ class Invocation:
             self._projects = self.deps.projects(self.channel_id, example)
         return self._projects
 
+    def choose(self, words: Sequence[str]) -> Choice:
+        """The project named by all of `words`, or the channel's, chosen within a screen's
+        one read (so the projects are not read on their own first)."""
+        example = EXAMPLES.get(self.verb, EXAMPLES["balance"])
+        return lambda here, everyone: Projects(everyone, here, example).exactly(words)
+
     def reply(self, message: Message) -> None:
         self.respond(**message.as_kwargs(), response_type="ephemeral")
 
@@ -126,11 +141,10 @@ def _help(inv: Invocation, args: list[str]) -> None:
 
 
 def _balance(inv: Invocation, args: list[str]) -> None:
-    project = inv.projects.exactly(args)
-    seen = forecasting.forecast(inv.deps.ledger, project.id)  # the lots now, and their outlook
+    screen = screens.balance_screen(inv.deps.ledger, inv.channel_id, inv.choose(args))
+    seen, link = screen.forecast, screen.link  # the lots now, their outlook, the link
     view = Balance(seen.project, seen.at, seen.lots)
     outlook = forecast_words.lasts_until(seen, inv.t)
-    link = linked.link_of(inv.deps.ledger, project.id)
     synced = (
         sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)
         if link
@@ -140,8 +154,7 @@ def _balance(inv: Invocation, args: list[str]) -> None:
 
 
 def _forecast(inv: Invocation, args: list[str]) -> None:
-    project = inv.projects.exactly(args)
-    seen = forecasting.forecast(inv.deps.ledger, project.id)
+    seen = screens.forecast_screen(inv.deps.ledger, inv.channel_id, inv.choose(args))
     inv.reply(forecast_message(seen, inv.t))
 
 

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
 from bot.slack import notify
-from bot.slack.blocks import notices, ovh_orders, ovh_reconcile
+from bot.slack.blocks import notices, ovh_orders, ovh_reconcile, purchase_orders
 from bot.slack.blocks import ovh as ovh_blocks
 from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
@@ -60,16 +60,19 @@ class SlackNotifier:
     def all_decided(self) -> Message:
         return notices.all_decided(self.t)
 
+    def purchase_order(self, po: PurchaseOrderView) -> Message:
+        return purchase_orders.po_for_approval(po, self.t)
+
     def channel_unreachable(self, channel: str, error: str) -> Message:
         return notices.channel_unreachable(channel, error, self.t)
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         try:
-            self.client.chat_postMessage(channel=channel, **_message(draft).as_kwargs())
+            answer = self.client.chat_postMessage(channel=channel, **_message(draft).as_kwargs())
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             return Delivery(error, gone=error in GONE)
-        return Delivery()
+        return Delivery(reference=f"{channel}:{answer['ts']}")
 
 
 class SlackOvhNotifier(SlackNotifier):

@@ -11,7 +11,7 @@ from bot.i18n import Translator
 from bot.slack.blocks import common, ovh, purchase_orders, vouchers
 from bot.slack.deps import Deps
 from ledger.domain import IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
-from ledger.services.purchases import record_announcement
+from ledger.services import announcements, outbox
 
 log = logging.getLogger("creditbot.slack")
 
@@ -26,13 +26,28 @@ def _post(client: WebClient, channel: str, message: common.Message) -> str | Non
 
 
 def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView) -> bool:
+    """Deliver, right after the request, the announcement `request_purchase` claimed. A post
+    that fails is left pending, and the scheduled run posts it."""
     channel = deps.settings.finance_channel
     if not channel:
         return False
-    ts = _post(client, channel, purchase_orders.po_for_approval(po, deps.workspace))
-    if ts is None:
+    notice = announcements.take(deps.ledger, po.number)
+    if notice is None:
+        return True  # the scheduled run took it meanwhile and is posting it
+    try:
+        answer = client.chat_postMessage(
+            channel=channel, **purchase_orders.po_for_approval(po, deps.workspace).as_kwargs()
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or exc.response.status_code)
+        log.warning("cannot post to %s: %s (retried by the next run)", channel, error)
+        outbox.settle(deps.ledger, [notice], "pending", error)
         return False
-    record_announcement(deps.ledger, po.number, f"{channel}:{ts}")
+    except OSError as exc:
+        log.warning("cannot post to %s: %s (retried by the next run)", channel, exc)
+        outbox.settle(deps.ledger, [notice], "pending", str(exc))
+        return False
+    outbox.settle(deps.ledger, [notice], "posted", reference=f"{channel}:{answer['ts']}")
     return True
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from ledger.domain import POStatus
 from ledger.facts import LotSource
+from ledger.journal import lot_account
 from ledger.money import Money
 from ledger.orm import (
     Charge,
@@ -25,8 +26,8 @@ from ledger.orm import (
     PurchaseOrderCounter,
     Voucher,
 )
-from ledger.services.context import Ledger, lot_account
-from ledger.services.linked import check_snapshots
+from ledger.services.context import Ledger
+from ledger.services.provider_mirror import check_snapshots
 
 EXPORTED: tuple[type[DeclarativeBase], ...] = (
     Project,

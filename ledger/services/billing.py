@@ -28,16 +28,12 @@ from ledger.errors import (
     UserRef,
 )
 from ledger.facts import LotSources
+from ledger.journal import JournalLine, post
 from ledger.money import Money, minor_units
 from ledger.orm import Charge, Entry, Lot
-from ledger.services.context import (
-    Ledger,
-    lock_project,
-    post,
-    project_view,
-    spendable_lots,
-)
-from ledger.services.linked import service_of
+from ledger.services.context import Ledger, project_view, spendable_lots
+from ledger.services.locks import lock_project
+from ledger.services.provider_links import service_of
 from ledger.text import one_line
 
 KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -153,14 +149,16 @@ def charge(
             post(
                 session,
                 lot,
-                kind="debit",
-                amount=part.minor,
-                counterpart=f"spend:{project.id}",
-                key=f"debit:{bill.id}:{lot_id}",
-                at=now,
-                actor=actor.user_id,
-                memo=note,
-                charge_id=bill.id,
+                JournalLine(
+                    kind="debit",
+                    amount=part.minor,
+                    counterpart=f"spend:{project.id}",
+                    key=f"debit:{bill.id}:{lot_id}",
+                    at=now,
+                    actor=actor.user_id,
+                    memo=note,
+                    charge_id=bill.id,
+                ),
             )
         session.flush()
         return _result(bill, project_view(session, project), tuple(allocations), repeated=False)
@@ -220,15 +218,17 @@ def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeRe
             post(
                 session,
                 lot,
-                kind="void",
-                amount=debit.amount,
-                counterpart=debit.credit_account,
-                key=f"void:{debit.id}",
-                at=now,
-                actor=actor.user_id,
-                memo=why,
-                charge_id=bill.id,
-                voids_entry_id=debit.id,
+                JournalLine(
+                    kind="void",
+                    amount=debit.amount,
+                    counterpart=debit.credit_account,
+                    key=f"void:{debit.id}",
+                    at=now,
+                    actor=actor.user_id,
+                    memo=why,
+                    charge_id=bill.id,
+                    voids_entry_id=debit.id,
+                ),
             )
         bill.voided_by, bill.voided_at, bill.void_reason = actor.user_id, now, why
         session.flush()

@@ -1,5 +1,5 @@
 """What every service needs: the database, the rules' settings, the clock, and
-the few helpers that read or lock the same rows the same way."""
+the few helpers that read the same rows the same way."""
 
 from __future__ import annotations
 
@@ -8,16 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from ledger.clock import utcnow
 from ledger.database import Database
 from ledger.domain import LedgerConfig, LotKind, LotView, ProjectView
 from ledger.errors import N_, ProjectNotFound
-from ledger.facts import EntryCause
 from ledger.money import Money
-from ledger.orm import Entry, Lot, Project, ProjectChannel
+from ledger.orm import Lot, Project, ProjectChannel
 
 
 @dataclass
@@ -57,18 +56,6 @@ def find_project(session: Session, ref: str, *, lock: bool = False) -> Project:
     return project
 
 
-def lock_project(session: Session, project_ref: str) -> Project:
-    """Every change to a project's lots holds this lock, so they queue, never interleave."""
-    return find_project(session, project_ref, lock=True)
-
-
-def lock_name(session: Session, name: str) -> None:
-    """Serialise transactions that share `name` until commit. SQLite needs nothing:
-    its write transactions already run one at a time."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(name, 0))))
-
-
 def lot_view(lot: Lot, remaining: int | None = None) -> LotView:
     return LotView(
         id=lot.id,
@@ -79,88 +66,6 @@ def lot_view(lot: Lot, remaining: int | None = None) -> LotView:
         valid_from=lot.valid_from,
         expires_at=lot.expires_at,
     )
-
-
-def lot_account(lot_id: int) -> str:
-    return f"lot:{lot_id}"
-
-
-def journal_line(
-    *,
-    project_id: str,
-    lot_id: int,
-    currency: str,
-    kind: str,
-    amount: int,
-    counterpart: str,
-    key: str,
-    at: datetime,
-    actor: str,
-    memo: str | None = None,
-    charge_id: int | None = None,
-    voids_entry_id: int | None = None,
-    cause: EntryCause | None = None,
-    provider_used: int | None = None,
-) -> dict[str, Any]:
-    """The columns of one journal line. A grant, a refund, and the void of a debit, flow from
-    the counterpart into the lot; every other kind flows out of it."""
-    into_lot = kind in ("grant", "refund") or (kind == "void" and voids_entry_id is not None)
-    return {
-        "project_id": project_id,
-        "lot_id": lot_id,
-        "kind": kind,
-        "currency": currency,
-        "amount": amount,
-        "debit_account": counterpart if into_lot else lot_account(lot_id),
-        "credit_account": lot_account(lot_id) if into_lot else counterpart,
-        "charge_id": charge_id,
-        "voids_entry_id": voids_entry_id,
-        "idempotency_key": key,
-        "at": at,
-        "actor": actor,
-        "memo": memo,
-        "cause": cause.value if cause is not None else None,
-        "provider_used": provider_used,
-    }
-
-
-def post(
-    session: Session,
-    lot: Lot,
-    *,
-    kind: str,
-    amount: int,
-    counterpart: str,
-    key: str,
-    at: datetime,
-    actor: str,
-    memo: str | None = None,
-    charge_id: int | None = None,
-    voids_entry_id: int | None = None,
-    cause: EntryCause | None = None,
-    provider_used: int | None = None,
-) -> Entry:
-    """Append one journal line and move the lot's running balance with it."""
-    line = journal_line(
-        project_id=lot.project_id,
-        lot_id=lot.id,
-        currency=lot.currency,
-        kind=kind,
-        amount=amount,
-        counterpart=counterpart,
-        key=key,
-        at=at,
-        actor=actor,
-        memo=memo,
-        charge_id=charge_id,
-        voids_entry_id=voids_entry_id,
-        cause=cause,
-        provider_used=provider_used,
-    )
-    entry = Entry(**line)
-    lot.remaining += amount if line["credit_account"] == lot_account(lot.id) else -amount
-    session.add(entry)
-    return entry
 
 
 Row = TypeVarTuple("Row")

@@ -8,9 +8,10 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from ledger.domain import ExpiredLot, LotKind
+from ledger.journal import JournalLine
 from ledger.money import Money
 from ledger.orm import Entry, Lot
-from ledger.services.context import Ledger, journal_line
+from ledger.services.context import Ledger
 from ledger.services.vouchers import forget_expired_legacy_hashes
 
 SYSTEM_ACTOR = "creditbot"
@@ -40,17 +41,14 @@ def _expire_batch(session: Session, now: datetime, size: int) -> list[ExpiredLot
     session.execute(
         insert(Entry),
         [
-            journal_line(
-                project_id=lot.project_id,
-                lot_id=lot.id,
-                currency=lot.currency,
+            JournalLine(
                 kind="expiry",
                 amount=lot.remaining,
                 counterpart=f"forfeit:{lot.project_id}",
                 key=f"expiry:{lot.id}",
                 at=lot.expires_at,
                 actor=SYSTEM_ACTOR,
-            )
+            ).columns(project_id=lot.project_id, lot_id=lot.id, currency=lot.currency)
             for lot in due
         ],
     )

@@ -29,7 +29,9 @@ from ledger.orm import PurchaseOrder, ReplacedOrder
 from ledger.provider import CreditProvider, ProviderOrder
 from ledger.services import purchases
 from ledger.services.context import Ledger
-from ledger.services.linked import SyncReport, link_of, service_of, sync_project
+from ledger.services.provider_links import link_of, service_of
+from ledger.services.provider_mirror import SyncReport
+from ledger.services.provider_sync import sync_project
 
 # How far before the approval instant an order may have been placed (clock skew).
 LOOK_BACK = timedelta(minutes=10)

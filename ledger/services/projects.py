@@ -133,12 +133,17 @@ def link_channel(ledger: Ledger, actor: Actor, project_ref: str, channel_id: str
 
 def list_projects(ledger: Ledger) -> list[ProjectView]:
     with ledger.db.read() as session:
-        projects = session.scalars(select(Project).order_by(Project.id)).all()
-        links = session.execute(
-            select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
-                ProjectChannel.channel_id
-            )
-        ).all()
+        return projects_in(session)
+
+
+def projects_in(session: Session) -> list[ProjectView]:
+    """Every project, read within the caller's transaction."""
+    projects = session.scalars(select(Project).order_by(Project.id)).all()
+    links = session.execute(
+        select(ProjectChannel.project_id, ProjectChannel.channel_id).order_by(
+            ProjectChannel.channel_id
+        )
+    ).all()
     channels: dict[str, list[str]] = {}
     for project_id, channel in links:
         channels.setdefault(project_id, []).append(channel)
@@ -155,12 +160,17 @@ def get_project(ledger: Ledger, ref: str) -> ProjectView:
 
 def project_of_channel(ledger: Ledger, channel_id: str) -> ProjectView | None:
     with ledger.db.read() as session:
-        link = session.get(ProjectChannel, channel_id.strip().upper())
-        if link is None:
-            return None
-        project = session.get(Project, link.project_id)
-        if project is None:
-            raise ProjectNotFound(
-                N_("channel {channel} is linked to a missing project"), channel=channel_id
-            )
-        return project_view(session, project)
+        return channel_project_in(session, channel_id)
+
+
+def channel_project_in(session: Session, channel_id: str) -> ProjectView | None:
+    """The project linked to the channel, read within the caller's transaction."""
+    link = session.get(ProjectChannel, channel_id.strip().upper())
+    if link is None:
+        return None
+    project = session.get(Project, link.project_id)
+    if project is None:
+        raise ProjectNotFound(
+            N_("channel {channel} is linked to a missing project"), channel=channel_id
+        )
+    return project_view(session, project)

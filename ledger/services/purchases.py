@@ -36,10 +36,13 @@ from ledger.errors import (
     UserRef,
 )
 from ledger.facts import LotSource
+from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
-from ledger.services.context import Ledger, find_project, lock_project, post, project_view
-from ledger.services.linked import service_of
+from ledger.services import announcements
+from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.locks import lock_project
+from ledger.services.provider_links import service_of
 from ledger.services.requests import check_request_id, earlier_result, remember
 from ledger.text import one_line
 
@@ -187,6 +190,7 @@ def request_purchase(
         )
         session.add(po)
         session.flush()
+        announcements.claim_in(session, po, now)
         if request is not None:
             remember(session, request, "purchase", fingerprint, po.number, now)
         return _view(session, po, project)
@@ -251,19 +255,14 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             valid_from=now,
             expires_at=credit_expiry(now, ledger.config.timezone),
         )
-        session.add(lot)
-        session.flush()
-        post(
+        grant_lot(
             session,
             lot,
-            kind="grant",
-            amount=po.amount_excl_tax,
             counterpart=f"purchase:{po.number}",
             key=f"grant:{po.number}",
             at=now,
             actor=actor.user_id,
         )
-        session.flush()
         return _view(session, po, project)
 
     return ledger.db.run(work)

@@ -17,8 +17,8 @@ from ledger.orm import Entry, Lot, ProviderLink, PurchaseOrder, ReplacedOrder
 from ledger.provider import CreditProvider, PastOrder
 from ledger.services import projects
 from ledger.services.context import Ledger
-from ledger.services.linked import linked_projects
 from ledger.services.ordering import LOOK_BACK
+from ledger.services.provider_links import linked_projects
 
 PAID = ("checking", "delivering", "delivered")
 # How long after a purchase order was (re)ordered a second order for it reads as a duplicate.

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ledger.journal import JournalLine, post
 from ledger.money import Money
 from ledger.orm import Entry, Lot, PurchaseOrder
-from ledger.services.context import post
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +59,14 @@ def remove_vanished(
     post(
         session,
         lot,
-        kind="removal",
-        amount=amount,
-        counterpart=removed_account(lot.project_id),
-        key=f"removal:{lot.external_key}:{removals or 0}",
-        at=now,
-        actor="ovh",
+        JournalLine(
+            kind="removal",
+            amount=amount,
+            counterpart=removed_account(lot.project_id),
+            key=f"removal:{lot.external_key}:{removals or 0}",
+            at=now,
+            actor="ovh",
+        ),
     )
     number = (
         session.scalar(
@@ -84,12 +86,14 @@ def restore_returned(session: Session, lot: Lot, now: datetime) -> int:
     post(
         session,
         lot,
-        kind="void",
-        amount=removal.amount,
-        counterpart=removal.credit_account,
-        key=f"restore:{removal.id}",
-        at=now,
-        actor="ovh",
-        voids_entry_id=removal.id,
+        JournalLine(
+            kind="void",
+            amount=removal.amount,
+            counterpart=removal.credit_account,
+            key=f"restore:{removal.id}",
+            at=now,
+            actor="ovh",
+            voids_entry_id=removal.id,
+        ),
     )
     return 1

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ledger.errors import N_, IdempotencyConflict, InvalidInput
 from ledger.orm import Request
-from ledger.services.context import lock_name
+from ledger.services.locks import lock_name
 
 REQUEST_ID = re.compile(r"[\x21-\x7e]{1,200}")
 

@@ -27,28 +27,19 @@ from ledger.errors import (
     LedgerError,
     NotConfigured,
     OwnVoucher,
-    ProviderAnswerLost,
-    ProviderError,
-    ProviderNotFound,
-    ProviderRefused,
-    ProviderUnavailable,
     TooManyAttempts,
     VoucherNotFound,
     VoucherUnusable,
 )
 from ledger.facts import LotSource
+from ledger.journal import grant_lot
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
-from ledger.provider import CreditProvider, ProviderCredit
-from ledger.services.context import (
-    Ledger,
-    find_project,
-    lock_name,
-    lock_project,
-    post,
-    project_view,
-)
-from ledger.services.linked import external_key, service_of, sync_project
+from ledger.provider import CreditProvider
+from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.locks import lock_name, lock_project
+from ledger.services.provider_links import service_of
+from ledger.services.provider_vouchers import redeem_at_provider
 from ledger.services.requests import check_request_id, earlier_result, remember
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -294,19 +285,14 @@ def _redeem(
         valid_from=now,
         expires_at=voucher.expires_at,
     )
-    session.add(lot)
-    session.flush()
-    post(
+    grant_lot(
         session,
         lot,
-        kind="grant",
-        amount=voucher.amount,
         counterpart=f"voucher:{voucher.id}",
         key=f"grant:voucher:{voucher.id}",
         at=now,
         actor=actor.user_id,
     )
-    session.flush()
     return RedeemedVoucher(
         voucher.last4,
         project_view(session, project),
@@ -354,91 +340,10 @@ def redeem_voucher(
     outcome = ledger.db.run(work)
     if isinstance(outcome, str):
         assert provider is not None
-        return _redeem_at_provider(ledger, provider, actor, code, project_ref, outcome)
+        return redeem_at_provider(ledger, provider, actor, code, project_ref, outcome)
     if isinstance(outcome, LedgerError):
         raise outcome
     return outcome
-
-
-def _redeem_at_provider(
-    ledger: Ledger,
-    provider: CreditProvider,
-    actor: Actor,
-    code: str,
-    project_ref: str,
-    service: str,
-) -> RedeemedVoucher:
-    cleaned = code.strip()
-    if not cleaned or len(cleaned) > 64:
-        raise InvalidInput(N_("that does not look like a voucher code"))
-    try:
-        provider.redeem_code(service, cleaned)
-    except ProviderAnswerLost as lost:
-        # It may have been applied: the project's credits say so. Not found is no refusal.
-        if _credit_carrying(provider, service, cleaned) is None:
-            raise ProviderUnavailable(
-                N_("OVHcloud's answer was lost, and the code is not on the project"),
-                hint=N_("try again in a few minutes"),
-            ) from lost
-    except (ProviderRefused, ProviderNotFound) as refusal:
-        # Already on this project (an earlier attempt whose answer was lost) is no refusal.
-        try:
-            already = _carrying(provider.list_credits(service), cleaned)
-        except ProviderError:
-            already = None  # OVHcloud refused the code; not knowing more, it counts
-        if already is None:
-
-            def record(session: Session) -> None:
-                session.add(RedemptionFailure(user_id=actor.user_id, at=ledger.now()))
-
-            ledger.db.run(record)
-            raise VoucherUnusable(
-                N_("OVHcloud did not accept that code: {reason}"),
-                hint=N_("check each character with whoever gave it to you"),
-                # OVHcloud's own words: "OVHcloud refused" would say it twice.
-                reason=refusal.params.get("reason", refusal.message),
-            ) from refusal
-    # The redemption answers nothing: the new credit is the one carrying the code.
-    credits = provider.list_credits(service)
-    credit = _carrying(credits, cleaned)
-    if credit is None:
-        raise ProviderUnavailable(
-            N_("OVHcloud took the code, but its credit is not listed yet"),
-            hint=N_("the next sync shows it in the balance"),
-        )
-    report = sync_project(ledger, provider, project_ref, fetched=credits)
-    if report.error is not None:
-        raise report.error
-    with ledger.db.read() as session:
-        project = find_project(session, project_ref)
-        lot = session.scalars(
-            select(Lot).where(Lot.external_key == external_key(service, credit.id))
-        ).first()
-        expires = lot.expires_at if lot is not None else credit.valid_to
-        assert expires is not None
-        return RedeemedVoucher(
-            cleaned[-4:].upper(), project_view(session, project), credit.total, expires
-        )
-
-
-def _carrying(credits: list[ProviderCredit], code: str) -> ProviderCredit | None:
-    """The credit whose `voucher` is this code (as typed: case, spaces and dashes aside)."""
-
-    def compact(text: str) -> str:
-        return re.sub(r"[\s\-]+", "", text).upper()
-
-    wanted = compact(code)
-    return next((c for c in credits if c.voucher and compact(c.voucher) == wanted), None)
-
-
-def _credit_carrying(provider: CreditProvider, service: str, code: str) -> ProviderCredit | None:
-    try:
-        return _carrying(provider.list_credits(service), code)
-    except ProviderUnavailable as unreachable:
-        raise ProviderUnavailable(
-            N_("OVHcloud could not say whether it took the code"),
-            hint=N_("try again in a few minutes"),
-        ) from unreachable
 
 
 def failed_attempts(ledger: Ledger, user_id: str) -> int:

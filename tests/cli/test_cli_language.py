@@ -140,15 +140,15 @@ def test_alerts_status_names_every_state_in_the_terminals_language(cli: Run) -> 
     status, out, _ = cli("alerts", "status", lang="fr_FR.UTF-8")
     assert status == 0
     assert out.strip() == (
-        "0 en attente, 0 en cours d’envoi, 0 publiée, 0 impossible à remettre, "
+        "1 en attente, 0 en cours d’envoi, 0 publiée, 0 impossible à remettre, "
         "0 abandonnée (plus rien à signaler)"
     )
     english = cli("alerts", "status")[1].strip()
     assert english == (
-        "0 pending, 0 sending, 0 posted, 0 undeliverable, 0 dropped (nothing left to warn about)"
+        "1 pending, 0 sending, 0 posted, 0 undeliverable, 0 dropped (nothing left to warn about)"
     )
     assert json.loads(cli("alerts", "status", "--json", lang="fr_FR.UTF-8")[1])["counts"] == {
-        "pending": 0,
+        "pending": 1,
         "sending": 0,
         "posted": 0,
         "undeliverable": 0,

@@ -16,8 +16,6 @@ from ledger.facts import EntryCause, LotSource
 from ledger.money import Money
 from ledger.services import Ledger, audit, forecasting, purchases, reading
 from ledger.services.linked import (
-    _apply,
-    _fetch,
     link_of,
     link_project,
     sync_project,
@@ -25,6 +23,7 @@ from ledger.services.linked import (
 )
 from ledger.services.ordering import approve_and_order
 from ledger.services.projects import add_project
+from ledger.services.provider_sync import _apply, _fetch
 from tests.ovh.conftest import SERVICE
 from tests.support import ADMIN, FINANCE, MEMBER, PARIS, FakeClock, eur
 

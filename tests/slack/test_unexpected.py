@@ -49,7 +49,7 @@ def test_a_failure_after_the_ack_reaches_the_user_as_an_apology_only(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database exploded: secret-detail")
 
-    monkeypatch.setattr("ledger.services.forecasting.forecast", broken)
+    monkeypatch.setattr("ledger.services.screens.balance_screen", broken)
     body = {
         "command": "/credit",
         "text": f"balance {project}",
