@@ -5,9 +5,9 @@ request made in the terminal) by the next scheduled run, exactly once."""
 from __future__ import annotations
 
 import pytest
-from bot.standin import Call, Failure
 
-from bot.cli import main
+from bot.cli.__main__ import main
+from bot.slack.standin import Call, Failure
 from ledger.domain import POStatus
 from ledger.services import Ledger, purchases
 from ledger.services.projects import add_project
