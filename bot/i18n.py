@@ -8,6 +8,7 @@ sentence by hand. Sentences are `str.format` templates with named fields.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -107,6 +108,27 @@ class Translator:
         message = self.gettext(error.template).format(**values)
         hint = self.gettext(error.hint_template).format(**values) if error.hint_template else None
         return message, hint
+
+    def recorded(self, fact: str | None) -> str | None:
+        """A refusal the ledger recorded as facts (`ledger.errors.stored`), in this language;
+        text recorded before facts were kept is shown as it was written."""
+        if not fact:
+            return fact
+        try:
+            data = json.loads(fact)
+        except ValueError:
+            return fact
+        return self._worded(data) if isinstance(data, dict) and "t" in data else fact
+
+    def _worded(self, fact: dict[str, Any]) -> str:
+        values = {
+            key: self._worded(value) if isinstance(value, dict) and "t" in value else value
+            for key, value in (fact.get("p") or {}).items()
+        }
+        try:
+            return self.gettext(str(fact["t"])).format(**values)
+        except (KeyError, IndexError, ValueError):
+            return str(fact["t"])
 
     def value(self, value: Any) -> Any:
         if isinstance(value, WholeMoney):

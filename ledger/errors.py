@@ -7,6 +7,7 @@ the reader's language. `message` and `hint` are the English text.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -154,3 +155,29 @@ class ProviderUnsupported(ProviderError):
     """The provider's endpoint lacks a route the bot needs (no credit API there)."""
 
     kind = "unsupported"
+
+
+# What the ledger keeps of a refusal it records (an order OVHcloud refused, a failed
+# sync): never its English sentence, but the sentence's template and values, worded
+# where it is shown. A stored fact fits the 300 characters of its column.
+STORED_LIMIT = 300
+
+
+def stored(error: LedgerError, *, within: str | None = None) -> str:
+    """The refusal as JSON facts (`{"t": template, "p": values}`); `within` wraps it in a
+    sentence of its own whose `{reason}` it is. The longest value is shortened to fit."""
+    values: dict[str, int | str] = {
+        key: value if isinstance(value, int | str) else str(value)
+        for key, value in error.params.items()
+    }
+    while True:
+        fact: dict[str, Any] = {"t": error.template, "p": values}
+        if within is not None:
+            fact = {"t": within, "p": {"reason": fact}}
+        text = json.dumps(fact, ensure_ascii=False, separators=(",", ":"))
+        texts = {key: value for key, value in values.items() if isinstance(value, str) and value}
+        if len(text) <= STORED_LIMIT or not texts:
+            return text[:STORED_LIMIT]
+        longest = max(texts, key=lambda key: len(texts[key]))
+        keep = max(len(texts[longest]) - (len(text) - STORED_LIMIT) - 1, 0)
+        values = {**values, longest: texts[longest][:keep] + "…"}

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from bot.i18n import translator
 from ledger.domain import (
     Balance,
     ChargeResult,
@@ -26,6 +27,9 @@ from ledger.services.reconcile import Reconciliation, StrayOrder
 if TYPE_CHECKING:
     from bot.jobs.alerts import Report
 from ledger.services.linked import SyncReport
+
+# --json speaks one language whatever the terminal: what the ledger recorded, in English.
+ENGLISH = translator("en_GB", ZoneInfo("UTC"), mentions=False)
 
 
 def money(value: Money) -> str:
@@ -109,7 +113,7 @@ def provider_order(view: ProviderOrderView | None) -> dict[str, Any] | None:
         "price_excl_tax": money(view.excl_tax) if view.excl_tax else None,
         "tax": money(view.tax) if view.tax else None,
         "price_incl_tax": money(view.incl_tax) if view.incl_tax else None,
-        "error": view.error,
+        "error": ENGLISH.recorded(view.error),
         "paid_with": view.paid_with,
         "status": view.status,
         "ordered_at": view.ordered_at.isoformat() if view.ordered_at else None,

@@ -23,6 +23,7 @@ from ledger.errors import (
     ProviderAnswerLost,
     ProviderError,
     PurchaseOrderNotFound,
+    stored,
 )
 from ledger.money import minor_units
 from ledger.orm import PurchaseOrder, ReplacedOrder
@@ -130,7 +131,7 @@ def place_order(
                     raise
         link = provider.order_link(order.order_id) if order.order_id is not None else None
     except ProviderError as failure:
-        _record_error(ledger, number, failure.message)
+        _record_error(ledger, number, stored(failure))
         return purchases.get_purchase_order(ledger, number)
 
     def work(session: Session) -> None:
@@ -167,7 +168,7 @@ def _pay(ledger: Ledger, provider: CreditProvider, number: str, order_id: int) -
                     hint=N_("pay it in OVHcloud's control panel if it stays unpaid"),
                 ) from lost
     except ProviderError as failure:
-        _record_error(ledger, number, f"ordered, but not paid: {failure.message}")
+        _record_error(ledger, number, stored(failure, within=N_("ordered, but not paid: {reason}")))
         return
 
     def work(session: Session) -> None:
@@ -178,9 +179,9 @@ def _pay(ledger: Ledger, provider: CreditProvider, number: str, order_id: int) -
     ledger.db.run(work)
 
 
-def _record_error(ledger: Ledger, number: str, message: str) -> None:
+def _record_error(ledger: Ledger, number: str, fact: str) -> None:
     def work(session: Session) -> None:
-        _load(session, number).provider_error = message[:300]
+        _load(session, number).provider_error = fact
 
     ledger.db.run(work)
 
@@ -223,7 +224,7 @@ def follow_orders(ledger: Ledger, provider: CreditProvider) -> list[FollowedOrde
         try:
             status = provider.order_status(order_id)
         except ProviderError as failure:
-            _record_error(ledger, number, failure.message)
+            _record_error(ledger, number, stored(failure))
             continue
         _record_status(ledger, number, status)
         if status == "delivered" and project_id not in synced:

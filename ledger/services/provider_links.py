@@ -15,7 +15,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ledger.domain import Actor, Role
-from ledger.errors import N_, AlreadyExists, CurrencyMismatch, InvalidInput, ProviderError
+from ledger.errors import (
+    N_,
+    AlreadyExists,
+    CurrencyMismatch,
+    InvalidInput,
+    ProviderError,
+    stored,
+)
 from ledger.orm import Lot, ProviderLink
 from ledger.provider import CreditProvider, ProviderCredit
 from ledger.services.context import Ledger, find_project
@@ -175,7 +182,7 @@ def record_failure(ledger: Ledger, project_id: str, failure: ProviderError) -> N
             return
         link.failed_at = ledger.now()
         link.failure_kind = failure.kind
-        link.failure = failure.message[:300]
+        link.failure = stored(failure)
 
     ledger.db.run(work)
 

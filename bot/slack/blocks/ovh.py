@@ -84,7 +84,7 @@ def provider_order_line(po: PurchaseOrderView, t: Translator) -> str | None:
         pay = t.gettext("pay it on OVHcloud")
         line += f" · <{order.url}|{pay}>"
     if order.error:
-        line += f"\n:warning: {escape(order.error)}"
+        line += f"\n:warning: {escape(t.recorded(order.error) or '')}"
     state = order_state(po, t)
     if state:
         line += f"\n:warning: {state}"
@@ -115,7 +115,7 @@ def sync_line(link: LinkView, now: datetime, interval_minutes: int, t: Translato
     if link.failure_kind is not None:  # a successful sync clears it
         line += "\n:warning: " + t.say(
             "The last sync failed: {reason}",
-            reason=escape(link.failure or t.gettext("unknown reason")),
+            reason=escape(t.recorded(link.failure) or t.gettext("unknown reason")),
         )
     elif stale:
         line += "\n:warning: " + t.gettext("This balance may be out of date.")
@@ -141,7 +141,7 @@ def failure_notice(link: LinkView, t: Translator, name: str | None = None) -> st
     values = {
         "project": escape(name or link.project_id),
         "service": escape(link.service),
-        "reason": escape(link.failure or ""),
+        "reason": escape(t.recorded(link.failure) or ""),
     }
     if link.failure_kind == "credentials":
         said = t.say(
