@@ -40,7 +40,10 @@ def plain(text: str) -> str:
     """mrkdwn as a terminal shows it."""
     text = re.sub(r"<@([A-Z0-9]+)>", r"@\1", text)
     text = re.sub(r"<#([A-Z0-9]+)(\|[^>]*)?>", r"#\1", text)
-    return html.unescape(text).replace("\u00a0", " ")
+    text = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r"\2 (\1)", text)
+    # French typography's no-break spaces are kept: a terminal shows them as spaces that
+    # never break a line before ":" or "?".
+    return html.unescape(text)
 
 
 class Rendering:

@@ -91,6 +91,11 @@ class Translator:
     def gettext(self, message: str) -> str:
         return str(self._catalog.gettext(message))
 
+    def pgettext(self, context: str, message: str) -> str:
+        """A word whose translation depends on what it speaks of (an order is feminine in
+        French, a purchase order masculine)."""
+        return str(self._catalog.pgettext(context, message))
+
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return str(self._catalog.ngettext(singular, plural, n))
 

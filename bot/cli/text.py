@@ -79,12 +79,12 @@ def projects(views: Sequence[ProjectView], t: Translator) -> str:
 
 def sync_line(report: SyncReport, t: Translator, names: Mapping[str, str] | None = None) -> str:
     line = t.say_n(
-        "{project} ← {service}: {n} credit, {posted} entries posted, {amount} available",
-        "{project} ← {service}: {n} credits, {posted} entries posted, {amount} available",
+        "{project} ← {service}: {n} credit, {posted}, {amount} available",
+        "{project} ← {service}: {n} credits, {posted}, {amount} available",
         report.credits,
         project=(names or {}).get(report.project, report.project),
         service=report.service,
-        posted=report.entries_posted,
+        posted=t.say_n("{n} entry posted", "{n} entries posted", report.entries_posted),
         amount=t.money(report.available),
     )
     if report.error:

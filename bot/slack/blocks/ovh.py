@@ -96,6 +96,15 @@ def provider_order_line(po: PurchaseOrderView, t: Translator) -> str | None:
 
 
 def ordered_dm(po: PurchaseOrderView, t: Translator) -> str:
+    order = po.provider
+    if order is not None and order.state == "ordering":
+        # Approved, but OVHcloud has not taken the order (yet): never say it was ordered.
+        return t.say(
+            "Your purchase order *{po}* was approved, but OVHcloud has not taken the order "
+            "yet: {reason}. Finance sees it on the purchase order.",
+            po=po.number,
+            reason=escape(t.recorded(order.error) or t.gettext("unknown reason")),
+        )
     return t.say(
         "Your purchase order *{po}* was approved and ordered at OVHcloud. "
         "The credit appears once OVHcloud delivers it.",

@@ -26,8 +26,8 @@ def _status(status: str | None, t: Translator) -> str:
         "checking": t.gettext("payment being checked"),
         "delivering": t.gettext("being delivered"),
         "delivered": t.gettext("delivered"),
-        "cancelling": t.gettext("being cancelled"),
-        "cancelled": t.gettext("cancelled"),
+        "cancelling": t.pgettext("order at OVHcloud", "being cancelled"),
+        "cancelled": t.pgettext("order at OVHcloud", "cancelled"),
         "documentsRequested": t.gettext("documents requested"),
         "unknown": t.gettext("status unknown"),
     }
