@@ -140,6 +140,12 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
     state = ovh_words.order_state(view, t)
     if state:
         line += " — " + state
+    order = view.provider
+    if order is not None and order.state == "ordering":
+        line += " — " + t.say(
+            "not ordered at OVHcloud yet: {reason}",
+            reason=t.recorded(order.error) or t.gettext("being placed"),
+        )
     return line
 
 

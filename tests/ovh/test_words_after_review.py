@@ -43,3 +43,17 @@ def test_the_sync_line_counts_entries_in_the_singular_and_the_plural() -> None:
 def test_an_order_cancelled_by_ovhcloud_is_feminine_in_french() -> None:
     assert ovh_reconcile._status("cancelled", FR) == "annulée"
     assert ovh_reconcile._status("cancelled", EN) == "cancelled"
+
+
+def test_the_command_line_shows_an_order_ovhcloud_has_not_taken_and_why(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+) -> None:
+    ovh.fail(r"/order/cloud/project/.*/credit", Failure(400, message="Amount too low"))
+    number = purchases.request_purchase(ledger, MEMBER, linked, eur("150")).number
+    po = approve_and_order(ledger, provider, FINANCE, number)
+    assert "not ordered at OVHcloud yet: OVHcloud refused: Amount too low" in text.purchase_order(
+        po, EN
+    )
+    assert "pas encore commandé chez OVHcloud\u00a0: OVHcloud a refusé" in text.purchase_order(
+        po, FR
+    )
