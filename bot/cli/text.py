@@ -84,7 +84,7 @@ def sync_line(report: SyncReport, t: Translator, names: Mapping[str, str] | None
         report.credits,
         project=(names or {}).get(report.project, report.project),
         service=report.service,
-        posted=t.say_n("{n} entry posted", "{n} entries posted", report.entries_posted),
+        posted=run_outcome.figure("entries", report.entries_posted, t),
         amount=t.money(report.available),
     )
     if report.error:

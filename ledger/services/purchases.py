@@ -198,7 +198,8 @@ def request_purchase(
     return ledger.db.run(work)
 
 
-def _load_pending(session: Session, number: str) -> PurchaseOrder:
+def locked_purchase_order(session: Session, number: str) -> PurchaseOrder:
+    """The purchase order, locked for this transaction's change; refused when there is none."""
     po = session.scalars(
         select(PurchaseOrder)
         .where(PurchaseOrder.number == number.strip().upper())
@@ -210,6 +211,11 @@ def _load_pending(session: Session, number: str) -> PurchaseOrder:
             hint=N_("numbers look like PO-2026-000042"),
             number=number.strip(),
         )
+    return po
+
+
+def _load_pending(session: Session, number: str) -> PurchaseOrder:
+    po = locked_purchase_order(session, number)
     if po.status != POStatus.PENDING.value:
         raise AlreadyDecided(
             N_("{number} was already decided by {who}"),

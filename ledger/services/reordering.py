@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.domain import Actor, POStatus, PurchaseOrderView, Role
-from ledger.errors import N_, FourEyes, InvalidInput, Phrase, PurchaseOrderNotFound
+from ledger.errors import N_, FourEyes, InvalidInput, Phrase
 from ledger.orm import PurchaseOrder, ReplacedOrder
 from ledger.provider import CreditProvider
 from ledger.services import purchases
@@ -28,17 +28,7 @@ CLOSABLE = ("cancelled", "ordered")
 
 
 def _load(session: Session, number: str, actor: Actor, verb: str) -> PurchaseOrder:
-    po = session.scalars(
-        select(PurchaseOrder)
-        .where(PurchaseOrder.number == number.strip().upper())
-        .with_for_update()
-    ).first()
-    if po is None:
-        raise PurchaseOrderNotFound(
-            N_("there is no purchase order {number!r}"),
-            hint=N_("numbers look like PO-2026-000042"),
-            number=number.strip(),
-        )
+    po = purchases.locked_purchase_order(session, number)
     if po.requested_by == actor.user_id:
         raise FourEyes(
             N_("you requested {number}, so someone else in finance must {action} it"),
