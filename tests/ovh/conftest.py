@@ -1,13 +1,17 @@
-"""A running OVHcloud stand-in, python-ovh pointed at it, and a ledger project linked to it."""
+"""A running OVHcloud stand-in, python-ovh pointed at it, a ledger project linked to it, and
+the Slack stand-in the OVHcloud notices are posted to."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from pydantic import SecretStr
 
 from bot.ovh.client import OvhProvider, build_client
 from bot.ovh.standin import APP_KEY, APP_SECRET, CONSUMER_KEY, OvhStandIn
+from bot.settings import Settings
+from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger
 from ledger.services.linked import link_project
 from tests.support import ADMIN, FakeClock
@@ -50,3 +54,24 @@ def provider(ovh: OvhStandIn) -> OvhProvider:
 def linked(ledger: Ledger, project: str, provider: OvhProvider) -> str:
     link_project(ledger, provider, ADMIN, project, SERVICE)
     return project
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    standin = SlackStandIn().start()
+    yield standin
+    standin.stop()
+
+
+def slack_settings(slack: SlackStandIn, ovh: OvhStandIn) -> Settings:
+    """The bot's settings with both stand-ins: finance in CFINANCE, in English."""
+    return Settings(
+        _env_file=None,
+        slack_bot_token=SecretStr("xoxb-test"),
+        slack_api_url=slack.api_url,
+        finance_channel="CFINANCE",
+        finance_approvers=("UFIN",),
+        admins=("UADMIN",),
+        creditbot_locale="en",
+        **ovh.settings(),
+    )  # type: ignore[call-arg]

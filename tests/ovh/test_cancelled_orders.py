@@ -4,7 +4,6 @@ requester are told once; finance orders again (one new order, same number) or cl
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,7 +13,6 @@ from bot.composition import build_ovh_sync
 from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
-from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.slack.blocks import purchase_orders
 from bot.slack.standin import SlackStandIn
@@ -24,6 +22,7 @@ from ledger.services import Ledger, audit, purchases, reading
 from ledger.services.ordering import approve_and_order, follow_orders
 from ledger.services.reordering import close_order, reorder
 from tests.cli.runner import command_line
+from tests.ovh.conftest import slack_settings
 from tests.slack.inprocess import Bot
 from tests.support import FINANCE, MEMBER, PARIS, FakeClock, eur
 
@@ -167,26 +166,6 @@ def test_the_command_line_orders_again_and_closes_with_json(
     assert row["ovh"]["state"] == "closed" and row["ovh"]["close_reason"] == "no longer needed"
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    standin = SlackStandIn().start()
-    yield standin
-    standin.stop()
-
-
-def _settings(slack: SlackStandIn, ovh: OvhStandIn) -> Settings:
-    return Settings(
-        _env_file=None,
-        slack_bot_token=SecretStr("xoxb-test"),
-        slack_api_url=slack.api_url,
-        finance_channel="CFINANCE",
-        finance_approvers=("UFIN",),
-        admins=("UADMIN",),
-        creditbot_locale="en",
-        **ovh.settings(),
-    )  # type: ignore[call-arg]
-
-
 def test_finance_and_the_requester_are_told_once_and_finance_orders_again_from_slack(
     ledger: Ledger,
     linked: str,
@@ -195,7 +174,7 @@ def test_finance_and_the_requester_are_told_once_and_finance_orders_again_from_s
     slack: SlackStandIn,
     clock: FakeClock,
 ) -> None:
-    settings = _settings(slack, ovh)
+    settings = slack_settings(slack, ovh)
     number = purchases.request_purchase(ledger, MEMBER, linked, eur("1500")).number
     approve_and_order(ledger, provider, FINANCE, number)
     (order,) = ovh.orders.values()
@@ -235,7 +214,7 @@ def test_finance_closes_or_orders_again_with_a_command_in_either_language(
     approve_and_order(ledger, provider, FINANCE, second)
     ovh.cancel(max(ovh.orders))
     follow_orders(ledger, provider)
-    bot = Bot(ledger, slack, _settings(slack, ovh))
+    bot = Bot(ledger, slack, slack_settings(slack, ovh))
     try:
         bot.command("UFIN", f"clore {first} plus besoin")
         bot.command("UFIN", f"reorder {second}")
@@ -258,7 +237,7 @@ def test_finance_is_told_once_of_an_order_waiting_for_documents_or_left_unpaid(
     slack: SlackStandIn,
     clock: FakeClock,
 ) -> None:
-    settings = _settings(slack, ovh)
+    settings = slack_settings(slack, ovh)
     asked = purchases.request_purchase(ledger, MEMBER, linked, eur("100")).number
     unpaid = purchases.request_purchase(ledger, MEMBER, linked, eur("200")).number
     approve_and_order(ledger, provider, FINANCE, asked)

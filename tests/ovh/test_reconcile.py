@@ -5,7 +5,6 @@ duplicates), credits gone; a new orphan or duplicate is told to finance once."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from pydantic import SecretStr
@@ -13,7 +12,6 @@ from pydantic import SecretStr
 from bot.composition import build_ovh_sync
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
-from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger, purchases
@@ -21,7 +19,7 @@ from ledger.services.linked import sync_project
 from ledger.services.ordering import approve_and_order, follow_orders
 from ledger.services.reconcile import reconcile
 from tests.cli.runner import command_line
-from tests.ovh.conftest import SERVICE
+from tests.ovh.conftest import SERVICE, slack_settings
 from tests.slack.inprocess import Bot, plain
 from tests.support import FINANCE, MEMBER, FakeClock, eur
 
@@ -74,26 +72,6 @@ def test_credits_gone_from_ovhcloud_are_listed(
     assert (gone.credit_id, gone.removed) == (credit.id, eur("40"))
 
 
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    standin = SlackStandIn().start()
-    yield standin
-    standin.stop()
-
-
-def _settings(slack: SlackStandIn, ovh: OvhStandIn) -> Settings:
-    return Settings(
-        _env_file=None,
-        slack_bot_token=SecretStr("xoxb-test"),
-        slack_api_url=slack.api_url,
-        finance_channel="CFINANCE",
-        finance_approvers=("UFIN",),
-        admins=("UADMIN",),
-        creditbot_locale="en",
-        **ovh.settings(),
-    )  # type: ignore[call-arg]
-
-
 def test_a_new_orphan_is_told_to_finance_once_across_restarts(
     ledger: Ledger,
     linked: str,
@@ -102,7 +80,7 @@ def test_a_new_orphan_is_told_to_finance_once_across_restarts(
     slack: SlackStandIn,
     clock: FakeClock,
 ) -> None:
-    settings = _settings(slack, ovh)
+    settings = slack_settings(slack, ovh)
     stray = provider.order_credit(SERVICE, 42)
     for _ in range(2):  # a restart builds the run again
         run = build_ovh_sync(settings, ledger, client=build_client(settings), provider=provider)
@@ -143,7 +121,7 @@ def test_finance_sees_the_reconciliation_in_slack_and_others_are_refused(
     ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, slack: SlackStandIn
 ) -> None:
     number = _delivered(ledger, linked, ovh, provider)
-    bot = Bot(ledger, slack, _settings(slack, ovh))
+    bot = Bot(ledger, slack, slack_settings(slack, ovh))
     try:
         shown = plain(bot.command("UFIN", "reconcile"))
         french = plain(bot.command("UFIN", "rapprochement"))

@@ -4,7 +4,6 @@ scheduled run, failure notices to finance, the balance's sync line, expiry warni
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -25,13 +24,6 @@ from ledger.services.ordering import approve_and_order
 from ledger.services.projects import link_channel
 from tests.ovh.conftest import SERVICE, provider_for
 from tests.support import ADMIN, FINANCE, MEMBER, PARIS, FakeClock, eur
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    standin = SlackStandIn().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ every linked project's available to what OVHcloud said last."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select, update
@@ -22,13 +21,6 @@ from ledger.services import Ledger, audit, reading
 from ledger.services.linked import sync_project
 from tests.ovh.conftest import SERVICE
 from tests.support import FakeClock
-
-
-@pytest.fixture
-def slack() -> Iterator[SlackStandIn]:
-    standin = SlackStandIn().start()
-    yield standin
-    standin.stop()
 
 
 @pytest.fixture
