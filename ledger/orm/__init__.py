@@ -1,7 +1,9 @@
 """Tables of the ledger (SQLAlchemy 2 typed ORM), one module per aggregate. Amounts are
 integer minor units. Every table is named here, so `Base.metadata` holds them all."""
 
+from ledger.orm.autopilot import AutopilotDraft, AutopilotSetting
 from ledger.orm.base import NAMING, Base, UTCDateTime
+from ledger.orm.controls import Budget, Settlement
 from ledger.orm.journal import (
     ENTRY_CAUSES,
     ENTRY_KIND_CHECK,
@@ -15,7 +17,7 @@ from ledger.orm.journal import (
 )
 from ledger.orm.operations import NOTICE_KIND_CHECK, JobRun, Notice, ProviderLink, Request
 from ledger.orm.projects import Project, ProjectChannel
-from ledger.orm.purchases import PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
+from ledger.orm.purchases import Approval, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
 from ledger.orm.vouchers import RedemptionFailure, Voucher
 
 __all__ = [
@@ -27,7 +29,11 @@ __all__ = [
     "LOT_SOURCE",
     "NAMING",
     "NOTICE_KIND_CHECK",
+    "Approval",
+    "AutopilotDraft",
+    "AutopilotSetting",
     "Base",
+    "Budget",
     "Charge",
     "Entry",
     "JobRun",
@@ -41,6 +47,7 @@ __all__ = [
     "RedemptionFailure",
     "ReplacedOrder",
     "Request",
+    "Settlement",
     "UTCDateTime",
     "Voucher",
 ]

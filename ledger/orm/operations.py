@@ -34,7 +34,8 @@ class Request(Base):
 
 
 NOTICE_KIND_CHECK = (
-    "kind IN ('warning', 'forfeit', 'digest', 'unreachable', 'provider', 'purchase')"
+    "kind IN ('warning', 'forfeit', 'digest', 'unreachable', 'provider', 'purchase',"
+    " 'reminder', 'po_expired', 'budget', 'autopilot', 'settlement')"
 )
 
 

@@ -65,6 +65,11 @@ class PurchaseOrder(Base):
     closed_by: Mapped[str | None] = mapped_column(String(64))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
+    # How many distinct finance approvals the order needs, fixed when it is requested: its
+    # tier (APPROVAL_TIERS), plus one when it took its project's budget over.
+    approvals_needed: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # By how much (minor units) the order took its project's period use above the budget.
+    over_budget: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),
@@ -72,8 +77,10 @@ class PurchaseOrder(Base):
         CheckConstraint("vat >= 0", name="vat_not_negative"),
         CheckConstraint("amount_incl_tax = amount_excl_tax + vat", name="total"),
         CheckConstraint(
-            "status IN ('pending', 'approved', 'rejected', 'cancelled')", name="status"
+            "status IN ('pending', 'approved', 'rejected', 'cancelled', 'expired')", name="status"
         ),
+        CheckConstraint("approvals_needed >= 1", name="approvals_needed"),
+        CheckConstraint("over_budget IS NULL OR over_budget > 0", name="over_budget"),
         CheckConstraint(
             "(status = 'pending') = (decided_by IS NULL AND decided_at IS NULL)", name="decided"
         ),
@@ -83,6 +90,20 @@ class PurchaseOrder(Base):
             name="provider_state",
         ),
     )
+
+
+class Approval(Base):
+    """One finance approver's approval of a purchase order. The order is approved at the
+    last approval it needs; an approver counts once."""
+
+    __tablename__ = "po_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"))
+    approver: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("purchase_order_id", "approver"),)
 
 
 class ReplacedOrder(Base):
