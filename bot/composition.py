@@ -39,6 +39,7 @@ def ledger_config(settings: Settings) -> LedgerConfig:
         forecast_window_days=settings.forecast_window_days,
         forecast_horizon_days=settings.forecast_horizon_days,
         purchase_lead_days=settings.purchase_lead_days,
+        approval_tiers=settings.tiers,
     )
 
 

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ovh.endpoints import check_endpoint
 from bot.ovh.payment import parse_payment_mean
+from ledger import approval_tiers
 from ledger.clock import zone
 from ledger.errors import LedgerError
 from ledger.money import parse_rate
@@ -72,6 +73,8 @@ class Settings(BaseSettings):
     charge_max_amount: int = Field(default=1_000_000, ge=1)
     default_vat_rate: str = "20"
     finance_approvers: CommaList = ()
+    # e.g. 5000:2,50000:3 (whole units excl. tax, "at least"); unset: one approval each.
+    approval_tiers: str = ""
     admins: CommaList = ()
 
     creditbot_secret: SecretStr | None = None
@@ -147,6 +150,32 @@ class Settings(BaseSettings):
         if value and not re.fullmatch(r"[\w.\-:\[\]]*:[0-9]{1,5}", value):
             raise ValueError("METRICS_ADDRESS is HOST:PORT, e.g. 127.0.0.1:9464, or empty for none")
         return value
+
+    @field_validator("approval_tiers")
+    @classmethod
+    def _approval_tiers(cls, value: str) -> str:
+        try:
+            approval_tiers.parse(value)
+        except LedgerError as exc:
+            raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _tiers_reachable(self) -> Settings:
+        tiers = self.tiers
+        if tiers and tiers[-1][0] > self.po_max_amount:
+            raise ValueError(
+                f"APPROVAL_TIERS: no order reaches the tier from {tiers[-1][0]},"
+                f" above PO_MAX_AMOUNT ({self.po_max_amount})"
+            )
+        people = set(self.finance_approvers)
+        most = approval_tiers.most_needed(tiers)
+        if people and all(USER_ID.fullmatch(p) for p in people) and len(people) < most:
+            raise ValueError(
+                f"APPROVAL_TIERS asks for {most} approvers but FINANCE_APPROVERS names"
+                f" {len(people)} (and no user group)"
+            )
+        return self
 
     @field_validator("creditbot_locale")
     @classmethod
@@ -254,6 +283,10 @@ class Settings(BaseSettings):
     @property
     def voucher_key(self) -> bytes | None:
         return self.creditbot_secret.get_secret_value().encode() if self.creditbot_secret else None
+
+    @property
+    def tiers(self) -> approval_tiers.Tiers:
+        return approval_tiers.parse(self.approval_tiers)
 
     @property
     def timezone(self) -> ZoneInfo:

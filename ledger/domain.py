@@ -6,6 +6,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from ledger.errors import N_, Forbidden, Phrase
@@ -67,6 +68,8 @@ class LedgerConfig:
     forecast_window_days: int = 30
     forecast_horizon_days: int = 90
     purchase_lead_days: int = 5
+    # APPROVAL_TIERS: (amount excl. tax in whole units, at least; approvers needed), by amount.
+    approval_tiers: tuple[tuple[int, int], ...] = ()
     # The server secret voucher codes are hashed under (HMAC-SHA-256); None: no codes.
     voucher_key: bytes | None = field(default=None, repr=False)
 
@@ -175,6 +178,13 @@ class ProviderOrderView:
     close_reason: str | None = None
 
 
+class ApprovalView(NamedTuple):
+    """One finance approver's approval of a purchase order: who, and when."""
+
+    by: str
+    at: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class PurchaseOrderView:
     number: str
@@ -193,6 +203,15 @@ class PurchaseOrderView:
     announcement: str | None = None
     repeated: bool = False
     provider: ProviderOrderView | None = None
+    # The approvals given so far (oldest first) and how many the order needs; by how much
+    # it took its project's budget over when it was requested.
+    approvals: tuple[ApprovalView, ...] = ()
+    approvals_needed: int = 1
+    over_budget: Money | None = None
+
+    @property
+    def approvals_left(self) -> int:
+        return max(self.approvals_needed - len(self.approvals), 0)
 
 
 @dataclass(frozen=True, slots=True)

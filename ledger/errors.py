@@ -93,6 +93,10 @@ class AlreadyDecided(LedgerError):
         self.decided_by = decided_by
 
 
+class AlreadyApproved(LedgerError):
+    """The finance approver already approved this order, which needs others' approvals too."""
+
+
 class VoucherUnusable(LedgerError):
     """The voucher exists but can no longer be redeemed (spent, expired, other project)."""
 

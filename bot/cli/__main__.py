@@ -52,9 +52,7 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
-        )
+        problems = "; ".join(_problem(e["loc"], str(e["msg"])) for e in exc.errors())
         return fail(N_("invalid settings: {problems}"), problems=problems)
     if getattr(args, "runtime", False):
         if args.json:
@@ -79,6 +77,14 @@ def _main(argv: Sequence[str] | None) -> int:
         if not _unusable(exc):
             raise
         return _database_trouble(settings.database_url, exc)
+
+
+def _problem(where: tuple[int | str, ...], said: str) -> str:
+    """A refused setting as `NAME: why`, once: pydantic's own prefix dropped, and the name
+    not repeated when the sentence starts with it."""
+    name = ".".join(map(str, where)).upper()
+    said = said.removeprefix("Value error, ")
+    return said if not name or said.startswith(name) else f"{name}: {said}"
 
 
 def _database_trouble(url: str, exc: Exception) -> int:

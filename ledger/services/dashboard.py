@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ledger.domain import Actor, POStatus, PurchaseOrderView, Role
 from ledger.money import Money
 from ledger.orm import PurchaseOrder
+from ledger.services.approvals import approvals_of
 from ledger.services.context import Ledger
 from ledger.services.forecasting import Forecast, forecasts_in
 from ledger.services.health import Health, health_in
@@ -35,6 +36,7 @@ def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
                 .where(PurchaseOrder.status == POStatus.PENDING.value)
                 .order_by(PurchaseOrder.id)
             ).all()
+            given = approvals_of(session, [po.id for po in orders])
             pending = [
                 PurchaseOrderView(
                     number=po.number,
@@ -47,6 +49,11 @@ def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
                     amount_incl_tax=Money(po.amount_incl_tax, po.currency),
                     created_at=po.created_at,
                     announcement=po.announcement,
+                    approvals=given[po.id],
+                    approvals_needed=po.approvals_needed,
+                    over_budget=(
+                        Money(po.over_budget, po.currency) if po.over_budget is not None else None
+                    ),
                 )
                 for po in orders
             ]

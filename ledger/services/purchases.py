@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from ledger import approval_tiers
 from ledger.clock import credit_expiry
 from ledger.domain import (
     Actor,
@@ -39,7 +40,7 @@ from ledger.facts import LotSource
 from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
-from ledger.services import announcements
+from ledger.services import announcements, approvals
 from ledger.services.context import Ledger, find_project, project_view
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
@@ -55,6 +56,9 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
     lot = session.scalars(select(Lot).where(Lot.purchase_order_id == po.id)).first()
     cur = po.currency
     return PurchaseOrderView(
+        approvals=approvals.approvals_of(session, [po.id])[po.id],
+        approvals_needed=po.approvals_needed,
+        over_budget=Money(po.over_budget, cur) if po.over_budget is not None else None,
         number=po.number,
         project=project_view(session, project),
         requested_by=po.requested_by,
@@ -188,6 +192,7 @@ def request_purchase(
             status=POStatus.PENDING.value,
             created_at=now,
         )
+        po.approvals_needed = approval_tiers.needed(ledger.config, amount)
         session.add(po)
         session.flush()
         announcements.claim_in(session, po, now)
@@ -228,7 +233,9 @@ def _load_pending(session: Session, number: str) -> PurchaseOrder:
 
 
 def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
-    """Record payment and grant the credit; a second approval is refused, never re-granted."""
+    """Count the actor's approval; at the last one the order needs, record payment and
+    grant the credit (or leave it for the provider). The same approver twice, or an
+    approval after the decision, is refused: nothing is ever granted twice."""
     actor.require(Role.FINANCE, N_("approve purchase orders"))
 
     def work(session: Session) -> PurchaseOrderView:
@@ -239,8 +246,10 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
                 hint=N_("four-eyes rule"),
                 number=po.number,
             )
-        project = lock_project(session, po.project_id)
         now = ledger.now()
+        if approvals.record(session, po, actor.user_id, now) < po.approvals_needed:
+            return _view(session, po)
+        project = lock_project(session, po.project_id)
         po.status = POStatus.APPROVED.value
         po.decided_by = actor.user_id
         po.decided_at = now
