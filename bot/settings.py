@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ovh.endpoints import check_endpoint
 from bot.ovh.payment import parse_payment_mean
-from ledger import approval_tiers
+from ledger import approval_tiers as tier_rules
 from ledger.clock import zone
 from ledger.errors import LedgerError
 from ledger.money import parse_rate
@@ -155,7 +155,7 @@ class Settings(BaseSettings):
     @classmethod
     def _approval_tiers(cls, value: str) -> str:
         try:
-            approval_tiers.parse(value)
+            tier_rules.parse(value)
         except LedgerError as exc:
             raise ValueError(exc.message + (f" ({exc.hint})" if exc.hint else "")) from None
         return value.strip()
@@ -169,7 +169,7 @@ class Settings(BaseSettings):
                 f" above PO_MAX_AMOUNT ({self.po_max_amount})"
             )
         people = set(self.finance_approvers)
-        most = approval_tiers.most_needed(tiers)
+        most = tier_rules.most_needed(tiers)
         if people and all(USER_ID.fullmatch(p) for p in people) and len(people) < most:
             raise ValueError(
                 f"APPROVAL_TIERS asks for {most} approvers but FINANCE_APPROVERS names"
@@ -285,8 +285,8 @@ class Settings(BaseSettings):
         return self.creditbot_secret.get_secret_value().encode() if self.creditbot_secret else None
 
     @property
-    def tiers(self) -> approval_tiers.Tiers:
-        return approval_tiers.parse(self.approval_tiers)
+    def tiers(self) -> tier_rules.Tiers:
+        return tier_rules.parse(self.approval_tiers)
 
     @property
     def timezone(self) -> ZoneInfo:

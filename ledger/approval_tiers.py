@@ -50,7 +50,9 @@ def parse(text: str) -> Tiers:
             )
         threshold, count = int(found[1]), int(found[2])
         if threshold < 1:
-            raise InvalidInput(N_("APPROVAL_TIERS: an amount is at least 1, not {amount}"), amount=0)
+            raise InvalidInput(
+                N_("APPROVAL_TIERS: an amount is at least 1, not {amount}"), amount=0
+            )
         if not 1 <= count <= MOST_APPROVERS:
             raise InvalidInput(
                 N_("APPROVAL_TIERS: a tier needs from 1 to {most} approvers, not {count}"),

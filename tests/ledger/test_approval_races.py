@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ledger.domain import Actor, POStatus, PurchaseOrderView, Role
 from ledger.errors import AlreadyApproved, AlreadyDecided, LedgerError
-from ledger.orm import Approval, Lot
+from ledger.orm import Lot
 from ledger.services import Ledger
 from ledger.services.audit import verify
 from ledger.services.projects import add_project
@@ -36,7 +36,9 @@ def _lots(ledger: Ledger) -> int:
 
 
 def _approved(outcomes: list[PurchaseOrderView | LedgerError]) -> list[PurchaseOrderView]:
-    return [o for o in outcomes if isinstance(o, PurchaseOrderView) and o.status is POStatus.APPROVED]
+    return [
+        o for o in outcomes if isinstance(o, PurchaseOrderView) and o.status is POStatus.APPROVED
+    ]
 
 
 @pytest.mark.parametrize(

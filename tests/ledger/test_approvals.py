@@ -87,12 +87,12 @@ def test_an_order_needing_three_is_approved_at_the_third_distinct_approver(
     assert balance(tiered, prod).credit == eur("60000")
 
 
-def test_the_same_approver_twice_is_told_so_and_changes_nothing(
-    tiered: Ledger, prod: str
-) -> None:
+def test_the_same_approver_twice_is_told_so_and_changes_nothing(tiered: Ledger, prod: str) -> None:
     po = request_purchase(tiered, MEMBER, prod, eur("60000"))
     approve_purchase(tiered, FINANCE, po.number)
-    with pytest.raises(AlreadyApproved, match=rf"you already approved {po.number}; it needs 2 more"):
+    with pytest.raises(
+        AlreadyApproved, match=rf"you already approved {po.number}; it needs 2 more"
+    ):
         approve_purchase(tiered, FINANCE, po.number)
     after = get_purchase_order(tiered, po.number)
     assert after.status is POStatus.PENDING and [a.by for a in after.approvals] == ["UFINANCE"]

@@ -72,10 +72,6 @@ def test_settings_refuse_a_tier_no_order_can_reach() -> None:
 
 def test_settings_refuse_more_approvers_than_finance_names_people() -> None:
     with pytest.raises(ValidationError, match="asks for 3 approvers but FINANCE_APPROVERS names 2"):
-        Settings(
-            _env_file=None, approval_tiers="5000:2,50000:3", finance_approvers="UFIN1,UFIN2"
-        )  # type: ignore[call-arg]
+        Settings(_env_file=None, approval_tiers="5000:2,50000:3", finance_approvers="UFIN1,UFIN2")  # type: ignore[call-arg]
     # A user group may hold any number of people: nothing to count.
-    Settings(
-        _env_file=None, approval_tiers="5000:2,50000:3", finance_approvers="UFIN1,SFINANCE"
-    )  # type: ignore[call-arg]
+    Settings(_env_file=None, approval_tiers="5000:2,50000:3", finance_approvers="UFIN1,SFINANCE")  # type: ignore[call-arg]
