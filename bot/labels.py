@@ -4,7 +4,7 @@ surface (Slack, the App Home, the console, the command line's human output)."""
 from __future__ import annotations
 
 from bot.i18n import Translator
-from ledger.domain import HistoryLine, POStatus
+from ledger.domain import HistoryLine, POStatus, PurchaseOrderView
 from ledger.facts import EntryCause
 
 
@@ -53,3 +53,26 @@ def nothing_to_expire(t: Translator) -> str:
 def already_reordered(number: str, t: Translator) -> str:
     """A second "order again" on a purchase order already ordered again: nothing more done."""
     return t.say("{po} was already ordered again", po=number)
+
+
+def approvals(po: PurchaseOrderView, t: Translator, *, times: bool = True) -> str | None:
+    """Where an order needing several approvals stands: `needs 2 approvals` before the
+    first, then `1 of 2 approvals: @A, 6 Dec 2026 10:02` (names only without `times`).
+    None for an order needing one approval, or decided before any approval."""
+    if po.approvals_needed <= 1:
+        return None
+    if not po.approvals:
+        if po.status is not POStatus.PENDING:
+            return None
+        return t.say_n("needs {n} approval", "needs {n} approvals", po.approvals_needed)
+    if times:
+        who = t.joined([f"{t.person(a.by)}, {t.moment(a.at)}" for a in po.approvals])
+    else:
+        who = ", ".join(t.person(a.by) for a in po.approvals)
+    return t.say_n(
+        "{n} of {needed} approvals: {who}",
+        "{n} of {needed} approvals: {who}",
+        len(po.approvals),
+        needed=po.approvals_needed,
+        who=who,
+    )

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.i18n import Translator
 from bot.slack import home, notify
 from bot.slack.blocks import common, modals, notices, purchase_orders
-from bot.slack.deps import Deps, guarded, user_of
+from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import POStatus, PurchaseOrderView, Role
 from ledger.errors import N_, AlreadyDecided, InvalidInput
 from ledger.services import ordering, purchases
@@ -66,14 +66,16 @@ def show_decision(
     respond: Callable[..., Any] | None,
     po: PurchaseOrderView,
     source: dict[str, str],
+    clicker: str = "",
 ) -> None:
-    """Update the message that was clicked and the finance announcement in place; an
+    """Update the message that was clicked and the finance announcement in place (after
+    an approval that is not the last, with the approvals so far and the buttons kept); an
     ephemeral message (the `/credit pending` list, in the clicker's language) is replaced
     through its response_url."""
     shared = source.get("channel") and source.get("ts") and not source.get("ephemeral")
     clicked = f"{source['channel']}:{source['ts']}" if shared else None
     # A message in a channel reads in the workspace's language; an ephemeral one in the clicker's.
-    t = deps.workspace if shared else deps.locales.of(po.decided_by or "")
+    t = deps.workspace if shared else deps.locales.of(po.decided_by or clicker)
     message = redrawn(deps, po, source, t)
     notify.announce_decision(deps, client, po, clicked, message)
     if clicked is None and respond is not None and source.get("response_url"):
@@ -91,7 +93,10 @@ def register(app: App, deps: Deps) -> None:
         po = ordering.approve_and_order(
             deps.ledger, deps.provider, actor, clicked_number(body), pay=deps.settings.ovh_auto_pay
         )
-        show_decision(deps, client, respond, po, clicked_message(body))
+        show_decision(deps, client, respond, po, clicked_message(body), actor.user_id)
+        if po.status is POStatus.PENDING:  # counted; others in finance must approve too
+            counted = purchase_orders.po_approval_counted(po, deps.locales.of(actor.user_id))
+            tell(body, respond, client, counted)
 
     @guarded(deps)
     def ask_reason(body: dict[str, Any], respond: Respond, client: WebClient) -> None:

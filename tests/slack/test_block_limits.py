@@ -27,8 +27,10 @@ from bot.slack.blocks import (
 from bot.slack.blocks.forecast import chart_sent, forecast_message
 from bot.slack.blocks.modals import buy_modal, reject_modal
 from bot.slack.blocks.projects import channel_linked, no_project, project_added, project_list
+from ledger.approval_tiers import MOST_APPROVERS
 from ledger.domain import (
     Allocation,
+    ApprovalView,
     Balance,
     ChargeResult,
     HistoryLine,
@@ -294,3 +296,31 @@ def test_every_branch_of_every_builder_is_within_slacks_limits(locale: str) -> N
     assert [
         p for p in found if not re.search(r"block_id '(pending|digest):PO-.*' repeated", p)
     ] == []
+
+
+def approving(i: int) -> PurchaseOrderView:
+    """An order needing the most approvers, one short of them, given by the longest ids."""
+    given = tuple(ApprovalView(f"U{j:02d}" + "Z" * 61, NOW) for j in range(MOST_APPROVERS - 1))
+    return replace(order(i), approvals=given, approvals_needed=MOST_APPROVERS)
+
+
+@pytest.mark.parametrize("locale", LANGUAGES)
+def test_orders_needing_the_most_approvers_are_within_slacks_limits_everywhere(
+    locale: str,
+) -> None:
+    t = translator(locale, PARIS)
+    orders = [approving(i) for i in range(MANY)]
+    last = ApprovalView("U" + "Y" * 63, NOW)
+    approved = replace(
+        order(1, POStatus.APPROVED), approvals=(*orders[1].approvals, last), approvals_needed=10
+    )
+    shown = {
+        "finance message, approvals so far": purchase_orders.po_for_approval(orders[0], t),
+        "finance message, approved by all": purchase_orders.po_for_approval(approved, t),
+        "approval counted": purchase_orders.po_approval_counted(orders[0], t),
+        "pending, approvals so far": purchase_orders.pending_list(orders, t),
+        "digest, approvals so far": notices.po_digest(orders, 3, t),
+    }
+    found = [p for name, m in shown.items() for p in problems(m.as_kwargs(), name)]
+    found += problems(home.home_view(EVERYONE, Dashboard((), tuple(orders)), t), "home")
+    assert found == []

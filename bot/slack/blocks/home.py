@@ -13,7 +13,13 @@ from typing import Any
 from bot import labels, run_outcome
 from bot.i18n import Translator
 from bot.slack.blocks.forecast import advice_lines
-from bot.slack.blocks.purchase_orders import APPROVE, REJECT, po_line
+from bot.slack.blocks.purchase_orders import (
+    APPROVE,
+    REJECT,
+    approve_confirmation,
+    approve_title,
+    po_line,
+)
 from bot.slack.formatting import channel, escape
 from ledger.domain import PurchaseOrderView, Role
 from ledger.services.dashboard import Dashboard
@@ -57,7 +63,7 @@ def _context(text: str) -> Block:
 DIVIDER: Block = {"type": "divider"}
 
 
-def po_buttons(number: str, t: Translator) -> Block:
+def po_buttons(number: str, t: Translator, left: int = 1) -> Block:
     """The Approve and Reject buttons of `purchase_orders.po_buttons`, same ids, values and confirm."""
     return {
         "block_id": f"po:{number}",
@@ -65,10 +71,8 @@ def po_buttons(number: str, t: Translator) -> Block:
             {
                 "action_id": APPROVE,
                 "confirm": {
-                    "title": _plain(t.gettext("Approve and pay?")),
-                    "text": _md(
-                        t.say("This records payment of {po} and grants the credit.", po=number)
-                    ),
+                    "title": _plain(approve_title(left, t)),
+                    "text": _md(approve_confirmation(number, left, t)),
                     "confirm": _plain(t.gettext("Approve")),
                     "deny": _plain(t.gettext("Back")),
                 },
@@ -154,7 +158,7 @@ def _orders(orders: Sequence[PurchaseOrderView], t: Translator) -> list[Block]:
         return [*blocks, _section(t.gettext("No purchase order is waiting for approval."))]
     for po in orders[:MAX_ORDERS_SHOWN]:
         blocks.append(_section(po_line(po, t)))
-        blocks.append(po_buttons(po.number, t))
+        blocks.append(po_buttons(po.number, t, po.approvals_left))
     if len(orders) > MAX_ORDERS_SHOWN:
         blocks.append(
             _context(

@@ -57,9 +57,27 @@ def _po_fields(po: PurchaseOrderView, t: Translator) -> SectionBlock:
 CARD, PENDING_ROW, DIGEST_ROW = "po", "pending", "digest"
 
 
+def approve_title(left: int, t: Translator) -> str:
+    return t.gettext("Approve and pay?") if left <= 1 else t.gettext("Approve?")
+
+
+def approve_confirmation(number: str, left: int, t: Translator) -> str:
+    """What the Approve button's confirmation says: payment at the last approval needed."""
+    if left > 1:
+        return t.say(
+            "This records your approval of {po}; it is paid at its last approval.", po=number
+        )
+    return t.say("This records payment of {po} and grants the credit.", po=number)
+
+
 def po_buttons(
-    number: str, t: Translator, surface: str = CARD, drawn_at: datetime | None = None
+    number: str,
+    t: Translator,
+    surface: str = CARD,
+    drawn_at: datetime | None = None,
+    left: int = 1,
 ) -> ActionsBlock:
+    """`left`: the approvals the order still needs, this one included."""
     drawn = f":{round(drawn_at.timestamp() * 1000)}" if drawn_at else ""
     return ActionsBlock(
         block_id=f"{surface}:{number}{drawn}",
@@ -70,8 +88,8 @@ def po_buttons(
                 value=number,
                 style="primary",
                 confirm=ConfirmObject(
-                    title=t.gettext("Approve and pay?"),
-                    text=t.say("This records payment of {po} and grants the credit.", po=number),
+                    title=approve_title(left, t),
+                    text=approve_confirmation(number, left, t),
                     confirm=t.gettext("Approve"),
                     deny=t.gettext("Back"),
                 ),
@@ -115,8 +133,11 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
         project=escape(po.project.name),
     )
     blocks: list[Block] = [SectionBlock(text=_md(head)), _po_fields(po, t)]
+    progress = labels.approvals(po, t)
+    if progress:
+        blocks.append(ContextBlock(elements=[_md(f":busts_in_silhouette: {progress}")]))
     if po.status is POStatus.PENDING:
-        blocks.append(po_buttons(po.number, t))
+        blocks.append(po_buttons(po.number, t, left=po.approvals_left))
     else:
         blocks.append(ContextBlock(elements=[_md(po_outcome(po, t))]))
     ordered = ovh.provider_order_line(po, t)
@@ -149,6 +170,18 @@ def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
     if po.reason:
         line += f": {escape(po.reason)}"
     return line
+
+
+def po_approval_counted(po: PurchaseOrderView, t: Translator) -> Message:
+    """The approver's own confirmation of an approval that is not the last one needed."""
+    text = ":ballot_box_with_check: " + t.say_n(
+        "You approved *{po}*; it needs {n} more approval before it is paid.",
+        "You approved *{po}*; it needs {n} more approvals before it is paid.",
+        po.approvals_left,
+        po=po.number,
+    )
+    progress = labels.approvals(po, t)
+    return text_message(f"{text}\n{progress}" if progress else text)
 
 
 def po_decided_dm(po: PurchaseOrderView, t: Translator) -> Message:
@@ -195,7 +228,7 @@ def po_line(po: PurchaseOrderView, t: Translator) -> str:
     """One order in a list: number, project, amounts, who asked and when, and the state of
     its OVHcloud order where it needs finance."""
     state = ovh.order_state(po, t)
-    return (f":warning: {state} · " if state else "") + t.say(
+    line = (f":warning: {state} · " if state else "") + t.say(
         "*{po}* · {project} · {excl} excl. tax ({incl} incl.) · by {who} on {day}",
         po=po.number,
         project=escape(po.project.name),
@@ -204,6 +237,8 @@ def po_line(po: PurchaseOrderView, t: Translator) -> str:
         who=mention(po.requested_by),
         day=t.day(po.created_at),
     )
+    progress = labels.approvals(po, t, times=False) if po.status is POStatus.PENDING else None
+    return f"{line} · {progress}" if progress else line
 
 
 def pending_list(
@@ -222,7 +257,7 @@ def pending_list(
     for po in orders[:MAX_PENDING_SHOWN]:
         blocks.append(SectionBlock(text=_md(po_line(po, t))))
         if po.status is POStatus.PENDING:
-            blocks.append(po_buttons(po.number, t, surface, drawn_at))
+            blocks.append(po_buttons(po.number, t, surface, drawn_at, po.approvals_left))
         else:
             blocks.append(ContextBlock(elements=[_md(po_outcome(po, t))]))
     if len(orders) > MAX_PENDING_SHOWN:
