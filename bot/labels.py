@@ -55,10 +55,13 @@ def already_reordered(number: str, t: Translator) -> str:
     return t.say("{po} was already ordered again", po=number)
 
 
-def approvals(po: PurchaseOrderView, t: Translator, *, times: bool = True) -> str | None:
+def approvals(
+    po: PurchaseOrderView, t: Translator, *, times: bool = True, left: bool = False
+) -> str | None:
     """Where an order needing several approvals stands: `needs 2 approvals` before the
-    first, then `1 of 2 approvals: @A, 6 Dec 2026 10:02` (names only without `times`).
-    None for an order needing one approval, or decided before any approval."""
+    first, then `1 of 2 approvals: @A, 6 Dec 2026 10:02` (names only without `times`;
+    `; needs 1 more` after, with `left`, while pending). None for an order needing one
+    approval, or decided before any approval."""
     if po.approvals_needed <= 1:
         return None
     if not po.approvals:
@@ -69,10 +72,13 @@ def approvals(po: PurchaseOrderView, t: Translator, *, times: bool = True) -> st
         who = t.joined([f"{t.person(a.by)}, {t.moment(a.at)}" for a in po.approvals])
     else:
         who = ", ".join(t.person(a.by) for a in po.approvals)
-    return t.say_n(
+    said = t.say_n(
         "{n} of {needed} approvals: {who}",
         "{n} of {needed} approvals: {who}",
         len(po.approvals),
         needed=po.approvals_needed,
         who=who,
     )
+    if left and po.status is POStatus.PENDING:
+        said = t.joined([said, t.say("needs {n} more", n=po.approvals_left)])
+    return said

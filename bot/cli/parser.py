@@ -160,6 +160,9 @@ COMMANDS: tuple[Command | Running, ...] = (
         as_user=True,
     ),
     Command(
+        ("po", "show"), "one purchase order, with its approvals", purchases.show, (Arg("number"),)
+    ),
+    Command(
         ("po", "list"),
         "purchase orders, oldest first",
         purchases.list_all,

@@ -1,4 +1,4 @@
-"""`creditbot buy` and `creditbot po approve|reject|cancel|list`: purchase orders."""
+"""`creditbot buy` and `creditbot po approve|reject|cancel|show|list`: purchase orders."""
 
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ def decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outc
         view = purchases.reject_purchase(ledger, who, args.number, args.reason)
     else:
         view = purchases.cancel_purchase(ledger, who, args.number)
+    data = serialise.purchase_order(view, settings.timezone)
+    return Outcome(data, text.purchase_order(view, reader(settings)))
+
+
+def show(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
+    view = purchases.get_purchase_order(ledger, args.number)
     data = serialise.purchase_order(view, settings.timezone)
     return Outcome(data, text.purchase_order(view, reader(settings)))
 

@@ -137,6 +137,9 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
         )
     if view.reason:
         line += f" ({view.reason})"
+    said = labels.approvals(view, t, left=True)
+    if said:
+        line += " — " + said
     state = ovh_words.order_state(view, t)
     if state:
         line += " — " + state

@@ -134,12 +134,13 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
     )
     blocks: list[Block] = [SectionBlock(text=_md(head)), _po_fields(po, t)]
     progress = labels.approvals(po, t)
-    if progress:
-        blocks.append(ContextBlock(elements=[_md(f":busts_in_silhouette: {progress}")]))
     if po.status is POStatus.PENDING:
+        if progress:
+            blocks.append(ContextBlock(elements=[_md(f":busts_in_silhouette: {progress}")]))
         blocks.append(po_buttons(po.number, t, left=po.approvals_left))
     else:
-        blocks.append(ContextBlock(elements=[_md(po_outcome(po, t))]))
+        said = [po_outcome(po, t), *([f":busts_in_silhouette: {progress}"] if progress else [])]
+        blocks.append(ContextBlock(elements=[_md("\n".join(said))]))
     ordered = ovh.provider_order_line(po, t)
     if ordered:
         blocks.append(SectionBlock(text=_md(ordered)))
