@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [approvals] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,17 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
+from bench import (
+    alerts_bench,
+    approvals_bench,
+    cli_bench,
+    forecast_bench,
+    ledger_bench,
+    ovh_bench,
+    slack_bench,
+)
 
-SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh")
+SUITES = ("ledger", "approvals", "slack", "alerts", "forecast", "cli", "ovh")
 
 
 def main() -> None:
@@ -32,6 +40,12 @@ def main() -> None:
                 "expire 1M lots, 10k due",
                 backend,
                 ledger_bench.expire_over_lots(backend, 1_000_000 // scale, 10_000 // scale),
+            )
+        if "approvals" in args.suite:
+            report(
+                "approving an order needing 3 approvals (3 calls) vs one needing 1",
+                backend,
+                approvals_bench.three_vs_one(backend, 200 // min(scale, 10)),
             )
         if "alerts" in args.suite:
             report(
