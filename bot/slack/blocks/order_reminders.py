@@ -14,6 +14,8 @@ from ledger.domain import PurchaseOrderView
 from ledger.services.order_expiry import AUTOPILOT
 from ledger.services.order_reminders import MAX_REMINDERS, Waiting
 
+MAX_APPROVERS_SHOWN = 10
+
 
 def waited_for(waited: timedelta, t: Translator) -> str:
     """How long an order has waited: in hours below two days, then in whole days."""
@@ -37,12 +39,16 @@ def still_needs(w: Waiting, t: Translator) -> str:
             "It needs {n} finance approvals, none given yet.",
             w.needed,
         )
+    shown = [f"{mention(who)} ({t.moment(at)})" for who, at in w.approvals[:MAX_APPROVERS_SHOWN]]
+    if len(w.approvals) > MAX_APPROVERS_SHOWN:
+        more = len(w.approvals) - MAX_APPROVERS_SHOWN
+        shown.append(t.say_n("{n} more", "{n} more", more))
     given = t.say_n(
         "{got} of {n} approval so far: {who}.",
         "{got} of {n} approvals so far: {who}.",
         w.needed,
         got=len(w.approvals),
-        who=", ".join(f"{mention(who)} ({t.moment(at)})" for who, at in w.approvals),
+        who=", ".join(shown),
     )
     left = max(w.needed - len(w.approvals), 1)
     return given + " " + t.say_n("Still needed: {n} more.", "Still needed: {n} more.", left)
@@ -67,13 +73,14 @@ def reminder(w: Waiting, t: Translator) -> Message:
         "Approve or reject it from the message above; if nobody decides it, it expires on {when}.",
         when=t.moment(w.expires_at),
     )
-    body = f"{order} {still_needs(w, t)}"
+    needs = still_needs(w, t)
     blocks: list[Block] = [
         SectionBlock(text=_md(head)),
-        SectionBlock(text=_md(body)),
+        SectionBlock(text=_md(order)),
+        SectionBlock(text=_md(needs)),
         ContextBlock(elements=[_md(expires)]),
     ]
-    return Message(f"{head} {body}", _dicts(blocks))
+    return Message(f"{head} {order} {needs}", _dicts(blocks))
 
 
 def expired_dm(po: PurchaseOrderView, t: Translator) -> Message:
