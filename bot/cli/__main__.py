@@ -53,7 +53,9 @@ def _main(argv: Sequence[str] | None) -> int:
         settings = Settings()
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+            # A rule across settings names them in its sentence: it has no place of its own.
+            f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors()
         )
         return fail(N_("invalid settings: {problems}"), problems=problems)
     if getattr(args, "runtime", False):
