@@ -82,17 +82,18 @@ class Report:
         return run_outcome.words(self.figures(), t)
 
     def figures(self) -> str:
-        """What the run did as figures, as the health view stores it."""
-        return run_outcome.figures(
-            {
-                "expired": self.expired,
-                "orders_expired": self.orders_expired,
-                "claimed": self.claimed,
-                "posted": self.posted,
-                "retry_later": self.retry_later,
-                "undeliverable": self.undeliverable,
-            }
-        )
+        """What the run did as figures, as the health view stores it; expired purchase
+        orders only when there were some."""
+        counts = {
+            "expired": self.expired,
+            "claimed": self.claimed,
+            "posted": self.posted,
+            "retry_later": self.retry_later,
+            "undeliverable": self.undeliverable,
+        }
+        if self.orders_expired:
+            counts["orders_expired"] = self.orders_expired
+        return run_outcome.figures(counts)
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,14 @@ def test_an_order_expires_after_the_days_the_ledger_is_configured_with(
         assert expire_orders(short) == [po.number]
     finally:
         short.db.dispose()
+
+
+def test_the_runs_summary_counts_the_orders_it_expired(ledger: Ledger, clock: FakeClock) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    for _ in range(2):
+        purchases.request_purchase(ledger, MEMBER, "prod-eu", eur("5"))
+    clock.advance(days=30)
+    with bot_in_process(ledger, "en") as bot:
+        report = bot.run_alerts()
+        assert "expired 2 purchase orders" in report.summary()
+        assert "purchase order" not in bot.run_alerts().summary()
