@@ -349,9 +349,12 @@ class Alerts:
             name = names.get(project_id, project_id)
             report.planned.append((channel, self.notifier.expiry_warning(name, items)))
         report.expired = len(expiry.due_lots(self.ledger))
-        report.orders_expired = len(order_expiry.due_orders(self.ledger))
+        expiring = set(order_expiry.due_orders(self.ledger))
+        report.orders_expired = len(expiring)
         finance = self.settings.finance_channel
         for reminder in order_reminders.due_reminders(self.ledger) if finance else []:
+            if reminder.number in expiring:
+                continue  # the run expires it before reminding anyone of it
             waiting = order_reminders.waiting(self.ledger, reminder.number, reminder.n)
             place = waiting.po.announcement or finance or ""
             report.planned.append((place, self.notifier.order_reminder(waiting)))

@@ -15,6 +15,7 @@ from bot.jobs.alerts import Pacer
 from bot.settings import Settings
 from bot.slack.app import build_client
 from bot.slack.standin import Call, Failure, SlackStandIn
+from ledger.domain import POStatus
 from ledger.orm import Approval, Notice, PurchaseOrder
 from ledger.services import Ledger, purchases
 from ledger.services.order_reminders import due_reminder
@@ -226,3 +227,21 @@ def test_a_reminder_reads_in_french_in_a_french_workspace(ledger: Ledger, clock:
     assert "Relance 2 sur 3\u00a0: *PO-2026-000001* attend une décision depuis 2 jours." in text
     assert "500,00\u00a0€ HT pour *Prod EU*, demandé par <@UMEMBER>." in text
     assert "Il lui faut 1 approbation de la finance." in text
+
+
+def test_a_dry_run_shows_the_reminder_due_and_the_orders_to_expire_and_changes_nothing(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    old = purchases.request_purchase(ledger, MEMBER, "prod-eu", eur("5"))
+    clock.advance(days=29)
+    with bot_in_process(ledger, "en") as bot:
+        bot.command("UMEMBER", "buy 500 prod-eu")
+        (_, young) = purchases.list_purchase_orders(ledger)
+        clock.advance(days=1, hours=1)
+        report = bot.alerts.run(dry_run=True)
+        assert bot.standin.of("chat.update") == [] and reminders(bot) == []
+    assert report.orders_expired == 1
+    assert purchases.get_purchase_order(ledger, old.number).status is POStatus.PENDING
+    ((place, draft),) = [(p, d) for p, d in report.planned if "Reminder" in d.text]
+    assert place == young.announcement and f"*{young.number}*" in draft.text
