@@ -8,6 +8,7 @@ them, so an operator command that only reads the ledger starts without them.
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
@@ -40,6 +41,8 @@ def ledger_config(settings: Settings) -> LedgerConfig:
         forecast_horizon_days=settings.forecast_horizon_days,
         purchase_lead_days=settings.purchase_lead_days,
         approval_tiers=settings.tiers,
+        po_remind_hours=settings.po_remind_hours,
+        po_expire_days=settings.po_expire_days,
     )
 
 
@@ -122,10 +125,17 @@ def build_alerts(
     from bot.i18n import translator
     from bot.jobs.alerts import Alerts
     from bot.slack.app import build_client
+    from bot.slack.locales import Locales
     from bot.slack.notifier import SlackNotifier
 
     workspace = translator(settings.creditbot_locale, settings.timezone)
-    notifier = SlackNotifier(client or build_client(settings), workspace)
+    web = client or build_client(settings)
+
+    @cache
+    def locales() -> Locales:  # built at the first message to a person
+        return Locales(settings, web)
+
+    notifier = SlackNotifier(web, workspace, lambda user: locales().of(user))
     return Alerts(ledger, settings, notifier, pacer)
 
 

@@ -28,6 +28,7 @@ def po_status(status: POStatus, t: Translator) -> str:
         POStatus.APPROVED: t.gettext("approved"),
         POStatus.REJECTED: t.gettext("rejected"),
         POStatus.CANCELLED: t.gettext("cancelled"),
+        POStatus.EXPIRED: t.gettext("expired"),
     }
     return labels[status]
 

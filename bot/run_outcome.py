@@ -51,6 +51,8 @@ def figure(name: str, n: int, t: Translator) -> str:
     match name:
         case "expired":
             return t.say_n("expired {n} lot", "expired {n} lots", n)
+        case "orders_expired":
+            return t.say_n("expired {n} purchase order", "expired {n} purchase orders", n)
         case "claimed":
             return t.say_n("claimed {n} notice", "claimed {n} notices", n)
         case "posted":

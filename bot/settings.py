@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     alert_time: str = "09:00"
     alert_thresholds_days: CommaList = ("30", "7", "1")
     po_reminder_days: int = Field(default=2, ge=0)
+    # Each pending order: a reminder in its finance thread after PO_REMIND_HOURS, then one a
+    # day (at most 3); expired after PO_EXPIRE_DAYS.
+    po_remind_hours: int = Field(default=24, ge=1, le=24 * 400)
+    po_expire_days: int = Field(default=30, ge=1, le=400)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
     forecast_window_days: int = Field(default=30, ge=1, le=365)
@@ -266,6 +270,15 @@ class Settings(BaseSettings):
             "OVH_ENDPOINT needs OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET and OVH_CONSUMER_KEY,"
             " or OVH_CLIENT_ID and OVH_CLIENT_SECRET (not both)"
         )
+
+    @model_validator(mode="after")
+    def _expiry_after_reminder(self) -> Settings:
+        if self.po_expire_days * 24 <= self.po_remind_hours:
+            raise ValueError(
+                f"PO_EXPIRE_DAYS ({self.po_expire_days} days) must come after the first reminder"
+                f" (PO_REMIND_HOURS, {self.po_remind_hours} hours)"
+            )
+        return self
 
     @field_validator("digest_day")
     @classmethod

@@ -53,6 +53,7 @@ class POStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    EXPIRED = "expired"  # still pending after PO_EXPIRE_DAYS: closed by the bot, never approved
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,10 @@ class LedgerConfig:
     purchase_lead_days: int = 5
     # APPROVAL_TIERS: (amount excl. tax in whole units, at least; approvers needed), by amount.
     approval_tiers: tuple[tuple[int, int], ...] = ()
+    # A pending order is reminded to finance after this many hours, then daily, at most 3
+    # times; it expires after `po_expire_days`.
+    po_remind_hours: int = 24
+    po_expire_days: int = 30
     # The server secret voucher codes are hashed under (HMAC-SHA-256); None: no codes.
     voucher_key: bytes | None = field(default=None, repr=False)
 

@@ -55,9 +55,10 @@ def alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     data: JSON = {
         "dry_run": True,
         "would_expire": report.expired,
+        "would_expire_orders": report.orders_expired,
         "would_post": [{"channel": channel, "text": said} for channel, said in planned],
     }
-    return Outcome(data, text.would_post(report.expired, planned, t))
+    return Outcome(data, text.would_post(report.expired, planned, t, report.orders_expired))
 
 
 def alerts_status(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:

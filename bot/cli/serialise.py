@@ -214,6 +214,7 @@ def alerts_report(report: Report) -> dict[str, Any]:
     return {
         "ran": report.ran,
         "expired": report.expired,
+        "orders_expired": report.orders_expired,
         "claimed": report.claimed,
         "posted": report.posted,
         "retry_later": report.retry_later,

@@ -21,6 +21,7 @@ from ledger.domain import (
     HistoryLine,
     IssuedVoucher,
     LinkedChannel,
+    POStatus,
     ProjectView,
     PurchaseOrderView,
     RedeemedVoucher,
@@ -131,7 +132,9 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
         vat=t.money(view.vat),
         incl=t.money(view.amount_incl_tax),
     )
-    if view.decided_by and view.decided_at:
+    if view.status is POStatus.EXPIRED and view.decided_at:
+        line += " — " + t.say("expired on {when}, never approved", when=t.moment(view.decided_at))
+    elif view.decided_by and view.decided_at:
         line += " — " + t.say(
             "decided by {who} on {when}", who=view.decided_by, when=t.moment(view.decided_at)
         )
@@ -302,9 +305,16 @@ def verified(t: Translator) -> str:
     return t.gettext("ledger verified: every lot, charge and order matches the journal")
 
 
-def would_post(expired: int, planned: Sequence[tuple[str, str]], t: Translator) -> str:
-    """What `alerts run --dry-run` would do: lots to expire, messages by channel."""
+def would_post(
+    expired: int, planned: Sequence[tuple[str, str]], t: Translator, orders: int = 0
+) -> str:
+    """What `alerts run --dry-run` would do: lots and purchase orders to expire, messages by
+    channel (a reminder's place is its finance thread, "channel:ts")."""
     lines = [t.say_n("would expire {n} lot", "would expire {n} lots", expired)]
+    if orders:
+        lines.append(
+            t.say_n("would expire {n} purchase order", "would expire {n} purchase orders", orders)
+        )
     lines += [
         t.say("would post to #{channel}:", channel=channel) + f"\n{text}\n"
         for channel, text in planned

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot import metrics, run_outcome
 from bot.i18n import Translator, translator
-from bot.jobs.notifier import Draft, Notifier
+from bot.jobs.notifier import Delivery, Draft, Notifier
 from bot.settings import Settings
 from ledger.clock import days_left, local_date
 from ledger.domain import LotView, POStatus, PurchaseOrderView
@@ -27,6 +27,8 @@ from ledger.services import (
     forecasting,
     health,
     notices,
+    order_expiry,
+    order_reminders,
     projects,
     purchases,
 )
@@ -65,6 +67,7 @@ class Pacer:
 class Report:
     ran: bool = True
     expired: int = 0
+    orders_expired: int = 0
     claimed: int = 0
     posted: int = 0
     retry_later: int = 0
@@ -79,16 +82,30 @@ class Report:
         return run_outcome.words(self.figures(), t)
 
     def figures(self) -> str:
-        """What the run did as figures, as the health view stores it."""
-        return run_outcome.figures(
-            {
-                "expired": self.expired,
-                "claimed": self.claimed,
-                "posted": self.posted,
-                "retry_later": self.retry_later,
-                "undeliverable": self.undeliverable,
-            }
-        )
+        """What the run did as figures, as the health view stores it; expired purchase
+        orders only when there were some."""
+        counts = {
+            "expired": self.expired,
+            "claimed": self.claimed,
+            "posted": self.posted,
+            "retry_later": self.retry_later,
+            "undeliverable": self.undeliverable,
+        }
+        if self.orders_expired:
+            counts["orders_expired"] = self.orders_expired
+        return run_outcome.figures(counts)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to post: to `channel`, or in the thread of `reply_to`, or in place of
+    `replace` (both "channel:ts"); `ids` are the notices it delivers."""
+
+    channel: str
+    ids: list[int]
+    draft: Draft
+    reply_to: str | None = None
+    replace: str | None = None
 
 
 class Alerts:
@@ -110,6 +127,7 @@ class Alerts:
             health.record_run(self.ledger, health.SCHEDULED_RUN, started)  # shown until it ends
             report = Report()
             report.expired = len(expiry.expire_due(self.ledger))
+            report.orders_expired = len(order_expiry.expire_orders(self.ledger))
             fallback = self.settings.finance_channel
             report.claimed += notices.claim_forfeitures(self.ledger, fallback)
             report.claimed += notices.claim_warnings(
@@ -117,7 +135,12 @@ class Alerts:
             )
             report.claimed += self._claim_digest()
             report.claimed += self._claim_weekly()
-            self._deliver(notices.pending(self.ledger), report)
+            if fallback:
+                report.claimed += order_reminders.claim_reminders(self.ledger)
+            waiting = notices.pending(self.ledger)
+            self._deliver([n for n in waiting if n.kind != order_reminders.KIND], report)
+            # Reminders last, once this run posted any announcement they reply under.
+            self._deliver([n for n in waiting if n.kind == order_reminders.KIND], report)
             log.info(report.summary())
             metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
             metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
@@ -172,13 +195,14 @@ class Alerts:
 
     # --- delivering ----------------------------------------------------------------------------
 
-    def _messages(self, taken: list[NoticeView]) -> list[tuple[str, list[int], Draft]]:
-        """One message per (channel, project) for warnings and forfeitures; digests and reports alone."""
+    def _messages(self, taken: list[NoticeView]) -> list[Outgoing]:
+        """One message per (channel, project) for warnings and forfeitures; digests, reports
+        and the news of purchase orders alone."""
         now = self.ledger.now()
         tz = self.settings.timezone
         warnings: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
         forfeits: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
-        out: list[tuple[str, list[int], Draft]] = []
+        out: list[Outgoing] = []
         for notice in taken:
             where = (notice.channel, notice.project_name or notice.project_id or "")
             if notice.kind == "warning":
@@ -186,51 +210,71 @@ class Alerts:
             elif notice.kind == "forfeit":
                 forfeits[where].append(notice)
             elif notice.kind == "digest" and notice.key.startswith("weekly:"):
-                out.append((notice.channel, [notice.id], self._weekly(notice.project_id or "")))
+                out.append(
+                    Outgoing(notice.channel, [notice.id], self._weekly(notice.project_id or ""))
+                )
             elif notice.kind == "digest":
                 orders = self._stale_orders()
                 if orders:
-                    out.append(
-                        (
-                            notice.channel,
-                            [notice.id],
-                            self.notifier.order_digest(
-                                orders, self.settings.po_reminder_days, self.ledger.now()
-                            ),
-                        )
+                    digest = self.notifier.order_digest(
+                        orders, self.settings.po_reminder_days, self.ledger.now()
                     )
+                    out.append(Outgoing(notice.channel, [notice.id], digest))
                 else:
-                    out.append(
-                        (
-                            notice.channel,
-                            [notice.id],
-                            self.notifier.all_decided(),
-                        )
-                    )
+                    out.append(Outgoing(notice.channel, [notice.id], self.notifier.all_decided()))
             elif notice.kind == announcements.KIND and self.settings.finance_channel:
                 number = announcements.number_of(notice.key)
                 card = self.notifier.purchase_order(
                     purchases.get_purchase_order(self.ledger, number)
                 )
-                out.append((self.settings.finance_channel, [notice.id], card))
+                out.append(Outgoing(self.settings.finance_channel, [notice.id], card))
+            elif notice.kind in (order_reminders.KIND, order_expiry.KIND):
+                out += self._order_news(notice)
             elif notice.kind == "unreachable":
                 message = self.notifier.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error"))
                 )
-                out.append((notice.channel, [notice.id], message))
+                out.append(Outgoing(notice.channel, [notice.id], message))
         for (channel, name), group in warnings.items():
             items: list[tuple[LotView, int]] = [
                 (n.lot, days_left(now, n.lot.expires_at, tz)) for n in group if n.lot
             ]
-            out.append((channel, [n.id for n in group], self.notifier.expiry_warning(name, items)))
+            warning = self.notifier.expiry_warning(name, items)
+            out.append(Outgoing(channel, [n.id for n in group], warning))
         for (channel, name), group in forfeits.items():
             lost: list[tuple[LotView, Money]] = [
                 (n.lot, amount)
                 for n in group
                 if n.lot and (amount := notices.forfeited_amount(n)) is not None
             ]
-            out.append((channel, [n.id for n in group], self.notifier.forfeiture(name, lost)))
+            out.append(
+                Outgoing(channel, [n.id for n in group], self.notifier.forfeiture(name, lost))
+            )
         return out
+
+    def _order_news(self, notice: NoticeView) -> list[Outgoing]:
+        """A reminder in the order's finance thread; an expired order's finance message
+        redrawn in place, and its requester told. Nothing yet (the notice waits) when there
+        is no place to post it, or when a reminder's order was decided meanwhile."""
+        number = str(notice.detail.get("number"))
+        finance = self.settings.finance_channel
+        if notice.kind == order_reminders.KIND:
+            waiting = order_reminders.waiting(self.ledger, number, int(notice.detail.get("n", 1)))
+            thread = waiting.po.announcement
+            if waiting.po.status is not POStatus.PENDING or not (thread or finance):
+                return []
+            draft = self.notifier.order_reminder(waiting)
+            if thread:
+                return [Outgoing(thread.partition(":")[0], [notice.id], draft, reply_to=thread)]
+            return [Outgoing(finance or "", [notice.id], draft)]
+        po = purchases.get_purchase_order(self.ledger, number)
+        if notice.detail.get("to") == order_expiry.REQUESTER:
+            return [Outgoing(notice.channel, [notice.id], self.notifier.order_expired_dm(po))]
+        card = self.notifier.purchase_order(po)
+        if po.announcement:
+            channel = po.announcement.partition(":")[0]
+            return [Outgoing(channel, [notice.id], card, replace=po.announcement)]
+        return [Outgoing(finance, [notice.id], card)] if finance else []
 
     def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
         self._post_each(waiting, report)
@@ -239,16 +283,18 @@ class Alerts:
         """Each message's notices are settled as soon as Slack answers, so a process that
         dies leaves `sending` only the message whose post was under way."""
         by_id = {notice.id: notice for notice in waiting}
-        for channel, ids, message in self._messages(waiting):
+        for out in self._messages(waiting):
+            channel, ids = out.channel, out.ids
             self.pacer.wait(channel)
             taken = notices.begin(self.ledger, ids)
             if not taken:
                 continue  # another replica is posting these
             if len(taken) < len(ids):
                 # Another replica took part of this message: post only what is ours.
-                _, ids, message = self._messages([by_id[i] for i in sorted(taken)])[0]
+                out = self._messages([by_id[i] for i in sorted(taken)])[0]
+                ids = out.ids
             try:
-                delivery = self.notifier.post(channel, message)
+                delivery = self._send(out)
             except OSError as exc:
                 log.warning("posting to %s failed (%s): retried next run", channel, exc)
                 notices.settle(self.ledger, ids, "pending", str(exc))
@@ -267,6 +313,13 @@ class Alerts:
                 log.warning("posting to %s failed (%s): retried next run", channel, error)
                 notices.settle(self.ledger, ids, "pending", error)
                 report.retry_later += len(ids)
+
+    def _send(self, out: Outgoing) -> Delivery:
+        if out.replace:
+            return self.notifier.replace(out.replace, out.draft)
+        if out.reply_to:
+            return self.notifier.reply(out.reply_to, out.draft)
+        return self.notifier.post(out.channel, out.draft)
 
     def _report_unreachable(self, channel: str, error: str) -> None:
         finance = self.settings.finance_channel
@@ -296,6 +349,15 @@ class Alerts:
             name = names.get(project_id, project_id)
             report.planned.append((channel, self.notifier.expiry_warning(name, items)))
         report.expired = len(expiry.due_lots(self.ledger))
+        expiring = set(order_expiry.due_orders(self.ledger))
+        report.orders_expired = len(expiring)
+        finance = self.settings.finance_channel
+        for reminder in order_reminders.due_reminders(self.ledger) if finance else []:
+            if reminder.number in expiring:
+                continue  # the run expires it before reminding anyone of it
+            waiting = order_reminders.waiting(self.ledger, reminder.number, reminder.n)
+            place = waiting.po.announcement or finance or ""
+            report.planned.append((place, self.notifier.order_reminder(waiting)))
         weekly = self._weekly_due()
         claimed = notices.claimed(self.ledger, [key for key, *_ in weekly])
         for key, channel, digest_of, _ in weekly:

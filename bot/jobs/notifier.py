@@ -13,6 +13,7 @@ from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
+from ledger.services.order_reminders import Waiting
 from ledger.services.reconcile import StrayOrder
 from ledger.services.removals import RemovedCredit
 
@@ -74,8 +75,21 @@ class Notifier(Protocol):
     def channel_unreachable(self, channel: str, error: str) -> Draft:
         """Finance told that a channel's notices cannot be delivered."""
 
+    def order_reminder(self, waiting: Waiting) -> Draft:
+        """Finance reminded of an order still pending: how long, what it still needs."""
+
+    def order_expired_dm(self, po: PurchaseOrderView) -> Draft:
+        """The requester told, in their language, that their order expired unapproved."""
+
     def post(self, channel: str, draft: Draft) -> Delivery:
         """Post a draft to a channel (or a person); OSError when the service is unreachable."""
+
+    def reply(self, reference: str, draft: Draft) -> Delivery:
+        """Post a draft in the thread of the message at `reference` ("channel:ts")."""
+
+    def replace(self, reference: str, draft: Draft) -> Delivery:
+        """Redraw the message at `reference` ("channel:ts") in place; when that message is
+        gone, post the draft anew in its channel."""
 
 
 class OvhNotifier(Notifier, Protocol):

@@ -14,7 +14,7 @@ from bot.slack import home, notify
 from bot.slack.blocks import common, modals, notices, purchase_orders
 from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import POStatus, PurchaseOrderView, Role
-from ledger.errors import N_, AlreadyDecided, InvalidInput
+from ledger.errors import N_, InvalidInput
 from ledger.services import ordering, purchases
 
 
@@ -104,9 +104,7 @@ def register(app: App, deps: Deps) -> None:
         actor.require(Role.FINANCE, N_("reject purchase orders"))
         po = purchases.get_purchase_order(deps.ledger, clicked_number(body))
         if po.status is not POStatus.PENDING:
-            raise AlreadyDecided(
-                N_("already decided"), status=po.status.value, decided_by=po.decided_by
-            )
+            raise purchases.not_pending(po.number, po.status.value, po.decided_by, po.decided_at)
         client.views_open(
             trigger_id=body["trigger_id"],
             view=modals.reject_modal(

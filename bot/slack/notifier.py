@@ -4,7 +4,7 @@ is told apart from a refusal worth retrying."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -13,7 +13,13 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
 from bot.slack import notify
-from bot.slack.blocks import notices, ovh_orders, ovh_reconcile, purchase_orders
+from bot.slack.blocks import (
+    notices,
+    order_reminders,
+    ovh_orders,
+    ovh_reconcile,
+    purchase_orders,
+)
 from bot.slack.blocks import ovh as ovh_blocks
 from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
@@ -21,6 +27,7 @@ from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
+from ledger.services.order_reminders import Waiting
 from ledger.services.reconcile import StrayOrder
 from ledger.services.removals import RemovedCredit
 
@@ -36,12 +43,20 @@ def _message(draft: Draft) -> Message:
     return draft
 
 
-class SlackNotifier:
-    """What the daily run posts, in the workspace's language `t`."""
+# Slack's errors for a message that cannot be updated any more: it is posted anew.
+NOT_UPDATABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
 
-    def __init__(self, client: WebClient, t: Translator) -> None:
+
+class SlackNotifier:
+    """What the daily run posts, in the workspace's language `t`; a message to a person is
+    in theirs (`reader`), when it is known."""
+
+    def __init__(
+        self, client: WebClient, t: Translator, reader: Callable[[str], Translator] | None = None
+    ) -> None:
         self.client = client
         self.t = t
+        self.reader = reader or (lambda _user: t)
 
     def expiry_warning(self, project_name: str, items: Sequence[tuple[LotView, int]]) -> Message:
         return notices.expiry_warning(project_name, items, self.t)
@@ -66,20 +81,43 @@ class SlackNotifier:
     def channel_unreachable(self, channel: str, error: str) -> Message:
         return notices.channel_unreachable(channel, error, self.t)
 
-    def post(self, channel: str, draft: Draft) -> Delivery:
+    def order_reminder(self, waiting: Waiting) -> Message:
+        return order_reminders.reminder(waiting, self.t)
+
+    def order_expired_dm(self, po: PurchaseOrderView) -> Message:
+        return order_reminders.expired_dm(po, self.reader(po.requested_by))
+
+    def post(self, channel: str, draft: Draft, thread: str | None = None) -> Delivery:
         try:
-            answer = self.client.chat_postMessage(channel=channel, **_message(draft).as_kwargs())
+            answer = self.client.chat_postMessage(
+                channel=channel, thread_ts=thread, **_message(draft).as_kwargs()
+            )
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             return Delivery(error, gone=error in GONE)
         return Delivery(reference=f"{channel}:{answer['ts']}")
+
+    def reply(self, reference: str, draft: Draft) -> Delivery:
+        channel, _, ts = reference.partition(":")
+        return self.post(channel, draft, thread=ts)
+
+    def replace(self, reference: str, draft: Draft) -> Delivery:
+        channel, _, ts = reference.partition(":")
+        try:
+            self.client.chat_update(channel=channel, ts=ts, **_message(draft).as_kwargs())
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            if error in NOT_UPDATABLE:
+                return self.post(channel, draft)
+            return Delivery(error, gone=error in GONE)
+        return Delivery(reference=reference)
 
 
 class SlackOvhNotifier(SlackNotifier):
     """What the OVHcloud sync posts: to finance, requesters and project channels."""
 
     def __init__(self, deps: Deps, client: WebClient) -> None:
-        super().__init__(client, deps.workspace)
+        super().__init__(client, deps.workspace, deps.locales.of)
         self.deps = deps
 
     def credit_removed(self, removed: RemovedCredit, project_name: str) -> Message:

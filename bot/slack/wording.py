@@ -43,6 +43,9 @@ def too_long(t: Translator) -> str:
 def refusal(error: LedgerError, t: Translator, *, mrkdwn: bool = True) -> str:
     """A refused action, said plainly, with what to do instead; what the person typed is
     escaped for mrkdwn unless the text is shown as plain text (`mrkdwn=False`)."""
+    if isinstance(error, AlreadyDecided) and error.status == "expired":
+        message, _ = t.refusal(error)
+        return _sentence(message) + " " + t.gettext("Nothing was changed.")
     if isinstance(error, AlreadyDecided):
         who = t.person(error.decided_by) if error.decided_by else t.gettext("someone")
         sentences = {

@@ -219,16 +219,31 @@ def locked_purchase_order(session: Session, number: str) -> PurchaseOrder:
     return po
 
 
+def not_pending(
+    number: str, status: str, decided_by: str | None, decided_at: datetime | None
+) -> AlreadyDecided:
+    """The refusal of a decision on an order that is no longer pending."""
+    if status == POStatus.EXPIRED.value and decided_at is not None:
+        return AlreadyDecided(
+            N_("{number} expired on {when}, never approved"),
+            status=status,
+            decided_by=decided_by,
+            number=number,
+            when=decided_at,
+        )
+    return AlreadyDecided(
+        N_("{number} was already decided by {who}"),
+        status=status,
+        decided_by=decided_by,
+        number=number,
+        who=UserRef(decided_by or ""),
+    )
+
+
 def _load_pending(session: Session, number: str) -> PurchaseOrder:
     po = locked_purchase_order(session, number)
     if po.status != POStatus.PENDING.value:
-        raise AlreadyDecided(
-            N_("{number} was already decided by {who}"),
-            status=po.status,
-            decided_by=po.decided_by,
-            number=po.number,
-            who=UserRef(po.decided_by or ""),
-        )
+        raise not_pending(po.number, po.status, po.decided_by, po.decided_at)
     return po
 
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 from bot.cli.__main__ import main
+from bot.slack.blocks.purchase_orders import APPROVE
 from bot.slack.standin import Call, Failure
 from ledger.domain import POStatus
 from ledger.services import Ledger, purchases
 from ledger.services.projects import add_project
-from tests.slack.inprocess import Bot, bot_in_process, plain
+from tests.slack.inprocess import Bot, block_texts, bot_in_process, plain
 from tests.support import ADMIN, FINANCE, MEMBER, TEST_SECRET, eur
 
 
@@ -85,3 +86,70 @@ def test_an_order_decided_before_its_announcement_was_posted_is_not_announced(
         report = bot.run_alerts()
         assert announcements(bot) == []
     assert report.posted == 0
+
+
+def terminal(monkeypatch: pytest.MonkeyPatch, db_url: str, bot: Bot) -> None:
+    """`creditbot` at a terminal of this database, posting to the bot's Slack stand-in."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", bot.standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+
+
+def test_an_order_bought_at_the_terminal_is_posted_to_finance_by_alerts_run_exactly_once(
+    ledger: Ledger, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    with bot_in_process(ledger, "en") as bot:
+        terminal(monkeypatch, db_url, bot)
+        assert main(["buy", "1 500", "--project", "prod-eu", "--as", "UMEMBER"]) == 0
+        assert announcements(bot) == []  # the terminal posts nothing itself
+        assert main(["alerts", "run"]) == 0
+        assert main(["alerts", "run"]) == 0
+        (card,) = announcements(bot)
+    (po,) = purchases.list_purchase_orders(ledger)
+    assert card.params["channel"] == "CFINANCE" and card.params["text"].startswith(po.number)
+    assert any(b["type"] == "actions" for b in card.params["blocks"])  # Approve and Reject
+    assert po.announcement == f"CFINANCE:{card.result['ts']}"
+
+
+def test_a_terminal_orders_announcement_whose_post_failed_is_posted_by_the_next_alerts_run(
+    ledger: Ledger, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    with bot_in_process(ledger, "en") as bot:
+        terminal(monkeypatch, db_url, bot)
+        assert main(["buy", "1 500", "--project", "prod-eu", "--as", "UMEMBER"]) == 0
+        bot.standin.fail("chat.postMessage", Failure(error="fatal_error"))
+        main(["alerts", "run"])
+        assert announcements(bot) == []
+        (po,) = purchases.list_purchase_orders(ledger)
+        assert po.announcement is None
+        assert main(["alerts", "run"]) == 0
+        assert main(["alerts", "run"]) == 0
+        (card,) = announcements(bot)
+    (po,) = purchases.list_purchase_orders(ledger)
+    assert po.announcement == f"CFINANCE:{card.result['ts']}"
+
+
+def test_a_decision_in_slack_updates_the_announcement_of_a_terminal_order_in_place(
+    ledger: Ledger, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    with bot_in_process(ledger, "en") as bot:
+        terminal(monkeypatch, db_url, bot)
+        assert main(["buy", "1 500", "--project", "prod-eu", "--as", "UMEMBER"]) == 0
+        assert main(["alerts", "run"]) == 0
+        (card,) = announcements(bot)
+        (po,) = purchases.list_purchase_orders(ledger)
+        bot.click("UFIN", APPROVE, po.number, "CFINANCE", card.result["ts"])
+        updates = bot.standin.of("chat.update")
+        assert announcements(bot) == [card]  # updated, not posted again
+    assert {(u.params["channel"], u.params["ts"]) for u in updates} == {
+        ("CFINANCE", card.result["ts"])
+    }
+    assert not any(b["type"] == "actions" for b in updates[-1].params["blocks"])
+    assert "Approved by <@UFIN>" in " ".join(block_texts(updates[-1]))
+    assert purchases.get_purchase_order(ledger, po.number).status is POStatus.APPROVED

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot import forecast_words
+from bot import forecast_words, run_outcome
 from bot.i18n import Translator, translator
 from bot.slack import wording
 from bot.slack.blocks import (
@@ -23,6 +23,7 @@ from bot.slack.blocks import (
     home,
     modals,
     notices,
+    order_reminders,
     ovh,
     projects,
     purchase_orders,
@@ -65,8 +66,9 @@ from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast, forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
 from ledger.services.linked import LinkView, SyncReport
+from ledger.services.order_reminders import Waiting
 from ledger.services.projects import add_project
-from ledger.services.purchases import approve_purchase, request_purchase
+from ledger.services.purchases import approve_purchase, not_pending, request_purchase
 from ledger.services.vouchers import issue_voucher, redeem_voucher
 from tests.support import ADMIN, FINANCE, MEMBER, PARIS, FakeClock
 from tests.support import eur as eur_text
@@ -136,6 +138,7 @@ def refusals(t: Translator) -> list[str]:
         AlreadyDecided(N_("already decided"), status="approved", decided_by="UFIN"),
         AlreadyDecided(N_("already decided"), status="rejected", decided_by=None),
         AlreadyDecided(N_("already decided"), status="cancelled", decided_by="UREQ"),
+        not_pending("PO-2026-000042", "expired", "creditbot", NOW),
         FourEyes(N_("four-eyes rule")),
         OwnVoucher(N_("four-eyes rule")),
         TooManyAttempts(
@@ -163,6 +166,29 @@ def refusals(t: Translator) -> list[str]:
         wording.unknown_command("x9", t),
         wording.too_long(t),
         wording.unstorable(t),
+    ]
+
+
+def reminders(t: Translator) -> list[Any]:
+    """A pending order's reminders (no approval yet, some, waited hours or days, requested
+    by the autopilot), an expired order's finance message and its requester's message."""
+    pending = order(POStatus.PENDING)
+    expired = replace(
+        order(POStatus.EXPIRED), decided_by="creditbot", decided_at=NOW + timedelta(days=30)
+    )
+    soon = NOW + timedelta(days=30)
+    return [
+        order_reminders.reminder(Waiting(pending, 1, timedelta(hours=25), (), 1, soon), t),
+        order_reminders.reminder(
+            Waiting(pending, 2, timedelta(days=2, hours=1), (("UFIN", NOW),), 3, soon), t
+        ),
+        order_reminders.reminder(
+            Waiting(replace(pending, requested_by="autopilot"), 3, timedelta(days=3), (), 2, soon),
+            t,
+        ),
+        purchase_orders.po_for_approval(expired, t),
+        order_reminders.expired_dm(expired, t),
+        run_outcome.words("orders_expired=2", t),
     ]
 
 
@@ -217,6 +243,7 @@ def rendered(t: Translator) -> list[Any]:
         notices.po_digest([order(POStatus.PENDING)] * 2, 1, t),
         notices.po_digest([order(POStatus.PENDING)], 3, t),
         notices.all_decided(t),
+        *reminders(t),
     ]
     redeemed = RedeemedVoucher("AB01", PROJECT, eur(5000), NOW + timedelta(days=30))
     for project_id in (None, "prod-eu"):

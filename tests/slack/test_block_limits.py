@@ -20,6 +20,7 @@ from bot.slack.blocks import (
     help,
     home,
     notices,
+    order_reminders,
     ovh,
     purchase_orders,
     vouchers,
@@ -55,6 +56,7 @@ from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast, forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
 from ledger.services.linked import LinkView, SyncReport
+from ledger.services.order_reminders import Waiting
 from ledger.services.projects import add_project
 from ledger.services.purchases import MAX_REASON, approve_purchase, request_purchase
 from tests.slack.limits import option_problems, problems, unescaped
@@ -177,6 +179,12 @@ def messages(t: Translator) -> dict[str, Any]:
         out[f"finance message {status.value}"] = purchase_orders.po_for_approval(po, t)
         out[f"requested {status.value}"] = purchase_orders.po_requested(po, t)
     out["decided dm"] = purchase_orders.po_decided_dm(order(7, POStatus.REJECTED), t)
+    expired = replace(order(9, POStatus.EXPIRED), decided_at=NOW + timedelta(days=400))
+    out["expired dm"] = order_reminders.expired_dm(expired, t)
+    # A reminder of an order many approvers have approved already, the longest ids.
+    approvals = tuple(("U" + f"{i:02d}" + "A" * 61, NOW) for i in range(60))
+    waited = Waiting(order(10), 3, timedelta(days=400), approvals, 61, NOW)
+    out["reminder"] = order_reminders.reminder(waited, t)
     provider = ProviderOrderView(
         "ordered", 77, "https://example.invalid/77", eur(100), eur(20), eur(120), REASON
     )

@@ -155,6 +155,12 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
 
 
 def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
+    if po.status is POStatus.EXPIRED and po.decided_at:
+        return ":hourglass: " + t.say(
+            "Expired on {when} after {days}, never approved",
+            when=t.moment(po.decided_at),
+            days=t.say_n("{n} day", "{n} days", (po.decided_at - po.created_at).days),
+        )
     who = mention(po.decided_by) if po.decided_by else t.gettext("someone")
     when = t.moment(po.decided_at) if po.decided_at else ""
     icon = {
