@@ -193,6 +193,8 @@ class PurchaseOrderView:
     announcement: str | None = None
     repeated: bool = False
     provider: ProviderOrderView | None = None
+    # How far the order took its project's period use above the budget, when it did.
+    over_budget: Money | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from ledger.facts import LotSource
 from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
-from ledger.services import announcements
+from ledger.services import announcements, budgets
 from ledger.services.context import Ledger, find_project, project_view
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
@@ -70,6 +70,7 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
         credit_expires_at=lot.expires_at if lot else None,
         announcement=po.announcement,
         provider=_provider_order(po, session),
+        over_budget=Money(po.over_budget, cur) if po.over_budget else None,
     )
 
 
@@ -187,7 +188,12 @@ def request_purchase(
             amount_incl_tax=amount.minor + vat.minor,
             status=POStatus.PENDING.value,
             created_at=now,
+            approvals_needed=1,
         )
+        over = budgets.over_by(session, ledger, project, amount.minor, now)
+        if over:
+            po.over_budget = over
+            po.approvals_needed += 1
         session.add(po)
         session.flush()
         announcements.claim_in(session, po, now)
