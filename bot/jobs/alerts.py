@@ -23,6 +23,7 @@ from ledger.money import Money
 from ledger.services import (
     Ledger,
     announcements,
+    budget_notices,
     expiry,
     forecasting,
     health,
@@ -213,6 +214,9 @@ class Alerts:
                     purchases.get_purchase_order(self.ledger, number)
                 )
                 out.append((self.settings.finance_channel, [notice.id], card))
+            elif notice.kind == budget_notices.KIND and self.settings.finance_channel:
+                news = self.notifier.budget_news(budget_notices.news_of(notice))
+                out.append((self.settings.finance_channel, [notice.id], news))
             elif notice.kind == "unreachable":
                 message = self.notifier.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error"))

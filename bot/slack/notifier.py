@@ -13,12 +13,13 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
 from bot.slack import notify
-from bot.slack.blocks import notices, ovh_orders, ovh_reconcile, purchase_orders
+from bot.slack.blocks import budgets, notices, ovh_orders, ovh_reconcile, purchase_orders
 from bot.slack.blocks import ovh as ovh_blocks
 from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.budget_notices import BudgetNews
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
 from ledger.services.reconcile import StrayOrder
@@ -65,6 +66,9 @@ class SlackNotifier:
 
     def channel_unreachable(self, channel: str, error: str) -> Message:
         return notices.channel_unreachable(channel, error, self.t)
+
+    def budget_news(self, news: BudgetNews) -> Message:
+        return budgets.budget_news(news, self.t)
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         try:

@@ -6,6 +6,7 @@ the request delivers it at once, the scheduled run delivers what is still pendin
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -109,7 +110,8 @@ def claim_crossing(session: Session, view: BudgetView, before: int, now: datetim
 
 def claim_change(session: Session, view: BudgetView, event: str, who: str, now: datetime) -> None:
     """Owe finance the news that `who` set or cleared the budget in `view`."""
-    key = f"{KIND}:{view.project.id}:{event}:{now.isoformat()}"
+    # Each change is news of its own, even two in the same instant.
+    key = f"{KIND}:{view.project.id}:{event}:{now.isoformat()}:{uuid.uuid4().hex[:12]}"
     insert_new(session, [_row(key, view, _detail(view, event, who=who), now)])
 
 
@@ -156,6 +158,8 @@ def take(ledger: Ledger, project_id: str) -> list[tuple[int, BudgetNews]]:
             .where(Notice.id.in_(ids))
             .order_by(Notice.id)
         ).all()
-        return [(nid, _news(json.loads(detail), project_id, name)) for nid, detail, name in rows]
+        return [
+            (nid, _news(json.loads(detail or "{}"), project_id, name)) for nid, detail, name in rows
+        ]
 
     return ledger.db.run(work)
