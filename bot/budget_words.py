@@ -80,3 +80,32 @@ def amount_per_period(view: BudgetView, t: Translator) -> str:
     return t.say(
         "{amount} {per_period}", amount=t.money(view.amount), per_period=per_period(view.period, t)
     )
+
+
+def budget_now(view: BudgetView, project: str, t: Translator) -> str:
+    """A budget just set; `project` is the name as the surface shows it."""
+    return t.say(
+        "The budget of {project} is now {amount}.",
+        project=project,
+        amount=amount_per_period(view, t),
+    )
+
+
+def budget_gone(view: BudgetView, project: str, t: Translator) -> str:
+    """A budget just cleared."""
+    return t.say(
+        "{project} has no budget any more (it was {amount}).",
+        project=project,
+        amount=amount_per_period(view, t),
+    )
+
+
+def no_budget(project: str, t: Translator) -> str:
+    return t.say(
+        "{project} has no budget: what it buys is limited only by each order's maximum.",
+        project=project,
+    )
+
+
+def no_budgets(t: Translator) -> str:
+    return t.gettext("No project has a budget.")

@@ -200,7 +200,7 @@ def clear_budget(ledger: Ledger, actor: Actor, project_ref: str) -> BudgetView:
         if view is None or budget is None:
             raise NoBudget(
                 N_("project {project} has no budget to clear"),
-                hint=N_("`/credit budget` lists the budgets"),
+                hint=N_("the budget list shows which projects have one"),
                 project=project.id,
             )
         session.delete(budget)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from slack_sdk.models.blocks import Block, HeaderBlock, PlainTextObject
 
+from bot import budget_words as words
 from bot.budget_words import amount_per_period, per_period, set_line, title, use_line
 from bot.i18n import Translator
 from bot.slack.blocks.common import MAX_BLOCKS, Message, _dicts, _listing, text_message
@@ -54,34 +55,16 @@ def budget_list(views: Sequence[BudgetView], t: Translator) -> Message:
 
 
 def no_budget(project_name: str, t: Translator) -> Message:
-    return text_message(
-        t.say(
-            "*{project}* has no budget: what it buys is limited only by each order's maximum.",
-            project=escape(project_name),
-        )
-    )
+    return text_message(words.no_budget(f"*{escape(project_name)}*", t))
 
 
 def budget_set(view: BudgetView, t: Translator) -> Message:
-    return text_message(
-        t.say(
-            "The budget of *{project}* is now {amount}.",
-            project=escape(view.project.name),
-            amount=amount_per_period(view, t),
-        )
-        + "\n"
-        + use_line(view, t)
-    )
+    project = f"*{escape(view.project.name)}*"
+    return text_message(words.budget_now(view, project, t) + "\n" + use_line(view, t))
 
 
 def budget_cleared(view: BudgetView, t: Translator) -> Message:
-    return text_message(
-        t.say(
-            "*{project}* has no budget any more (it was {amount}).",
-            project=escape(view.project.name),
-            amount=amount_per_period(view, t),
-        )
-    )
+    return text_message(words.budget_gone(view, f"*{escape(view.project.name)}*", t))
 
 
 def budget_news(news: BudgetNews, t: Translator) -> Message:
