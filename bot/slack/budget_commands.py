@@ -49,13 +49,14 @@ def _set(inv: Invocation, args: list[str]) -> None:
     inv.actor.require(Role.FINANCE, N_("set budgets"))
     if len(args) < 2:
         raise InvalidInput(N_("say which project, how much and for which period"), hint=SET_EXAMPLE)
-    *rest, period = args
+    *rest, last = args
+    period = budgets.parse_period(period_word(last))  # first: a stray word is no amount
     named, amount_words = inv.projects.split_prefix(rest)
     project = inv.projects.required(named)
     if not amount_words:
         raise InvalidInput(N_("how much is the budget?"), hint=SET_EXAMPLE)
     amount = parse_amount(" ".join(amount_words), project.currency)
-    view = budgets.set_budget(inv.deps.ledger, inv.actor, project.id, amount, period_word(period))
+    view = budgets.set_budget(inv.deps.ledger, inv.actor, project.id, amount, period)
     inv.reply(blocks.budget_set(view, inv.t))
     notify.announce_budget_news(inv.deps, inv.client, project.id)
 
