@@ -6,8 +6,8 @@ import re
 from datetime import timedelta
 
 from bot.i18n import translator
-from bot.slack.blocks.help import help_message
 from bot.slack import budget_commands
+from bot.slack.blocks.help import help_message
 from bot.slack.commands import VERBS, word
 from ledger.domain import Role
 from ledger.services import Ledger
