@@ -67,6 +67,8 @@ def forecast_message(seen: Forecast, t: Translator, budget: str | None = None) -
             ]
         ),
     ]
+    if budget:  # near the top: a long list of lots never pushes it out
+        blocks.append(ContextBlock(elements=[_md(budget)]))
     lines = [
         "• "
         + t.say(
@@ -83,8 +85,6 @@ def forecast_message(seen: Forecast, t: Translator, budget: str | None = None) -
     if lines:
         blocks.append(SectionBlock(text=_md(t.gettext("*Will expire unused*"))))
         blocks.extend(_sections(lines))
-    if budget:
-        blocks.append(ContextBlock(elements=[_md(budget)]))
     blocks.append(ContextBlock(elements=[_md(basis(seen, t, escape))]))
     text = t.say(
         "{title}: {available} available, {burn} a day; runs out on {runs_out}; "
