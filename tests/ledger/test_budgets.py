@@ -257,3 +257,18 @@ def test_concurrent_requests_count_each_other_against_the_budget(
             )
         )
     assert told == 2
+
+
+def test_the_ledger_export_holds_each_budget_with_who_set_it(ledger: Ledger, project: str) -> None:
+    import json
+
+    from ledger.services.audit import export_json
+
+    set_budget(ledger, FINANCE, project, eur("1500"), "yearly")
+    (row,) = json.loads(export_json(ledger))["budgets"]
+    assert (row["project_id"], row["period"], row["amount"], row["set_by"]) == (
+        project,
+        "yearly",
+        "1500.00",
+        FINANCE.user_id,
+    )

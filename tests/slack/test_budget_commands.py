@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from bot.composition import build_alerts
 from bot.jobs.alerts import Pacer
+from bot.slack.standin import Failure
 from ledger.orm import Budget, Notice
 from ledger.services import Ledger
 from ledger.services.budgets import budget_of, set_budget
@@ -246,3 +247,20 @@ def test_the_console_runs_the_budget_commands(db_url: str) -> None:
     assert "is now €1,000.00 a month" in out
     assert "€900.00 of €1,000.00 used (90%)" in out
     assert "Traceback" not in out + done.stderr
+
+
+def test_a_budget_notice_whose_post_failed_is_posted_by_the_next_run_exactly_once(
+    ledger: Ledger, prod: str
+) -> None:
+    set_budget(ledger, FINANCE, prod, eur("1000"), "monthly")
+    with bot_in_process(ledger, "en") as bot:
+        bot.run_alerts()  # the news of the budget set, out of the way
+        bot.standin.fail("chat.postMessage", Failure(error="fatal_error"))
+        bot.command("UMEMBER", "buy 1200 prod-eu")
+        assert [t for t in finance_posts(bot) if "%)" in t] == []
+        bot.run_alerts()
+        bot.run_alerts()
+        told = [t for t in finance_posts(bot) if "%)" in t]
+        cards = [t for t in finance_posts(bot) if t.startswith("PO-")]
+    assert len(told) == 1 and "(120%)" in told[0]
+    assert len(cards) == 1 and "Over budget by €200.00" in cards[0]
