@@ -24,7 +24,6 @@ from ledger.services.context import Ledger, find_project, project_view
 
 # The orders a period's use counts: those not rejected, cancelled or expired.
 COUNTED = (POStatus.PENDING.value, POStatus.APPROVED.value)
-PERIOD_WORDS = ", ".join(p.value for p in BudgetPeriod)
 
 
 class NoBudget(NotFound):
@@ -228,7 +227,9 @@ def over_by(
     with session.no_autoflush:
         before = _use(session, [project.id], start, end).get(project.id, 0)
     after = before + amount_minor
-    view = _view(ledger, budget, project_view(session, project), after, now)
+    # The notice needs the project's id only: its channels are not read for it.
+    named = ProjectView(project.id, project.name, project.currency, project.vat_rate_bp)
+    view = _view(ledger, budget, named, after, now)
     budget_notices.claim_crossing(session, view, before, now)
     over = after - budget.amount
     return over if over > 0 else None
