@@ -13,7 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
+from bot.cli import (
+    billing,
+    budgets,
+    operations,
+    ovh,
+    projects,
+    purchases,
+    reading,
+    runtime,
+    text,
+    vouchers,
+)
 from bot.cli.outcome import Handler, Runtime
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
@@ -76,6 +87,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "po": ("purchase orders", "sub"),
     "voucher": ("voucher codes", "sub"),
     "alerts": ("the scheduled jobs, on demand", "sub"),
+    "budget": ("purchase budgets per calendar period", "sub"),
 }
 
 PROJECT = Arg("--project", required=True)
@@ -167,6 +179,35 @@ COMMANDS: tuple[Command | Running, ...] = (
         "purchase orders, oldest first",
         purchases.list_all,
         (Arg("--status", choices=tuple(s.value for s in POStatus)),),
+    ),
+    Command(
+        ("budget", "set"),
+        "set (or replace) a project's purchase budget",
+        budgets.set_budget,
+        (
+            PROJECT,
+            Arg("--amount", required=True, help="excl. tax, whole units, at most PO_MAX_AMOUNT"),
+            Arg(
+                "--period",
+                required=True,
+                metavar="monthly|quarterly|yearly",
+                help="a calendar period (also mensuel, trimestriel, annuel)",
+            ),
+        ),
+        as_user=True,
+    ),
+    Command(
+        ("budget", "show"),
+        "purchase budgets and their use in the current period",
+        budgets.show,
+        (Arg("--project", help="default: every budget"),),
+    ),
+    Command(
+        ("budget", "clear"),
+        "remove a project's purchase budget",
+        budgets.clear,
+        (PROJECT,),
+        as_user=True,
     ),
     Command(
         ("voucher", "issue"),

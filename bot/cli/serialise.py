@@ -20,6 +20,7 @@ from ledger.domain import (
 )
 from ledger.facts import LotSource
 from ledger.money import Money, rate_text
+from ledger.periods import BudgetView
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import DeliveryStatus
 from ledger.services.reconcile import Reconciliation, StrayOrder
@@ -318,4 +319,24 @@ def reconciliation(found: Reconciliation) -> dict[str, Any]:
             }
             for g in found.gone
         ],
+    }
+
+
+def budget(view: BudgetView | None, tz: ZoneInfo) -> dict[str, Any] | None:
+    """A project's budget and its use in the current period (None: it has none)."""
+    if view is None:
+        return None
+    return {
+        "project": view.project.id,
+        "period": view.period.value,
+        "currency": view.amount.currency,
+        "budget": money(view.amount),
+        "starts_on": day(view.starts_on),
+        "ends_on": day(view.ends_on),
+        "use": money(view.use),
+        "left": money(view.left),
+        "over": money(view.over),
+        "percent": view.percent,
+        "set_by": view.set_by,
+        "set_at": instant(view.set_at, tz),
     }

@@ -23,6 +23,7 @@ from ledger.money import Money
 from ledger.services import (
     Ledger,
     announcements,
+    budget_notices,
     expiry,
     forecasting,
     health,
@@ -230,6 +231,9 @@ class Alerts:
                 out.append(Outgoing(self.settings.finance_channel, [notice.id], card))
             elif notice.kind in (order_reminders.KIND, order_expiry.KIND):
                 out += self._order_news(notice)
+            elif notice.kind == budget_notices.KIND and self.settings.finance_channel:
+                news = self.notifier.budget_news(budget_notices.news_of(notice))
+                out.append(Outgoing(self.settings.finance_channel, [notice.id], news))
             elif notice.kind == "unreachable":
                 message = self.notifier.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error"))

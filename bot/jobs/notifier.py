@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.budget_notices import BudgetNews
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
 from ledger.services.order_reminders import Waiting
@@ -80,6 +81,10 @@ class Notifier(Protocol):
 
     def order_expired_dm(self, po: PurchaseOrderView) -> Draft:
         """The requester told, in their language, that their order expired unapproved."""
+
+    def budget_news(self, news: BudgetNews) -> Draft:
+        """Finance told that a project's use passed 80 % or 100 % of its budget, or who set
+        or cleared a budget."""
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         """Post a draft to a channel (or a person); OSError when the service is unreachable."""

@@ -10,8 +10,9 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import chart, forecast_words, refusals
+from bot.budget_words import use_line
 from bot.i18n import Translator
-from bot.slack import home, notify, ovh_commands, wording
+from bot.slack import budget_commands, home, notify, ovh_commands, wording
 from bot.slack.blocks.balance import balance_message, history_message
 from bot.slack.blocks.charges import charge_news, charge_result
 from bot.slack.blocks.common import Message, error_message, text_message
@@ -150,12 +151,14 @@ def _balance(inv: Invocation, args: list[str]) -> None:
         if link
         else None
     )
-    inv.reply(balance_message(view, inv.t, outlook, synced))
+    budget = use_line(screen.budget, inv.t) if screen.budget else None
+    inv.reply(balance_message(view, inv.t, outlook, synced, budget))
 
 
 def _forecast(inv: Invocation, args: list[str]) -> None:
-    seen = screens.forecast_screen(inv.deps.ledger, inv.channel_id, inv.choose(args))
-    inv.reply(forecast_message(seen, inv.t))
+    screen = screens.forecast_screen(inv.deps.ledger, inv.channel_id, inv.choose(args))
+    budget = use_line(screen.budget, inv.t) if screen.budget else None
+    inv.reply(forecast_message(screen.forecast, inv.t, budget))
 
 
 def _chart(inv: Invocation, args: list[str]) -> None:
@@ -355,6 +358,7 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "reconcile": ovh_commands.reconcile_view,
     "reorder": ovh_commands.reorder_po,
     "close": ovh_commands.close_po,
+    "budget": budget_commands.budget,
 }
 ALIASES.update(ovh_commands.ALIASES)
 

@@ -11,12 +11,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import forecast_words
+from bot.budget_words import use_line
 from bot.slack.blocks import balance
 from bot.slack.blocks.home import HOME_BALANCE, home_view
 from bot.slack.deps import Deps, guarded, tell, user_of
 from ledger.domain import Actor, Balance, Role
 from ledger.errors import N_, InvalidInput
-from ledger.services import forecasting
+from ledger.services import budgets, forecasting
 from ledger.services.dashboard import dashboard
 
 log = logging.getLogger("creditbot.slack")
@@ -65,6 +66,8 @@ def register(app: App, deps: Deps) -> None:
         seen = forecasting.forecast(deps.ledger, project_id)
         outlook = forecast_words.lasts_until(seen, t)
         view = Balance(seen.project, seen.at, seen.lots)
-        tell(body, respond, client, balance.balance_message(view, t, outlook))
+        budget = budgets.budget_of(deps.ledger, project_id)
+        line = use_line(budget, t) if budget else None
+        tell(body, respond, client, balance.balance_message(view, t, outlook, budget=line))
 
     app.action(HOME_BALANCE)(ack=acknowledge, lazy=[show_balance])

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
 from bot.slack import notify
 from bot.slack.blocks import (
+    budgets,
     notices,
     order_reminders,
     ovh_orders,
@@ -25,6 +26,7 @@ from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.budget_notices import BudgetNews
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
 from ledger.services.order_reminders import Waiting
@@ -86,6 +88,9 @@ class SlackNotifier:
 
     def order_expired_dm(self, po: PurchaseOrderView) -> Message:
         return order_reminders.expired_dm(po, self.reader(po.requested_by))
+
+    def budget_news(self, news: BudgetNews) -> Message:
+        return budgets.budget_news(news, self.t)
 
     def post(self, channel: str, draft: Draft, thread: str | None = None) -> Delivery:
         try:

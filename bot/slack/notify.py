@@ -8,10 +8,10 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Translator
-from bot.slack.blocks import common, ovh, purchase_orders, vouchers
+from bot.slack.blocks import budgets, common, ovh, purchase_orders, vouchers
 from bot.slack.deps import Deps
 from ledger.domain import IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
-from ledger.services import announcements, outbox
+from ledger.services import announcements, budget_notices, outbox
 
 log = logging.getLogger("creditbot.slack")
 
@@ -26,8 +26,38 @@ def _post(client: WebClient, channel: str, message: common.Message) -> str | Non
 
 
 def announce_purchase_order(deps: Deps, client: WebClient, po: PurchaseOrderView) -> bool:
-    """Deliver, right after the request, the announcement `request_purchase` claimed. A post
-    that fails is left pending, and the scheduled run posts it."""
+    """Deliver, right after the request, the announcement `request_purchase` claimed (and
+    then the budget notice it may have crossed). A post that fails is left pending, and the
+    scheduled run posts it."""
+    announced = _announce_order(deps, client, po)
+    if announced:
+        announce_budget_news(deps, client, po.project.id)
+    return announced
+
+
+def announce_budget_news(deps: Deps, client: WebClient, project_id: str) -> None:
+    """Deliver now the project's budget notices still owed to finance (use passing 80 % or
+    100 %, a budget set or cleared); one that fails is left for the scheduled run."""
+    channel = deps.settings.finance_channel
+    if not channel:
+        return
+    for notice, news in budget_notices.take(deps.ledger, project_id):
+        message = budgets.budget_news(news, deps.workspace)
+        try:
+            answer = client.chat_postMessage(channel=channel, **message.as_kwargs())
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            log.warning("cannot post to %s: %s (retried by the next run)", channel, error)
+            outbox.settle(deps.ledger, [notice], "pending", error)
+            continue
+        except OSError as exc:
+            log.warning("cannot post to %s: %s (retried by the next run)", channel, exc)
+            outbox.settle(deps.ledger, [notice], "pending", str(exc))
+            continue
+        outbox.settle(deps.ledger, [notice], "posted", reference=f"{channel}:{answer['ts']}")
+
+
+def _announce_order(deps: Deps, client: WebClient, po: PurchaseOrderView) -> bool:
     channel = deps.settings.finance_channel
     if not channel:
         return False

@@ -17,6 +17,7 @@ from ledger.facts import LotSource
 from ledger.journal import lot_account
 from ledger.money import Money
 from ledger.orm import (
+    Budget,
     Charge,
     Entry,
     Lot,
@@ -38,6 +39,7 @@ EXPORTED: tuple[type[DeclarativeBase], ...] = (
     Lot,
     Charge,
     Entry,
+    Budget,
 )
 
 
@@ -199,6 +201,7 @@ MONEY_COLUMNS = {
     "lots": ("initial", "remaining"),
     "entries": ("amount",),
     "charges": ("amount", "due_other"),
+    "budgets": ("amount",),
 }
 
 

@@ -3,14 +3,17 @@ for finance the pending purchase orders, for admins the health view."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from ledger.domain import Actor, POStatus, PurchaseOrderView, Role
 from ledger.money import Money
 from ledger.orm import PurchaseOrder
+from ledger.periods import BudgetView
 from ledger.services.approvals import approvals_of
+from ledger.services.budgets import budgets_in
 from ledger.services.context import Ledger
 from ledger.services.forecasting import Forecast, forecasts_in
 from ledger.services.health import Health, health_in
@@ -21,6 +24,8 @@ class Dashboard:
     forecasts: tuple[Forecast, ...]
     pending: tuple[PurchaseOrderView, ...] = ()
     health: Health | None = None
+    # Each budgeted project's budget and its use, by project id.
+    budgets: Mapping[str, BudgetView] = field(default_factory=dict)
 
 
 def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
@@ -58,4 +63,5 @@ def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
                 for po in orders
             ]
         checks = health_in(session) if actor.can(Role.ADMIN) else None
-        return Dashboard(tuple(seen), tuple(pending), checks)
+        budgeted = budgets_in(session, ledger, now, {f.project.id: f.project for f in seen})
+        return Dashboard(tuple(seen), tuple(pending), checks, budgeted)

@@ -40,7 +40,7 @@ from ledger.facts import LotSource
 from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
-from ledger.services import announcements, approvals
+from ledger.services import announcements, approvals, budgets
 from ledger.services.context import Ledger, find_project, project_view
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
@@ -191,8 +191,13 @@ def request_purchase(
             amount_incl_tax=amount.minor + vat.minor,
             status=POStatus.PENDING.value,
             created_at=now,
+            approvals_needed=1,
         )
         po.approvals_needed = approval_tiers.needed(ledger.config, amount)
+        over = budgets.over_by(session, ledger, project, amount.minor, now)
+        if over:
+            po.over_budget = over
+            po.approvals_needed += 1
         session.add(po)
         session.flush()
         announcements.claim_in(session, po, now)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from ledger.domain import ProjectView
 from ledger.orm import Project, ProviderLink
+from ledger.periods import BudgetView
+from ledger.services.budgets import budget_in
 from ledger.services.context import Ledger, find_project
 from ledger.services.forecasting import Forecast, forecast_in
 from ledger.services.projects import channel_project_in, projects_in
@@ -27,6 +29,15 @@ class BalanceScreen:
 
     forecast: Forecast
     link: LinkView | None
+    budget: BudgetView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastScreen:
+    """The forecast of a project, and its purchase budget's use."""
+
+    forecast: Forecast
+    budget: BudgetView | None = None
 
 
 def balance_screen(ledger: Ledger, channel_id: str, choose: Choice) -> BalanceScreen:
@@ -35,14 +46,19 @@ def balance_screen(ledger: Ledger, channel_id: str, choose: Choice) -> BalanceSc
         project = _chosen(session, channel_id, choose)
         link = session.get(ProviderLink, project.id)
         return BalanceScreen(
-            forecast_in(session, ledger, project, now), link_view(link) if link else None
+            forecast_in(session, ledger, project, now),
+            link_view(link) if link else None,
+            budget_in(session, ledger, project, now),
         )
 
 
-def forecast_screen(ledger: Ledger, channel_id: str, choose: Choice) -> Forecast:
+def forecast_screen(ledger: Ledger, channel_id: str, choose: Choice) -> ForecastScreen:
     now = ledger.now()
     with ledger.db.read() as session:
-        return forecast_in(session, ledger, _chosen(session, channel_id, choose), now)
+        project = _chosen(session, channel_id, choose)
+        return ForecastScreen(
+            forecast_in(session, ledger, project, now), budget_in(session, ledger, project, now)
+        )
 
 
 def _chosen(session: Session, channel_id: str, choose: Choice) -> Project:

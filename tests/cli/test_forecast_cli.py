@@ -34,6 +34,7 @@ def test_forecast_prints_the_projection_and_the_advice_as_json(cli: Run) -> None
             "buy_at_least": "8100.00",
             "useful_at_most": data["advice"]["useful_at_most"],
         },
+        "budget": None,
     }
     assert int(float(data["advice"]["useful_at_most"])) > 30_000
     code, text, _ = cli("forecast", "--project", "prod-eu")

@@ -82,6 +82,7 @@ BARE = ProjectView("bare", "Bare", "EUR", 550, ())
 SHARED = {
     *("lot", "lots", "projection", "total", "messages", "code", "codes", "min", "long", "nul"),
     *("admin", "finance", "cloud", "credit", "ovhcloud", "eur", "prod", "bare"),
+    *("budget", "budgets"),  # the same word in French
 }
 
 

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 from bot.i18n import translator
+from bot.slack import budget_commands
 from bot.slack.blocks.help import help_message
 from bot.slack.commands import VERBS, word
 from ledger.domain import Role
@@ -31,11 +32,14 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
         "en-attente",
         "facturer",
         "bon",
+        "budget",
     }
     for first, second in commands:
         assert word(first) in VERBS
         if first in ("projet", "bon"):
             assert word(second) in {"add", "link", "list", "issue", "ovh"}
+        if first == "budget" and second:
+            assert budget_commands.ALIASES[second] in {"set", "clear"}
     english = help_message(EVERYONE, translator("en_GB", PARIS)).text
     assert "`/credit balance [PROJECT]`" in english and "solde" not in english
 

@@ -32,8 +32,13 @@ WARN_DAYS = 30
 
 
 def balance_message(
-    view: Balance, t: Translator, outlook: str | None = None, synced: str | None = None
+    view: Balance,
+    t: Translator,
+    outlook: str | None = None,
+    synced: str | None = None,
+    budget: str | None = None,
 ) -> Message:
+    """`budget`: the purchase budget's use line, for a project with a budget."""
     project = view.project
     title = t.say(
         "{project}: {amount} available", project=project.name, amount=t.money(view.available)
@@ -49,6 +54,8 @@ def balance_message(
     ]
     if outlook:
         blocks.append(ContextBlock(elements=[_md(outlook)]))
+    if budget:
+        blocks.append(ContextBlock(elements=[_md(budget)]))
     lines = []
     for lot in view.lots[:MAX_LOTS_SHOWN]:
         left = days_left(view.at, lot.expires_at, t.tz)
@@ -111,6 +118,8 @@ def balance_message(
     )
     if outlook:
         text += f" {outlook}"
+    if budget:
+        text += f" {budget}"
     if synced:
         blocks = [*blocks[: MAX_BLOCKS - 1], ContextBlock(elements=[_md(synced)])]
         text += "\n" + synced

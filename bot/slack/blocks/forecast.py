@@ -47,7 +47,8 @@ def advice_lines(seen: Forecast, t: Translator) -> list[str]:
     return lines
 
 
-def forecast_message(seen: Forecast, t: Translator) -> Message:
+def forecast_message(seen: Forecast, t: Translator, budget: str | None = None) -> Message:
+    """`budget`: the purchase budget's use line, for a project with a budget."""
     projection = seen.projection
     advice = projection.advice
     title = t.say("Forecast for {project}", project=seen.project.name)
@@ -66,6 +67,8 @@ def forecast_message(seen: Forecast, t: Translator) -> Message:
             ]
         ),
     ]
+    if budget:  # near the top: a long list of lots never pushes it out
+        blocks.append(ContextBlock(elements=[_md(budget)]))
     lines = [
         "• "
         + t.say(
@@ -94,6 +97,8 @@ def forecast_message(seen: Forecast, t: Translator) -> Message:
         buy_by=buy_by,
         most=t.money(advice.useful_at_most),
     )
+    if budget:
+        text += f"\n{budget}"
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
 
 

@@ -33,6 +33,10 @@ def _member_help(t: Translator) -> list[tuple[str, str]]:
             t.gettext("cancel your own pending purchase order"),
         ),
         (t.gettext("`/credit redeem CODE [PROJECT]`"), t.gettext("activate a voucher code")),
+        (
+            t.gettext("`/credit budget [PROJECT]`"),
+            t.gettext("the purchase budget and what this period used of it"),
+        ),
         (t.gettext("`/credit project list`"), t.gettext("known projects and their channels")),
     ]
 
@@ -50,6 +54,12 @@ def _finance_help(t: Translator) -> list[tuple[str, str]]:
         (
             t.gettext("`/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"),
             t.gettext("create a single-use voucher code"),
+        ),
+        (
+            t.gettext("`/credit budget set PROJECT AMOUNT monthly|quarterly|yearly`"),
+            t.gettext(
+                "what a project may buy per period; `/credit budget clear PROJECT` removes it"
+            ),
         ),
     ]
 

@@ -7,10 +7,11 @@ validation costs more than reading the ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot import labels, run_outcome
+from bot.budget_words import use_line
 from bot.i18n import Translator
 from bot.slack.blocks.forecast import advice_lines
 from bot.slack.blocks.purchase_orders import (
@@ -22,6 +23,7 @@ from bot.slack.blocks.purchase_orders import (
 )
 from bot.slack.formatting import channel, escape
 from ledger.domain import PurchaseOrderView, Role
+from ledger.periods import BudgetView
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health
@@ -98,7 +100,7 @@ def _soonest_first(seen: Forecast) -> tuple[int, str, str]:
     return (out.toordinal() if out else 10**7, seen.project.name.casefold(), seen.project.id)
 
 
-def _project(seen: Forecast, t: Translator) -> Block:
+def _project(seen: Forecast, t: Translator, budget: BudgetView | None = None) -> Block:
     soonest = min(seen.lots, key=lambda lot: lot.expires_at, default=None)
     expiry = (
         t.say(
@@ -117,6 +119,7 @@ def _project(seen: Forecast, t: Translator) -> Block:
             expiry=expiry,
         ),
         *advice_lines(seen, t),
+        *([use_line(budget, t)] if budget else []),
     ]
     button = {
         "action_id": HOME_BALANCE,
@@ -127,12 +130,16 @@ def _project(seen: Forecast, t: Translator) -> Block:
     return _section("\n".join(lines), button)
 
 
-def _projects(forecasts: Sequence[Forecast], t: Translator) -> list[Block]:
+def _projects(
+    forecasts: Sequence[Forecast], t: Translator, budgets: Mapping[str, BudgetView]
+) -> list[Block]:
     blocks: list[Block] = [_header(t.gettext("Projects"))]
     if not forecasts:
         return [*blocks, _section(t.gettext("No project yet."))]
     ordered = sorted(forecasts, key=_soonest_first)
-    blocks += [_project(seen, t) for seen in ordered[:MAX_PROJECTS_SHOWN]]
+    blocks += [
+        _project(seen, t, budgets.get(seen.project.id)) for seen in ordered[:MAX_PROJECTS_SHOWN]
+    ]
     hidden = ordered[MAX_PROJECTS_SHOWN:]
     if hidden:
         names = ", ".join(f"`{s.project.id}`" for s in hidden[:MAX_NAMES_SHOWN])
@@ -211,7 +218,7 @@ def _health(health: Health, t: Translator) -> list[Block]:
 
 def home_view(roles: frozenset[Role], data: Dashboard, t: Translator) -> dict[str, Any]:
     """The Home in its reader's language."""
-    blocks: list[Block] = [*_projects(data.forecasts, t)]
+    blocks: list[Block] = [*_projects(data.forecasts, t, data.budgets)]
     if Role.FINANCE in roles:
         blocks += _orders(data.pending, t)
     if Role.ADMIN in roles and data.health is not None:

@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from bot import labels
 from bot.i18n import Translator
 from bot.slack.blocks import ovh
-from bot.slack.blocks.common import Message, _dicts, _md, text_message
+from bot.slack.blocks.common import WARNING, Message, _dicts, _md, text_message
 from bot.slack.formatting import escape, mention
 from ledger.domain import POStatus, PurchaseOrderView
 from ledger.money import rate_text
@@ -105,6 +105,9 @@ def po_requested(po: PurchaseOrderView, t: Translator, *, announced: bool = True
         head += " " + t.gettext(
             "(No finance channel could be reached: finance will find it in `/credit pending`.)"
         )
+    over = over_budget(po, t)
+    if over:
+        head += f"\n{WARNING} {over}"
     blocks = [
         SectionBlock(text=_md(head)),
         _po_fields(po, t),
@@ -134,6 +137,9 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
     )
     blocks: list[Block] = [SectionBlock(text=_md(head)), _po_fields(po, t)]
     progress = labels.approvals(po, t)
+    over = over_budget(po, t)
+    if over:
+        blocks.append(SectionBlock(text=_md(f"{WARNING} {over}")))
     if po.status is POStatus.PENDING:
         if progress:
             blocks.append(ContextBlock(elements=[_md(f":busts_in_silhouette: {progress}")]))
@@ -151,7 +157,19 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
         amount=t.money(po.amount_excl_tax),
         project=escape(po.project.name),
     )
+    if over:
+        text += f"\n{over}"
     return Message(text, _dicts(blocks))
+
+
+def over_budget(po: PurchaseOrderView, t: Translator) -> str | None:
+    """How far the order takes its project over budget, and what that asks of finance."""
+    if po.over_budget is None:
+        return None
+    return t.say(
+        "Over budget by {amount}: this order needs one approval more.",
+        amount=t.money(po.over_budget),
+    )
 
 
 def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
