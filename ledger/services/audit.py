@@ -24,8 +24,10 @@ from ledger.orm import (
     ProjectChannel,
     PurchaseOrder,
     PurchaseOrderCounter,
+    Settlement,
     Voucher,
 )
+from ledger.services import settlements
 from ledger.services.context import Ledger
 from ledger.services.provider_mirror import check_snapshots
 
@@ -38,6 +40,7 @@ EXPORTED: tuple[type[DeclarativeBase], ...] = (
     Lot,
     Charge,
     Entry,
+    Settlement,
 )
 
 
@@ -178,6 +181,7 @@ def verify(ledger: Ledger) -> list[str]:
         _check_entries(session, problems)
         _check_charges(session, problems)
         _check_sources(session, problems)
+        settlements.check(session, problems)
         check_snapshots(session, problems)
     return problems
 
@@ -199,6 +203,7 @@ MONEY_COLUMNS = {
     "lots": ("initial", "remaining"),
     "entries": ("amount",),
     "charges": ("amount", "due_other"),
+    "settlements": ("amount",),
 }
 
 
