@@ -13,7 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
+from bot.cli import (
+    accounting,
+    billing,
+    operations,
+    ovh,
+    projects,
+    purchases,
+    reading,
+    runtime,
+    text,
+    vouchers,
+)
 from bot.cli.outcome import Handler, Runtime
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
@@ -43,6 +54,7 @@ class Arg:
     metavar: str | None = None
     dest: str | None = None
     type: Callable[[str], object] | None = None
+    nargs: str | None = None
     flag: bool = False  # a switch: present or not
 
 
@@ -76,6 +88,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "po": ("purchase orders", "sub"),
     "voucher": ("voucher codes", "sub"),
     "alerts": ("the scheduled jobs, on demand", "sub"),
+    "export": ("the accountant's exports of a period", "sub"),
+    "due": ("what is due by other means, and its settlement", "sub"),
 }
 
 PROJECT = Arg("--project", required=True)
@@ -242,6 +256,55 @@ COMMANDS: tuple[Command | Running, ...] = (
         operations.export,
         (Arg("--format", choices=("json", "csv"), default="json"),),
     ),
+    *(
+        Command(
+            ("export", what),
+            help,
+            handler,
+            (
+                Arg("--from", dest="start", required=True, metavar="YYYY-MM-DD"),
+                Arg("--to", dest="end", required=True, metavar="YYYY-MM-DD"),
+                Arg("--format", choices=("csv", "json"), default="csv"),
+                Arg("--output", metavar="FILE", help="default: standard output"),
+            ),
+        )
+        for what, help, handler in (
+            (
+                "purchases",
+                "purchase orders decided in the period, with VAT, approvals and bills",
+                accounting.export_purchases,
+            ),
+            (
+                "due",
+                "parts of charges made in the period that were due by other means",
+                accounting.export_due,
+            ),
+        )
+    ),
+    Command(
+        ("due", "list"),
+        "parts of charges due by other means, not settled",
+        accounting.due_list,
+        (Arg("--project"), Arg("--all", flag=True, help="settled parts too")),
+    ),
+    Command(
+        ("due", "settle"),
+        "record that parts due by other means were paid",
+        accounting.due_settle,
+        (
+            Arg("parts", metavar="PART", nargs="+", help="C-123, from `due list`"),
+            Arg("--reference", required=True, help="what paid them, e.g. INV-2026-0042"),
+            Arg("--request", help="idempotency key: the same request again records nothing"),
+        ),
+        as_user=True,
+    ),
+    Command(
+        ("due", "void"),
+        "void a mistaken settlement: the part is due again",
+        accounting.due_void,
+        (Arg("settlement", metavar="SETTLEMENT", help="S-12"), Arg("--reason", required=True)),
+        as_user=True,
+    ),
     Command(
         ("alerts", "run"),
         "run the scheduled jobs once, now",
@@ -308,6 +371,7 @@ def build() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups: dict[str, Any] = {}
+    alone: dict[str, argparse.ArgumentParser] = {}
     for row in COMMANDS:
         *group, name = row.words
         sub = top
@@ -315,15 +379,20 @@ def build() -> argparse.ArgumentParser:
             (word,) = group
             if word not in groups:
                 help, dest = GROUPS[word]
-                groups[word] = top.add_parser(word, help=help).add_subparsers(
-                    dest=dest, required=True
-                )
+                if word in alone:  # a command of its own too (`export`): its words are optional
+                    groups[word] = alone[word].add_subparsers(dest=dest, metavar="WHAT")
+                else:
+                    groups[word] = top.add_parser(word, help=help).add_subparsers(
+                        dest=dest, required=True
+                    )
             sub = groups[word]
-        _add(sub, row, name)
+        added = _add(sub, row, name)
+        if not group:
+            alone[name] = added
     return parser
 
 
-def _add(sub: Any, row: Command | Running, name: str) -> None:
+def _add(sub: Any, row: Command | Running, name: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(name, help=row.help)
     if isinstance(row, Running):
         p.set_defaults(handler=row.runs, runtime=True)
@@ -339,6 +408,7 @@ def _add(sub: Any, row: Command | Running, name: str) -> None:
             )
     for arg in row.args:
         _argument(p, arg)
+    return p
 
 
 def _argument(p: argparse.ArgumentParser, arg: Arg) -> None:
@@ -347,7 +417,7 @@ def _argument(p: argparse.ArgumentParser, arg: Arg) -> None:
         options["action"] = "store_true"
     if arg.required:
         options["required"] = True
-    for option in ("default", "choices", "metavar", "dest", "type"):
+    for option in ("default", "choices", "metavar", "dest", "type", "nargs"):
         value = getattr(arg, option)
         if value is not None:
             options[option] = list(value) if option == "choices" else value
