@@ -8,10 +8,11 @@ import os
 import sys
 from typing import Any
 
-from bot.cli import text
+from bot.cli import accounting_text as text
 from bot.cli.common import actor, reader, warn
 from bot.cli.outcome import Document, Outcome, Refused
 from bot.cli.serialise import instant, money
+from bot.cli.table import Arg, Command
 from bot.composition import build_provider
 from bot.settings import Settings
 from ledger.clock import parse_day
@@ -119,3 +120,51 @@ def due_settle(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
 def due_void(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
     view = settlements.void_settlement(ledger, actor(args, settings), args.settlement, args.reason)
     return Outcome(_settlement(view, settings), text.settlement_voided(view, reader(settings)))
+
+
+PERIOD = (
+    Arg("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first local day"),
+    Arg("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last local day"),
+    Arg("--format", choices=("csv", "json"), default="csv"),
+    Arg("--output", metavar="FILE", help="default: standard output"),
+)
+
+# The rows of these commands in the command table (`parser.COMMANDS`).
+COMMANDS = (
+    Command(
+        ("export", "purchases"),
+        "purchase orders decided in the period, with VAT, approvals and bills",
+        export_purchases,
+        PERIOD,
+    ),
+    Command(
+        ("export", "due"),
+        "parts of charges made in the period that were due by other means",
+        export_due,
+        PERIOD,
+    ),
+    Command(
+        ("due", "list"),
+        "parts of charges due by other means, not settled",
+        due_list,
+        (Arg("--project"), Arg("--all", flag=True, help="settled parts too")),
+    ),
+    Command(
+        ("due", "settle"),
+        "record that parts due by other means were paid",
+        due_settle,
+        (
+            Arg("parts", metavar="PART", nargs="+", help="C-123, from `due list`"),
+            Arg("--reference", required=True, help="what paid them, e.g. INV-2026-0042"),
+            Arg("--request", help="idempotency key: the same request again records nothing"),
+        ),
+        as_user=True,
+    ),
+    Command(
+        ("due", "void"),
+        "void a mistaken settlement: the part is due again",
+        due_void,
+        (Arg("settlement", metavar="SETTLEMENT", help="S-12"), Arg("--reason", required=True)),
+        as_user=True,
+    ),
+)

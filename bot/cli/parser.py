@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bot.cli import (
@@ -25,7 +23,7 @@ from bot.cli import (
     text,
     vouchers,
 )
-from bot.cli.outcome import Handler, Runtime
+from bot.cli.table import Arg, Command, Running
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
 
@@ -40,44 +38,6 @@ def _limit(text: str) -> int:
     if not 1 <= value <= MAX_LIMIT:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to {MAX_LIMIT}")
     return value
-
-
-@dataclass(frozen=True)
-class Arg:
-    """One argument: positional when `name` has no leading dash."""
-
-    name: str
-    help: str | None = None
-    required: bool = False
-    default: object = None
-    choices: tuple[str, ...] | None = None
-    metavar: str | None = None
-    dest: str | None = None
-    type: Callable[[str], object] | None = None
-    nargs: str | None = None
-    flag: bool = False  # a switch: present or not
-
-
-@dataclass(frozen=True)
-class Command:
-    """A command on the ledger; `as_user` adds the required `--as USER_ID`."""
-
-    words: tuple[str, ...]
-    help: str
-    handler: Handler
-    args: tuple[Arg, ...] = ()
-    as_user: bool = False
-    defaults: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Running:
-    """A command that runs until stopped: no ledger opened for it, no `--json`."""
-
-    words: tuple[str, ...]
-    help: str
-    runs: Runtime
-    args: tuple[Arg, ...] = ()
 
 
 # A group's help and the name its chosen subcommand is kept under.
@@ -256,55 +216,7 @@ COMMANDS: tuple[Command | Running, ...] = (
         operations.export,
         (Arg("--format", choices=("json", "csv"), default="json"),),
     ),
-    *(
-        Command(
-            ("export", what),
-            help,
-            handler,
-            (
-                Arg("--from", dest="start", required=True, metavar="YYYY-MM-DD"),
-                Arg("--to", dest="end", required=True, metavar="YYYY-MM-DD"),
-                Arg("--format", choices=("csv", "json"), default="csv"),
-                Arg("--output", metavar="FILE", help="default: standard output"),
-            ),
-        )
-        for what, help, handler in (
-            (
-                "purchases",
-                "purchase orders decided in the period, with VAT, approvals and bills",
-                accounting.export_purchases,
-            ),
-            (
-                "due",
-                "parts of charges made in the period that were due by other means",
-                accounting.export_due,
-            ),
-        )
-    ),
-    Command(
-        ("due", "list"),
-        "parts of charges due by other means, not settled",
-        accounting.due_list,
-        (Arg("--project"), Arg("--all", flag=True, help="settled parts too")),
-    ),
-    Command(
-        ("due", "settle"),
-        "record that parts due by other means were paid",
-        accounting.due_settle,
-        (
-            Arg("parts", metavar="PART", nargs="+", help="C-123, from `due list`"),
-            Arg("--reference", required=True, help="what paid them, e.g. INV-2026-0042"),
-            Arg("--request", help="idempotency key: the same request again records nothing"),
-        ),
-        as_user=True,
-    ),
-    Command(
-        ("due", "void"),
-        "void a mistaken settlement: the part is due again",
-        accounting.due_void,
-        (Arg("settlement", metavar="SETTLEMENT", help="S-12"), Arg("--reason", required=True)),
-        as_user=True,
-    ),
+    *accounting.COMMANDS,
     Command(
         ("alerts", "run"),
         "run the scheduled jobs once, now",

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot import chart, forecast_words, refusals
 from bot.i18n import Translator
-from bot.slack import home, notify, ovh_commands, wording
+from bot.slack import accounting_commands, home, notify, ovh_commands, wording
 from bot.slack.blocks.balance import balance_message, history_message
 from bot.slack.blocks.charges import charge_news, charge_result
 from bot.slack.blocks.common import Message, error_message, text_message
@@ -355,8 +355,11 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "reconcile": ovh_commands.reconcile_view,
     "reorder": ovh_commands.reorder_po,
     "close": ovh_commands.close_po,
+    "export": accounting_commands.export_month,
+    "due": accounting_commands.due_list,
 }
 ALIASES.update(ovh_commands.ALIASES)
+ALIASES.update(accounting_commands.ALIASES)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -113,38 +113,56 @@ def parse_part(text: str) -> int:
     return int(found.group(1))
 
 
+def _read_parts(
+    session: Session, project_id: str | None = None, charge_id: int | None = None
+) -> list[DuePart]:
+    query = (
+        select(Charge, Project.name)
+        .join(Project, Project.id == Charge.project_id)
+        .where(Charge.due_other > 0, Charge.voided_at.is_(None))
+        .order_by(Charge.at, Charge.id)
+    )
+    live_query = live_settlements().order_by(Settlement.id)
+    if project_id is not None:
+        query = query.where(Charge.project_id == project_id)
+        live_query = live_query.where(Settlement.project_id == project_id)
+    if charge_id is not None:
+        query = query.where(Charge.id == charge_id)
+        live_query = live_query.where(Settlement.charge_id == charge_id)
+    live = {row.charge_id: _view(row) for row in session.scalars(live_query)}
+    return [
+        DuePart(
+            charge_id=bill.id,
+            charge_key=bill.key,
+            project_id=bill.project_id,
+            project_name=name,
+            at=bill.at,
+            memo=bill.memo,
+            amount=Money(bill.due_other, bill.currency),
+            settlement=live.get(bill.id),
+        )
+        for bill, name in session.execute(query)
+    ]
+
+
 def due_parts(
     ledger: Ledger, project_ref: str | None = None, *, settled: bool = False
 ) -> list[DuePart]:
     """Parts of charges due by other means, oldest first: those not settled, and with
     `settled` also those settled (with their settlement). A voided charge owes nothing."""
     with ledger.db.read() as session:
-        query = (
-            select(Charge, Project.name)
-            .join(Project, Project.id == Charge.project_id)
-            .where(Charge.due_other > 0, Charge.voided_at.is_(None))
-            .order_by(Charge.at, Charge.id)
-        )
-        if project_ref is not None:
-            query = query.where(Charge.project_id == find_project(session, project_ref).id)
-        live = {
-            row.charge_id: _view(row)
-            for row in session.scalars(live_settlements().order_by(Settlement.id))
-        }
-        parts = [
-            DuePart(
-                charge_id=bill.id,
-                charge_key=bill.key,
-                project_id=bill.project_id,
-                project_name=name,
-                at=bill.at,
-                memo=bill.memo,
-                amount=Money(bill.due_other, bill.currency),
-                settlement=live.get(bill.id),
-            )
-            for bill, name in session.execute(query)
-        ]
+        project_id = find_project(session, project_ref).id if project_ref is not None else None
+        parts = _read_parts(session, project_id)
     return [part for part in parts if settled or part.settlement is None]
+
+
+def due_part(ledger: Ledger, ref: str) -> DuePart:
+    """One part still due, for the form that settles it; refused as settling it would be."""
+    charge_id = parse_part(ref)
+    with ledger.db.read() as session:
+        _settleable(session, charge_id, lock=False)
+        (part,) = _read_parts(session, charge_id=charge_id)
+    return part
 
 
 def _reference(text: str) -> str:
@@ -167,10 +185,11 @@ def _parts(refs: Sequence[str]) -> list[int]:
     return ids
 
 
-def _settle_one(
-    session: Session, charge_id: int, reference: str, key: str, actor: Actor, now: datetime
-) -> Settlement:
-    bill = session.scalars(select(Charge).where(Charge.id == charge_id).with_for_update()).first()
+def _settleable(session: Session, charge_id: int, *, lock: bool) -> Charge:
+    """The charge whose due part is to be settled, locked with `lock`; refused when there is
+    no such charge, it was voided, nothing of it is due, or it is settled already."""
+    query = select(Charge).where(Charge.id == charge_id)
+    bill = session.scalars(query.with_for_update() if lock else query).first()
     if bill is None:
         raise ChargeNotFound(
             N_("there is no part {part}"),
@@ -194,6 +213,13 @@ def _settle_one(
             reference=earlier.reference,
             settlement=settlement_ref(earlier.id),
         )
+    return bill
+
+
+def _settle_one(
+    session: Session, charge_id: int, reference: str, key: str, actor: Actor, now: datetime
+) -> Settlement:
+    bill = _settleable(session, charge_id, lock=True)
     row = Settlement(
         key=key,
         charge_id=bill.id,

@@ -51,6 +51,14 @@ def _finance_help(t: Translator) -> list[tuple[str, str]]:
             t.gettext("`/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"),
             t.gettext("create a single-use voucher code"),
         ),
+        (
+            t.gettext("`/credit due [PROJECT]`"),
+            t.gettext("what is due by other means, with Settle… to record its payment"),
+        ),
+        (
+            t.gettext("`/credit export [MONTH]`"),
+            t.gettext("the month's decided purchase orders as CSV, sent to you"),
+        ),
     ]
 
 
