@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [accounting] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,17 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
+from bench import (
+    accounting_bench,
+    alerts_bench,
+    cli_bench,
+    forecast_bench,
+    ledger_bench,
+    ovh_bench,
+    slack_bench,
+)
 
-SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh")
+SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh", "accounting")
 
 
 def main() -> None:
@@ -58,6 +66,12 @@ def main() -> None:
                 "OVHcloud sync, 50 projects x 40 credits",
                 backend,
                 ovh_bench.sync_vs_bare_fetches(backend, 50 // min(scale, 10), 40),
+            )
+        if "accounting" in args.suite:
+            report(
+                "export of 10k purchase orders vs a bare SELECT written with csv.writer",
+                backend,
+                accounting_bench.export_vs_bare_select(backend, 10_000 // min(scale, 10)),
             )
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):

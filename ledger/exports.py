@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
@@ -24,22 +25,40 @@ MANY = ";"
 
 def amount(minor: int, currency: str) -> str:
     """Minor units as a plain decimal with the currency's places: 123450 EUR → `1234.50`."""
+    return amounts(currency)(minor)
+
+
+@cache
+def amounts(currency: str) -> Callable[[int], str]:
+    """`amount` for one currency, its places looked up once (an export formats many)."""
     places = minor_units(currency)
     if places == 0:
-        return str(minor)
-    whole, part = divmod(abs(minor), 10**places)
-    return f"{'-' if minor < 0 else ''}{whole}.{part:0{places}d}"
+        return str
+    scale, pattern = 10**places, "{}{}.{:0" + str(places) + "d}"
+
+    def written(minor: int) -> str:
+        whole, part = divmod(abs(minor), scale)
+        return pattern.format("-" if minor < 0 else "", whole, part)
+
+    return written
 
 
 def instant(at: datetime | None) -> str:
     """An instant in UTC, to the second: `2026-12-06T10:02:00Z`."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if at is not None else ""
+    if at is None:
+        return ""
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    return at.isoformat(timespec="seconds")[:19] + "Z"
 
 
 def safe_cell(text: str) -> str:
     """A cell a spreadsheet shows as text: one that would start a formula gets a leading
     apostrophe (`=1+1` → `'=1+1`), as OWASP advises; the value after it is unchanged."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text[:1] in _FORMULA else text
+
+
+_FORMULA = frozenset(FORMULA_STARTS)
 
 
 def period(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -73,7 +92,7 @@ class Sink:
 
     def row(self, cells: Sequence[str]) -> None:
         if self.form == "csv":
-            self._csv.writerow([safe_cell(c) for c in cells])
+            self._csv.writerow([("'" + c) if c[:1] in _FORMULA else c for c in cells])
             return
         text = json.dumps(dict(zip(self.columns, cells, strict=True)), ensure_ascii=False)
         self.out.write(("\n  " if self._first else ",\n  ") + text)

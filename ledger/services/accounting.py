@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ledger import exports
@@ -161,21 +161,31 @@ def bills(ledger: Ledger, provider: CreditProvider | None, start: date, end: dat
     return found
 
 
-def _approvals(session: Session, since: datetime, until: datetime) -> Iterator[tuple[int, str]]:
-    """(order id, `approver@instant`), in the orders' export order."""
-    rows = session.execute(
+def _instant_text(column: Any, dialect: str) -> Any:
+    """The instant as `2026-12-06T10:02:00Z` (UTC, to the second), written by the database:
+    ten thousand rows need no Python datetime at all."""
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)  # SQLite keeps UTC, naive
+
+
+def _approvals(
+    session: Session, since: datetime, until: datetime, dialect: str
+) -> Iterator[Any]:
+    """Rows of (order id, `approver@instant`), streamed in the orders' export order."""
+    rows = session.connection().execute(
         _decided_in(
-            select(Approval.purchase_order_id, Approval.approver, Approval.at).join(
-                PurchaseOrder, PurchaseOrder.id == Approval.purchase_order_id
-            ),
+            select(
+                Approval.purchase_order_id,
+                Approval.approver + "@" + _instant_text(Approval.at, dialect),
+            ).join(PurchaseOrder, PurchaseOrder.id == Approval.purchase_order_id),
             since,
             until,
         )
         .order_by(PurchaseOrder.decided_at, PurchaseOrder.id, Approval.at, Approval.id)
         .execution_options(yield_per=STREAM)
     )
-    for order_id, approver, at in rows:
-        yield order_id, f"{approver}@{exports.instant(at)}"
+    return iter(rows)
 
 
 def export_purchases(
@@ -192,8 +202,9 @@ def export_purchases(
     by_credit: Mapping[int, Bill] = found.by_credit if found else {}
     sink = exports.Sink(out, PURCHASE_COLUMNS, form, "orders")
     totals = Totals()
+    dialect = ledger.db.dialect
     with _snapshot(ledger) as session:
-        orders = session.execute(
+        orders = session.connection().execute(
             _decided_in(
                 select(
                     PurchaseOrder.id,
@@ -203,7 +214,7 @@ def export_purchases(
                     PurchaseOrder.requested_by,
                     PurchaseOrder.decided_by,
                     PurchaseOrder.status,
-                    PurchaseOrder.decided_at,
+                    _instant_text(PurchaseOrder.decided_at, dialect),
                     PurchaseOrder.amount_excl_tax,
                     PurchaseOrder.vat_rate_bp,
                     PurchaseOrder.vat,
@@ -211,7 +222,7 @@ def export_purchases(
                     PurchaseOrder.currency,
                     PurchaseOrder.provider_order_id,
                     Lot.initial,
-                    Lot.expires_at,
+                    _instant_text(Lot.expires_at, dialect),
                     Lot.provider_credit_id,
                 )
                 .join(Project, Project.id == PurchaseOrder.project_id)
@@ -222,8 +233,9 @@ def export_purchases(
             .order_by(PurchaseOrder.decided_at, PurchaseOrder.id)
             .execution_options(yield_per=STREAM)
         )
-        approvals = _approvals(session, since, until)
+        approvals = _approvals(session, since, until, dialect)
         pending = next(approvals, None)
+        rates: dict[int, str] = {}
         for (
             order_id, number, project_id, name, requester, decider, state, decided_at,
             excl, rate, vat, incl, currency, order, granted, expires, credit,
@@ -233,6 +245,7 @@ def export_purchases(
                 names.append(pending[1])
                 pending = next(approvals, None)
             bill = by_credit.get(credit) if credit is not None else None
+            money = exports.amounts(currency)
             if state == "approved":
                 totals.add(
                     currency,
@@ -253,17 +266,17 @@ def export_purchases(
                     exports.MANY.join(names),
                     decider or "",
                     state,
-                    exports.instant(decided_at),
-                    exports.amount(excl, currency),
-                    rate_text(rate),
-                    exports.amount(vat, currency),
-                    exports.amount(incl, currency),
+                    decided_at,
+                    money(excl),
+                    rates.get(rate) or rates.setdefault(rate, rate_text(rate)),
+                    money(vat),
+                    money(incl),
                     currency,
                     "" if order is None else str(order),
                     bill.id if bill else "",
                     (bill.link or "") if bill else "",
-                    "" if granted is None else exports.amount(granted, currency),
-                    exports.instant(expires),
+                    "" if granted is None else money(granted),
+                    expires or "",
                 )
             )
     sink.close(totals.as_data())
