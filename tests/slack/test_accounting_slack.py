@@ -84,9 +84,9 @@ def test_the_export_is_refused_to_a_member_and_to_a_word_that_is_no_month(
         assert bot.standin.of("files.getUploadURLExternal") == []
 
 
-def _settle_button(answer: Any) -> dict[str, Any]:
+def _settle_buttons(answer: Any) -> list[dict[str, Any]]:
     blocks = answer.params["blocks"]
-    return next(b["accessory"] for b in blocks if b.get("accessory", {}).get("action_id") == SETTLE)
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
 
 
 def submit(bot: Bot, user: str, view: dict[str, Any], reference: str) -> dict[str, Any]:
@@ -115,8 +115,8 @@ def test_finance_settles_a_part_from_the_due_list_through_its_modal(seeded: Ledg
     with bot_in_process(seeded, "en_GB") as bot:
         listed = bot.command(FIN, "due")
         assert "C-1" in " ".join(block_texts(listed)) and "€200.00" in plain(listed)
-        button = _settle_button(listed)
-        assert button["value"] == "C-1"
+        buttons = _settle_buttons(listed)
+        assert [(b["action_id"], b["value"]) for b in buttons] == [(SETTLE, "C-1"), (SETTLE, "C-2")]
         bot.click(FIN, SETTLE, "C-1", "CGENERAL", "1.1")
         opened = bot.standin.of("views.open")[-1].result["view"]
         assert opened["callback_id"] == SETTLE_MODAL
@@ -138,7 +138,7 @@ def test_only_finance_sees_settle_buttons_and_may_open_the_form(seeded: Ledger) 
     with bot_in_process(seeded, "en_GB", UMEM="fr-FR") as bot:
         listed = bot.command("UMEM", "dû prod-eu")
         assert "2 montants dus par d’autres moyens de paiement" in plain(listed)
-        assert all("accessory" not in b for b in listed.params["blocks"])
+        assert _settle_buttons(listed) == []
         bot.click("UMEM", SETTLE, "C-1", "CGENERAL", "1.1")
         assert bot.standin.of("views.open") == []
         refusal = bot.standin.of("response")[-1]
@@ -148,3 +148,12 @@ def test_only_finance_sees_settle_buttons_and_may_open_the_form(seeded: Ledger) 
 def test_the_due_list_says_so_when_nothing_is_due(ledger: Ledger, project: str) -> None:
     with bot_in_process(ledger, "en_GB") as bot:
         assert plain(bot.command(FIN, "due")) == "Nothing is due by other payment means."
+
+
+def test_the_history_in_slack_shows_a_settlement_with_its_reference(seeded: Ledger) -> None:
+    with bot_in_process(seeded, "en_GB") as bot:
+        bot.command(FIN, "due")
+        bot.click(FIN, SETTLE, "C-2", "CGENERAL", "1.1")
+        submit(bot, FIN, bot.standin.of("views.open")[-1].result["view"], "INV-77")
+        shown = plain(bot.command("UMEM", "history prod-eu"))
+    assert "*Settled by other payment means* €50.00 · `bill-2` — INV-77" in shown

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ContextBlock,
@@ -56,18 +57,12 @@ def due_list(
     )
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title))]
     for part in parts[:MAX_DUE_SHOWN]:
-        button = (
-            ButtonElement(text=t.gettext("Settle…"), action_id=SETTLE, value=part.ref)
-            if finance
-            else None
-        )
-        blocks.append(
-            SectionBlock(
-                block_id=f"due:{part.ref}{ROW}{project or ''}",
-                text=_md(_line(part, t)),
-                accessory=button,
+        blocks.append(SectionBlock(text=_md(_line(part, t))))
+        if finance:
+            button = ButtonElement(text=t.gettext("Settle…"), action_id=SETTLE, value=part.ref)
+            blocks.append(
+                ActionsBlock(block_id=f"due:{part.ref}{ROW}{project or ''}", elements=[button])
             )
-        )
     if len(parts) > MAX_DUE_SHOWN:
         more = len(parts) - MAX_DUE_SHOWN
         blocks.append(
