@@ -352,7 +352,8 @@ def history_lines(session: Session, project_id: str, count: int) -> list[History
 
 def check(session: Session, problems: list[str]) -> None:
     """For `verify`: a settlement pays exactly its charge's due part, a charge has at most
-    one live settlement, and a void names a live settlement of the same charge."""
+    one live settlement and none once voided, and a void names a live settlement of the
+    same charge."""
     charges = {
         bill.id: bill
         for bill in session.scalars(
@@ -386,6 +387,10 @@ def check(session: Session, problems: list[str]) -> None:
         elif row.id not in voided:
             live.setdefault(row.charge_id, []).append(row.id)
     for charge_id, ids in live.items():
+        if charges[charge_id].voided_at is not None:
+            problems.append(
+                f"charge {charges[charge_id].key}: voided but settled ({settlement_ref(ids[0])})"
+            )
         if len(ids) > 1:
             names = ", ".join(settlement_ref(i) for i in ids)
             problems.append(f"charge {charges[charge_id].key}: settled more than once ({names})")

@@ -135,6 +135,15 @@ def test_concurrent_settlements_of_one_part_make_exactly_one(dues: Ledger) -> No
     assert rows(dues) == 1 and verify(dues) == []
 
 
+def test_a_settled_charge_is_voided_only_once_its_settlement_is(dues: Ledger) -> None:
+    (done,) = settle(dues, FINANCE, ["C-2"], "INV-1")
+    with pytest.raises(InvalidInput, match="void settlement S-1 first"):
+        void_charge(dues, FINANCE, "bill-2", "billed twice")
+    void_settlement(dues, FINANCE, done.ref, "billed twice")
+    void_charge(dues, FINANCE, "bill-2", "billed twice")
+    assert [p.ref for p in due_parts(dues)] == ["C-1"] and verify(dues) == []
+
+
 def test_a_voided_settlement_makes_the_part_due_again_and_is_voided_once(dues: Ledger) -> None:
     (done,) = settle(dues, FINANCE, ["C-1"], "INV-1")
     voided = void_settlement(dues, FINANCE_2, done.ref, "wrong invoice")
@@ -192,6 +201,11 @@ def test_history_shows_settlements_and_their_voids_in_both_languages(
             " actor, at, voids_id, reason) SELECT 'v', 2, project_id, currency, 5000, 'INV-9',"
             " actor, at, id, 'x' FROM settlements",
             "which is no settlement of its charge",
+        ),
+        (
+            "UPDATE charges SET voided_by = 'UFINANCE', voided_at = at, void_reason = 'x'"
+            " WHERE id = 1",
+            "charge bill-1: voided but settled (S-1)",
         ),
     ],
 )
