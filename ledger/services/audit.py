@@ -27,7 +27,7 @@ from ledger.orm import (
     Settlement,
     Voucher,
 )
-from ledger.services import settlements
+from ledger.services import settlement_audit
 from ledger.services.context import Ledger
 from ledger.services.provider_mirror import check_snapshots
 
@@ -181,7 +181,7 @@ def verify(ledger: Ledger) -> list[str]:
         _check_entries(session, problems)
         _check_charges(session, problems)
         _check_sources(session, problems)
-        settlements.check(session, problems)
+        settlement_audit.check(session, problems)
         check_snapshots(session, problems)
     return problems
 
