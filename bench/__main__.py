@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [approvals] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [approvals] [slack] [alerts] [forecast] [cli] [ovh] [accounting] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from bench import (
+    accounting_bench,
     alerts_bench,
     approvals_bench,
     cli_bench,
@@ -16,7 +17,7 @@ from bench import (
     slack_bench,
 )
 
-SUITES = ("ledger", "approvals", "slack", "alerts", "forecast", "cli", "ovh")
+SUITES = ("ledger", "approvals", "slack", "alerts", "forecast", "cli", "ovh", "accounting")
 
 
 def main() -> None:
@@ -72,6 +73,12 @@ def main() -> None:
                 "OVHcloud sync, 50 projects x 40 credits",
                 backend,
                 ovh_bench.sync_vs_bare_fetches(backend, 50 // min(scale, 10), 40),
+            )
+        if "accounting" in args.suite:
+            report(
+                "export of 10k purchase orders vs a bare SELECT written with csv.writer",
+                backend,
+                accounting_bench.export_vs_bare_select(backend, 10_000 // min(scale, 10)),
             )
         if "slack" in args.suite:
             for row in slack_bench.balance_over_http(backend, 400 // min(scale, 4)):

@@ -18,6 +18,8 @@ def entry_kind(kind: str, t: Translator) -> str:
         "due": t.gettext("Due by other payment means"),
         "refund": t.gettext("Refunded"),
         "removal": t.gettext("Removed at OVHcloud"),
+        "settled": t.gettext("Settled by other payment means"),
+        "unsettled": t.gettext("Settlement voided, due again"),
     }
     return labels[kind]
 

@@ -79,6 +79,9 @@ class CreditProvider(Protocol):
 
     def order_of_bill(self, bill_id: str) -> int | None: ...
 
+    def bill_link(self, bill_id: str) -> str | None:
+        """Where the bill is read: its PDF where the provider has one, else its page."""
+
     def payment_for(self, order_id: int) -> Payment:
         """The way this order would be paid: the account's default payment method, or the
         payment mean the operator named."""

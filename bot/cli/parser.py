@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from bot.cli import (
+    accounting,
     billing,
     budgets,
     operations,
@@ -25,7 +24,7 @@ from bot.cli import (
     text,
     vouchers,
 )
-from bot.cli.outcome import Handler, Runtime
+from bot.cli.table import Arg, Command, Running
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
 
@@ -42,43 +41,6 @@ def _limit(text: str) -> int:
     return value
 
 
-@dataclass(frozen=True)
-class Arg:
-    """One argument: positional when `name` has no leading dash."""
-
-    name: str
-    help: str | None = None
-    required: bool = False
-    default: object = None
-    choices: tuple[str, ...] | None = None
-    metavar: str | None = None
-    dest: str | None = None
-    type: Callable[[str], object] | None = None
-    flag: bool = False  # a switch: present or not
-
-
-@dataclass(frozen=True)
-class Command:
-    """A command on the ledger; `as_user` adds the required `--as USER_ID`."""
-
-    words: tuple[str, ...]
-    help: str
-    handler: Handler
-    args: tuple[Arg, ...] = ()
-    as_user: bool = False
-    defaults: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Running:
-    """A command that runs until stopped: no ledger opened for it, no `--json`."""
-
-    words: tuple[str, ...]
-    help: str
-    runs: Runtime
-    args: tuple[Arg, ...] = ()
-
-
 # A group's help and the name its chosen subcommand is kept under.
 GROUPS: dict[str, tuple[str, str]] = {
     "db": ("database schema", "db_command"),
@@ -88,6 +50,8 @@ GROUPS: dict[str, tuple[str, str]] = {
     "voucher": ("voucher codes", "sub"),
     "alerts": ("the scheduled jobs, on demand", "sub"),
     "budget": ("purchase budgets per calendar period", "sub"),
+    "export": ("the accountant's exports of a period", "sub"),
+    "due": ("what is due by other means, and its settlement", "sub"),
 }
 
 PROJECT = Arg("--project", required=True)
@@ -286,6 +250,7 @@ COMMANDS: tuple[Command | Running, ...] = (
         operations.export,
         (Arg("--format", choices=("json", "csv"), default="json"),),
     ),
+    *accounting.COMMANDS,
     Command(
         ("alerts", "run"),
         "run the scheduled jobs once, now",
@@ -352,6 +317,7 @@ def build() -> argparse.ArgumentParser:
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     top = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     groups: dict[str, Any] = {}
+    alone: dict[str, argparse.ArgumentParser] = {}
     for row in COMMANDS:
         *group, name = row.words
         sub = top
@@ -359,15 +325,20 @@ def build() -> argparse.ArgumentParser:
             (word,) = group
             if word not in groups:
                 help, dest = GROUPS[word]
-                groups[word] = top.add_parser(word, help=help).add_subparsers(
-                    dest=dest, required=True
-                )
+                if word in alone:  # a command of its own too (`export`): its words are optional
+                    groups[word] = alone[word].add_subparsers(dest=dest, metavar="WHAT")
+                else:
+                    groups[word] = top.add_parser(word, help=help).add_subparsers(
+                        dest=dest, required=True
+                    )
             sub = groups[word]
-        _add(sub, row, name)
+        added = _add(sub, row, name)
+        if not group:
+            alone[name] = added
     return parser
 
 
-def _add(sub: Any, row: Command | Running, name: str) -> None:
+def _add(sub: Any, row: Command | Running, name: str) -> argparse.ArgumentParser:
     p: argparse.ArgumentParser = sub.add_parser(name, help=row.help)
     if isinstance(row, Running):
         p.set_defaults(handler=row.runs, runtime=True)
@@ -383,6 +354,7 @@ def _add(sub: Any, row: Command | Running, name: str) -> None:
             )
     for arg in row.args:
         _argument(p, arg)
+    return p
 
 
 def _argument(p: argparse.ArgumentParser, arg: Arg) -> None:
@@ -391,7 +363,7 @@ def _argument(p: argparse.ArgumentParser, arg: Arg) -> None:
         options["action"] = "store_true"
     if arg.required:
         options["required"] = True
-    for option in ("default", "choices", "metavar", "dest", "type"):
+    for option in ("default", "choices", "metavar", "dest", "type", "nargs"):
         value = getattr(arg, option)
         if value is not None:
             options[option] = list(value) if option == "choices" else value

@@ -344,6 +344,10 @@ class OvhProvider:
         bill = self._call(partial(self.client.get, f"/me/bill/{bill_id}"), f"bill {bill_id}")
         return read(order_id_of, bill, f"bill {bill_id}")
 
+    def bill_link(self, bill_id: str) -> str | None:
+        bill = self._call(partial(self.client.get, f"/me/bill/{bill_id}"), f"bill {bill_id}")
+        return read(link_of, bill, f"bill {bill_id}")
+
     def payment_for(self, order_id: int) -> Payment:
         """The payment mean named by the operator, or the account's default payment method
         (me.json: `GET /me/payment/method?default=true`); never merely the first mean."""

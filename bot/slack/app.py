@@ -12,7 +12,15 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.settings import Settings
-from bot.slack import actions, commands, home, ovh_actions, project_choice, views
+from bot.slack import (
+    accounting_actions,
+    actions,
+    commands,
+    home,
+    ovh_actions,
+    project_choice,
+    views,
+)
 from bot.slack.deps import Deps, on_unexpected, user_of
 from bot.slack.edge import refuse_unstorable
 
@@ -86,6 +94,7 @@ def build_app(
     commands.register(app, deps)
     actions.register(app, deps)
     ovh_actions.register(app, deps)
+    accounting_actions.register(app, deps)
     views.register(app, deps)
     home.register(app, deps)
     project_choice.register(app, deps)

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot import chart, forecast_words, refusals
 from bot.budget_words import use_line
 from bot.i18n import Translator
-from bot.slack import budget_commands, home, notify, ovh_commands, wording
+from bot.slack import accounting_commands, budget_commands, home, notify, ovh_commands, wording
 from bot.slack.blocks.balance import balance_message, history_message
 from bot.slack.blocks.charges import charge_news, charge_result
 from bot.slack.blocks.common import Message, error_message, text_message
@@ -359,8 +359,11 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "reorder": ovh_commands.reorder_po,
     "close": ovh_commands.close_po,
     "budget": budget_commands.budget,
+    "export": accounting_commands.export_month,
+    "due": accounting_commands.due_list,
 }
 ALIASES.update(ovh_commands.ALIASES)
+ALIASES.update(accounting_commands.ALIASES)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -25,8 +25,10 @@ from ledger.orm import (
     ProjectChannel,
     PurchaseOrder,
     PurchaseOrderCounter,
+    Settlement,
     Voucher,
 )
+from ledger.services import settlement_audit
 from ledger.services.context import Ledger
 from ledger.services.provider_mirror import check_snapshots
 
@@ -40,6 +42,7 @@ EXPORTED: tuple[type[DeclarativeBase], ...] = (
     Charge,
     Entry,
     Budget,
+    Settlement,
 )
 
 
@@ -180,6 +183,7 @@ def verify(ledger: Ledger) -> list[str]:
         _check_entries(session, problems)
         _check_charges(session, problems)
         _check_sources(session, problems)
+        settlement_audit.check(session, problems)
         check_snapshots(session, problems)
     return problems
 
@@ -202,6 +206,7 @@ MONEY_COLUMNS = {
     "entries": ("amount",),
     "charges": ("amount", "due_other"),
     "budgets": ("amount",),
+    "settlements": ("amount",),
 }
 
 

@@ -30,10 +30,11 @@ from ledger.errors import (
 from ledger.facts import LotSources
 from ledger.journal import JournalLine, post
 from ledger.money import Money, minor_units
-from ledger.orm import Charge, Entry, Lot
+from ledger.orm import Charge, Entry, Lot, Settlement
 from ledger.services.context import Ledger, project_view, spendable_lots
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
+from ledger.services.settlements import live_settlements, settlement_ref
 from ledger.text import one_line
 
 KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -195,6 +196,14 @@ def void_charge(ledger: Ledger, actor: Actor, key: str, reason: str) -> ChargeRe
                 N_("charge {key!r} was already voided by {who}"),
                 key=key,
                 who=UserRef(bill.voided_by or ""),
+            )
+        settled = session.scalars(live_settlements().where(Settlement.charge_id == bill.id)).first()
+        if settled is not None:
+            raise InvalidInput(
+                N_("charge {key!r} was paid under {reference}: void settlement {settlement} first"),
+                key=key,
+                reference=settled.reference,
+                settlement=settlement_ref(settled.id),
             )
         project = lock_project(session, bill.project_id)
         now = ledger.now()

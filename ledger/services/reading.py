@@ -11,6 +11,7 @@ from ledger.domain import Balance, HistoryLine
 from ledger.facts import EntryCause
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot
+from ledger.services import settlements
 from ledger.services.context import Ledger, find_project, lot_view, project_view, spendable_views
 
 
@@ -131,6 +132,10 @@ def history(ledger: Ledger, project_ref: str, limit: int | None = None) -> list[
             )
             for charge in voided
             if charge.voided_at is not None
+        ]
+        lines += [
+            ((line.at, 2, 0), line)
+            for line in settlements.history_lines(session, project.id, count)
         ]
         lines.sort(key=lambda pair: pair[0], reverse=True)
         return [line for _, line in lines[:count]]

@@ -81,7 +81,7 @@ BARE = ProjectView("bare", "Bare", "EUR", 550, ())
 # Words French and English share, or that are names rather than sentences.
 SHARED = {
     *("lot", "lots", "projection", "total", "messages", "code", "codes", "min", "long", "nul"),
-    *("admin", "finance", "cloud", "credit", "ovhcloud", "eur", "prod", "bare"),
+    *("admin", "finance", "cloud", "credit", "ovhcloud", "eur", "prod", "bare", "csv"),
     *("budget", "budgets"),  # the same word in French
 }
 

@@ -33,6 +33,8 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
         "facturer",
         "bon",
         "budget",
+        "dû",
+        "exporter",
     }
     for first, second in commands:
         assert word(first) in VERBS

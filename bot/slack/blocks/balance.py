@@ -137,7 +137,8 @@ def history_message(project: ProjectView, lines: Sequence[HistoryLine], t: Trans
     rows = []
     for line in lines:
         note = labels.entry_note(line, t)
-        memo = f" — {escape(note)}" if note and line.kind in ("debit", "due", "refund") else ""
+        shows_note = line.kind in ("debit", "due", "refund", "settled", "unsettled")
+        memo = f" — {escape(note)}" if note and shows_note else ""
         key = _shown_key(line.charge_key)
         lot = escape(t.lot(line.lot_source)) if line.lot_source else ""
         source = " ".join(part for part in (lot, f"`{escape(key)}`" if key else "") if part)

@@ -61,6 +61,14 @@ def _finance_help(t: Translator) -> list[tuple[str, str]]:
                 "what a project may buy per period; `/credit budget clear PROJECT` removes it"
             ),
         ),
+        (
+            t.gettext("`/credit due [PROJECT]`"),
+            t.gettext("what is due by other means, with Settle… to record its payment"),
+        ),
+        (
+            t.gettext("`/credit export [MONTH]`"),
+            t.gettext("the month's decided purchase orders as CSV, sent to you"),
+        ),
     ]
 
 
