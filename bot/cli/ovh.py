@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from bot.cli import serialise, text
+from bot.cli import ovh_text, serialise, text
 from bot.cli.common import actor, names, provider, reader
 from bot.cli.outcome import Failure, Outcome
 from bot.settings import Settings
@@ -19,14 +19,14 @@ def link(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcom
     report = linked.link_project(
         ledger, provider(settings), actor(args, settings), args.id, args.service
     )
-    said = text.linked_to_ovh(report, reader(settings), names(ledger))
+    said = ovh_text.linked_to_ovh(report, reader(settings), names(ledger))
     return Outcome(serialise.sync_report(report), said)
 
 
 def unlink(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
     service = linked.unlink_project(ledger, actor(args, settings), args.id)
     project = projects.get_project(ledger, args.id).name
-    said = text.unlinked_from_ovh(project, service, reader(settings))
+    said = ovh_text.unlinked_from_ovh(project, service, reader(settings))
     return Outcome({"project": args.id, "service": service}, said)
 
 
@@ -40,7 +40,7 @@ def sync(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcom
         earlier = [f.synced for f in followed if f.synced is not None]
     reports = linked.merged(earlier, linked.sync_all(ledger, ovh, args.project))
     rows = [serialise.sync_report(r) for r in reports]
-    said = text.synced(reports, reader(settings), names(ledger))
+    said = ovh_text.synced(reports, reader(settings), names(ledger))
     if any(r.error for r in reports):
         return Failure(rows, said)
     return Outcome(rows, said)

@@ -21,7 +21,7 @@ from typing import TextIO
 from pydantic import SecretStr
 
 from bot import refusals
-from bot.cli import text
+from bot.cli import ovh_text, text
 from bot.cli.common import fail
 from bot.composition import (
     build_alerts,
@@ -282,9 +282,9 @@ def start_console(
     where = ledger.db.engine.url.render_as_string(hide_password=True)
     print(text.console_opened(where, local, user, channel, t), file=out)
     if ovh is not None:
-        print(text.ovh_standin(DEMO_SERVICE, t), file=out)
+        print(ovh_text.ovh_standin(DEMO_SERVICE, t), file=out)
     if kept is not None:
-        print(text.ovh_standin_kept(str(kept), resumed, t), file=out)
+        print(ovh_text.ovh_standin_kept(str(kept), resumed, t), file=out)
     alerts = build_alerts(local, ledger, client=app.client, pacer=Pacer(interval=0))
     finance = (next(iter(local.finance_approvers), "UFINANCE"), local.finance_channel or "")
     sync = build_ovh_sync(local, ledger, client=app.client)
@@ -294,7 +294,7 @@ def start_console(
             try:
                 standin_file.save(ovh, kept)
             except OSError as exc:  # a read-only directory: the session still ends cleanly
-                print(text.ovh_standin_not_kept(exc.strerror, t), file=out)
+                print(ovh_text.ovh_standin_not_kept(exc.strerror, t), file=out)
 
     def ovh_run(reader: Translator) -> str:
         if ovh is not None:

@@ -3,7 +3,7 @@ when OVHcloud refused it, a count not in the plural, an order's state in the wro
 
 from __future__ import annotations
 
-from bot.cli import text
+from bot.cli import ovh_text, text
 from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import Failure, OvhStandIn
@@ -34,7 +34,7 @@ def test_a_requester_whose_order_ovhcloud_refused_is_not_told_it_was_ordered(
 def test_the_sync_line_counts_entries_in_the_singular_and_the_plural() -> None:
     def line(posted: int, t: object) -> str:
         report = SyncReport("prod-eu", "svc", 2, posted, Money(20000, "EUR"))
-        return text.sync_line(report, t)  # type: ignore[arg-type]
+        return ovh_text.sync_line(report, t)  # type: ignore[arg-type]
 
     assert "1 entry posted" in line(1, EN) and "2 entries posted" in line(2, EN)
     assert "1 écriture passée" in line(1, FR) and "0 écriture passée" in line(0, FR)
