@@ -114,22 +114,32 @@ def claim_reminders(ledger: Ledger) -> int:
 
 
 def _drop_decided(session: Session, now: datetime) -> None:
-    decided = select(Notice.id).where(
-        Notice.kind == KIND,
-        Notice.status == "pending",
-        select(PurchaseOrder.id)
-        .where(
-            Notice.key.like(KIND + ":" + PurchaseOrder.number + ":%"),
-            PurchaseOrder.status != POStatus.PENDING.value,
+    """A reminder still owed for an order decided (or expired) meanwhile asks nothing."""
+    owed = session.execute(
+        select(Notice.id, Notice.key).where(Notice.kind == KIND, Notice.status == "pending")
+    ).all()
+    by_number: dict[str, list[int]] = {}
+    for notice_id, key in owed:
+        by_number.setdefault(key.split(":")[1], []).append(notice_id)
+    numbers = list(by_number)
+    decided: list[int] = []
+    for start in range(0, len(numbers), CHUNK):
+        decided += [
+            notice_id
+            for number in session.scalars(
+                select(PurchaseOrder.number).where(
+                    PurchaseOrder.number.in_(numbers[start : start + CHUNK]),
+                    PurchaseOrder.status != POStatus.PENDING.value,
+                )
+            )
+            for notice_id in by_number[number]
+        ]
+    for start in range(0, len(decided), CHUNK):
+        session.execute(
+            update(Notice)
+            .where(Notice.id.in_(decided[start : start + CHUNK]), Notice.status == "pending")
+            .values(status="dropped", updated_at=now)
         )
-        .exists(),
-    )
-    session.execute(
-        update(Notice)
-        .where(Notice.id.in_(decided.scalar_subquery()))
-        .values(status="dropped", updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,3 +245,22 @@ def test_a_dry_run_shows_the_reminder_due_and_the_orders_to_expire_and_changes_n
     assert purchases.get_purchase_order(ledger, old.number).status is POStatus.PENDING
     ((place, draft),) = [(p, d) for p, d in report.planned if "Reminder" in d.text]
     assert place == young.announcement and f"*{young.number}*" in draft.text
+
+
+def test_a_reminder_whose_post_failed_is_dropped_once_the_order_is_decided(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    with bot_in_process(ledger, "en") as bot:
+        bot.command("UMEMBER", "buy 500 prod-eu")
+        (po,) = purchases.list_purchase_orders(ledger)
+        clock.advance(days=1)
+        bot.standin.fail("chat.postMessage", Failure(error="fatal_error"))
+        assert bot.run_alerts().retry_later == 1
+        purchases.approve_purchase(ledger, FINANCE, po.number)
+        clock.advance(hours=1)
+        bot.run_alerts()
+        assert reminders(bot) == []
+    with ledger.db.read() as session:
+        (status,) = session.scalars(select(Notice.status).where(Notice.kind == "reminder"))
+    assert status == "dropped"
