@@ -21,6 +21,7 @@ from ledger.errors import N_, InvalidInput
 from ledger.money import minor_units
 
 MAX_DAYS = 1827  # 5 years, leap days included
+LARGEST_DAY = 1_000_000  # CHARGE_MAX_AMOUNT's default, in whole units
 HEADER = ("date", "amount")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -59,9 +60,11 @@ def _refuse(line: int, message: str, **values: object) -> InvalidInput:
     )
 
 
-def read_usage(lines: Iterable[str], currency: str = "EUR") -> Usage:
+def read_usage(
+    lines: Iterable[str], currency: str = "EUR", largest: int = LARGEST_DAY
+) -> Usage:
     """The usage series of a CSV file's lines (line 1 first), or InvalidInput naming the
-    first line at fault."""
+    first line at fault. A day is at most `largest` whole units: what one charge may be."""
     places = minor_units(currency)
     scale = 10**places
     first: date | None = None
@@ -79,6 +82,13 @@ def read_usage(lines: Iterable[str], currency: str = "EUR") -> Usage:
             raise _refuse(number, N_("usage file, line {line}: expected two fields, date and amount"))
         day = _day(number, fields[0])
         minor = _amount(number, fields[1], places, scale)
+        if minor > largest * scale:
+            raise _refuse(
+                number,
+                N_("usage file, line {line}: {text} is more than one charge may be ({high})"),
+                text=fields[1],
+                high=largest,
+            )
         if previous is not None and day <= previous:
             if day == previous:
                 raise _refuse(number, N_("usage file, line {line}: {day} appears twice"), day=day.isoformat())
@@ -143,7 +153,7 @@ class DayPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class PolicyReport:
     """What a policy did over the replay, in minor units, read from the ledger's journal."""
 
     policy: str

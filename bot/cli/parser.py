@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
-from bot.cli.outcome import Handler, Runtime
+from bot.cli import backtest, billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
+from bot.cli.outcome import Handler, Runtime, Standalone
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
 
@@ -68,6 +68,16 @@ class Running:
     args: tuple[Arg, ...] = ()
 
 
+@dataclass(frozen=True)
+class Offline:
+    """A command that opens no configured database (it builds its own): `--json` works."""
+
+    words: tuple[str, ...]
+    help: str
+    handler: Standalone
+    args: tuple[Arg, ...] = ()
+
+
 # A group's help and the name its chosen subcommand is kept under.
 GROUPS: dict[str, tuple[str, str]] = {
     "db": ("database schema", "db_command"),
@@ -76,12 +86,13 @@ GROUPS: dict[str, tuple[str, str]] = {
     "po": ("purchase orders", "sub"),
     "voucher": ("voucher codes", "sub"),
     "alerts": ("the scheduled jobs, on demand", "sub"),
+    "autopilot": ("purchase orders drafted from the forecast", "sub"),
 }
 
 PROJECT = Arg("--project", required=True)
 REASON = Arg("--reason", required=True, help="told to the requester")
 
-COMMANDS: tuple[Command | Running, ...] = (
+COMMANDS: tuple[Command | Running | Offline, ...] = (
     Command(("db", "upgrade"), "apply every pending migration", operations.db_upgrade),
     Command(
         ("project", "add"),
@@ -253,6 +264,30 @@ COMMANDS: tuple[Command | Running, ...] = (
         "notices by delivery state; those stuck sending",
         operations.alerts_status,
     ),
+    Offline(
+        ("autopilot", "backtest"),
+        "replay a daily usage file: the autopilot against three usual policies",
+        backtest.run,
+        (
+            Arg(
+                "--usage",
+                required=True,
+                metavar="FILE.csv",
+                help="date,amount lines, one a day, up to 5 years; a missing day is zero",
+            ),
+            Arg("--currency", default="EUR", help="the amounts' currency (default EUR)"),
+            Arg("--cover-days", type=backtest.days_between(1, 400), default=90, metavar="C"),
+            Arg("--lead-days", type=backtest.days_between(0, 365), default=5, metavar="L"),
+            Arg(
+                "--approval-days",
+                type=backtest.days_between(0, 365),
+                default=3,
+                metavar="A",
+                help="from order to credit (default 3)",
+            ),
+            Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
+        ),
+    ),
     Running(
         ("run",),
         "connect to Slack, or start the local console without credentials",
@@ -323,17 +358,20 @@ def build() -> argparse.ArgumentParser:
     return parser
 
 
-def _add(sub: Any, row: Command | Running, name: str) -> None:
+def _add(sub: Any, row: Command | Running | Offline, name: str) -> None:
     p: argparse.ArgumentParser = sub.add_parser(name, help=row.help)
     if isinstance(row, Running):
         p.set_defaults(handler=row.runs, runtime=True)
     else:
-        p.set_defaults(handler=row.handler, **row.defaults)
+        if isinstance(row, Offline):
+            p.set_defaults(handler=row.handler, offline=True)
+        else:
+            p.set_defaults(handler=row.handler, **row.defaults)
         # Also after the command; SUPPRESS keeps a --json given before it.
         p.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
-        if row.as_user:
+        if isinstance(row, Command) and row.as_user:
             p.add_argument(
                 "--as", dest="as_user", required=True, metavar="USER_ID", help="who acts"
             )

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger import drafting
-from ledger.backtest import POLICIES, DayPoint, Outcome, Policy, Usage, trailing_average
+from ledger.backtest import POLICIES, DayPoint, PolicyReport, Policy, Usage, trailing_average
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, POStatus, Role
 from ledger.money import Money, minor_units
@@ -55,6 +55,7 @@ class ReplayRules:
     lead_days: int = 5
     approval_days: int = 3
     max_amount: int = 200_000  # PO_MAX_AMOUNT, in whole units
+    largest_charge: int = 1_000_000  # CHARGE_MAX_AMOUNT: the usage file's days are within it
 
 
 @dataclass
@@ -80,7 +81,10 @@ def fresh_ledger(tz: ZoneInfo, rules: ReplayRules = ReplayRules()) -> tuple[Ledg
     db = Database("sqlite://")
     Base.metadata.create_all(db.engine)
     config = LedgerConfig(
-        timezone=tz, po_max_amount=rules.max_amount, purchase_lead_days=rules.lead_days
+        timezone=tz,
+        po_max_amount=rules.max_amount,
+        charge_max_amount=rules.largest_charge,
+        purchase_lead_days=rules.lead_days,
     )
     clock = _Clock()
     return Ledger(db, config, clock), clock
@@ -91,12 +95,12 @@ def backtest(
     tz: ZoneInfo,
     rules: ReplayRules = ReplayRules(),
     policies: Sequence[Policy] = POLICIES,
-) -> list[Outcome]:
+) -> list[PolicyReport]:
     """Each policy's outcome over the replay of `usage`, in the order given."""
     return _run(usage, tz, rules, list(policies))
 
 
-def charges_only(usage: Usage, tz: ZoneInfo, rules: ReplayRules = ReplayRules()) -> Outcome:
+def charges_only(usage: Usage, tz: ZoneInfo, rules: ReplayRules = ReplayRules()) -> PolicyReport:
     """The same replay with no policy: the first purchase, then the bills alone."""
     return _run(usage, tz, rules, [None])[0]
 
@@ -107,7 +111,7 @@ def _local(day: date, hour: int, tz: ZoneInfo) -> datetime:
 
 def _run(
     usage: Usage, tz: ZoneInfo, rules: ReplayRules, policies: list[Policy | None]
-) -> list[Outcome]:
+) -> list[PolicyReport]:
     ledger, clock = fresh_ledger(tz, rules)
     currency = usage.currency
     unit = 10 ** minor_units(currency)
@@ -261,7 +265,7 @@ def _sum(session: Session, column: object, *where: object) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(column), 0)).where(*where)) or 0)
 
 
-def _outcome(session: Session, replay: _Replay, usage: Usage, end: datetime) -> Outcome:
+def _outcome(session: Session, replay: _Replay, usage: Usage, end: datetime) -> PolicyReport:
     """The policy's figures as the ledger booked them, with its books checked."""
     pid = replay.project
 
@@ -305,7 +309,7 @@ def _outcome(session: Session, replay: _Replay, usage: Usage, end: datetime) -> 
     broken = [what for what, holds in checks.items() if not holds]
     if broken:
         raise IdentityBroken(f"{name}: {'; '.join(broken)}")
-    return Outcome(
+    return PolicyReport(
         policy=name,
         currency=usage.currency,
         bought=bought,

@@ -11,7 +11,7 @@ from datetime import date
 from ledger.backtest import Usage
 
 START = date(2026, 1, 1)
-DAYS = 731  # two years: every policy meets a 13-month expiry, and `yearly` buys twice
+DAYS = 730  # two years: every policy meets a 13-month expiry, and `yearly` buys twice
 BASE = 10_000  # 100.00 a day, in cents
 MONTH = 365.25 / 12
 
