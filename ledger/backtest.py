@@ -60,9 +60,7 @@ def _refuse(line: int, message: str, **values: object) -> InvalidInput:
     )
 
 
-def read_usage(
-    lines: Iterable[str], currency: str = "EUR", largest: int = LARGEST_DAY
-) -> Usage:
+def read_usage(lines: Iterable[str], currency: str = "EUR", largest: int = LARGEST_DAY) -> Usage:
     """The usage series of a CSV file's lines (line 1 first), or InvalidInput naming the
     first line at fault. A day is at most `largest` whole units: what one charge may be."""
     places = minor_units(currency)
@@ -79,7 +77,9 @@ def read_usage(
         if first is None and previous is None and tuple(f.casefold() for f in fields) == HEADER:
             continue
         if len(fields) != 2:
-            raise _refuse(number, N_("usage file, line {line}: expected two fields, date and amount"))
+            raise _refuse(
+                number, N_("usage file, line {line}: expected two fields, date and amount")
+            )
         day = _day(number, fields[0])
         minor = _amount(number, fields[1], places, scale)
         if minor > largest * scale:
@@ -91,7 +91,9 @@ def read_usage(
             )
         if previous is not None and day <= previous:
             if day == previous:
-                raise _refuse(number, N_("usage file, line {line}: {day} appears twice"), day=day.isoformat())
+                raise _refuse(
+                    number, N_("usage file, line {line}: {day} appears twice"), day=day.isoformat()
+                )
             raise _refuse(
                 number,
                 N_("usage file, line {line}: {day} comes after {previous}: days must be in order"),
@@ -102,7 +104,9 @@ def read_usage(
             first = day
         elif (day - first).days >= MAX_DAYS:
             raise _refuse(
-                number, N_("usage file, line {line}: more than {days} days after the first line"), days=MAX_DAYS - 1
+                number,
+                N_("usage file, line {line}: more than {days} days after the first line"),
+                days=MAX_DAYS - 1,
             )
         if previous is not None:
             amounts += [0] * ((day - previous).days - 1)
@@ -119,7 +123,9 @@ def _day(number: int, text: str) -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise _refuse(number, N_("usage file, line {line}: {text!r} is not a date (YYYY-MM-DD)"), text=text) from None
+        raise _refuse(
+            number, N_("usage file, line {line}: {text!r} is not a date (YYYY-MM-DD)"), text=text
+        ) from None
 
 
 def _amount(number: int, text: str, places: int, scale: int) -> int:
@@ -133,7 +139,12 @@ def _amount(number: int, text: str, places: int, scale: int) -> int:
         raise _refuse(number, N_("usage file, line {line}: {text} is negative"), text=text)
     minor = value * scale
     if minor != minor.to_integral_value():
-        raise _refuse(number, N_("usage file, line {line}: {text} has more than {places} decimals"), text=text, places=places)
+        raise _refuse(
+            number,
+            N_("usage file, line {line}: {text} has more than {places} decimals"),
+            text=text,
+            places=places,
+        )
     return int(minor)
 
 

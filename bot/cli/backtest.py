@@ -54,9 +54,7 @@ def _lines(path: str) -> list[str]:
         try:
             lines.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            raise InvalidInput(
-                N_("usage file, line {line}: not UTF-8 text"), line=number
-            ) from None
+            raise InvalidInput(N_("usage file, line {line}: not UTF-8 text"), line=number) from None
     return lines
 
 

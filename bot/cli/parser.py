@@ -13,7 +13,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import backtest, billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
+from bot.cli import (
+    backtest,
+    billing,
+    operations,
+    ovh,
+    projects,
+    purchases,
+    reading,
+    runtime,
+    text,
+    vouchers,
+)
 from bot.cli.outcome import Handler, Runtime, Standalone
 from bot.i18n import at_terminal
 from ledger.domain import POStatus

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import format_decimal, format_percent
 
 from bot import labels, run_outcome
 from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack.blocks import ovh as ovh_words
+from ledger.backtest import PolicyReport, Usage
 from ledger.domain import (
     Balance,
     ChargeResult,
@@ -28,7 +30,6 @@ from ledger.domain import (
     PurchaseOrderView,
     RedeemedVoucher,
 )
-from ledger.backtest import PolicyReport, Usage
 from ledger.money import Money, rate_text
 from ledger.services.backtest import ReplayRules
 from ledger.services.forecasting import Forecast
@@ -471,12 +472,14 @@ def _backtest_verdict(outcomes: Sequence[PolicyReport], t: Translator) -> str | 
     best = min(others, key=lambda o: (o.lost, o.orders))
 
     def share(o: PolicyReport) -> str:
-        pct = Decimal(100 * o.lost) / o.consumed if o.consumed else Decimal(0)
-        return format_decimal(pct.quantize(Decimal("0.01")), "0.00", locale=t.locale)
+        part = Decimal(o.lost) / o.consumed if o.consumed else Decimal(0)
+        pattern = Locale.parse(t.locale).percent_formats[None].pattern.replace("0", "0.00", 1)
+        said: str = format_percent(part, pattern, locale=t.locale)
+        return said.replace("\u202f", "\u00a0")
 
     return t.say(
-        "lost to expiry or paid otherwise: autopilot {ours} ({ours_pct} % of usage, {orders} "
-        "orders); best other policy, {policy}: {theirs} ({theirs_pct} %, {their_orders} orders)",
+        "lost to expiry or paid otherwise: autopilot {ours} ({ours_pct} of usage, {orders} "
+        "orders); best other policy, {policy}: {theirs} ({theirs_pct}, {their_orders} orders)",
         ours=t.money(Money(ours.lost, ours.currency)),
         ours_pct=share(ours),
         orders=ours.orders,
@@ -485,4 +488,3 @@ def _backtest_verdict(outcomes: Sequence[PolicyReport], t: Translator) -> str | 
         theirs_pct=share(best),
         their_orders=best.orders,
     )
-

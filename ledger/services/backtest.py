@@ -21,11 +21,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from ledger import drafting
-from ledger.backtest import POLICIES, DayPoint, PolicyReport, Policy, Usage, trailing_average
+from ledger.backtest import POLICIES, DayPoint, Policy, PolicyReport, Usage, trailing_average
 from ledger.database import Database
 from ledger.domain import Actor, LedgerConfig, POStatus, Role
 from ledger.money import Money, minor_units
@@ -124,7 +125,9 @@ def _run(
         pid = f"p{n}-{name}".replace("_", "-")
         projects.add_project(ledger, ADMIN, pid, pid, currency, 0)
         replays.append(_Replay(policy, pid))
-        order = purchases.request_purchase(ledger, BUYER, pid, Money(first_amount or unit, currency))
+        order = purchases.request_purchase(
+            ledger, BUYER, pid, Money(first_amount or unit, currency)
+        )
         granted = purchases.approve_purchase(ledger, FINANCE, order.number)
         assert granted.credit_expires_at is not None
         heapq.heappush(expiries, granted.credit_expires_at)
@@ -157,7 +160,11 @@ def _run(
             for replay in replays:
                 if used:
                     billing.charge(
-                        ledger, FINANCE, replay.project, Money(used, currency), f"{replay.project}-{n}"
+                        ledger,
+                        FINANCE,
+                        replay.project,
+                        Money(used, currency),
+                        f"{replay.project}-{n}",
                     )
                 replay.billed.append(used)
                 if replay.points:
@@ -219,7 +226,9 @@ def _decide(
                 if replay.in_flight is None:
                     amount = _autopilot(seen, rules, unit)
             else:
-                balance = sum(lot.remaining.minor for lot in spendable_views(session, replay.project, now))
+                balance = sum(
+                    lot.remaining.minor for lot in spendable_views(session, replay.project, now)
+                )
                 if replay.in_flight is None:
                     amount = _baseline(policy, replay, n, balance, settled, rules, unit)
             replay.points.append(DayPoint(day, balance, 0))
@@ -261,7 +270,9 @@ def _baseline(
     return 0
 
 
-def _sum(session: Session, column: object, *where: object) -> int:
+def _sum(
+    session: Session, column: _ColumnExpressionArgument[int], *where: ColumnElement[bool]
+) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(column), 0)).where(*where)) or 0)
 
 
@@ -278,9 +289,7 @@ def _outcome(session: Session, replay: _Replay, usage: Usage, end: datetime) -> 
     consumed = _sum(session, Charge.amount, Charge.project_id == pid, Charge.voided_at.is_(None))
     due = _sum(session, Charge.due_other, Charge.project_id == pid, Charge.voided_at.is_(None))
     short = int(
-        session.scalar(
-            select(func.count()).where(Charge.project_id == pid, Charge.due_other > 0)
-        )
+        session.scalar(select(func.count()).where(Charge.project_id == pid, Charge.due_other > 0))
         or 0
     )
     orders = int(
