@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [slack] [alerts] [forecast] [cli] [ovh] [backtest] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -6,9 +6,17 @@ import argparse
 import json
 from typing import Any
 
-from bench import alerts_bench, cli_bench, forecast_bench, ledger_bench, ovh_bench, slack_bench
+from bench import (
+    alerts_bench,
+    backtest_bench,
+    cli_bench,
+    forecast_bench,
+    ledger_bench,
+    ovh_bench,
+    slack_bench,
+)
 
-SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh")
+SUITES = ("ledger", "slack", "alerts", "forecast", "cli", "ovh", "backtest")
 
 
 def main() -> None:
@@ -18,6 +26,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller data sets, for a smoke run")
     args = parser.parse_args()
     scale = 100 if args.quick else 1
+    if "backtest" in args.suite:  # in-memory SQLite whatever the backends
+        report(
+            "backtest, 4 policies x 3 years of one project, vs the charges alone",
+            "sqlite (memory)",
+            backtest_bench.policies_vs_charges(365 if args.quick else 1096, 1 if args.quick else 3),
+        )
     for backend in args.backends.split(","):
         if "ledger" in args.suite:
             report(
