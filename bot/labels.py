@@ -53,15 +53,3 @@ def nothing_to_expire(t: Translator) -> str:
 def already_reordered(number: str, t: Translator) -> str:
     """A second "order again" on a purchase order already ordered again: nothing more done."""
     return t.say("{po} was already ordered again", po=number)
-
-
-def backtest_policy(policy: str, t: Translator) -> str:
-    """What a backtest's purchasing policy does, after its name (`threshold`…)."""
-    labels = {
-        "autopilot": t.gettext("orders drafted from the forecast, on time, for what will be used"),
-        "threshold": t.gettext("auto-recharge: below 30 days of usage, buy back up to 90"),
-        "yearly": t.gettext("a year of usage bought once a year"),
-        "when_empty": t.gettext("90 days of usage bought once the balance is zero"),
-        "none": t.gettext("no purchase after the first"),
-    }
-    return labels[policy]

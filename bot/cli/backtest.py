@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from bot import backtest_words
 from bot.cli import serialise, text
 from bot.cli.common import reader
 from bot.cli.outcome import Outcome
@@ -58,7 +59,7 @@ def _lines(path: str) -> list[str]:
     return lines
 
 
-def run(args: argparse.Namespace, settings: Settings) -> Outcome:
+def run_backtest(args: argparse.Namespace, settings: Settings) -> Outcome:
     currency = normalise_currency(args.currency)
     usage = read_usage(_lines(args.usage), currency, settings.charge_max_amount)
     rules = ReplayRules(
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace, settings: Settings) -> Outcome:
     )
     reports = backtest(usage, settings.timezone, rules)
     t = reader(settings)
-    said = text.backtest(reports, usage, rules, t)
+    said = backtest_words.table(reports, usage, rules, t)
     if args.chart:
         from bot import backtest_chart
 

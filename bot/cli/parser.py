@@ -13,18 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import (
-    backtest,
-    billing,
-    operations,
-    ovh,
-    projects,
-    purchases,
-    reading,
-    runtime,
-    text,
-    vouchers,
-)
+from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
+from bot.cli.backtest import days_between, run_backtest
 from bot.cli.outcome import Handler, Runtime, Standalone
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
@@ -63,10 +53,11 @@ class Command:
 
     words: tuple[str, ...]
     help: str
-    handler: Handler
+    handler: Handler | Standalone  # a Standalone one opens no database: `offline`
     args: tuple[Arg, ...] = ()
     as_user: bool = False
     defaults: Mapping[str, str] = field(default_factory=dict)
+    offline: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,16 +67,6 @@ class Running:
     words: tuple[str, ...]
     help: str
     runs: Runtime
-    args: tuple[Arg, ...] = ()
-
-
-@dataclass(frozen=True)
-class Offline:
-    """A command that opens no configured database (it builds its own): `--json` works."""
-
-    words: tuple[str, ...]
-    help: str
-    handler: Standalone
     args: tuple[Arg, ...] = ()
 
 
@@ -103,7 +84,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 PROJECT = Arg("--project", required=True)
 REASON = Arg("--reason", required=True, help="told to the requester")
 
-COMMANDS: tuple[Command | Running | Offline, ...] = (
+COMMANDS: tuple[Command | Running, ...] = (
     Command(("db", "upgrade"), "apply every pending migration", operations.db_upgrade),
     Command(
         ("project", "add"),
@@ -275,29 +256,19 @@ COMMANDS: tuple[Command | Running | Offline, ...] = (
         "notices by delivery state; those stuck sending",
         operations.alerts_status,
     ),
-    Offline(
+    Command(
         ("autopilot", "backtest"),
         "replay a daily usage file: the autopilot against three usual policies",
-        backtest.run,
+        run_backtest,
         (
-            Arg(
-                "--usage",
-                required=True,
-                metavar="FILE.csv",
-                help="date,amount lines, one a day, up to 5 years; a missing day is zero",
-            ),
+            Arg("--usage", required=True, metavar="FILE.csv", help="date,amount a day, 5 years"),
             Arg("--currency", default="EUR", help="the amounts' currency (default EUR)"),
-            Arg("--cover-days", type=backtest.days_between(1, 400), default=90, metavar="C"),
-            Arg("--lead-days", type=backtest.days_between(0, 365), default=5, metavar="L"),
-            Arg(
-                "--approval-days",
-                type=backtest.days_between(0, 365),
-                default=3,
-                metavar="A",
-                help="from order to credit (default 3)",
-            ),
+            Arg("--cover-days", type=days_between(1, 400), default=90, metavar="C"),
+            Arg("--lead-days", type=days_between(0, 365), default=5, metavar="L"),
+            Arg("--approval-days", type=days_between(0, 365), default=3, metavar="A"),
             Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
         ),
+        offline=True,
     ),
     Running(
         ("run",),
@@ -369,20 +340,17 @@ def build() -> argparse.ArgumentParser:
     return parser
 
 
-def _add(sub: Any, row: Command | Running | Offline, name: str) -> None:
+def _add(sub: Any, row: Command | Running, name: str) -> None:
     p: argparse.ArgumentParser = sub.add_parser(name, help=row.help)
     if isinstance(row, Running):
         p.set_defaults(handler=row.runs, runtime=True)
     else:
-        if isinstance(row, Offline):
-            p.set_defaults(handler=row.handler, offline=True)
-        else:
-            p.set_defaults(handler=row.handler, **row.defaults)
+        p.set_defaults(handler=row.handler, offline=row.offline, **row.defaults)
         # Also after the command; SUPPRESS keeps a --json given before it.
         p.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
         )
-        if isinstance(row, Command) and row.as_user:
+        if row.as_user:
             p.add_argument(
                 "--as", dest="as_user", required=True, metavar="USER_ID", help="who acts"
             )
