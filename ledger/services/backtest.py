@@ -114,25 +114,13 @@ def _run(
     usage: Usage, tz: ZoneInfo, rules: ReplayRules, policies: list[Policy | None]
 ) -> list[PolicyReport]:
     ledger, clock = fresh_ledger(tz, rules)
-    currency = usage.currency
-    unit = 10 ** minor_units(currency)
-    clock.now = _local(usage.first, 0, tz)
-    replays = []
-    expiries: list[datetime] = []
-    first_amount = _whole_units(Decimal(FIRST_PURCHASE_DAYS * usage.amounts[0]), unit, rules)
-    for n, policy in enumerate(policies):
-        name = policy.value if policy else "none"
-        pid = f"p{n}-{name}".replace("_", "-")
-        projects.add_project(ledger, ADMIN, pid, pid, currency, 0)
-        replays.append(_Replay(policy, pid))
-        order = purchases.request_purchase(
-            ledger, BUYER, pid, Money(first_amount or unit, currency)
-        )
-        granted = purchases.approve_purchase(ledger, FINANCE, order.number)
-        assert granted.credit_expires_at is not None
-        heapq.heappush(expiries, granted.credit_expires_at)
-    settled = _settling_average(usage)
     try:
+        currency = usage.currency
+        unit = 10 ** minor_units(currency)
+        clock.now = _local(usage.first, 0, tz)
+        expiries: list[datetime] = []
+        replays = _open(ledger, usage, policies, rules, expiries)
+        settled = _settling_average(usage)
         for n, used in enumerate(usage.amounts):
             day = usage.first + timedelta(days=n)
             clock.now = _local(day, 9, tz)
@@ -175,6 +163,31 @@ def _run(
             return [_outcome(session, replay, usage, clock.now) for replay in replays]
     finally:
         ledger.db.dispose()
+
+
+def _open(
+    ledger: Ledger,
+    usage: Usage,
+    policies: list[Policy | None],
+    rules: ReplayRules,
+    expiries: list[datetime],
+) -> list[_Replay]:
+    """A project per policy, each with its first purchase credited now (00:00 of day 0):
+    30 times the first day's usage, in whole units, at least one."""
+    currency = usage.currency
+    unit = 10 ** minor_units(currency)
+    first = _whole_units(Decimal(FIRST_PURCHASE_DAYS * usage.amounts[0]), unit, rules) or unit
+    replays = []
+    for n, policy in enumerate(policies):
+        name = policy.value if policy else "none"
+        pid = f"p{n}-{name}".replace("_", "-")
+        projects.add_project(ledger, ADMIN, pid, pid, currency, 0)
+        replays.append(_Replay(policy, pid))
+        order = purchases.request_purchase(ledger, BUYER, pid, Money(first, currency))
+        granted = purchases.approve_purchase(ledger, FINANCE, order.number)
+        assert granted.credit_expires_at is not None
+        heapq.heappush(expiries, granted.credit_expires_at)
+    return replays
 
 
 def _credit(ledger: Ledger, replay: _Replay, expiries: list[datetime]) -> None:
