@@ -1,4 +1,4 @@
-"""`python -m bench [ledger] [approvals] [slack] [alerts] [forecast] [cli] [ovh] [accounting] [--backends sqlite,postgresql] [--quick]`"""
+"""`python -m bench [ledger] [approvals] [slack] [alerts] [forecast] [cli] [ovh] [accounting] [backtest] [--backends sqlite,postgresql] [--quick]`"""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bench import (
     accounting_bench,
     alerts_bench,
     approvals_bench,
+    backtest_bench,
     cli_bench,
     forecast_bench,
     ledger_bench,
@@ -17,7 +18,17 @@ from bench import (
     slack_bench,
 )
 
-SUITES = ("ledger", "approvals", "slack", "alerts", "forecast", "cli", "ovh", "accounting")
+SUITES = (
+    "ledger",
+    "approvals",
+    "slack",
+    "alerts",
+    "forecast",
+    "cli",
+    "ovh",
+    "accounting",
+    "backtest",
+)
 
 
 def main() -> None:
@@ -27,6 +38,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller data sets, for a smoke run")
     args = parser.parse_args()
     scale = 100 if args.quick else 1
+    if "backtest" in args.suite:  # in-memory SQLite whatever the backends
+        report(
+            "backtest, 4 policies x 3 years of one project, vs the charges alone",
+            "sqlite (memory)",
+            backtest_bench.policies_vs_charges(365 if args.quick else 1096, 1 if args.quick else 3),
+        )
     for backend in args.backends.split(","):
         if "ledger" in args.suite:
             report(

@@ -118,6 +118,35 @@ def burn_rate(spent_minor: int, now: datetime, created_at: datetime, window_days
     return Fraction(spent_minor, days)
 
 
+# A rise in spending shows in the burn within this many days; a fall takes the whole window.
+RECENT_DAYS = 14
+
+
+def recent_days(window_days: int) -> int:
+    """The short window of the burn: RECENT_DAYS, or the whole window if that is shorter."""
+    return min(RECENT_DAYS, window_days)
+
+
+def burn_of(
+    spent_minor: int,
+    recent_minor: int,
+    now: datetime,
+    created_at: datetime,
+    window_days: int,
+) -> tuple[Fraction, int]:
+    """The burn, and how many days it is the average of: the window's average, or the
+    average of its last `recent_days` days when that is higher (what was spent in them is
+    `recent_minor`). Steady spending gives the same either way; spending that rises is
+    seen within two weeks instead of being diluted over the window."""
+    burn = burn_rate(spent_minor, now, created_at, window_days)
+    short = recent_days(window_days)
+    if short < window_days:
+        quick = burn_rate(recent_minor, now, created_at, short)
+        if quick > burn:
+            return quick, short
+    return burn, window_days
+
+
 def midnight(day: date, tz: ZoneInfo) -> datetime:
     """00:00 of a local day, as a UTC instant (a DST gap at midnight moves it forward)."""
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)

@@ -20,7 +20,15 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
 from bot.cli import parser
 from bot.cli.common import fail, reader
-from bot.cli.outcome import Document, Handler, Mismatches, Outcome, Refused, Runtime
+from bot.cli.outcome import (
+    Document,
+    Handler,
+    Mismatches,
+    Outcome,
+    Refused,
+    Runtime,
+    Standalone,
+)
 from bot.composition import build_ledger
 from bot.i18n import translator
 from bot.settings import Settings
@@ -65,6 +73,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return runs(args, settings)
         except (ArgumentError, DatabaseError) as exc:  # mostly at start-up: migrating
             return _database_trouble(settings.database_url, exc)
+    if getattr(args, "offline", False):
+        return _run(args, settings, None)
     if getattr(args, "key", "unset") is None:
         args.key = f"cli-{uuid.uuid4()}"
     try:
@@ -105,14 +115,19 @@ def _unusable(exc: DatabaseError) -> bool:
     return isinstance(exc, OperationalError) or type(exc) is DatabaseError
 
 
-def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
-    handler: Handler = args.handler
+def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger | None) -> int:
+    """Run the handler on `ledger`, or on nothing for a command that opens no database."""
     try:
-        if not migrate.is_current(ledger.db.engine):
+        if ledger is None:
+            standalone: Standalone = args.handler
+            result = standalone(args, settings)
+        elif not migrate.is_current(ledger.db.engine):
             return fail(
                 N_("the database schema is not up to date"), N_("run `creditbot db upgrade`")
             )
-        result = handler(args, settings, ledger)
+        else:
+            handler: Handler = args.handler
+            result = handler(args, settings, ledger)
     except LedgerError as exc:
         if args.json:  # what scripts read stays as it was, in English
             return fail(exc.message, exc.hint, t=translator("en", settings.timezone))
@@ -126,7 +141,8 @@ def _run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> int:
             N_("cannot write {file}: {reason}"), file=str(exc.filename), reason=str(exc.strerror)
         )
     finally:
-        ledger.db.dispose()
+        if ledger is not None:
+            ledger.db.dispose()
     return _print(result, args.json)
 
 

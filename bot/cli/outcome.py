@@ -49,6 +49,9 @@ Result = Outcome | Mismatches | Document
 Handler = Callable[[argparse.Namespace, Settings, Ledger], Result]
 """A command on the ledger: the database is open and its schema current."""
 
+Standalone = Callable[[argparse.Namespace, Settings], Result]
+"""A command that opens no configured database (it builds what it needs)."""
+
 Runtime = Callable[[argparse.Namespace, Settings], int]
 """A command that runs until stopped (the bot, the scheduler, the console): an exit code."""
 

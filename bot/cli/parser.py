@@ -24,6 +24,7 @@ from bot.cli import (
     text,
     vouchers,
 )
+from bot.cli.backtest import days_between, run_backtest
 from bot.cli.table import Arg, Command, Running
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
@@ -52,6 +53,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "budget": ("purchase budgets per calendar period", "sub"),
     "export": ("the accountant's exports of a period", "sub"),
     "due": ("what is due by other means, and its settlement", "sub"),
+    "autopilot": ("purchase orders drafted from the forecast", "sub"),
 }
 
 PROJECT = Arg("--project", required=True)
@@ -262,6 +264,20 @@ COMMANDS: tuple[Command | Running, ...] = (
         "notices by delivery state; those stuck sending",
         operations.alerts_status,
     ),
+    Command(
+        ("autopilot", "backtest"),
+        "replay a daily usage file: the autopilot against three usual policies",
+        run_backtest,
+        (
+            Arg("--usage", required=True, metavar="FILE.csv", help="date,amount a day, 5 years"),
+            Arg("--currency", default="EUR", help="the amounts' currency (default EUR)"),
+            Arg("--cover-days", type=days_between(1, 400), default=90, metavar="C"),
+            Arg("--lead-days", type=days_between(0, 365), default=5, metavar="L"),
+            Arg("--approval-days", type=days_between(0, 365), default=3, metavar="A"),
+            Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
+        ),
+        offline=True,
+    ),
     Running(
         ("run",),
         "connect to Slack, or start the local console without credentials",
@@ -343,7 +359,7 @@ def _add(sub: Any, row: Command | Running, name: str) -> argparse.ArgumentParser
     if isinstance(row, Running):
         p.set_defaults(handler=row.runs, runtime=True)
     else:
-        p.set_defaults(handler=row.handler, **row.defaults)
+        p.set_defaults(handler=row.handler, offline=row.offline, **row.defaults)
         # Also after the command; SUPPRESS keeps a --json given before it.
         p.add_argument(
             "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS

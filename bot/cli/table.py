@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.cli.outcome import Handler, Runtime
+from bot.cli.outcome import Handler, Runtime, Standalone
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,11 @@ class Command:
 
     words: tuple[str, ...]
     help: str
-    handler: Handler
+    handler: Handler | Standalone  # a Standalone one opens no database: `offline`
     args: tuple[Arg, ...] = ()
     as_user: bool = False
     defaults: Mapping[str, str] = field(default_factory=dict)
+    offline: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 
 from ledger.clock import local_date
 from ledger.domain import LotView, ProjectView
-from ledger.forecast import ForecastRules, Projection, burn_rate, midnight, project_spending
+from ledger.forecast import (
+    ForecastRules,
+    Projection,
+    burn_of,
+    midnight,
+    project_spending,
+    recent_days,
+)
 from ledger.money import Money
 from ledger.orm import Charge, Entry, Lot, Project, ProjectChannel
 from ledger.services.context import (
@@ -34,7 +41,9 @@ class Forecast:
     lots: tuple[LotView, ...]
     basis: str  # where the burn comes from: "journal", the bills and the synced consumption
     projection: Projection
-    window_days: int  # the burn is what was spent in this many days up to `at`
+    # The burn is the average of what was spent in this many days up to `at`: the window, or
+    # its last RECENT_DAYS days when their average is higher.
+    window_days: int
 
     @property
     def available(self) -> Money:
@@ -107,13 +116,15 @@ def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetim
     """The forecast of one project, read within the caller's transaction."""
     window = ledger.config.forecast_window_days
     spent = _billed(session, project.id, now - timedelta(days=window), now)
-    burn = burn_rate(spent, now, project.created_at, window)
+    short = recent_days(window)
+    recent = _billed(session, project.id, now - timedelta(days=short), now) if short < window else 0
+    burn, days = burn_of(spent, recent, now, project.created_at, window)
     lots = spendable_views(session, project.id, now)
     projection = project_spending(
         lots, burn, now, ledger.config.timezone, project.currency, rules(ledger)
     )
     view = project_view(session, project)
-    return Forecast(view, now, tuple(lots), JOURNAL, projection, window)
+    return Forecast(view, now, tuple(lots), JOURNAL, projection, days)
 
 
 def forecast(ledger: Ledger, project_ref: str) -> Forecast:
@@ -142,19 +153,9 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
         )
     ):
         channels[project_id].append(channel)
-    spent = dict(
-        session.execute(
-            select(Charge.project_id, func.sum(Charge.amount))
-            .where(
-                Charge.at > now - timedelta(days=window),
-                Charge.at <= now,
-                Charge.voided_at.is_(None),
-            )
-            .group_by(Charge.project_id)
-        ).all()
-    )
-    for project_id, used in session.execute(_provider_use(now - timedelta(days=window), now)):
-        spent[project_id] = spent.get(project_id, 0) + used
+    spent = _spent_by_project(session, now - timedelta(days=window), now)
+    short = recent_days(window)
+    recent = _spent_by_project(session, now - timedelta(days=short), now) if short < window else {}
     lots: dict[str, list[LotView]] = defaultdict(list)
     rows = session.execute(
         select(Lot.project_id, *LOT_VIEW_COLUMNS)
@@ -165,7 +166,13 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
         lots[project_id].append(lot_view_of_columns(columns))
     out = []
     for project in found:
-        burn = burn_rate(int(spent.get(project.id) or 0), now, project.created_at, window)
+        burn, days = burn_of(
+            int(spent.get(project.id) or 0),
+            int(recent.get(project.id) or 0),
+            now,
+            project.created_at,
+            window,
+        )
         held = lots.get(project.id, [])
         projection = project_spending(
             held, burn, now, ledger.config.timezone, project.currency, rules(ledger)
@@ -177,8 +184,24 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
             project.vat_rate_bp,
             tuple(channels.get(project.id, ())),
         )
-        out.append(Forecast(view, now, tuple(held), JOURNAL, projection, window))
+        out.append(Forecast(view, now, tuple(held), JOURNAL, projection, days))
     return out
+
+
+def _spent_by_project(session: Session, since: datetime, until: datetime) -> dict[str, int]:
+    """What each project was billed in (since, until], voided bills left out, plus what
+    OVHcloud consumed then on a linked project."""
+    spent: dict[str, int] = {
+        project_id: int(total)
+        for project_id, total in session.execute(
+            select(Charge.project_id, func.sum(Charge.amount))
+            .where(Charge.at > since, Charge.at <= until, Charge.voided_at.is_(None))
+            .group_by(Charge.project_id)
+        ).all()
+    }
+    for project_id, used in session.execute(_provider_use(since, until)):
+        spent[project_id] = spent.get(project_id, 0) + int(used)
+    return spent
 
 
 def balance_history(ledger: Ledger, project_ref: str, days: int = 90) -> list[BalancePoint]:

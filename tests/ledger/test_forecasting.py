@@ -26,10 +26,35 @@ def test_the_burn_is_the_whole_of_each_bill_in_the_window_net_of_voids(
     clock.advance(hours=1)
     seen = forecast(ledger, project)
     assert seen.basis == "journal"
-    assert seen.projection.burn == Fraction(15_000, 30)
-    assert seen.projection.daily_burn == eur("5")
+    # All of it within the last 14 days: their average is the higher, so it is the burn.
+    assert seen.projection.burn == Fraction(15_000, 14) and seen.window_days == 14
+    assert seen.projection.daily_burn == eur("10.71")
     assert not seen.available
     assert seen.projection.runs_out_on == seen.projection.today
+
+
+def test_the_burn_is_the_30_day_average_unless_the_last_14_days_average_more(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    clock.advance(days=40)
+    buy(ledger, project, "5000")
+    for day in range(30):  # 10 € a day for 30 days: both averages are 10 €
+        clock.advance(days=1)
+        charge(ledger, FINANCE, project, eur("10"), f"steady-{day}")
+    seen = forecast(ledger, project)
+    assert seen.projection.burn == Fraction(1_000) and seen.window_days == 30
+    for day in range(3):  # then 40 € a day: the last 14 days average 16.43 €
+        clock.advance(days=1)
+        charge(ledger, FINANCE, project, eur("40"), f"risen-{day}")
+    seen = forecast(ledger, project)
+    assert seen.projection.burn == Fraction(11 * 1_000 + 3 * 4_000, 14)
+    assert seen.window_days == 14
+    for day in range(14):  # then 1 € a day: a fall shows only as the 30 days pass
+        clock.advance(days=1)
+        charge(ledger, FINANCE, project, eur("1"), f"fallen-{day}")
+    seen = forecast(ledger, project)
+    assert seen.projection.burn == Fraction(13 * 1_000 + 3 * 4_000 + 14 * 100, 30)
+    assert seen.window_days == 30
 
 
 def test_a_young_project_burns_over_its_age(ledger: Ledger, project: str, clock: FakeClock) -> None:
