@@ -215,6 +215,7 @@ def alerts_report(report: Report) -> dict[str, Any]:
         "posted": report.posted,
         "retry_later": report.retry_later,
         "undeliverable": report.undeliverable,
+        "drafted": report.drafted,
     }
 
 

@@ -23,6 +23,7 @@ from ledger.money import Money
 from ledger.services import (
     Ledger,
     announcements,
+    autopilot,
     expiry,
     forecasting,
     health,
@@ -69,6 +70,7 @@ class Report:
     posted: int = 0
     retry_later: int = 0
     undeliverable: int = 0
+    drafted: int = 0
     planned: list[tuple[str, Draft]] = field(default_factory=list)
 
     def summary(self, t: Translator | None = None) -> str:
@@ -80,15 +82,16 @@ class Report:
 
     def figures(self) -> str:
         """What the run did as figures, as the health view stores it."""
-        return run_outcome.figures(
-            {
-                "expired": self.expired,
-                "claimed": self.claimed,
-                "posted": self.posted,
-                "retry_later": self.retry_later,
-                "undeliverable": self.undeliverable,
-            }
-        )
+        counts = {
+            "expired": self.expired,
+            "claimed": self.claimed,
+            "posted": self.posted,
+            "retry_later": self.retry_later,
+            "undeliverable": self.undeliverable,
+        }
+        if self.drafted:  # only where the autopilot is at work
+            counts["drafted"] = self.drafted
+        return run_outcome.figures(counts)
 
 
 class Alerts:
@@ -110,6 +113,7 @@ class Alerts:
             health.record_run(self.ledger, health.SCHEDULED_RUN, started)  # shown until it ends
             report = Report()
             report.expired = len(expiry.expire_due(self.ledger))
+            report.drafted = sum(o.drafted for o in autopilot.draft_due(self.ledger))
             fallback = self.settings.finance_channel
             report.claimed += notices.claim_forfeitures(self.ledger, fallback)
             report.claimed += notices.claim_warnings(
@@ -213,6 +217,12 @@ class Alerts:
                     purchases.get_purchase_order(self.ledger, number)
                 )
                 out.append((self.settings.finance_channel, [notice.id], card))
+            elif notice.kind == autopilot.KIND:
+                number = str(notice.detail.get("number"))
+                news = self.notifier.autopilot_drafted(
+                    purchases.get_purchase_order(self.ledger, number)
+                )
+                out.append((notice.channel, [notice.id], news))
             elif notice.kind == "unreachable":
                 message = self.notifier.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error"))

@@ -74,6 +74,9 @@ class Notifier(Protocol):
     def channel_unreachable(self, channel: str, error: str) -> Draft:
         """Finance told that a channel's notices cannot be delivered."""
 
+    def autopilot_drafted(self, po: PurchaseOrderView) -> Draft:
+        """A project's channel told that the autopilot drafted `po` for finance to decide."""
+
     def post(self, channel: str, draft: Draft) -> Delivery:
         """Post a draft to a channel (or a person); OSError when the service is unreachable."""
 

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot import chart, forecast_words, refusals
 from bot.i18n import Translator
-from bot.slack import home, notify, ovh_commands, wording
+from bot.slack import autopilot_commands, home, notify, ovh_commands, wording
 from bot.slack.blocks.balance import balance_message, history_message
 from bot.slack.blocks.charges import charge_news, charge_result
 from bot.slack.blocks.common import Message, error_message, text_message
@@ -83,6 +83,7 @@ EXAMPLES = {
     "redeem": N_("`/credit redeem ABCD-EFGH-JKMN-PQRS prod-eu`"),
     "charge": N_("`/credit charge 120,50 prod-eu`"),
     "voucher": N_("`/credit voucher issue 50 prod-eu`"),
+    "autopilot": autopilot_commands.EXAMPLE,
 }
 
 
@@ -355,8 +356,10 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "reconcile": ovh_commands.reconcile_view,
     "reorder": ovh_commands.reorder_po,
     "close": ovh_commands.close_po,
+    "autopilot": autopilot_commands.autopilot_command,
 }
 ALIASES.update(ovh_commands.ALIASES)
+ALIASES.update(autopilot_commands.ALIASES)
 
 
 def register(app: App, deps: Deps) -> None:

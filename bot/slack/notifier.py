@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
 from bot.slack import notify
-from bot.slack.blocks import notices, ovh_orders, ovh_reconcile, purchase_orders
+from bot.slack.blocks import autopilot, notices, ovh_orders, ovh_reconcile, purchase_orders
 from bot.slack.blocks import ovh as ovh_blocks
 from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
@@ -65,6 +65,9 @@ class SlackNotifier:
 
     def channel_unreachable(self, channel: str, error: str) -> Message:
         return notices.channel_unreachable(channel, error, self.t)
+
+    def autopilot_drafted(self, po: PurchaseOrderView) -> Message:
+        return autopilot.drafted_news(po, self.t)
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         try:

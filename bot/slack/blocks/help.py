@@ -34,6 +34,10 @@ def _member_help(t: Translator) -> list[tuple[str, str]]:
         ),
         (t.gettext("`/credit redeem CODE [PROJECT]`"), t.gettext("activate a voucher code")),
         (t.gettext("`/credit project list`"), t.gettext("known projects and their channels")),
+        (
+            t.gettext("`/credit autopilot [PROJECT]`"),
+            t.gettext("the autopilot's state, and when it drafts the next order"),
+        ),
     ]
 
 
@@ -50,6 +54,13 @@ def _finance_help(t: Translator) -> list[tuple[str, str]]:
         (
             t.gettext("`/credit voucher issue AMOUNT [until YYYY-MM-DD] [PROJECT]`"),
             t.gettext("create a single-use voucher code"),
+        ),
+        (
+            t.gettext("`/credit autopilot on [PROJECT] [cover DAYS] [cap AMOUNT]`"),
+            t.gettext(
+                "let the autopilot draft purchase orders from the forecast, for finance "
+                "to approve; `off` stops it"
+            ),
         ),
     ]
 
