@@ -13,12 +13,33 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
-from bot.cli import billing, operations, ovh, projects, purchases, reading, runtime, text, vouchers
+from bot.cli import (
+    autopilot,
+    billing,
+    operations,
+    ovh,
+    projects,
+    purchases,
+    reading,
+    runtime,
+    text,
+    vouchers,
+)
 from bot.cli.outcome import Handler, Runtime
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
 
 MAX_LIMIT = 100_000  # more lines than anyone reads, well inside a 64-bit LIMIT
+
+
+def _cover_days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 400:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days from 1 to 400")
+    return value
 
 
 def _limit(text: str) -> int:
@@ -76,6 +97,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "po": ("purchase orders", "sub"),
     "voucher": ("voucher codes", "sub"),
     "alerts": ("the scheduled jobs, on demand", "sub"),
+    "autopilot": ("purchase orders drafted from the forecast", "sub"),
 }
 
 PROJECT = Arg("--project", required=True)
@@ -252,6 +274,39 @@ COMMANDS: tuple[Command | Running, ...] = (
         ("alerts", "status"),
         "notices by delivery state; those stuck sending",
         operations.alerts_status,
+    ),
+    Command(
+        ("autopilot", "set"),
+        "turn a project's autopilot on, or change its cover and cap (finance)",
+        autopilot.set_on,
+        (
+            PROJECT,
+            Arg(
+                "--cover-days",
+                type=_cover_days,
+                metavar="C",
+                help="days of usage after credit runs out that a draft covers (default 90)",
+            ),
+            Arg(
+                "--monthly-cap",
+                metavar="AMOUNT",
+                help="at most this much drafted per calendar month, whole units; `none` removes it",
+            ),
+        ),
+        as_user=True,
+    ),
+    Command(
+        ("autopilot", "off"),
+        "turn a project's autopilot off (finance)",
+        autopilot.off,
+        (PROJECT,),
+        as_user=True,
+    ),
+    Command(
+        ("autopilot", "status"),
+        "each project's autopilot, and when it drafts next",
+        autopilot.status,
+        (Arg("--project"),),
     ),
     Running(
         ("run",),

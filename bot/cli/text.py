@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot import labels, run_outcome
+from bot import autopilot_words, labels, run_outcome
 from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
 from bot.settings import Settings
@@ -26,6 +26,7 @@ from ledger.domain import (
     RedeemedVoucher,
 )
 from ledger.money import rate_text
+from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import SyncReport
 from ledger.services.notices import STATUSES, DeliveryStatus
@@ -131,6 +132,8 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
         vat=t.money(view.vat),
         incl=t.money(view.amount_incl_tax),
     )
+    if view.drafted is not None:
+        line += " — " + t.gettext("drafted by the autopilot")
     if view.decided_by and view.decided_at:
         line += " — " + t.say(
             "decided by {who} on {when}", who=view.decided_by, when=t.moment(view.decided_at)
@@ -158,6 +161,20 @@ def reordered(view: PurchaseOrderView, repeated: bool, t: Translator) -> str:
     if repeated:
         text += "\n" + labels.already_reordered(view.number, t)
     return text
+
+
+def autopilot_states(states: Sequence[AutopilotState], t: Translator) -> str:
+    """Each project's autopilot: a line of its setting, then what it does next and notes."""
+    out = []
+    for state in states:
+        out.append(f"{state.project.id}\t" + autopilot_words.setting(state, t))
+        notes = (
+            autopilot_words.outlook(state.outlook, t),
+            autopilot_words.last_draft(state, t),
+            autopilot_words.changed(state, t),
+        )
+        out += [f"  {note}" for note in notes if note]
+    return "\n".join(out) or t.gettext("no projects yet")
 
 
 def voucher_issued(view: IssuedVoucher, t: Translator) -> str:

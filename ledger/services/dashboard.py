@@ -3,13 +3,15 @@ for finance the pending purchase orders, for admins the health view."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from ledger.domain import Actor, POStatus, PurchaseOrderView, Role
 from ledger.money import Money
 from ledger.orm import PurchaseOrder
+from ledger.services.autopilot import AutopilotState, states_in
 from ledger.services.context import Ledger
 from ledger.services.forecasting import Forecast, forecasts_in
 from ledger.services.health import Health, health_in
@@ -20,6 +22,8 @@ class Dashboard:
     forecasts: tuple[Forecast, ...]
     pending: tuple[PurchaseOrderView, ...] = ()
     health: Health | None = None
+    # Each project's autopilot, by project id.
+    autopilot: Mapping[str, AutopilotState] = field(default_factory=dict)
 
 
 def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
@@ -51,4 +55,5 @@ def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
                 for po in orders
             ]
         checks = health_in(session) if actor.can(Role.ADMIN) else None
-        return Dashboard(tuple(seen), tuple(pending), checks)
+        pilots = {state.project.id: state for state in states_in(session, ledger, seen, now)}
+        return Dashboard(tuple(seen), tuple(pending), checks, pilots)

@@ -7,15 +7,16 @@ validation costs more than reading the ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot import labels, run_outcome
+from bot import autopilot_words, labels, run_outcome
 from bot.i18n import Translator
 from bot.slack.blocks.forecast import advice_lines
 from bot.slack.blocks.purchase_orders import APPROVE, REJECT, po_line
 from bot.slack.formatting import channel, escape
 from ledger.domain import PurchaseOrderView, Role
+from ledger.services.autopilot import AutopilotState
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health
@@ -94,7 +95,7 @@ def _soonest_first(seen: Forecast) -> tuple[int, str, str]:
     return (out.toordinal() if out else 10**7, seen.project.name.casefold(), seen.project.id)
 
 
-def _project(seen: Forecast, t: Translator) -> Block:
+def _project(seen: Forecast, t: Translator, pilot: AutopilotState | None = None) -> Block:
     soonest = min(seen.lots, key=lambda lot: lot.expires_at, default=None)
     expiry = (
         t.say(
@@ -114,6 +115,8 @@ def _project(seen: Forecast, t: Translator) -> Block:
         ),
         *advice_lines(seen, t),
     ]
+    if pilot is not None:
+        lines.append(_autopilot(pilot, t))
     button = {
         "action_id": HOME_BALANCE,
         "text": _plain(t.gettext("Balance")),
@@ -123,12 +126,25 @@ def _project(seen: Forecast, t: Translator) -> Block:
     return _section("\n".join(lines), button)
 
 
-def _projects(forecasts: Sequence[Forecast], t: Translator) -> list[Block]:
+def _autopilot(pilot: AutopilotState, t: Translator) -> str:
+    """The project's autopilot in one line: off, or on with its cover, cap and next draft."""
+    line = ":robot_face: " + autopilot_words.setting(pilot, t)
+    if pilot.enabled:
+        line += " — " + autopilot_words.outlook(pilot.outlook, t)
+    return line
+
+
+def _projects(
+    forecasts: Sequence[Forecast], t: Translator, pilots: Mapping[str, AutopilotState] | None = None
+) -> list[Block]:
     blocks: list[Block] = [_header(t.gettext("Projects"))]
     if not forecasts:
         return [*blocks, _section(t.gettext("No project yet."))]
     ordered = sorted(forecasts, key=_soonest_first)
-    blocks += [_project(seen, t) for seen in ordered[:MAX_PROJECTS_SHOWN]]
+    pilots = pilots or {}
+    blocks += [
+        _project(seen, t, pilots.get(seen.project.id)) for seen in ordered[:MAX_PROJECTS_SHOWN]
+    ]
     hidden = ordered[MAX_PROJECTS_SHOWN:]
     if hidden:
         names = ", ".join(f"`{s.project.id}`" for s in hidden[:MAX_NAMES_SHOWN])
@@ -207,7 +223,7 @@ def _health(health: Health, t: Translator) -> list[Block]:
 
 def home_view(roles: frozenset[Role], data: Dashboard, t: Translator) -> dict[str, Any]:
     """The Home in its reader's language."""
-    blocks: list[Block] = [*_projects(data.forecasts, t)]
+    blocks: list[Block] = [*_projects(data.forecasts, t, data.autopilot)]
     if Role.FINANCE in roles:
         blocks += _orders(data.pending, t)
     if Role.ADMIN in roles and data.health is not None:
