@@ -31,11 +31,14 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
         "en-attente",
         "facturer",
         "bon",
+        "pilote",
     }
     for first, second in commands:
         assert word(first) in VERBS
         if first in ("projet", "bon"):
             assert word(second) in {"add", "link", "list", "issue", "ovh"}
+        if first == "pilote" and second:
+            assert word(second) == "on"
     english = help_message(EVERYONE, translator("en_GB", PARIS)).text
     assert "`/credit balance [PROJECT]`" in english and "solde" not in english
 
