@@ -42,7 +42,9 @@ def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> Non
     }
     code, text, _ = cli("autopilot", "status")
     assert code == 0
-    assert "prod-eu\tAutopilot on · cover 60 days · monthly cap €5,000 (€0.00 used this month)" in text
+    assert (
+        "prod-eu\tAutopilot on · cover 60 days · monthly cap €5,000 (€0.00 used this month)" in text
+    )
     assert "Changed by UFIN on" in text
     code, rows, _ = cli("autopilot", "off", "--project", "prod-eu", "--as", "UFIN", "--json")
     assert rows[0]["enabled"] is False

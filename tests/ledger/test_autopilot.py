@@ -90,9 +90,16 @@ def test_a_draft_is_made_when_buy_by_has_come_for_the_shortfalls_of_the_cover(
     assert outcome.drafted
     po = get_purchase_order(ledger, outcome.number or "")
     # Credit is gone today; 90 days of 10 € from today.
-    assert (po.requested_by, po.status, po.amount_excl_tax) == (AUTOPILOT, POStatus.PENDING, eur("900"))
+    assert (po.requested_by, po.status, po.amount_excl_tax) == (
+        AUTOPILOT,
+        POStatus.PENDING,
+        eur("900"),
+    )
     assert po.drafted is not None
-    assert (po.drafted.runs_out_on, po.drafted.covers_through) == (TODAY, TODAY + timedelta(days=89))
+    assert (po.drafted.runs_out_on, po.drafted.covers_through) == (
+        TODAY,
+        TODAY + timedelta(days=89),
+    )
     assert po.drafted.bounded_by is None
 
 
@@ -250,10 +257,13 @@ def test_the_linked_channels_are_owed_the_news_of_a_draft_once(
     running_out(ledger, project, clock)
     turn_on(ledger, FINANCE, project)
     (outcome,) = draft_due(ledger)
+    assert outcome.drafted
     draft_due(ledger)
     with ledger.db.read() as session:
         owed = session.execute(
-            select(Notice.key, Notice.channel).where(Notice.kind == "autopilot").order_by(Notice.key)
+            select(Notice.key, Notice.channel)
+            .where(Notice.kind == "autopilot")
+            .order_by(Notice.key)
         ).all()
         announced = session.scalar(
             select(func.count()).select_from(Notice).where(Notice.kind == "purchase")

@@ -148,6 +148,8 @@ def test_whoever_turned_it_on_may_approve_its_draft_and_no_dm_goes_to_the_autopi
         approved = status(ledger, "prod-eu")[0]
         assert approved.open_order is None
         assert bot.standin.of("chat.postMessage")  # finance was posted to
-        assert not [c for c in bot.standin.of("chat.postMessage") if c.params["channel"] == "autopilot"]
+        assert not [
+            c for c in bot.standin.of("chat.postMessage") if c.params["channel"] == "autopilot"
+        ]
         assert not [c for c in bot.standin.of("conversations.open") if "autopilot" in str(c.params)]
         assert not [c for c in bot.standin.of("users.info") if c.params.get("user") == "autopilot"]
