@@ -3,6 +3,8 @@ People are written by `t.person`: a mention in Slack, an id at a terminal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.i18n import Translator
 from ledger.domain import DraftedOrder
 from ledger.drafting import Skip
@@ -96,3 +98,13 @@ def drafted(order: DraftedOrder, t: Translator) -> str:
     if order.bounded_by:
         said += " " + t.say("Bounded by {what}.", what=bounded(order.bounded_by, t))
     return said
+
+
+def listing(states: Sequence[AutopilotState], t: Translator) -> str:
+    """Each project's autopilot at a terminal: its setting, then what it does next and notes."""
+    out = []
+    for state in states:
+        out.append(f"{state.project.id}\t" + setting(state, t))
+        notes = (outlook(state.outlook, t), last_draft(state, t), changed(state, t))
+        out += [f"  {note}" for note in notes if note]
+    return "\n".join(out)

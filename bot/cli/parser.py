@@ -32,16 +32,6 @@ from ledger.domain import POStatus
 MAX_LIMIT = 100_000  # more lines than anyone reads, well inside a 64-bit LIMIT
 
 
-def _cover_days(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 400:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days from 1 to 400")
-    return value
-
-
 def _limit(text: str) -> int:
     try:
         value = int(text)
@@ -281,32 +271,14 @@ COMMANDS: tuple[Command | Running, ...] = (
         autopilot.set_on,
         (
             PROJECT,
-            Arg(
-                "--cover-days",
-                type=_cover_days,
-                metavar="C",
-                help="days of usage after credit runs out that a draft covers (default 90)",
-            ),
-            Arg(
-                "--monthly-cap",
-                metavar="AMOUNT",
-                help="at most this much drafted per calendar month, whole units; `none` removes it",
-            ),
+            Arg("--cover-days", type=int, metavar="C", help="1 to 400 (default 90)"),
+            Arg("--monthly-cap", metavar="AMOUNT", help="whole units; `none` removes it"),
         ),
         as_user=True,
     ),
+    Command(("autopilot", "off"), "turn it off (finance)", autopilot.off, (PROJECT,), as_user=True),
     Command(
-        ("autopilot", "off"),
-        "turn a project's autopilot off (finance)",
-        autopilot.off,
-        (PROJECT,),
-        as_user=True,
-    ),
-    Command(
-        ("autopilot", "status"),
-        "each project's autopilot, and when it drafts next",
-        autopilot.status,
-        (Arg("--project"),),
+        ("autopilot", "status"), "each project's autopilot", autopilot.status, (Arg("--project"),)
     ),
     Running(
         ("run",),

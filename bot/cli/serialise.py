@@ -101,6 +101,14 @@ def purchase_order(view: PurchaseOrderView, tz: ZoneInfo) -> dict[str, Any]:
         "reason": view.reason,
         "credit_expires_at": instant(view.credit_expires_at, tz),
         "ovh": provider_order(view.provider),
+        "drafted": {
+            "runs_out_on": day(view.drafted.runs_out_on),
+            "cover_days": view.drafted.cover_days,
+            "covers_through": day(view.drafted.covers_through),
+            "bounded_by": view.drafted.bounded_by,
+        }
+        if view.drafted
+        else None,
     }
 
 

@@ -164,17 +164,7 @@ def reordered(view: PurchaseOrderView, repeated: bool, t: Translator) -> str:
 
 
 def autopilot_states(states: Sequence[AutopilotState], t: Translator) -> str:
-    """Each project's autopilot: a line of its setting, then what it does next and notes."""
-    out = []
-    for state in states:
-        out.append(f"{state.project.id}\t" + autopilot_words.setting(state, t))
-        notes = (
-            autopilot_words.outlook(state.outlook, t),
-            autopilot_words.last_draft(state, t),
-            autopilot_words.changed(state, t),
-        )
-        out += [f"  {note}" for note in notes if note]
-    return "\n".join(out) or t.gettext("no projects yet")
+    return autopilot_words.listing(states, t) or t.gettext("no projects yet")
 
 
 def voucher_issued(view: IssuedVoucher, t: Translator) -> str:

@@ -59,7 +59,7 @@ def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> Non
 def test_the_cli_refuses_a_member_a_bad_cover_a_bad_cap_and_an_unknown_project(cli: Run) -> None:
     refused = {
         ("--as", "UMEM"): "only finance may turn the autopilot on",
-        ("--cover-days", "0", "--as", "UFIN"): "not a whole number of days from 1 to 400",
+        ("--cover-days", "0", "--as", "UFIN"): "the cover is from 1 to 400 days",
         ("--monthly-cap", "10.50", "--as", "UFIN"): "a monthly cap is in whole units",
         ("--monthly-cap", "9999999999", "--as", "UFIN"): "a monthly cap is from 1 to",
     }
@@ -109,6 +109,7 @@ def test_alerts_run_drafts_by_hand_and_counts_the_draft(
     (drafted,) = orders
     # Young project: 300 € over its one day, no credit left; 90 days of it.
     assert (drafted["requested_by"], drafted["amount_excl_tax"]) == ("autopilot", "27000.00")
+    assert drafted["drafted"]["cover_days"] == 90 and drafted["drafted"]["bounded_by"] is None
     code, text, _ = cli("po", "list")
     assert "drafted by the autopilot" in text
     code, report, _ = cli("alerts", "run", "--json")
