@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ledger.clock import local_date
 from ledger.domain import AUTOPILOT, Actor, ProjectView, Role
 from ledger.drafting import DEFAULT_COVER_DAYS, Draft, NoDraft, Skip, plan
-from ledger.errors import N_, AmountError, InvalidInput
+from ledger.errors import N_, AmountError, InvalidInput, LedgerError
 from ledger.forecast import midnight
 from ledger.money import Money, WholeMoney, minor_units
 from ledger.orm import (
@@ -356,7 +356,11 @@ def draft_due(ledger: Ledger) -> list[DraftOutcome]:
         )
     outcomes = []
     for project_id in ids:
-        outcome = ledger.db.run(partial(_turn, ledger=ledger, project_id=project_id))
+        try:
+            outcome = ledger.db.run(partial(_turn, ledger=ledger, project_id=project_id))
+        except LedgerError as exc:  # one project refused leaves the others their turn
+            log.warning("autopilot %s: no draft, refused: %s", project_id, exc.message)
+            continue
         if outcome is not None:
             _log(outcome)
             outcomes.append(outcome)

@@ -292,3 +292,24 @@ def test_the_state_says_when_the_next_draft_is_expected(
     (drafted,) = status(ledger, project)
     assert drafted.last_draft is not None and drafted.last_draft.number == outcome.number
     assert (drafted.outlook.reason, drafted.open_order) == (Held.DRAFTED_TODAY, outcome.number)
+
+
+def test_a_draft_the_order_form_refuses_is_logged_and_the_other_projects_still_get_theirs(
+    db_url: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    from ledger.services.projects import add_project
+
+    ledger = make_ledger(db_url, clock, po_min_amount=1000)
+    try:
+        for pid in ("small", "large"):
+            add_project(ledger, ADMIN, pid, pid.title())
+        clock.advance(days=40)
+        for pid, bill in (("small", "300"), ("large", "3000")):
+            charge(ledger, FINANCE, pid, eur(bill), f"bill-{pid}")
+            turn_on(ledger, FINANCE, pid)
+        caplog.set_level(logging.INFO, "creditbot.autopilot")
+        (large,) = draft_due(ledger)  # small's 900 € is below the 1 000 € minimum
+        assert (large.project, large.drafted) == ("large", True)
+        assert "autopilot small: no draft, refused: a purchase is between" in caplog.text
+    finally:
+        ledger.db.dispose()
