@@ -8,22 +8,19 @@ races it, or a run repeated after a restart, finds the day claimed and drafts no
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ledger.clock import local_date
-from ledger.domain import AUTOPILOT, Actor, ProjectView, Role
-from ledger.drafting import DEFAULT_COVER_DAYS, Draft, NoDraft, Skip, plan
+from ledger.domain import AUTOPILOT, Actor, Role
+from ledger.drafting import DEFAULT_COVER_DAYS, Skip
 from ledger.errors import N_, AmountError, InvalidInput, LedgerError
-from ledger.forecast import midnight
 from ledger.money import Money, WholeMoney, minor_units
 from ledger.orm import (
     AutopilotDraft,
@@ -34,8 +31,18 @@ from ledger.orm import (
     PurchaseOrder,
 )
 from ledger.services import announcements, outbox, purchases
+from ledger.services.autopilot_state import (
+    AutopilotState,
+    Held,
+    LastDraft,
+    Outlook,
+    cap_used,
+    open_orders,
+    outlook_of,
+    states_in,
+)
 from ledger.services.context import Ledger, find_project
-from ledger.services.forecasting import Forecast, forecast_in, forecasts_in
+from ledger.services.forecasting import forecast_in, forecasts_in
 from ledger.services.locks import lock_project
 
 log = logging.getLogger("creditbot.autopilot")
@@ -45,51 +52,20 @@ MIN_COVER_DAYS, MAX_COVER_DAYS = 1, 400
 CAP_ORDERS_AT_MOST = 31
 KIND = "autopilot"
 THE_AUTOPILOT = Actor(AUTOPILOT)
-# Approved and not delivered: the order is still on its way (OVHcloud placing it, placed,
-# or cancelled there and waiting for finance to order it again or close it).
-ON_ITS_WAY = ("ordering", "ordered", "cancelled")
 
 
-class Held(enum.StrEnum):
-    """Why no order is drafted today, besides the forecast's reasons (`Skip`)."""
-
-    OFF = "off"
-    OPEN_ORDER = "open_order"  # an order is pending, or approved and not delivered
-    DRAFTED_TODAY = "drafted_today"  # today's draft is made
-
-
-@dataclass(frozen=True, slots=True)
-class LastDraft:
-    number: str
-    day: date
-    amount: Money
-    runs_out_on: date
-    cover_days: int
-
-
-@dataclass(frozen=True, slots=True)
-class Outlook:
-    """What the autopilot does (or did) today: a draft due, or why not and when the next
-    one is expected (`expected_on`); `order` names the open order or today's draft."""
-
-    draft: Draft | None
-    reason: Skip | Held | None = None
-    expected_on: date | None = None
-    order: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AutopilotState:
-    project: ProjectView
-    enabled: bool
-    cover_days: int
-    monthly_cap: Money | None
-    cap_used: Money
-    changed_by: str | None
-    changed_at: datetime | None
-    open_order: str | None
-    last_draft: LastDraft | None
-    outlook: Outlook
+__all__ = [
+    "AutopilotState",
+    "DraftOutcome",
+    "Held",
+    "LastDraft",
+    "Outlook",
+    "draft_due",
+    "states_in",
+    "status",
+    "turn_off",
+    "turn_on",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,123 +199,6 @@ def status(ledger: Ledger, project_ref: str | None = None) -> list[AutopilotStat
         return states_in(session, ledger, seen, now)
 
 
-def states_in(
-    session: Session, ledger: Ledger, seen: Sequence[Forecast], now: datetime
-) -> list[AutopilotState]:
-    """The autopilot of each forecast's project, read within the caller's transaction."""
-    ids = [f.project.id for f in seen]
-    settings = {
-        s.project_id: s
-        for s in session.scalars(
-            select(AutopilotSetting).where(AutopilotSetting.project_id.in_(ids))
-        )
-    }
-    today = local_date(now, ledger.config.timezone)
-    opened = _open_orders(session, ids)
-    used = _cap_used(session, ledger, ids, today)
-    last = _last_drafts(session, ids)
-    out = []
-    for f in seen:
-        pid, currency = f.project.id, f.project.currency
-        setting = settings.get(pid)
-        cap = (
-            Money(setting.monthly_cap, currency)
-            if setting is not None and setting.monthly_cap is not None
-            else None
-        )
-        spent = Money(used.get(pid, 0), currency)
-        drafted = last.get(pid)
-        if setting is None or not setting.enabled:
-            outlook = Outlook(None, Held.OFF)
-        elif drafted is not None and drafted.day == today:
-            outlook = Outlook(None, Held.DRAFTED_TODAY, order=drafted.number)
-        elif pid in opened:
-            outlook = Outlook(None, Held.OPEN_ORDER, order=opened[pid])
-        else:
-            outlook = _outlook(ledger, f, setting.cover_days, cap, spent)
-        out.append(
-            AutopilotState(
-                project=f.project,
-                enabled=bool(setting and setting.enabled),
-                cover_days=setting.cover_days if setting else DEFAULT_COVER_DAYS,
-                monthly_cap=cap,
-                cap_used=spent,
-                changed_by=setting.changed_by if setting else None,
-                changed_at=setting.changed_at if setting else None,
-                open_order=opened.get(pid),
-                last_draft=drafted,
-                outlook=outlook,
-            )
-        )
-    return out
-
-
-def _outlook(
-    ledger: Ledger, seen: Forecast, cover_days: int, cap: Money | None, used: Money
-) -> Outlook:
-    currency = seen.project.currency
-    maximum = Money(ledger.config.po_max_amount * 10 ** minor_units(currency), currency)
-    cap_left = None if cap is None else Money(max(cap.minor - used.minor, 0), currency)
-    found = plan(seen.projection, cover_days=cover_days, maximum=maximum, cap_left=cap_left)
-    if isinstance(found, NoDraft):
-        return Outlook(None, found.reason, found.expected_on)
-    return Outlook(found)
-
-
-def _open_orders(session: Session, ids: Sequence[str]) -> dict[str, str]:
-    """Each project's oldest open order: pending, or approved and not yet delivered."""
-    rows = session.execute(
-        select(PurchaseOrder.project_id, PurchaseOrder.number)
-        .where(
-            PurchaseOrder.project_id.in_(ids),
-            (PurchaseOrder.status == "pending")
-            | ((PurchaseOrder.status == "approved") & PurchaseOrder.provider_state.in_(ON_ITS_WAY)),
-        )
-        .order_by(PurchaseOrder.id.desc())
-    ).all()
-    return dict(rows)  # the last written wins: the oldest
-
-
-def _cap_used(session: Session, ledger: Ledger, ids: Sequence[str], today: date) -> dict[str, int]:
-    """What the autopilot's orders of this calendar month take from its cap: those pending
-    or approved, excl. tax (an order closed without credit takes nothing)."""
-    start = midnight(today.replace(day=1), ledger.config.timezone)
-    rows = session.execute(
-        select(PurchaseOrder.project_id, func.sum(PurchaseOrder.amount_excl_tax))
-        .where(
-            PurchaseOrder.project_id.in_(ids),
-            PurchaseOrder.requested_by == AUTOPILOT,
-            PurchaseOrder.created_at >= start,
-            PurchaseOrder.status.in_(("pending", "approved")),
-            PurchaseOrder.provider_state.is_distinct_from("closed"),
-        )
-        .group_by(PurchaseOrder.project_id)
-    ).all()
-    return {pid: int(total or 0) for pid, total in rows}
-
-
-def _last_drafts(session: Session, ids: Sequence[str]) -> dict[str, LastDraft]:
-    rows = session.execute(
-        select(AutopilotDraft, PurchaseOrder.number, PurchaseOrder.amount_excl_tax)
-        .join(PurchaseOrder, PurchaseOrder.id == AutopilotDraft.purchase_order_id)
-        .where(AutopilotDraft.project_id.in_(ids))
-        .order_by(AutopilotDraft.day, AutopilotDraft.id)
-    ).all()
-    found: dict[str, LastDraft] = {}
-    currency = dict(
-        session.execute(select(Project.id, Project.currency).where(Project.id.in_(ids))).all()
-    )
-    for draft, number, amount in rows:
-        found[draft.project_id] = LastDraft(
-            number,
-            draft.day,
-            Money(amount, currency[draft.project_id]),
-            draft.runs_out_on,
-            draft.cover_days,
-        )
-    return found
-
-
 # --- drafting -----------------------------------------------------------------------------------
 
 
@@ -381,15 +240,15 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
     ).first()
     if claimed is not None:
         return DraftOutcome(project.id, Outlook(None, Held.DRAFTED_TODAY, order=claimed))
-    opened = _open_orders(session, [project.id]).get(project.id)
+    opened = open_orders(session, [project.id]).get(project.id)
     if opened is not None:
         return DraftOutcome(project.id, Outlook(None, Held.OPEN_ORDER, order=opened))
     seen = forecast_in(session, ledger, project, now)
     cap = Money(setting.monthly_cap, project.currency) if setting.monthly_cap else None
     used = Money(
-        _cap_used(session, ledger, [project.id], today).get(project.id, 0), project.currency
+        cap_used(session, ledger, [project.id], today).get(project.id, 0), project.currency
     )
-    outlook = _outlook(ledger, seen, setting.cover_days, cap, used)
+    outlook = outlook_of(ledger, seen, setting.cover_days, cap, used)
     if outlook.draft is None:
         return DraftOutcome(project.id, outlook)
     draft = outlook.draft
