@@ -313,3 +313,19 @@ def test_a_draft_the_order_form_refuses_is_logged_and_the_other_projects_still_g
         assert "autopilot small: no draft, refused: a purchase is between" in caplog.text
     finally:
         ledger.db.dispose()
+
+
+def test_a_draft_within_the_lead_days_covers_the_cover_days_from_the_day_credit_runs_out(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    running_out(ledger, project, clock, "330")  # 30 € left: today and two more days
+    turn_on(ledger, FINANCE, project, 30)
+    (outcome,) = draft_due(ledger)
+    po = get_purchase_order(ledger, outcome.number or "")
+    runs_out = TODAY + timedelta(days=3)  # buy_by, 5 days before, has passed
+    assert po.amount_excl_tax == eur("300")  # 30 days of 10 € from that day
+    assert po.drafted is not None
+    assert (po.drafted.runs_out_on, po.drafted.covers_through) == (
+        runs_out,
+        runs_out + timedelta(days=29),
+    )
