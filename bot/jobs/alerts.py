@@ -311,6 +311,11 @@ class Alerts:
         for key, channel, digest_of, _ in weekly:
             if key not in claimed and digest_of:
                 report.planned.append((channel, self._weekly(digest_of)))
+        finance = self.settings.finance_channel
+        if finance:
+            for state in autopilot.status(self.ledger):
+                if state.enabled and state.outlook.draft is not None:
+                    report.planned.append((finance, self.notifier.autopilot_due(state)))
         stale = self._stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
 from ledger.services.reconcile import StrayOrder
@@ -76,6 +77,9 @@ class Notifier(Protocol):
 
     def autopilot_drafted(self, po: PurchaseOrderView) -> Draft:
         """A project's channel told that the autopilot drafted `po` for finance to decide."""
+
+    def autopilot_due(self, state: AutopilotState) -> Draft:
+        """What a dry run says the autopilot would draft for a project."""
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         """Post a draft to a channel (or a person); OSError when the service is unreachable."""

@@ -19,6 +19,7 @@ from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
 from ledger.services.reconcile import StrayOrder
@@ -68,6 +69,9 @@ class SlackNotifier:
 
     def autopilot_drafted(self, po: PurchaseOrderView) -> Message:
         return autopilot.drafted_news(po, self.t)
+
+    def autopilot_due(self, state: AutopilotState) -> Message:
+        return autopilot.draft_due_news(state, self.t)
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         try:

@@ -153,3 +153,19 @@ def test_whoever_turned_it_on_may_approve_its_draft_and_no_dm_goes_to_the_autopi
         ]
         assert not [c for c in bot.standin.of("conversations.open") if "autopilot" in str(c.params)]
         assert not [c for c in bot.standin.of("users.info") if c.params.get("user") == "autopilot"]
+
+
+def test_a_dry_run_says_what_the_autopilot_would_draft_and_drafts_nothing(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu cover 30")
+        _running_out(ledger, clock)
+        planned = bot.alerts.run(dry_run=True).planned
+        assert ("CFINANCE", "The autopilot would draft €300.00 for *Prod EU*.") in [
+            (channel, plain_text.text.removeprefix(":robot_face: "))
+            for channel, plain_text in planned
+        ]
+        (state,) = status(ledger, "prod-eu")
+        assert state.last_draft is None and state.open_order is None

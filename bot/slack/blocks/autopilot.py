@@ -83,3 +83,17 @@ def changed_news(state: AutopilotState, t: Translator) -> Message:
         lines.append(autopilot_words.setting(state, t))
         lines.append(autopilot_words.outlook(state.outlook, t))
     return text_message("\n".join(lines))
+
+
+def draft_due_news(state: AutopilotState, t: Translator) -> Message:
+    """A dry run's line: the purchase order the autopilot would draft for the project now."""
+    draft = state.outlook.draft
+    amount = t.money(draft.amount) if draft else "?"
+    return text_message(
+        ":robot_face: "
+        + t.say(
+            "The autopilot would draft {amount} for *{project}*.",
+            amount=amount,
+            project=escape(state.project.name),
+        )
+    )
