@@ -211,6 +211,7 @@ def messages(t: Translator) -> dict[str, Any]:
         [pilot(i, p) for i, p in enumerate(PROJECTS)], t
     )
     out["autopilot drafted news"] = autopilot.drafted_news(drafted(), t)
+    out["autopilot would draft"] = autopilot.draft_due_news(pilot(0, BIG), t)
     for i in range(2):
         out[f"autopilot changed {i}"] = autopilot.changed_news(pilot(i + 3, BIG), t)
     provider = ProviderOrderView(
