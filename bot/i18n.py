@@ -23,6 +23,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency
 from babel.support import NullTranslations, Translations
 
+from ledger.domain import AUTOPILOT
 from ledger.errors import LedgerError, Phrase, UserRef
 from ledger.facts import LotOrigin, LotSource, LotSources
 from ledger.money import Money, WholeMoney, minor_units
@@ -155,6 +156,8 @@ class Translator:
         return value
 
     def person(self, user_id: str) -> str:
+        if user_id == AUTOPILOT:  # not a person: named, never mentioned
+            return self.gettext("the autopilot")
         return f"<@{user_id}>" if self.mentions else user_id
 
     def lot(self, source: LotSource) -> str:

@@ -61,6 +61,12 @@ def figure(name: str, n: int, t: Translator) -> str:
             return t.say_n("{n} to retry next run", "{n} to retry next run", n)
         case "undeliverable":
             return t.say_n("{n} undeliverable", "{n} undeliverable", n)
+        case "drafted":
+            return t.say_n(
+                "{n} purchase order drafted by the autopilot",
+                "{n} purchase orders drafted by the autopilot",
+                n,
+            )
         case "entries":
             return t.say_n("{n} entry posted", "{n} entries posted", n)
         case "delivered":

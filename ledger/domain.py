@@ -13,6 +13,10 @@ from ledger.errors import N_, Forbidden, Phrase
 from ledger.facts import EntryCause, LotSource
 from ledger.money import Money
 
+# The requester of the purchase orders the autopilot drafts. Not a person: never a finance
+# approver, never told by DM; Slack user ids are upper case, so no person is ever this id.
+AUTOPILOT = "autopilot"
+
 
 class Role(enum.StrEnum):
     MEMBER = "member"
@@ -191,6 +195,21 @@ class ApprovalView(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class DraftedOrder:
+    """What the autopilot drafted an order from: when credit runs out, the days of use after
+    that it covers (through `covers_through`), and what bounded the amount, if anything
+    ("useful", "maximum", "cap")."""
+
+    runs_out_on: date
+    cover_days: int
+    bounded_by: str | None = None
+
+    @property
+    def covers_through(self) -> date:
+        return self.runs_out_on + timedelta(days=self.cover_days - 1)
+
+
+@dataclass(frozen=True, slots=True)
 class PurchaseOrderView:
     number: str
     project: ProjectView
@@ -213,6 +232,7 @@ class PurchaseOrderView:
     approvals: tuple[ApprovalView, ...] = ()
     approvals_needed: int = 1
     over_budget: Money | None = None
+    drafted: DraftedOrder | None = None  # drafted by the autopilot
 
     @property
     def approvals_left(self) -> int:

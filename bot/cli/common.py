@@ -10,8 +10,8 @@ from bot.cli import text
 from bot.composition import build_provider, roles_from_ids
 from bot.i18n import Translator, at_terminal
 from bot.settings import Settings, slack_user_id
-from ledger.domain import Actor
-from ledger.errors import InvalidInput
+from ledger.domain import AUTOPILOT, Actor
+from ledger.errors import N_, InvalidInput
 from ledger.provider import CreditProvider
 from ledger.services import Ledger, projects
 
@@ -23,6 +23,11 @@ def reader(settings: Settings) -> Translator:
 
 
 def actor(args: argparse.Namespace, settings: Settings) -> Actor:
+    if args.as_user.strip().casefold() == AUTOPILOT:
+        raise InvalidInput(
+            N_("the autopilot is not a person: no one acts as it"),
+            hint=N_("give your own Slack user id to --as"),
+        )
     try:
         user = slack_user_id(args.as_user)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 from bot.cli import (
     accounting,
+    autopilot,
     billing,
     budgets,
     operations,
@@ -277,6 +278,21 @@ COMMANDS: tuple[Command | Running, ...] = (
             Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
         ),
         offline=True,
+    ),
+    Command(
+        ("autopilot", "set"),
+        "turn a project's autopilot on, or change its cover and cap (finance)",
+        autopilot.set_on,
+        (
+            PROJECT,
+            Arg("--cover-days", type=int, metavar="C", help="1 to 400 (default 90)"),
+            Arg("--monthly-cap", metavar="AMOUNT", help="whole units; `none` removes it"),
+        ),
+        as_user=True,
+    ),
+    Command(("autopilot", "off"), "turn it off (finance)", autopilot.off, (PROJECT,), as_user=True),
+    Command(
+        ("autopilot", "status"), "each project's autopilot", autopilot.status, (Arg("--project"),)
     ),
     Running(
         ("run",),

@@ -21,6 +21,7 @@ from ledger.domain import (
 from ledger.facts import LotSource
 from ledger.money import Money, rate_text
 from ledger.periods import BudgetView
+from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import DeliveryStatus
 from ledger.services.reconcile import Reconciliation, StrayOrder
@@ -104,6 +105,14 @@ def purchase_order(view: PurchaseOrderView, tz: ZoneInfo) -> dict[str, Any]:
         "over_budget": money(view.over_budget) if view.over_budget is not None else None,
         "credit_expires_at": instant(view.credit_expires_at, tz),
         "ovh": provider_order(view.provider),
+        "drafted": {
+            "runs_out_on": day(view.drafted.runs_out_on),
+            "cover_days": view.drafted.cover_days,
+            "covers_through": day(view.drafted.covers_through),
+            "bounded_by": view.drafted.bounded_by,
+        }
+        if view.drafted
+        else None,
     }
 
 
@@ -220,6 +229,7 @@ def alerts_report(report: Report) -> dict[str, Any]:
         "posted": report.posted,
         "retry_later": report.retry_later,
         "undeliverable": report.undeliverable,
+        "drafted": report.drafted,
     }
 
 
@@ -268,6 +278,38 @@ def forecast(view: Forecast) -> dict[str, Any]:
             "buy_by": day(advice.buy_by),
             "buy_at_least": money(advice.buy_at_least),
             "useful_at_most": money(advice.useful_at_most),
+        },
+    }
+
+
+def autopilot_state(state: AutopilotState, tz: ZoneInfo) -> dict[str, Any]:
+    seen = state.outlook
+    drafted = state.last_draft
+    return {
+        "project": state.project.id,
+        "enabled": state.enabled,
+        "cover_days": state.cover_days,
+        "monthly_cap": _maybe_money(state.monthly_cap),
+        "cap_used_this_month": money(state.cap_used),
+        "currency": state.project.currency,
+        "changed_by": state.changed_by,
+        "changed_at": instant(state.changed_at, tz),
+        "open_order": state.open_order,
+        "last_draft": {
+            "po": drafted.number,
+            "day": day(drafted.day),
+            "amount": money(drafted.amount),
+            "runs_out_on": day(drafted.runs_out_on),
+            "cover_days": drafted.cover_days,
+        }
+        if drafted
+        else None,
+        "next": {
+            "due_now": seen.draft is not None,
+            "amount": money(seen.draft.amount) if seen.draft else None,
+            "reason": seen.reason.value if seen.reason else None,
+            "expected_on": day(seen.expected_on),
+            "order": seen.order,
         },
     }
 

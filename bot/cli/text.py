@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot import labels, run_outcome
+from bot import autopilot_words, labels, run_outcome
 from bot.forecast_words import basis, lasts_until, never_runs_out
 from bot.i18n import Translator
 from bot.settings import Settings
@@ -27,6 +27,7 @@ from ledger.domain import (
     RedeemedVoucher,
 )
 from ledger.money import rate_text
+from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import STATUSES, DeliveryStatus
 
@@ -88,6 +89,8 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
         vat=t.money(view.vat),
         incl=t.money(view.amount_incl_tax),
     )
+    if view.drafted is not None:
+        line += " — " + t.gettext("drafted by the autopilot")
     if view.status is POStatus.EXPIRED and view.decided_at:
         line += " — " + t.say("expired on {when}, never approved", when=t.moment(view.decided_at))
     elif view.decided_by and view.decided_at:
@@ -120,6 +123,10 @@ def reordered(view: PurchaseOrderView, repeated: bool, t: Translator) -> str:
     if repeated:
         text += "\n" + labels.already_reordered(view.number, t)
     return text
+
+
+def autopilot_states(states: Sequence[AutopilotState], t: Translator) -> str:
+    return autopilot_words.listing(states, t) or t.gettext("no projects yet")
 
 
 def voucher_issued(view: IssuedVoucher, t: Translator) -> str:

@@ -23,6 +23,7 @@ from ledger.money import Money
 from ledger.services import (
     Ledger,
     announcements,
+    autopilot,
     budget_notices,
     expiry,
     forecasting,
@@ -73,6 +74,7 @@ class Report:
     posted: int = 0
     retry_later: int = 0
     undeliverable: int = 0
+    drafted: int = 0
     planned: list[tuple[str, Draft]] = field(default_factory=list)
 
     def summary(self, t: Translator | None = None) -> str:
@@ -84,7 +86,7 @@ class Report:
 
     def figures(self) -> str:
         """What the run did as figures, as the health view stores it; expired purchase
-        orders only when there were some."""
+        orders and the autopilot's drafts only when there were some."""
         counts = {
             "expired": self.expired,
             "claimed": self.claimed,
@@ -94,6 +96,8 @@ class Report:
         }
         if self.orders_expired:
             counts["orders_expired"] = self.orders_expired
+        if self.drafted:  # only where the autopilot is at work
+            counts["drafted"] = self.drafted
         return run_outcome.figures(counts)
 
 
@@ -129,6 +133,7 @@ class Alerts:
             report = Report()
             report.expired = len(expiry.expire_due(self.ledger))
             report.orders_expired = len(order_expiry.expire_orders(self.ledger))
+            report.drafted = sum(o.drafted for o in autopilot.draft_due(self.ledger))
             fallback = self.settings.finance_channel
             report.claimed += notices.claim_forfeitures(self.ledger, fallback)
             report.claimed += notices.claim_warnings(
@@ -234,6 +239,12 @@ class Alerts:
             elif notice.kind == budget_notices.KIND and self.settings.finance_channel:
                 news = self.notifier.budget_news(budget_notices.news_of(notice))
                 out.append(Outgoing(self.settings.finance_channel, [notice.id], news))
+            elif notice.kind == autopilot.KIND:
+                number = str(notice.detail.get("number"))
+                news = self.notifier.autopilot_drafted(
+                    purchases.get_purchase_order(self.ledger, number)
+                )
+                out.append(Outgoing(notice.channel, [notice.id], news))
             elif notice.kind == "unreachable":
                 message = self.notifier.channel_unreachable(
                     str(notice.detail.get("channel")), str(notice.detail.get("error"))
@@ -367,6 +378,11 @@ class Alerts:
         for key, channel, digest_of, _ in weekly:
             if key not in claimed and digest_of:
                 report.planned.append((channel, self._weekly(digest_of)))
+        finance = self.settings.finance_channel
+        if finance:
+            for state in autopilot.status(self.ledger):
+                if state.enabled and state.outlook.draft is not None:
+                    report.planned.append((finance, self.notifier.autopilot_due(state)))
         stale = self._stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(

@@ -11,6 +11,7 @@ from typing import Protocol
 
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.autopilot import AutopilotState
 from ledger.services.budget_notices import BudgetNews
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
@@ -85,6 +86,12 @@ class Notifier(Protocol):
     def budget_news(self, news: BudgetNews) -> Draft:
         """Finance told that a project's use passed 80 % or 100 % of its budget, or who set
         or cleared a budget."""
+
+    def autopilot_drafted(self, po: PurchaseOrderView) -> Draft:
+        """A project's channel told that the autopilot drafted `po` for finance to decide."""
+
+    def autopilot_due(self, state: AutopilotState) -> Draft:
+        """What a dry run says the autopilot would draft for a project."""
 
     def post(self, channel: str, draft: Draft) -> Delivery:
         """Post a draft to a channel (or a person); OSError when the service is unreachable."""

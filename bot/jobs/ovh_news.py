@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from bot.jobs.notifier import Draft, OvhNotifier
 from bot.settings import Settings
+from ledger.domain import AUTOPILOT
 from ledger.errors import LedgerError
 from ledger.provider import CreditProvider
 from ledger.services import notices, projects, reconcile, reordering
@@ -90,7 +91,7 @@ def tell_order_news(ledger: Ledger, settings: Settings, notifier: OvhNotifier) -
             po.project.id,
         ):
             told += 1
-        if tell_once(
+        if po.requested_by != AUTOPILOT and tell_once(
             ledger,
             notifier,
             po.requested_by,

@@ -12,7 +12,15 @@ from slack_sdk import WebClient
 from bot import chart, forecast_words, refusals
 from bot.budget_words import use_line
 from bot.i18n import Translator
-from bot.slack import accounting_commands, budget_commands, home, notify, ovh_commands, wording
+from bot.slack import (
+    accounting_commands,
+    autopilot_commands,
+    budget_commands,
+    home,
+    notify,
+    ovh_commands,
+    wording,
+)
 from bot.slack.blocks.balance import balance_message, history_message
 from bot.slack.blocks.charges import charge_news, charge_result
 from bot.slack.blocks.common import Message, error_message, text_message
@@ -84,6 +92,7 @@ EXAMPLES = {
     "redeem": N_("`/credit redeem ABCD-EFGH-JKMN-PQRS prod-eu`"),
     "charge": N_("`/credit charge 120,50 prod-eu`"),
     "voucher": N_("`/credit voucher issue 50 prod-eu`"),
+    "autopilot": autopilot_commands.EXAMPLE,
 }
 
 
@@ -361,9 +370,11 @@ VERBS: dict[str, Callable[[Invocation, list[str]], None]] = {
     "budget": budget_commands.budget,
     "export": accounting_commands.export_month,
     "due": accounting_commands.due_list,
+    "autopilot": autopilot_commands.autopilot_command,
 }
 ALIASES.update(ovh_commands.ALIASES)
 ALIASES.update(accounting_commands.ALIASES)
+ALIASES.update(autopilot_commands.ALIASES)
 
 
 def register(app: App, deps: Deps) -> None:

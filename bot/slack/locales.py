@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.i18n import Translator, supported_locale, translator
 from bot.settings import Settings
+from ledger.domain import AUTOPILOT
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class Locales:
 
     def of(self, user_id: str) -> Translator:
         """The person's language, asking Slack when it is not cached."""
-        if not user_id:
+        if not user_id or user_id == AUTOPILOT:  # the autopilot reads nothing
             return self.workspace
         now = self._clock()
         with self._lock:

@@ -14,6 +14,7 @@ from bot.i18n import Translator
 from bot.jobs.notifier import Delivery, Draft, OrderNews
 from bot.slack import notify
 from bot.slack.blocks import (
+    autopilot,
     budgets,
     notices,
     order_reminders,
@@ -26,6 +27,7 @@ from bot.slack.blocks.common import Message, text_message
 from bot.slack.deps import Deps
 from ledger.domain import LotView, PurchaseOrderView
 from ledger.money import Money
+from ledger.services.autopilot import AutopilotState
 from ledger.services.budget_notices import BudgetNews
 from ledger.services.forecasting import Forecast
 from ledger.services.linked import LinkView
@@ -91,6 +93,12 @@ class SlackNotifier:
 
     def budget_news(self, news: BudgetNews) -> Message:
         return budgets.budget_news(news, self.t)
+
+    def autopilot_drafted(self, po: PurchaseOrderView) -> Message:
+        return autopilot.drafted_news(po, self.t)
+
+    def autopilot_due(self, state: AutopilotState) -> Message:
+        return autopilot.draft_due_news(state, self.t)
 
     def post(self, channel: str, draft: Draft, thread: str | None = None) -> Delivery:
         try:

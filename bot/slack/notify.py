@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from bot.i18n import Translator
 from bot.slack.blocks import budgets, common, ovh, purchase_orders, vouchers
 from bot.slack.deps import Deps
-from ledger.domain import IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
+from ledger.domain import AUTOPILOT, IssuedVoucher, POStatus, ProjectView, PurchaseOrderView
 from ledger.services import announcements, budget_notices, outbox
 
 log = logging.getLogger("creditbot.slack")
@@ -123,10 +123,12 @@ def announce_decision(
     refresh_announcement(deps, client, po, clicked, clicked_message)
     if po.provider is not None and po.status is POStatus.APPROVED:
         # Ordered at OVHcloud: the credit, and its news, come with the delivery.
+        if po.requested_by == AUTOPILOT:
+            return
         requester = deps.locales.of(po.requested_by)
         _post(client, po.requested_by, common.text_message(ovh.ordered_dm(po, requester)))
         return
-    if po.status in (POStatus.APPROVED, POStatus.REJECTED):
+    if po.status in (POStatus.APPROVED, POStatus.REJECTED) and po.requested_by != AUTOPILOT:
         requester = deps.locales.of(po.requested_by)
         _post(client, po.requested_by, purchase_orders.po_decided_dm(po, requester))
     if po.status is POStatus.APPROVED:
@@ -138,8 +140,9 @@ def announce_delivery(deps: Deps, client: WebClient, po: PurchaseOrderView) -> N
     delivery the requester and the project's channels are told as for any approval."""
     refresh_announcement(deps, client, po)
     if po.provider is not None and po.provider.state == "delivered":
-        requester = deps.locales.of(po.requested_by)
-        _post(client, po.requested_by, purchase_orders.po_decided_dm(po, requester))
+        if po.requested_by != AUTOPILOT:
+            requester = deps.locales.of(po.requested_by)
+            _post(client, po.requested_by, purchase_orders.po_decided_dm(po, requester))
         to_project_channels(client, po.project, purchase_orders.credit_arrived(po, deps.workspace))
 
 

@@ -13,6 +13,7 @@ from ledger.money import Money
 from ledger.orm import PurchaseOrder
 from ledger.periods import BudgetView
 from ledger.services.approvals import approvals_of
+from ledger.services.autopilot import AutopilotState, states_in
 from ledger.services.budgets import budgets_in
 from ledger.services.context import Ledger
 from ledger.services.forecasting import Forecast, forecasts_in
@@ -26,6 +27,8 @@ class Dashboard:
     health: Health | None = None
     # Each budgeted project's budget and its use, by project id.
     budgets: Mapping[str, BudgetView] = field(default_factory=dict)
+    # Each project's autopilot, by project id.
+    autopilot: Mapping[str, AutopilotState] = field(default_factory=dict)
 
 
 def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
@@ -64,4 +67,5 @@ def dashboard(ledger: Ledger, actor: Actor) -> Dashboard:
             ]
         checks = health_in(session) if actor.can(Role.ADMIN) else None
         budgeted = budgets_in(session, ledger, now, {f.project.id: f.project for f in seen})
-        return Dashboard(tuple(seen), tuple(pending), checks, budgeted)
+        pilots = {state.project.id: state for state in states_in(session, ledger, seen, now)}
+        return Dashboard(tuple(seen), tuple(pending), checks, budgeted, pilots)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.domain import POStatus
+from ledger.domain import AUTOPILOT, POStatus
 from ledger.orm import PurchaseOrder
 from ledger.services import announcements
 from ledger.services.context import Ledger
@@ -22,8 +22,6 @@ from ledger.services.outbox import insert_new
 
 KIND = "po_expired"
 FINANCE, REQUESTER = "finance", "requester"
-# The autopilot requests orders as this actor; it is not a person, so it is told nothing.
-AUTOPILOT = "autopilot"
 BATCH = 500
 
 

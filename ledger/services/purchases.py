@@ -5,6 +5,7 @@ Approval records the payment and creates the credit lot in one transaction.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -17,7 +18,9 @@ from sqlalchemy.orm import Session
 from ledger import approval_tiers
 from ledger.clock import credit_expiry
 from ledger.domain import (
+    AUTOPILOT,
     Actor,
+    DraftedOrder,
     LedgerConfig,
     LotKind,
     POStatus,
@@ -39,7 +42,15 @@ from ledger.errors import (
 from ledger.facts import LotSource
 from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
-from ledger.orm import Lot, Project, PurchaseOrder, PurchaseOrderCounter, ReplacedOrder
+from ledger.orm import (
+    AutopilotDraft,
+    Lot,
+    Notice,
+    Project,
+    PurchaseOrder,
+    PurchaseOrderCounter,
+    ReplacedOrder,
+)
 from ledger.services import announcements, approvals, budgets
 from ledger.services.context import Ledger, find_project, project_view
 from ledger.services.locks import lock_project
@@ -74,7 +85,22 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
         credit_expires_at=lot.expires_at if lot else None,
         announcement=po.announcement,
         provider=_provider_order(po, session),
+        drafted=_drafted(po, session) if po.requested_by == AUTOPILOT else None,
     )
+
+
+def _drafted(po: PurchaseOrder, session: Session) -> DraftedOrder | None:
+    """What the autopilot drafted `po` from; what bounded it is kept with its announcement."""
+    draft = session.scalars(
+        select(AutopilotDraft).where(AutopilotDraft.purchase_order_id == po.id)
+    ).first()
+    if draft is None:
+        return None
+    detail = session.scalar(
+        select(Notice.detail).where(Notice.key == announcements.key_of(po.number))
+    )
+    bounded_by = json.loads(detail).get("bounded_by") if detail else None
+    return DraftedOrder(draft.runs_out_on, draft.cover_days, bounded_by)
 
 
 def _provider_order(po: PurchaseOrder, session: Session) -> ProviderOrderView | None:
@@ -167,45 +193,52 @@ def request_purchase(
             if earlier is not None:
                 return _again(session, earlier)
         project = find_project(session, project_ref)
-        if amount.currency != project.currency:
-            raise AmountError(
-                N_("project {project} counts in {expected}, not {other}"),
-                project=project.id,
-                expected=project.currency,
-                other=amount.currency,
-            )
-        now = ledger.now()
-        year = now.astimezone(ledger.config.timezone).year
-        seq = _next_number(session, year, ledger.db.dialect)
-        vat = percentage_of(amount, project.vat_rate_bp)
-        po = PurchaseOrder(
-            number=sequence_number(year, seq),
-            year=year,
-            seq=seq,
-            project_id=project.id,
-            requested_by=actor.user_id,
-            currency=project.currency,
-            amount_excl_tax=amount.minor,
-            vat_rate_bp=project.vat_rate_bp,
-            vat=vat.minor,
-            amount_incl_tax=amount.minor + vat.minor,
-            status=POStatus.PENDING.value,
-            created_at=now,
-            approvals_needed=1,
-        )
-        po.approvals_needed = approval_tiers.needed(ledger.config, amount)
-        over = budgets.over_by(session, ledger, project, amount.minor, now)
-        if over:
-            po.over_budget = over
-            po.approvals_needed += 1
-        session.add(po)
-        session.flush()
-        announcements.claim_in(session, po, now)
+        po = order_in(session, ledger, actor, project, amount, ledger.now())
         if request is not None:
-            remember(session, request, "purchase", fingerprint, po.number, now)
+            remember(session, request, "purchase", fingerprint, po.number, po.created_at)
         return _view(session, po, project)
 
     return ledger.db.run(work)
+
+
+def order_in(
+    session: Session, ledger: Ledger, actor: Actor, project: Project, amount: Money, now: datetime
+) -> PurchaseOrder:
+    """Create a pending order within the caller's transaction (a person's request, or the
+    autopilot's draft together with its claim of the day), and owe finance its announcement."""
+    if amount.currency != project.currency:
+        raise AmountError(
+            N_("project {project} counts in {expected}, not {other}"),
+            project=project.id,
+            expected=project.currency,
+            other=amount.currency,
+        )
+    year = now.astimezone(ledger.config.timezone).year
+    seq = _next_number(session, year, ledger.db.dialect)
+    vat = percentage_of(amount, project.vat_rate_bp)
+    po = PurchaseOrder(
+        number=sequence_number(year, seq),
+        year=year,
+        seq=seq,
+        project_id=project.id,
+        requested_by=actor.user_id,
+        currency=project.currency,
+        amount_excl_tax=amount.minor,
+        vat_rate_bp=project.vat_rate_bp,
+        vat=vat.minor,
+        amount_incl_tax=amount.minor + vat.minor,
+        status=POStatus.PENDING.value,
+        created_at=now,
+        approvals_needed=approval_tiers.needed(ledger.config, amount),
+    )
+    over = budgets.over_by(session, ledger, project, amount.minor, now)
+    if over:
+        po.over_budget = over
+        po.approvals_needed += 1
+    session.add(po)
+    session.flush()
+    announcements.claim_in(session, po, now)
+    return po
 
 
 def locked_purchase_order(session: Session, number: str) -> PurchaseOrder:

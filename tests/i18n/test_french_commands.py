@@ -35,6 +35,7 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
         "budget",
         "dû",
         "exporter",
+        "pilote",
     }
     for first, second in commands:
         assert word(first) in VERBS
@@ -42,6 +43,8 @@ def test_the_help_shows_a_french_reader_commands_that_all_run() -> None:
             assert word(second) in {"add", "link", "list", "issue", "ovh"}
         if first == "budget" and second:
             assert budget_commands.ALIASES[second] in {"set", "clear"}
+        if first == "pilote" and second:
+            assert word(second) == "on"
     english = help_message(EVERYONE, translator("en_GB", PARIS)).text
     assert "`/credit balance [PROJECT]`" in english and "solde" not in english
 

@@ -14,6 +14,7 @@ import pytest
 from bot.i18n import Translator, translator
 from bot.slack import project_choice, wording
 from bot.slack.blocks import (
+    autopilot,
     balance,
     charges,
     common,
@@ -30,10 +31,12 @@ from bot.slack.blocks.modals import buy_modal, reject_modal
 from bot.slack.blocks.projects import channel_linked, no_project, project_added, project_list
 from ledger.approval_tiers import MOST_APPROVERS
 from ledger.domain import (
+    AUTOPILOT,
     Allocation,
     ApprovalView,
     Balance,
     ChargeResult,
+    DraftedOrder,
     HistoryLine,
     IssuedVoucher,
     LinkedChannel,
@@ -46,10 +49,12 @@ from ledger.domain import (
     RedeemedVoucher,
     Role,
 )
+from ledger.drafting import Draft, Skip
 from ledger.errors import N_, InvalidInput, ProjectNotFound
 from ledger.facts import LotSource
 from ledger.money import Money
 from ledger.services import Ledger
+from ledger.services.autopilot import AutopilotState, Held, LastDraft, Outlook
 from ledger.services.billing import MAX_MEMO
 from ledger.services.billing import charge as bill
 from ledger.services.dashboard import Dashboard
@@ -123,6 +128,31 @@ def order(i: int, status: POStatus = POStatus.PENDING) -> PurchaseOrderView:
     )
 
 
+OUTLOOKS = (
+    Outlook(Draft(eur(10**13), date(2027, 12, 31), date(2028, 12, 31), "cap")),
+    Outlook(None, Skip.NOT_YET, date(2027, 12, 31)),
+    Outlook(None, Held.OPEN_ORDER, order="PO-2026-000042"),
+    Outlook(None, Skip.CAP_REACHED),
+)
+
+
+def pilot(i: int, of: ProjectView) -> AutopilotState:
+    """A project's autopilot with every line it can show, at its longest."""
+    last = LastDraft("PO-2026-000042", date(2027, 9, 30), eur(10**13), date(2027, 10, 5), 400)
+    return AutopilotState(
+        of, i % 5 != 4, 400, eur(10**15), eur(10**13), "U" + "Z" * 63, NOW, None, last,
+        OUTLOOKS[i % len(OUTLOOKS)],
+    )  # fmt: skip
+
+
+def drafted(status: POStatus = POStatus.PENDING) -> PurchaseOrderView:
+    return replace(
+        order(9, status),
+        requested_by=AUTOPILOT,
+        drafted=DraftedOrder(date(2027, 9, 30), 400, "useful"),
+    )
+
+
 def charge(allocations: int) -> ChargeResult:
     spent = tuple(Allocation(lot.kind, lot.source, eur(100)) for lot in LOTS[:allocations])
     return ChargeResult(KEY, BIG, eur(10**13), spent, eur(10**12), MEMO, NOW)
@@ -185,6 +215,15 @@ def messages(t: Translator) -> dict[str, Any]:
     approvals = tuple(("U" + f"{i:02d}" + "A" * 61, NOW) for i in range(60))
     waited = Waiting(order(10), 3, timedelta(days=400), approvals, 61, NOW)
     out["reminder"] = order_reminders.reminder(waited, t)
+    for status in (POStatus.PENDING, POStatus.APPROVED):
+        out[f"drafted order {status.value}"] = purchase_orders.po_for_approval(drafted(status), t)
+    out["autopilot states"] = autopilot.autopilot_message(
+        [pilot(i, p) for i, p in enumerate(PROJECTS)], t
+    )
+    out["autopilot drafted news"] = autopilot.drafted_news(drafted(), t)
+    out["autopilot would draft"] = autopilot.draft_due_news(pilot(0, BIG), t)
+    for i in range(2):
+        out[f"autopilot changed {i}"] = autopilot.changed_news(pilot(i + 3, BIG), t)
     provider = ProviderOrderView(
         "ordered", 77, "https://example.invalid/77", eur(100), eur(20), eur(120), REASON
     )
@@ -219,7 +258,7 @@ def test_every_message_and_modal_with_the_largest_data_is_within_slacks_limits(l
 def test_a_long_list_says_how_many_more_it_does_not_show(locale: str) -> None:
     t = translator(locale, PARIS)
     for name, message in messages(t).items():
-        if name in ("project list", "pending", "expiry warning", "forfeiture"):
+        if name in ("project list", "pending", "expiry warning", "forfeiture", "autopilot states"):
             last = message["blocks"][-1]
             assert "…" in str(last), (name, last)
 
@@ -258,7 +297,8 @@ def test_the_forecast_digest_and_home_with_the_largest_data_are_within_slacks_li
     for one in seen[:2]:
         found += problems(forecast_message(one, t).as_kwargs(), "forecast")
         found += problems(notices.weekly_digest(one, eur(10**13), LOTS, t).as_kwargs(), "digest")
-    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health)
+    pilots = {one.project.id: pilot(i, one.project) for i, one in enumerate(seen)}
+    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health, pilots)
     found += problems(home.home_view(EVERYONE, data, t), "home")
     assert found == []
 

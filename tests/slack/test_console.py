@@ -28,9 +28,12 @@ SCRIPT = """\
 """
 
 
-def console(db_url: str, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+def console(
+    db_url: str, script: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    extra = env or {}
     env = environment_without_slack()
-    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="", DIGEST_DAY="off")
+    env.update(DATABASE_URL=db_url, FINANCE_APPROVERS="", ADMINS="", DIGEST_DAY="off", **extra)
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "console", *args],
         input=script,

@@ -112,3 +112,23 @@ def test_a_run_outcome_written_as_a_sentence_before_is_shown_as_it_was(
     record_run(ledger, SCHEDULED_RUN, clock.current, "posted 3 messages")
     data = dashboard(ledger, Actor("UADMIN", EVERYONE))
     assert "posted 3 messages" in str(home_view(EVERYONE, data, FMT))
+
+
+def test_the_home_shows_each_projects_autopilot_on_with_its_next_draft_or_off(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    from ledger.services.autopilot import turn_on
+    from tests.support import FINANCE
+
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    add_project(ledger, ADMIN, "staging", "Staging")
+    turn_on(ledger, FINANCE, "prod-eu", 45, eur("2000"))
+    view = home_view(frozenset({Role.MEMBER}), dashboard(ledger, MEMBER), FMT)
+    sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    (prod,) = [s for s in sections if "*Prod EU*" in s]
+    (staging,) = [s for s in sections if "*Staging*" in s]
+    assert (
+        ":robot_face: Autopilot on · cover 45 days · monthly cap €2,000 (€0.00 used this month)"
+        " — No draft: nothing was charged lately, so there is no burn." in prod
+    )
+    assert staging.endswith(":robot_face: Autopilot off")

@@ -38,6 +38,10 @@ def _member_help(t: Translator) -> list[tuple[str, str]]:
             t.gettext("the purchase budget and what this period used of it"),
         ),
         (t.gettext("`/credit project list`"), t.gettext("known projects and their channels")),
+        (
+            t.gettext("`/credit autopilot [PROJECT]`"),
+            t.gettext("the autopilot's state, and when it drafts the next order"),
+        ),
     ]
 
 
@@ -68,6 +72,13 @@ def _finance_help(t: Translator) -> list[tuple[str, str]]:
         (
             t.gettext("`/credit export [MONTH]`"),
             t.gettext("the month's decided purchase orders as CSV, sent to you"),
+        ),
+        (
+            t.gettext("`/credit autopilot on [PROJECT] [cover DAYS] [cap AMOUNT]`"),
+            t.gettext(
+                "let the autopilot draft purchase orders from the forecast, for finance "
+                "to approve; `off` stops it"
+            ),
         ),
     ]
 

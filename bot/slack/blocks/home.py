@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot import labels, run_outcome
+from bot import autopilot_words, labels, run_outcome
 from bot.budget_words import use_line
 from bot.i18n import Translator
 from bot.slack.blocks.forecast import advice_lines
@@ -24,6 +24,7 @@ from bot.slack.blocks.purchase_orders import (
 from bot.slack.formatting import channel, escape
 from ledger.domain import PurchaseOrderView, Role
 from ledger.periods import BudgetView
+from ledger.services.autopilot import AutopilotState
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health
@@ -100,7 +101,12 @@ def _soonest_first(seen: Forecast) -> tuple[int, str, str]:
     return (out.toordinal() if out else 10**7, seen.project.name.casefold(), seen.project.id)
 
 
-def _project(seen: Forecast, t: Translator, budget: BudgetView | None = None) -> Block:
+def _project(
+    seen: Forecast,
+    t: Translator,
+    budget: BudgetView | None = None,
+    pilot: AutopilotState | None = None,
+) -> Block:
     soonest = min(seen.lots, key=lambda lot: lot.expires_at, default=None)
     expiry = (
         t.say(
@@ -121,6 +127,8 @@ def _project(seen: Forecast, t: Translator, budget: BudgetView | None = None) ->
         *advice_lines(seen, t),
         *([use_line(budget, t)] if budget else []),
     ]
+    if pilot is not None:
+        lines.append(_autopilot(pilot, t))
     button = {
         "action_id": HOME_BALANCE,
         "text": _plain(t.gettext("Balance")),
@@ -130,15 +138,28 @@ def _project(seen: Forecast, t: Translator, budget: BudgetView | None = None) ->
     return _section("\n".join(lines), button)
 
 
+def _autopilot(pilot: AutopilotState, t: Translator) -> str:
+    """The project's autopilot in one line: off, or on with its cover, cap and next draft."""
+    line = ":robot_face: " + autopilot_words.setting(pilot, t)
+    if pilot.enabled:
+        line += " — " + autopilot_words.outlook(pilot.outlook, t)
+    return line
+
+
 def _projects(
-    forecasts: Sequence[Forecast], t: Translator, budgets: Mapping[str, BudgetView]
+    forecasts: Sequence[Forecast],
+    t: Translator,
+    budgets: Mapping[str, BudgetView],
+    pilots: Mapping[str, AutopilotState] | None = None,
 ) -> list[Block]:
     blocks: list[Block] = [_header(t.gettext("Projects"))]
     if not forecasts:
         return [*blocks, _section(t.gettext("No project yet."))]
     ordered = sorted(forecasts, key=_soonest_first)
+    pilots = pilots or {}
     blocks += [
-        _project(seen, t, budgets.get(seen.project.id)) for seen in ordered[:MAX_PROJECTS_SHOWN]
+        _project(seen, t, budgets.get(seen.project.id), pilots.get(seen.project.id))
+        for seen in ordered[:MAX_PROJECTS_SHOWN]
     ]
     hidden = ordered[MAX_PROJECTS_SHOWN:]
     if hidden:
@@ -218,7 +239,7 @@ def _health(health: Health, t: Translator) -> list[Block]:
 
 def home_view(roles: frozenset[Role], data: Dashboard, t: Translator) -> dict[str, Any]:
     """The Home in its reader's language."""
-    blocks: list[Block] = [*_projects(data.forecasts, t, data.budgets)]
+    blocks: list[Block] = [*_projects(data.forecasts, t, data.budgets, data.autopilot)]
     if Role.FINANCE in roles:
         blocks += _orders(data.pending, t)
     if Role.ADMIN in roles and data.health is not None:

@@ -10,8 +10,7 @@ from slack_sdk.models.blocks import Block, ContextBlock, SectionBlock
 from bot.i18n import Translator
 from bot.slack.blocks.common import Message, _dicts, _md, text_message
 from bot.slack.formatting import escape, mention
-from ledger.domain import PurchaseOrderView
-from ledger.services.order_expiry import AUTOPILOT
+from ledger.domain import AUTOPILOT, PurchaseOrderView
 from ledger.services.order_reminders import MAX_REMINDERS, Waiting
 
 MAX_APPROVERS_SHOWN = 10

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot import labels
+from bot import autopilot_words, labels
 from bot.i18n import Translator
 from bot.slack.blocks import ovh
 from bot.slack.blocks.common import WARNING, Message, _dicts, _md, text_message
@@ -36,7 +36,7 @@ def _po_fields(po: PurchaseOrderView, t: Translator) -> SectionBlock:
             _md(
                 t.say("*Project*\n{name} (`{id}`)", name=escape(po.project.name), id=po.project.id)
             ),
-            _md(t.say("*Requested by*\n{who}", who=mention(po.requested_by))),
+            _md(t.say("*Requested by*\n{who}", who=t.person(po.requested_by))),
             _md(t.say("*Amount excl. tax*\n{amount}", amount=t.money(po.amount_excl_tax))),
             _md(
                 t.say(
@@ -130,11 +130,17 @@ def po_requested(po: PurchaseOrderView, t: Translator, *, announced: bool = True
 
 
 def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
-    head = f"*{po.number}* — " + t.say(
-        "{requester} asks to buy credit for *{project}*.",
-        requester=mention(po.requested_by),
-        project=escape(po.project.name),
-    )
+    if po.drafted is not None:
+        head = f"*{po.number}* — :robot_face: " + t.say(
+            "The autopilot drafted this order for *{project}*.", project=escape(po.project.name)
+        )
+        head += "\n" + autopilot_words.drafted(po.drafted, t)
+    else:
+        head = f"*{po.number}* — " + t.say(
+            "{requester} asks to buy credit for *{project}*.",
+            requester=t.person(po.requested_by),
+            project=escape(po.project.name),
+        )
     blocks: list[Block] = [SectionBlock(text=_md(head)), _po_fields(po, t)]
     progress = labels.approvals(po, t)
     over = over_budget(po, t)
@@ -153,7 +159,7 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
     text = t.say(
         "{po}: {requester} asks to buy {amount} excl. tax of credit for {project}",
         po=po.number,
-        requester=mention(po.requested_by),
+        requester=t.person(po.requested_by),
         amount=t.money(po.amount_excl_tax),
         project=escape(po.project.name),
     )
@@ -259,7 +265,7 @@ def po_line(po: PurchaseOrderView, t: Translator) -> str:
         project=escape(po.project.name),
         excl=t.money(po.amount_excl_tax),
         incl=t.money(po.amount_incl_tax),
-        who=mention(po.requested_by),
+        who=t.person(po.requested_by),
         day=t.day(po.created_at),
     )
     progress = labels.approvals(po, t, times=False) if po.status is POStatus.PENDING else None

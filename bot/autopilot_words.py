@@ -1,0 +1,110 @@
+"""Sentences of the autopilot shared by Slack, the App Home, the console and the command line.
+People are written by `t.person`: a mention in Slack, an id at a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import Translator
+from ledger.domain import DraftedOrder
+from ledger.drafting import Skip
+from ledger.services.autopilot import AutopilotState, Held, Outlook
+
+
+def setting(state: AutopilotState, t: Translator) -> str:
+    """On or off, the cover, and the cap with what this month's drafts took of it."""
+    if not state.enabled:
+        return t.gettext("Autopilot off")
+    cover = t.say_n("cover {n} day", "cover {n} days", state.cover_days)
+    if state.monthly_cap is None:
+        cap = t.gettext("no monthly cap")
+    else:
+        cap = t.say(
+            "monthly cap {cap} ({used} used this month)",
+            cap=t.whole_money(state.monthly_cap),
+            used=t.money(state.cap_used),
+        )
+    return t.say("Autopilot on · {cover} · {cap}", cover=cover, cap=cap)
+
+
+def outlook(seen: Outlook, t: Translator) -> str:
+    """What the autopilot does next: today's draft, or why none and when the next is expected."""
+    if seen.draft is not None:
+        return t.say(
+            "A draft is due: the next scheduled run drafts {amount}.",
+            amount=t.money(seen.draft.amount),
+        )
+    match seen.reason:
+        case Held.OFF:
+            return t.gettext("No order is drafted while it is off.")
+        case Held.DRAFTED_TODAY:
+            return t.say("Drafted {po} today; the next draft comes after it.", po=seen.order)
+        case Held.OPEN_ORDER:
+            return t.say(
+                "Waiting for {po}: nothing is drafted while an order is open.", po=seen.order
+            )
+        case Skip.NOT_YET if seen.expected_on is not None:
+            return t.say("Next draft expected on {day}.", day=t.date(seen.expected_on))
+        case Skip.NO_BURN:
+            return t.gettext("No draft: nothing was charged lately, so there is no burn.")
+        case Skip.CAP_REACHED:
+            return t.gettext("No draft: the monthly cap is reached.")
+        case Skip.NOTHING_USEFUL:
+            return t.gettext("No draft: credit bought now would expire unused.")
+    return t.gettext("No draft: credit lasts beyond the next 13 months.")
+
+
+def changed(state: AutopilotState, t: Translator) -> str | None:
+    if state.changed_by is None or state.changed_at is None:
+        return None
+    return t.say(
+        "Changed by {who} on {when}.",
+        who=t.person(state.changed_by),
+        when=t.moment(state.changed_at),
+    )
+
+
+def last_draft(state: AutopilotState, t: Translator) -> str | None:
+    drafted = state.last_draft
+    if drafted is None:
+        return None
+    return t.say(
+        "Last draft: {po} on {day}, {amount}.",
+        po=drafted.number,
+        day=t.date(drafted.day),
+        amount=t.money(drafted.amount),
+    )
+
+
+def bounded(by: str, t: Translator) -> str:
+    return {
+        "useful": t.gettext("no more than can be used before it expires"),
+        "maximum": t.gettext("the purchase maximum"),
+        "cap": t.gettext("the monthly cap"),
+    }.get(by, by)
+
+
+def drafted(order: DraftedOrder, t: Translator) -> str:
+    """What a drafted order is for: when credit runs out, and the days of use it covers."""
+    said = t.say_n(
+        "Credit runs out on {runs_out}; this order covers {n} day of usage from then, "
+        "through {through}.",
+        "Credit runs out on {runs_out}; this order covers {n} days of usage from then, "
+        "through {through}.",
+        order.cover_days,
+        runs_out=t.date(order.runs_out_on),
+        through=t.date(order.covers_through),
+    )
+    if order.bounded_by:
+        said += " " + t.say("Bounded by {what}.", what=bounded(order.bounded_by, t))
+    return said
+
+
+def listing(states: Sequence[AutopilotState], t: Translator) -> str:
+    """Each project's autopilot at a terminal: its setting, then what it does next and notes."""
+    out = []
+    for state in states:
+        out.append(f"{state.project.id}\t" + setting(state, t))
+        notes = (outlook(state.outlook, t), last_draft(state, t), changed(state, t))
+        out += [f"  {note}" for note in notes if note]
+    return "\n".join(out)

@@ -1,0 +1,119 @@
+"""`creditbot autopilot set|off|status`, and `creditbot alerts run` drafting by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.slack.standin import SlackStandIn
+from tests.cli.runner import Run, command_line
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    stand_in = SlackStandIn().start()
+    yield stand_in
+    stand_in.stop()
+
+
+@pytest.fixture
+def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    run = command_line(db_url, monkeypatch, capsys)
+    run("project", "add", "prod-eu", "--name", "Prod EU", "--as", "UADMIN")
+    return run
+
+
+def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> None:
+    code, rows, err = cli(
+        "autopilot", "set", "--project", "prod-eu", "--cover-days", "60",
+        "--monthly-cap", "5 000", "--as", "UFIN", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    (row,) = rows
+    assert (row["enabled"], row["cover_days"], row["monthly_cap"]) == (True, 60, "5000.00")
+    assert (row["changed_by"], row["cap_used_this_month"]) == ("UFIN", "0.00")
+    assert row["next"] == {
+        "due_now": False,
+        "amount": None,
+        "reason": "no_burn",
+        "expected_on": None,
+        "order": None,
+    }
+    code, text, _ = cli("autopilot", "status")
+    assert code == 0
+    assert (
+        "prod-eu\tAutopilot on · cover 60 days · monthly cap €5,000 (€0.00 used this month)" in text
+    )
+    assert "Changed by UFIN on" in text
+    code, rows, _ = cli("autopilot", "off", "--project", "prod-eu", "--as", "UFIN", "--json")
+    assert rows[0]["enabled"] is False
+    code, rows, _ = cli("autopilot", "status", "--project", "prod-eu", "--json")
+    assert (rows[0]["enabled"], rows[0]["cover_days"], rows[0]["next"]["reason"]) == (
+        False,
+        60,
+        "off",
+    )
+
+
+def test_the_cli_refuses_a_member_a_bad_cover_a_bad_cap_and_an_unknown_project(cli: Run) -> None:
+    refused = {
+        ("--as", "UMEM"): "only finance may turn the autopilot on",
+        ("--cover-days", "0", "--as", "UFIN"): "the cover is from 1 to 400 days",
+        ("--monthly-cap", "10.50", "--as", "UFIN"): "a monthly cap is in whole units",
+        ("--monthly-cap", "9999999999", "--as", "UFIN"): "a monthly cap is from 1 to",
+    }
+    for extra, reason in refused.items():
+        code, _, err = cli("autopilot", "set", "--project", "prod-eu", *extra)
+        assert code != 0 and reason in err.casefold(), (extra, err)
+    code, _, err = cli("autopilot", "set", "--project", "staging", "--as", "UFIN")
+    assert code == 1 and "there is no project 'staging'" in err
+    code, rows, _ = cli("autopilot", "status", "--json")
+    assert rows[0]["enabled"] is False
+
+
+def test_nobody_acts_as_the_autopilot_from_the_command_line(cli: Run) -> None:
+    for argv in (
+        ("buy", "100", "--project", "prod-eu"),
+        ("autopilot", "set", "--project", "prod-eu"),
+        ("po", "approve", "PO-2026-000001"),
+    ):
+        code, _, err = cli(*argv, "--as", "autopilot")
+        assert code == 1 and "the autopilot is not a person" in err, err
+
+
+def test_the_status_reads_in_french_at_a_french_terminal(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, text, _ = cli("autopilot", "status")
+    assert code == 0
+    assert "Pilote automatique activé · couverture de 90\u00a0jours · sans plafond mensuel" in text
+
+
+def test_alerts_run_drafts_by_hand_and_counts_the_draft(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    code, po, _ = cli("buy", "100", "--project", "prod-eu", "--as", "UMEM", "--json")
+    cli("po", "approve", po["po"], "--as", "UFIN")
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    code, report, err = cli("alerts", "run", "--json")
+    assert code == 0, err
+    assert report["drafted"] == 1
+    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
+    (drafted,) = orders
+    # Young project: 300 € over its one day, no credit left; 90 days of it.
+    assert (drafted["requested_by"], drafted["amount_excl_tax"]) == ("autopilot", "27000.00")
+    assert drafted["drafted"]["cover_days"] == 90 and drafted["drafted"]["bounded_by"] is None
+    code, text, _ = cli("po", "list")
+    assert "drafted by the autopilot" in text
+    code, report, _ = cli("alerts", "run", "--json")
+    assert report["drafted"] == 0
+    code, rows, _ = cli("autopilot", "status", "--json")
+    assert rows[0]["open_order"] == drafted["po"]
+    assert rows[0]["next"]["reason"] == "drafted_today"

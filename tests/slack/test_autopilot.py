@@ -1,0 +1,171 @@
+"""`/credit autopilot` in Slack, in English and French, and what the daily run posts when
+it drafts: finance's card, the project channel's news, no DM to the autopilot."""
+
+from __future__ import annotations
+
+from ledger.services import Ledger
+from ledger.services.autopilot import status
+from ledger.services.billing import charge
+from ledger.services.purchases import approve_purchase, request_purchase
+from tests.slack.inprocess import block_texts, bot_in_process, plain
+from tests.support import FINANCE, MEMBER, FakeClock, eur
+
+FIN = "UFIN"
+
+
+def _running_out(ledger: Ledger, clock: FakeClock) -> None:
+    """prod-eu burns 10 € a day and has no credit left."""
+    clock.advance(days=40)
+    po = request_purchase(ledger, MEMBER, "prod-eu", eur("100"))
+    approve_purchase(ledger, FINANCE, po.number)
+    charge(ledger, FINANCE, "prod-eu", eur("300"), "march")
+
+
+def test_finance_turns_the_autopilot_on_with_cover_and_cap_and_finance_is_told(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        said = plain(bot.command(FIN, "autopilot on prod-eu cover 60 cap 5 000"))
+        assert "*Prod EU* (`prod-eu`) · Autopilot on · cover 60 days · monthly cap €5,000" in said
+        (state,) = status(ledger, "prod-eu")
+        assert (state.enabled, state.cover_days, state.monthly_cap) == (True, 60, eur("5000"))
+        (news,) = bot.posts("CFINANCE")
+        assert "<@UFIN> turned the autopilot on for *Prod EU*." in plain(news)
+        bot.command(FIN, "autopilot off prod-eu")
+        assert not status(ledger, "prod-eu")[0].enabled
+        assert "<@UFIN> turned the autopilot off for *Prod EU*." in plain(bot.posts("CFINANCE")[1])
+
+
+def test_the_project_may_come_last_and_the_channel_project_is_the_default(
+    ledger: Ledger,
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command("UADMIN", "project link prod-eu", channel="CPROD")
+        bot.command(FIN, "autopilot on cover 30 cap 1 500 prod-eu")
+        assert status(ledger, "prod-eu")[0].monthly_cap == eur("1500")
+        bot.command(FIN, "autopilot on cap none", channel="CPROD")
+        (state,) = status(ledger, "prod-eu")
+        assert (state.cover_days, state.monthly_cap) == (30, None)
+
+
+def test_anyone_reads_the_state_and_when_the_next_draft_is_expected(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        assert "Autopilot off" in plain(bot.command("UMEM", "autopilot prod-eu"))
+        clock.advance(days=40)
+        request_purchase(ledger, MEMBER, "prod-eu", eur("1000"))
+        approve_purchase(ledger, FINANCE, "PO-2026-000001")
+        charge(ledger, FINANCE, "prod-eu", eur("300"), "march")
+        bot.command(FIN, "autopilot on prod-eu")
+        said = plain(bot.command("UMEM", "autopilot"))
+        assert "Next draft expected on 16 May 2026." in said
+        assert "Changed by <@UFIN> on 12 Mar 2026" in " ".join(
+            block_texts(bot.command("UMEM", "autopilot prod-eu"))
+        )
+
+
+def test_a_member_may_not_turn_the_autopilot_on_or_off_and_nothing_changes(
+    ledger: Ledger,
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        for text in ("autopilot on prod-eu", "autopilot off prod-eu"):
+            assert "Only finance may turn the autopilot" in plain(bot.command("UMEM", text))
+        assert not status(ledger, "prod-eu")[0].enabled
+        assert bot.posts("CFINANCE") == []
+
+
+def test_a_bad_cover_a_bad_cap_or_an_unknown_project_is_refused_with_the_reason(
+    ledger: Ledger,
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        refusals = {
+            "autopilot on prod-eu cover 0": "the cover is from 1 to 400 days",
+            "autopilot on prod-eu cover many": "the cover is a number of days",
+            "autopilot on prod-eu cap 12,50": "a monthly cap is in whole units",
+            "autopilot on prod-eu cap -5": "",
+            "autopilot on prod-eu cap": "a cap needs an amount",
+            "autopilot on staging": "there is no project 'staging'",
+        }
+        for text, reason in refusals.items():
+            said = plain(bot.command(FIN, text)).casefold()
+            assert reason.casefold() in said, (text, said)
+        assert not status(ledger, "prod-eu")[0].enabled
+
+
+def test_french_words_turn_the_autopilot_on_and_answer_in_french(ledger: Ledger) -> None:
+    with bot_in_process(ledger, "fr_FR", UFIN="fr-FR", UADMIN="fr-FR") as bot:
+        bot.command("UADMIN", "projet ajouter prod-eu Prod EU")
+        said = plain(bot.command(FIN, "pilote activer prod-eu couverture 45 plafond 2 000"))
+        assert "Pilote automatique activé · couverture de 45 jours" in said
+        assert "plafond mensuel de 2 000 €" in said
+        (state,) = status(ledger, "prod-eu")
+        assert (state.cover_days, state.monthly_cap) == (45, eur("2000"))
+        bot.command(FIN, "pilote désactiver prod-eu")
+        assert "Pilote automatique désactivé" in plain(bot.command(FIN, "pilote prod-eu"))
+
+
+def test_the_run_drafts_and_finance_reads_it_was_the_autopilot_and_the_channel_is_told(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command("UADMIN", "project link prod-eu", channel="CPROD")
+        bot.command(FIN, "autopilot on prod-eu cover 90 cap 600")
+        _running_out(ledger, clock)
+        report = bot.run_alerts()
+        assert report.drafted == 1
+        assert "1 purchase order drafted by the autopilot" in report.summary()
+        card = next(c for c in bot.posts("CFINANCE") if "PO-2026-000002" in plain(c))
+        texts = " ".join(block_texts(card))
+        assert "The autopilot drafted this order for *Prod EU*." in texts
+        assert (
+            "Credit runs out on 12 Mar 2026; this order covers 90 days of usage from then, "
+            "through 9 Jun 2026. Bounded by the monthly cap." in texts
+        )
+        assert "*Requested by*\nthe autopilot" in texts
+        assert "<@autopilot>" not in texts + plain(card)
+        bot.run_alerts()
+        (news,) = [c for c in bot.posts("CPROD") if "autopilot" in plain(c)]
+        assert "The autopilot drafted purchase order *PO-2026-000002* for €600.00" in plain(news)
+
+
+def test_whoever_turned_it_on_may_approve_its_draft_and_no_dm_goes_to_the_autopilot(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        card = next(c for c in bot.posts("CFINANCE") if "PO-2026-000002" in plain(c))
+        bot.click(FIN, "po_approve", "PO-2026-000002", "CFINANCE", str(card.params.get("ts", "1")))
+        approved = status(ledger, "prod-eu")[0]
+        assert approved.open_order is None
+        assert bot.standin.of("chat.postMessage")  # finance was posted to
+        assert not [
+            c for c in bot.standin.of("chat.postMessage") if c.params["channel"] == "autopilot"
+        ]
+        assert not [c for c in bot.standin.of("conversations.open") if "autopilot" in str(c.params)]
+        assert not [c for c in bot.standin.of("users.info") if c.params.get("user") == "autopilot"]
+
+
+def test_a_dry_run_says_what_the_autopilot_would_draft_and_drafts_nothing(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu cover 30")
+        _running_out(ledger, clock)
+        planned = bot.alerts.run(dry_run=True).planned
+        assert ("CFINANCE", "The autopilot would draft €300.00 for *Prod EU*.") in [
+            (channel, plain_text.text.removeprefix(":robot_face: "))
+            for channel, plain_text in planned
+        ]
+        (state,) = status(ledger, "prod-eu")
+        assert state.last_draft is None and state.open_order is None
