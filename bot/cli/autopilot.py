@@ -7,8 +7,10 @@ from __future__ import annotations
 import argparse
 
 from bot.cli import serialise, text
+from bot.cli.backtest import days_between, run_backtest
 from bot.cli.common import actor, project_currency, reader
 from bot.cli.outcome import Outcome
+from bot.cli.table import Arg, Command
 from bot.settings import Settings
 from ledger.amounts import parse_amount
 from ledger.services import Ledger, autopilot
@@ -40,3 +42,41 @@ def status(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outc
 def _shown(states: list[autopilot.AutopilotState], settings: Settings) -> Outcome:
     rows = [serialise.autopilot_state(s, settings.timezone) for s in states]
     return Outcome(rows, text.autopilot_states(states, reader(settings)))
+
+
+# The rows of these commands in the command table (`parser.COMMANDS`).
+COMMANDS = (
+    Command(
+        ("autopilot", "backtest"),
+        "replay a daily usage file: the autopilot against three usual policies",
+        run_backtest,
+        (
+            Arg("--usage", required=True, metavar="FILE.csv", help="date,amount a day, 5 years"),
+            Arg("--currency", default="EUR", help="the amounts' currency (default EUR)"),
+            Arg("--cover-days", type=days_between(1, 400), default=90, metavar="C"),
+            Arg("--lead-days", type=days_between(0, 365), default=5, metavar="L"),
+            Arg("--approval-days", type=days_between(0, 365), default=3, metavar="A"),
+            Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
+        ),
+        offline=True,
+    ),
+    Command(
+        ("autopilot", "set"),
+        "turn a project's autopilot on, or change its cover and cap (finance)",
+        set_on,
+        (
+            Arg("--project", required=True),
+            Arg("--cover-days", type=int, metavar="C", help="1 to 400 (default 90)"),
+            Arg("--monthly-cap", metavar="AMOUNT", help="whole units; `none` removes it"),
+        ),
+        as_user=True,
+    ),
+    Command(
+        ("autopilot", "off"),
+        "turn it off (finance)",
+        off,
+        (Arg("--project", required=True),),
+        as_user=True,
+    ),
+    Command(("autopilot", "status"), "each project's autopilot", status, (Arg("--project"),)),
+)

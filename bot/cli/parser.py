@@ -25,7 +25,6 @@ from bot.cli import (
     text,
     vouchers,
 )
-from bot.cli.backtest import days_between, run_backtest
 from bot.cli.table import Arg, Command, Running
 from bot.i18n import at_terminal
 from ledger.domain import POStatus
@@ -265,35 +264,7 @@ COMMANDS: tuple[Command | Running, ...] = (
         "notices by delivery state; those stuck sending",
         operations.alerts_status,
     ),
-    Command(
-        ("autopilot", "backtest"),
-        "replay a daily usage file: the autopilot against three usual policies",
-        run_backtest,
-        (
-            Arg("--usage", required=True, metavar="FILE.csv", help="date,amount a day, 5 years"),
-            Arg("--currency", default="EUR", help="the amounts' currency (default EUR)"),
-            Arg("--cover-days", type=days_between(1, 400), default=90, metavar="C"),
-            Arg("--lead-days", type=days_between(0, 365), default=5, metavar="L"),
-            Arg("--approval-days", type=days_between(0, 365), default=3, metavar="A"),
-            Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
-        ),
-        offline=True,
-    ),
-    Command(
-        ("autopilot", "set"),
-        "turn a project's autopilot on, or change its cover and cap (finance)",
-        autopilot.set_on,
-        (
-            PROJECT,
-            Arg("--cover-days", type=int, metavar="C", help="1 to 400 (default 90)"),
-            Arg("--monthly-cap", metavar="AMOUNT", help="whole units; `none` removes it"),
-        ),
-        as_user=True,
-    ),
-    Command(("autopilot", "off"), "turn it off (finance)", autopilot.off, (PROJECT,), as_user=True),
-    Command(
-        ("autopilot", "status"), "each project's autopilot", autopilot.status, (Arg("--project"),)
-    ),
+    *autopilot.COMMANDS,
     Running(
         ("run",),
         "connect to Slack, or start the local console without credentials",
