@@ -70,6 +70,7 @@ def table(outcomes: Sequence[PolicyReport], usage: Usage, rules: ReplayRules, t:
             lead=rules.lead_days,
             approval=rules.approval_days,
         ),
+        *_burn(rules, t),
         "",
         *table,
     ]
@@ -117,3 +118,16 @@ def policy(policy: str, t: Translator) -> str:
         "none": t.gettext("no purchase after the first"),
     }
     return labels[policy]
+
+
+def _burn(rules: ReplayRules, t: Translator) -> list[str]:
+    """The daily spend the replay's forecast uses, when it is not PRODUCT.md's alone."""
+    if not 0 < rules.rise_days < rules.window_days:
+        return []
+    return [
+        t.say(
+            "daily spend: the {window}-day average, or the last {rise} days' when higher",
+            window=rules.window_days,
+            rise=rules.rise_days,
+        )
+    ]

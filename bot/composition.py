@@ -38,6 +38,7 @@ def ledger_config(settings: Settings) -> LedgerConfig:
         default_vat_bp=settings.vat_rate_bp,
         voucher_key=settings.voucher_key,
         forecast_window_days=settings.forecast_window_days,
+        forecast_rise_days=settings.forecast_rise_days,
         forecast_horizon_days=settings.forecast_horizon_days,
         purchase_lead_days=settings.purchase_lead_days,
         approval_tiers=settings.tiers,

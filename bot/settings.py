@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
     forecast_window_days: int = Field(default=30, ge=1, le=365)
+    # 0: the burn is the window's average (PRODUCT.md). N: or the last N days' when higher.
+    forecast_rise_days: int = Field(default=0, ge=0, le=364)
     forecast_horizon_days: int = Field(default=90, ge=1, le=395)
     purchase_lead_days: int = Field(default=5, ge=0, le=90)
     digest_day: str = "monday"

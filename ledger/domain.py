@@ -71,6 +71,8 @@ class LedgerConfig:
     failed_redemption_window: timedelta = timedelta(minutes=15)
     history_limit: int = 20
     forecast_window_days: int = 30
+    # When set, the burn is the average of these last days if higher than the window's.
+    forecast_rise_days: int = 0
     forecast_horizon_days: int = 90
     purchase_lead_days: int = 5
     # APPROVAL_TIERS: (amount excl. tax in whole units, at least; approvers needed), by amount.

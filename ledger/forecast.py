@@ -118,13 +118,10 @@ def burn_rate(spent_minor: int, now: datetime, created_at: datetime, window_days
     return Fraction(spent_minor, days)
 
 
-# A rise in spending shows in the burn within this many days; a fall takes the whole window.
-RECENT_DAYS = 14
-
-
-def recent_days(window_days: int) -> int:
-    """The short window of the burn: RECENT_DAYS, or the whole window if that is shorter."""
-    return min(RECENT_DAYS, window_days)
+def recent_days(window_days: int, rise_days: int) -> int:
+    """The short window of the burn (FORECAST_RISE_DAYS), or the whole window when it is
+    unset (0) or not shorter: then the burn is the window's average alone."""
+    return rise_days if 0 < rise_days < window_days else window_days
 
 
 def burn_of(
@@ -133,13 +130,14 @@ def burn_of(
     now: datetime,
     created_at: datetime,
     window_days: int,
+    rise_days: int,
 ) -> tuple[Fraction, int]:
     """The burn, and how many days it is the average of: the window's average, or the
-    average of its last `recent_days` days when that is higher (what was spent in them is
-    `recent_minor`). Steady spending gives the same either way; spending that rises is
-    seen within two weeks instead of being diluted over the window."""
+    average of its last `rise_days` days when that is higher (what was spent in them is
+    `recent_minor`), if the rise window is set. Steady spending gives the same either way;
+    spending that rises is seen within those days instead of being diluted over the window."""
     burn = burn_rate(spent_minor, now, created_at, window_days)
-    short = recent_days(window_days)
+    short = recent_days(window_days, rise_days)
     if short < window_days:
         quick = burn_rate(recent_minor, now, created_at, short)
         if quick > burn:

@@ -56,6 +56,12 @@ COMMANDS = (
             Arg("--cover-days", type=days_between(1, 400), default=90, metavar="C"),
             Arg("--lead-days", type=days_between(0, 365), default=5, metavar="L"),
             Arg("--approval-days", type=days_between(0, 365), default=3, metavar="A"),
+            Arg(
+                "--rise-days",
+                type=days_between(0, 364),
+                metavar="R",
+                help="the burn follows a rise seen over R days (default FORECAST_RISE_DAYS)",
+            ),
             Arg("--chart", metavar="FILE.png", help="also draw balance and usage per policy"),
         ),
         offline=True,

@@ -68,6 +68,8 @@ def run_backtest(args: argparse.Namespace, settings: Settings) -> Outcome:
         approval_days=args.approval_days,
         max_amount=settings.po_max_amount,
         largest_charge=settings.charge_max_amount,
+        window_days=settings.forecast_window_days,
+        rise_days=settings.forecast_rise_days if args.rise_days is None else args.rise_days,
     )
     reports = backtest(usage, settings.timezone, rules)
     t = reader(settings)
@@ -102,6 +104,8 @@ def as_data(
             "cover_days": rules.cover_days,
             "lead_days": rules.lead_days,
             "approval_days": rules.approval_days,
+            "window_days": rules.window_days,
+            "rise_days": rules.rise_days,
             "max_amount": rules.max_amount,
         },
         "policies": [

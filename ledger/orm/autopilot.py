@@ -49,6 +49,13 @@ class AutopilotDraft(Base):
     purchase_order_id: Mapped[int] = mapped_column(ForeignKey("purchase_orders.id"), unique=True)
     runs_out_on: Mapped[date] = mapped_column(Date)
     cover_days: Mapped[int] = mapped_column(Integer)
+    # What held the amount below the shortfall, if anything: useful, maximum or cap.
+    bounded_by: Mapped[str | None] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (UniqueConstraint("project_id", "day"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "day"),
+        CheckConstraint(
+            "bounded_by IS NULL OR bounded_by IN ('useful', 'maximum', 'cap')", name="bounded_by"
+        ),
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.clock import local_date
@@ -25,12 +25,11 @@ from ledger.money import Money, WholeMoney, minor_units
 from ledger.orm import (
     AutopilotDraft,
     AutopilotSetting,
-    Notice,
     Project,
     ProjectChannel,
     PurchaseOrder,
 )
-from ledger.services import announcements, outbox, purchases
+from ledger.services import outbox, purchases
 from ledger.services.autopilot_state import (
     AutopilotState,
     Held,
@@ -254,11 +253,6 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
     draft = outlook.draft
     purchases.check_purchase_amount(ledger.config, draft.amount)
     po = purchases.order_in(session, ledger, THE_AUTOPILOT, project, draft.amount, now)
-    session.execute(
-        update(Notice)
-        .where(Notice.key == announcements.key_of(po.number))
-        .values(detail=json.dumps({"number": po.number, "bounded_by": draft.bounded_by}))
-    )
     session.add(
         AutopilotDraft(
             project_id=project.id,
@@ -266,6 +260,7 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
             purchase_order_id=po.id,
             runs_out_on=draft.runs_out_on,
             cover_days=setting.cover_days,
+            bounded_by=draft.bounded_by,
             at=now,
         )
     )

@@ -57,6 +57,8 @@ class ReplayRules:
     approval_days: int = 3
     max_amount: int = 200_000  # PO_MAX_AMOUNT, in whole units
     largest_charge: int = 1_000_000  # CHARGE_MAX_AMOUNT: the usage file's days are within it
+    window_days: int = 30  # FORECAST_WINDOW_DAYS
+    rise_days: int = 0  # FORECAST_RISE_DAYS: 0, the window's average alone
 
 
 @dataclass
@@ -86,6 +88,8 @@ def fresh_ledger(tz: ZoneInfo, rules: ReplayRules = ReplayRules()) -> tuple[Ledg
         po_max_amount=rules.max_amount,
         charge_max_amount=rules.largest_charge,
         purchase_lead_days=rules.lead_days,
+        forecast_window_days=rules.window_days,
+        forecast_rise_days=rules.rise_days,
     )
     clock = _Clock()
     return Ledger(db, config, clock), clock

@@ -42,7 +42,7 @@ class Forecast:
     basis: str  # where the burn comes from: "journal", the bills and the synced consumption
     projection: Projection
     # The burn is the average of what was spent in this many days up to `at`: the window, or
-    # its last RECENT_DAYS days when their average is higher.
+    # its last FORECAST_RISE_DAYS days when set and their average is higher.
     window_days: int
 
     @property
@@ -116,9 +116,11 @@ def forecast_in(session: Session, ledger: Ledger, project: Project, now: datetim
     """The forecast of one project, read within the caller's transaction."""
     window = ledger.config.forecast_window_days
     spent = _billed(session, project.id, now - timedelta(days=window), now)
-    short = recent_days(window)
+    short = recent_days(window, ledger.config.forecast_rise_days)
     recent = _billed(session, project.id, now - timedelta(days=short), now) if short < window else 0
-    burn, days = burn_of(spent, recent, now, project.created_at, window)
+    burn, days = burn_of(
+        spent, recent, now, project.created_at, window, ledger.config.forecast_rise_days
+    )
     lots = spendable_views(session, project.id, now)
     projection = project_spending(
         lots, burn, now, ledger.config.timezone, project.currency, rules(ledger)
@@ -154,7 +156,7 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
     ):
         channels[project_id].append(channel)
     spent = _spent_by_project(session, now - timedelta(days=window), now)
-    short = recent_days(window)
+    short = recent_days(window, ledger.config.forecast_rise_days)
     recent = _spent_by_project(session, now - timedelta(days=short), now) if short < window else {}
     lots: dict[str, list[LotView]] = defaultdict(list)
     rows = session.execute(
@@ -172,6 +174,7 @@ def forecasts_in(session: Session, ledger: Ledger, now: datetime) -> list[Foreca
             now,
             project.created_at,
             window,
+            ledger.config.forecast_rise_days,
         )
         held = lots.get(project.id, [])
         projection = project_spending(

@@ -5,7 +5,6 @@ Approval records the payment and creates the credit lot in one transaction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -45,7 +44,6 @@ from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import (
     AutopilotDraft,
     Lot,
-    Notice,
     Project,
     PurchaseOrder,
     PurchaseOrderCounter,
@@ -90,17 +88,13 @@ def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -
 
 
 def _drafted(po: PurchaseOrder, session: Session) -> DraftedOrder | None:
-    """What the autopilot drafted `po` from; what bounded it is kept with its announcement."""
+    """What the autopilot drafted `po` from."""
     draft = session.scalars(
         select(AutopilotDraft).where(AutopilotDraft.purchase_order_id == po.id)
     ).first()
     if draft is None:
         return None
-    detail = session.scalar(
-        select(Notice.detail).where(Notice.key == announcements.key_of(po.number))
-    )
-    bounded_by = json.loads(detail).get("bounded_by") if detail else None
-    return DraftedOrder(draft.runs_out_on, draft.cover_days, bounded_by)
+    return DraftedOrder(draft.runs_out_on, draft.cover_days, draft.bounded_by)
 
 
 def _provider_order(po: PurchaseOrder, session: Session) -> ProviderOrderView | None:

@@ -58,6 +58,8 @@ def test_the_backtest_as_json_gives_each_policy_s_figures(cli: Run, tmp_path: Pa
         "cover_days": 30,
         "lead_days": 5,
         "approval_days": 3,
+        "window_days": 30,
+        "rise_days": 0,
         "max_amount": 200000,
     }
     assert [p["policy"] for p in data["policies"]] == POLICIES
@@ -136,3 +138,19 @@ def test_the_backtest_speaks_the_terminal_s_language(
     bad.write_text("2026-01-01,-1\n")
     code, _, err = cli("autopilot", "backtest", "--usage", str(bad))
     assert code == 1 and "ligne 1" in err
+
+
+def test_the_backtest_follows_forecast_rise_days_and_rise_days_overrides_it(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    usage = usage_file(tmp_path)
+    code, text, err = cli("autopilot", "backtest", "--usage", usage)
+    assert code == 0, err
+    assert "daily spend" not in text  # PRODUCT.md's burn: the window's average alone
+    monkeypatch.setenv("FORECAST_RISE_DAYS", "14")
+    code, text, err = cli("autopilot", "backtest", "--usage", usage)
+    assert code == 0, err
+    assert "daily spend: the 30-day average, or the last 14 days' when higher" in text
+    code, out, err = cli("autopilot", "backtest", "--usage", usage, "--rise-days", "0", "--json")
+    assert code == 0, err
+    assert (out["rules"]["rise_days"], out["rules"]["window_days"]) == (0, 30)

@@ -145,3 +145,12 @@ def test_when_usage_stops_for_good_at_most_cover_and_lead_days_of_it_expire() ->
     rules = ReplayRules()
     assert 0 < ours.expired <= (rules.cover_days + rules.lead_days) * before_stop
     assert ours.due_other == 0
+
+
+def test_a_rise_window_lets_the_autopilot_see_a_step_up_in_time() -> None:
+    usage = usage_series.step()
+    (plain,) = backtest(usage, PARIS, ReplayRules(), [Policy.AUTOPILOT])
+    (rising,) = backtest(usage, PARIS, ReplayRules(rise_days=14), [Policy.AUTOPILOT])
+    # The 30-day average sees the step late: one day falls short. FORECAST_RISE_DAYS=14 sees it.
+    assert rising.due_other == 0 < plain.due_other
+    assert rising.orders == plain.orders and rising.expired == plain.expired == 0

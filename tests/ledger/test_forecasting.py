@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -26,16 +27,16 @@ def test_the_burn_is_the_whole_of_each_bill_in_the_window_net_of_voids(
     clock.advance(hours=1)
     seen = forecast(ledger, project)
     assert seen.basis == "journal"
-    # All of it within the last 14 days: their average is the higher, so it is the burn.
-    assert seen.projection.burn == Fraction(15_000, 14) and seen.window_days == 14
-    assert seen.projection.daily_burn == eur("10.71")
+    assert seen.projection.burn == Fraction(15_000, 30)
+    assert seen.projection.daily_burn == eur("5")
     assert not seen.available
     assert seen.projection.runs_out_on == seen.projection.today
 
 
-def test_the_burn_is_the_30_day_average_unless_the_last_14_days_average_more(
+def test_with_a_rise_window_the_burn_is_the_30_day_average_unless_the_last_14_days_average_more(
     ledger: Ledger, project: str, clock: FakeClock
 ) -> None:
+    ledger = replace(ledger, config=replace(ledger.config, forecast_rise_days=14))
     clock.advance(days=40)
     buy(ledger, project, "5000")
     for day in range(30):  # 10 € a day for 30 days: both averages are 10 €
@@ -119,3 +120,19 @@ def test_every_projects_forecast_read_at_once_is_each_ones_own(
     assert sorted(together) == ["other", "prod-eu"]
     for project_id, seen in together.items():
         assert seen == forecast(ledger, project_id)
+
+
+def test_without_a_rise_window_the_burn_is_the_window_s_average_even_when_spending_rises(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    clock.advance(days=40)
+    buy(ledger, project, "5000")
+    for day in range(27):
+        clock.advance(days=1)
+        charge(ledger, FINANCE, project, eur("10"), f"steady-{day}")
+    for day in range(3):
+        clock.advance(days=1)
+        charge(ledger, FINANCE, project, eur("40"), f"risen-{day}")
+    seen = forecast(ledger, project)
+    assert seen.projection.burn == Fraction(27 * 1_000 + 3 * 4_000, 30)
+    assert seen.window_days == 30

@@ -245,18 +245,20 @@ def test_rules_move_the_purchase_lead_and_the_near_horizon() -> None:
     assert got.advice.buy_at_least == Money(1_000, "EUR")
 
 
-def test_the_burn_is_the_window_s_average_or_its_last_14_days_when_they_average_more() -> None:
+def test_the_burn_is_the_window_s_average_or_that_of_its_rise_days_when_set_and_higher() -> None:
     from ledger.forecast import burn_of
 
     created = NOW - timedelta(days=400)
     # Steady: 30 days of 10 € average the same as their last 14: the window's average.
-    assert burn_of(30_000, 14_000, NOW, created, 30) == (Fraction(1_000), 30)
+    assert burn_of(30_000, 14_000, NOW, created, 30, 14) == (Fraction(1_000), 30)
     # Rising: the last 14 days hold more than 14/30 of the window's bills.
-    assert burn_of(30_000, 21_000, NOW, created, 30) == (Fraction(1_500), 14)
+    assert burn_of(30_000, 21_000, NOW, created, 30, 14) == (Fraction(1_500), 14)
+    # Without a rise window (FORECAST_RISE_DAYS=0, the default), the window's average.
+    assert burn_of(30_000, 21_000, NOW, created, 30, 0) == (Fraction(1_000), 30)
     # Falling: the window's average stays.
-    assert burn_of(30_000, 1_400, NOW, created, 30) == (Fraction(1_000), 30)
+    assert burn_of(30_000, 1_400, NOW, created, 30, 14) == (Fraction(1_000), 30)
     # A window of 14 days or less has no shorter one.
-    assert burn_of(7_000, 7_000, NOW, created, 7) == (Fraction(1_000), 7)
+    assert burn_of(7_000, 7_000, NOW, created, 7, 14) == (Fraction(1_000), 7)
     # A project 10 days old divides both by its age: the same burn, the window kept.
     young = NOW - timedelta(days=10, hours=1)
-    assert burn_of(10_000, 10_000, NOW, young, 30) == (Fraction(1_000), 30)
+    assert burn_of(10_000, 10_000, NOW, young, 30, 14) == (Fraction(1_000), 30)

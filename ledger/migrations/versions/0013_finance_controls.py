@@ -144,7 +144,12 @@ def upgrade() -> None:
         sa.Column("purchase_order_id", sa.Integer(), nullable=False),
         sa.Column("runs_out_on", sa.Date(), nullable=False),
         sa.Column("cover_days", sa.Integer(), nullable=False),
+        sa.Column("bounded_by", sa.String(length=8), nullable=True),
         sa.Column("at", UTCDateTime(), nullable=False),
+        sa.CheckConstraint(
+            "bounded_by IS NULL OR bounded_by IN ('useful', 'maximum', 'cap')",
+            name=op.f("ck_autopilot_drafts_bounded_by"),
+        ),
         sa.ForeignKeyConstraint(
             ["project_id"], ["projects.id"], name=op.f("fk_autopilot_drafts_project_id_projects")
         ),
