@@ -298,7 +298,7 @@ def test_the_forecast_digest_and_home_with_the_largest_data_are_within_slacks_li
         found += problems(forecast_message(one, t).as_kwargs(), "forecast")
         found += problems(notices.weekly_digest(one, eur(10**13), LOTS, t).as_kwargs(), "digest")
     pilots = {one.project.id: pilot(i, one.project) for i, one in enumerate(seen)}
-    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health, pilots)
+    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health, autopilot=pilots)
     found += problems(home.home_view(EVERYONE, data, t), "home")
     assert found == []
 

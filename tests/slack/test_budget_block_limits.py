@@ -105,7 +105,7 @@ def test_the_forecast_and_home_with_a_budget_on_every_project_are_within_slacks_
     line = use_line(view(1), t)
     found = problems(forecast_message(seen[0], t, line).as_kwargs(), "forecast")
     by_project = {s.project.id: replace(view(0), project=s.project) for s in seen}
-    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), None, by_project)
+    data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), None, budgets=by_project)
     found += problems(home.home_view(EVERYONE, data, t), "home")
     assert found == []
     blocks = forecast_message(seen[0], t, line).blocks
