@@ -3,7 +3,6 @@ submission records the settlement, tells the clicker, and redraws the list."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -12,6 +11,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.slack.blocks import accounting as blocks
 from bot.slack.deps import Deps, guarded, request_id, user_of
+from bot.slack.views import metadata_of, submitted
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
 from ledger.services import settlements
@@ -32,20 +32,6 @@ def _clicked(body: dict[str, Any]) -> tuple[str, dict[str, str]]:
     }
 
 
-def _reference(body: dict[str, Any]) -> str:
-    state = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-    field = (state.get("reference") or {}).get("value") or {}
-    return str(field.get("value") or "").strip() if isinstance(field, dict) else ""
-
-
-def _metadata(body: dict[str, Any]) -> dict[str, str]:
-    try:
-        data = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
-    except json.JSONDecodeError:
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def register(app: App, deps: Deps) -> None:
     def acknowledge(ack: Ack) -> None:
         ack()
@@ -63,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
 
     def check_reference(ack: Ack, body: dict[str, Any]) -> None:
         """An empty or over-long reference is refused next to its field."""
-        reference = _reference(body)
+        reference = submitted(body, "reference")
         if not reference or len(reference) > settlements.MAX_REFERENCE:
             t = deps.locales.cached(user_of(body))
             ack(
@@ -80,10 +66,10 @@ def register(app: App, deps: Deps) -> None:
 
     @guarded(deps)
     def settle(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        reference = _reference(body)
+        reference = submitted(body, "reference")
         if not reference or len(reference) > settlements.MAX_REFERENCE:
             return  # refused next to its field by check_reference
-        source = _metadata(body)
+        source = metadata_of(body)
         actor = deps.roles.actor(user_of(body))
         done = settlements.settle(
             deps.ledger, actor, [source.get("part", "")], reference, request=request_id(body)

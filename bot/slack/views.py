@@ -18,7 +18,7 @@ from ledger.errors import LedgerError
 from ledger.services import projects, purchases
 
 
-def _value(body: dict[str, Any], block: str) -> str:
+def submitted(body: dict[str, Any], block: str) -> str:
     """A field's typed or selected value (the block's one element, whatever its action_id);
     anything malformed reads as empty."""
     node: Any = body.get("view")
@@ -32,7 +32,7 @@ def _value(body: dict[str, Any], block: str) -> str:
     return str(value or "").strip()
 
 
-def _metadata(body: dict[str, Any]) -> dict[str, str]:
+def metadata_of(body: dict[str, Any]) -> dict[str, str]:
     try:
         data = json.loads((body.get("view") or {}).get("private_metadata") or "{}")
     except json.JSONDecodeError:
@@ -46,7 +46,7 @@ def register(app: App, deps: Deps) -> None:
     # The ack must not wait for Slack: the language is the one learnt when the form opened.
     def purchase_errors(body: dict[str, Any]) -> dict[str, str]:
         t = deps.locales.cached(user_of(body))
-        project_ref, text = _value(body, "project"), _value(body, "amount")
+        project_ref, text = submitted(body, "project"), submitted(body, "amount")
         if not project_ref:
             return {"project": t.gettext("Choose a project.")}
         try:
@@ -73,8 +73,8 @@ def register(app: App, deps: Deps) -> None:
     def purchase(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         if purchase_errors(body):
             return
-        project = projects.get_project(deps.ledger, _value(body, "project"))
-        amount = parse_amount(_value(body, "amount"), project.currency)
+        project = projects.get_project(deps.ledger, submitted(body, "project"))
+        amount = parse_amount(submitted(body, "amount"), project.currency)
         actor = deps.roles.actor(user_of(body))
         po = purchases.request_purchase(
             deps.ledger, actor, project.id, amount, request=request_id(body)
@@ -87,14 +87,14 @@ def register(app: App, deps: Deps) -> None:
         message = purchase_orders.po_requested(
             po, deps.locales.of(actor.user_id), announced=announced
         )
-        channel = _metadata(body).get("channel")
+        channel = metadata_of(body).get("channel")
         if channel:
             client.chat_postEphemeral(channel=channel, user=actor.user_id, **message.as_kwargs())
         else:
             client.chat_postMessage(channel=actor.user_id, **message.as_kwargs())
 
     def check_reason(ack: Ack, body: dict[str, Any]) -> None:
-        if not _value(body, "reason"):
+        if not submitted(body, "reason"):
             t = deps.locales.cached(user_of(body))
             ack(
                 response_action="errors",
@@ -105,15 +105,15 @@ def register(app: App, deps: Deps) -> None:
 
     @guarded(deps)
     def reject(body: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        if not _value(body, "reason"):
+        if not submitted(body, "reason"):
             return  # refused next to its field by check_reason
-        source = _metadata(body)
+        source = metadata_of(body)
         actor = deps.roles.actor(user_of(body))
         po = purchases.reject_purchase(
             deps.ledger,
             actor,
             source.get("po", ""),
-            _value(body, "reason"),
+            submitted(body, "reason"),
             request=request_id(body),
         )
         if po.repeated:  # the first submission already told everyone

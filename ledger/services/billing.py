@@ -31,7 +31,7 @@ from ledger.facts import LotSources
 from ledger.journal import JournalLine, post
 from ledger.money import Money, minor_units
 from ledger.orm import Charge, Entry, Lot, Settlement
-from ledger.services.context import Ledger, project_view, spendable_lots
+from ledger.services.context import Ledger, check_currency, project_view, spendable_lots
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
 from ledger.services.settlements import live_settlements, settlement_ref
@@ -113,13 +113,7 @@ def charge(
                     project=earlier.project_id,
                 )
             return _earlier_result(session, earlier, project_view(session, project))
-        if amount.currency != project.currency:
-            raise InvalidInput(
-                N_("project {project} counts in {expected}, not {other}"),
-                project=project.id,
-                expected=project.currency,
-                other=amount.currency,
-            )
+        check_currency(project, amount)
         now = ledger.now()
         lots = {lot.id: lot for lot in spendable_lots(session, project.id, now)}
         taken, due = allocate(

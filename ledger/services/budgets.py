@@ -20,7 +20,7 @@ from ledger.money import Money, WholeMoney, minor_units
 from ledger.orm import Budget, Project, PurchaseOrder
 from ledger.periods import BudgetPeriod, BudgetView, period_bounds, period_days
 from ledger.services import budget_notices
-from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.context import Ledger, check_currency, find_project, project_view
 
 # The orders a period's use counts: those not rejected, cancelled or expired.
 COUNTED = (POStatus.PENDING.value, POStatus.APPROVED.value)
@@ -155,13 +155,7 @@ def set_budget(
 
     def work(session: Session) -> BudgetView:
         project = find_project(session, project_ref)
-        if amount.currency != project.currency:
-            raise AmountError(
-                N_("project {project} counts in {expected}, not {other}"),
-                project=project.id,
-                expected=project.currency,
-                other=amount.currency,
-            )
+        check_currency(project, amount, AmountError)
         now = ledger.now()
         budget = session.get(Budget, project.id, with_for_update=True)
         unchanged = (

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ledger.clock import utcnow
 from ledger.database import Database
 from ledger.domain import LedgerConfig, LotKind, LotView, ProjectView
-from ledger.errors import N_, ProjectNotFound
+from ledger.errors import N_, InvalidInput, LedgerError, ProjectNotFound
 from ledger.money import Money
 from ledger.orm import Lot, Project, ProjectChannel
 
@@ -54,6 +54,19 @@ def find_project(session: Session, ref: str, *, lock: bool = False) -> Project:
             project=ref.strip(),
         )
     return project
+
+
+def check_currency(
+    project: Project, amount: Money, error: type[LedgerError] = InvalidInput
+) -> None:
+    """Refuse an amount in another currency than the project counts in."""
+    if amount.currency != project.currency:
+        raise error(
+            N_("project {project} counts in {expected}, not {other}"),
+            project=project.id,
+            expected=project.currency,
+            other=amount.currency,
+        )
 
 
 def lot_view(lot: Lot, remaining: int | None = None) -> LotView:

@@ -50,7 +50,7 @@ from ledger.orm import (
     ReplacedOrder,
 )
 from ledger.services import announcements, approvals, budgets
-from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.context import Ledger, check_currency, find_project, project_view
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
 from ledger.services.requests import check_request_id, earlier_result, remember
@@ -200,13 +200,7 @@ def order_in(
 ) -> PurchaseOrder:
     """Create a pending order within the caller's transaction (a person's request, or the
     autopilot's draft together with its claim of the day), and owe finance its announcement."""
-    if amount.currency != project.currency:
-        raise AmountError(
-            N_("project {project} counts in {expected}, not {other}"),
-            project=project.id,
-            expected=project.currency,
-            other=amount.currency,
-        )
+    check_currency(project, amount, AmountError)
     year = now.astimezone(ledger.config.timezone).year
     seq = _next_number(session, year, ledger.db.dialect)
     vat = percentage_of(amount, project.vat_rate_bp)

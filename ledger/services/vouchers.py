@@ -36,7 +36,7 @@ from ledger.journal import grant_lot
 from ledger.money import Money, minor_units
 from ledger.orm import Lot, RedemptionFailure, Voucher
 from ledger.provider import CreditProvider
-from ledger.services.context import Ledger, find_project, project_view
+from ledger.services.context import Ledger, check_currency, find_project, project_view
 from ledger.services.locks import lock_name, lock_project
 from ledger.services.provider_links import service_of
 from ledger.services.provider_vouchers import redeem_at_provider
@@ -151,13 +151,7 @@ def issue_voucher(
         project_id = project_name = None
         if project_ref is not None:
             project = find_project(session, project_ref)
-            if project.currency != amount.currency:
-                raise InvalidInput(
-                    N_("project {project} counts in {expected}, not {other}"),
-                    project=project.id,
-                    expected=project.currency,
-                    other=amount.currency,
-                )
+            check_currency(project, amount)
             project_id, project_name = project.id, project.name
         digest = code_hash(key, normalised)
         clash = select(Voucher.id).where(
