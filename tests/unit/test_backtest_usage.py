@@ -70,3 +70,10 @@ def test_five_years_of_days_are_read_and_one_more_is_refused() -> None:
     beyond = date.fromordinal(last.toordinal() + 1)
     error = refusal(f"{first},1", f"{last},1", f"{beyond},1")
     assert error.params["line"] == 3 and "more than 1826 days" in error.message
+
+
+def test_the_header_may_be_written_in_french_as_the_french_hint_tells() -> None:
+    # A French reader is told "chaque ligne est date,montant", so that header is theirs too.
+    french = read_usage(["date,montant", "2026-01-01,12.50"])
+    assert french == read_usage(["Date,Montant", "2026-01-01,12.50"])
+    assert french == Usage("EUR", date(2026, 1, 1), (1250,))
