@@ -128,6 +128,11 @@ def policy(policy: str, t: Translator) -> str:
     return labels[policy]
 
 
+def panel_title(name: str, t: Translator) -> str:
+    """A chart panel's title: the policy's name, then what it does."""
+    return t.say("{policy}: {what}", policy=name, what=policy(name, t))
+
+
 def _burn(rules: ReplayRules, t: Translator) -> list[str]:
     """The daily spend the replay's forecast uses, when it is not PRODUCT.md's alone."""
     if not 0 < rules.rise_days < rules.window_days:
