@@ -165,3 +165,13 @@ def test_one_order_and_one_day_are_said_in_the_singular(cli: Run, tmp_path: Path
     assert "cover 1 day, lead 1 day, approval and delivery 1 day" in text
     assert "(0.00% of usage, 1 order); best other policy" in text
     assert text.rstrip().endswith("(0.00%, 1 order)")
+
+
+def test_the_french_table_keeps_a_no_break_space_before_each_percent_sign(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, text, err = cli("autopilot", "backtest", "--usage", usage_file(tmp_path))
+    assert code == 0, err
+    header = next(line for line in text.splitlines() if line.startswith("politique"))
+    assert "expiré\u00a0%" in header and "dû\u00a0%" in header and " %" not in header
