@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 
-from bot.backtest_words import policy
+from bot.backtest_words import panel_title
 from bot.chart import DPI, _money, _x
 from bot.i18n import Translator
 from ledger.backtest import PolicyReport
@@ -63,7 +63,7 @@ def render(outcomes: Sequence[PolicyReport], t: Translator) -> bytes:
             side.set_ylim(bottom=0)
             side.tick_params(axis="y", labelsize=7)
         axes.grid(alpha=0.3)
-        axes.set_title(f"{outcome.policy}: {policy(outcome.policy, t)}", fontsize=9, loc="left")
+        axes.set_title(panel_title(outcome.policy, t), fontsize=9, loc="left")
         lines = axes.get_legend_handles_labels()
         more = usage.get_legend_handles_labels()
         axes.legend(lines[0] + more[0], lines[1] + more[1], loc="upper left", fontsize=7)

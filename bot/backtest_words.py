@@ -65,10 +65,10 @@ def table(outcomes: Sequence[PolicyReport], usage: Usage, rules: ReplayRules, t:
             total=t.money(Money(usage.total, usage.currency)),
         ),
         t.say(
-            "cover {cover} days, lead {lead} days, approval and delivery {approval} days",
-            cover=rules.cover_days,
-            lead=rules.lead_days,
-            approval=rules.approval_days,
+            "cover {cover}, lead {lead}, approval and delivery {approval}",
+            cover=_days(rules.cover_days, t),
+            lead=_days(rules.lead_days, t),
+            approval=_days(rules.approval_days, t),
         ),
         *_burn(rules, t),
         "",
@@ -96,16 +96,24 @@ def _backtest_verdict(outcomes: Sequence[PolicyReport], t: Translator) -> str | 
         return said.replace("\u202f", "\u00a0")
 
     return t.say(
-        "lost to expiry or paid otherwise: autopilot {ours} ({ours_pct} of usage, {orders} "
-        "orders); best other policy, {policy}: {theirs} ({theirs_pct}, {their_orders} orders)",
+        "lost to expiry or paid otherwise: autopilot {ours} ({ours_pct} of usage, {orders}); "
+        "best other policy, {policy}: {theirs} ({theirs_pct}, {their_orders})",
         ours=t.money(Money(ours.lost, ours.currency)),
         ours_pct=share(ours),
-        orders=ours.orders,
+        orders=_orders(ours.orders, t),
         policy=best.policy,
         theirs=t.money(Money(best.lost, best.currency)),
         theirs_pct=share(best),
-        their_orders=best.orders,
+        their_orders=_orders(best.orders, t),
     )
+
+
+def _days(n: int, t: Translator) -> str:
+    return t.say_n("{n} day", "{n} days", n)
+
+
+def _orders(n: int, t: Translator) -> str:
+    return t.say_n("{n} order", "{n} orders", n)
 
 
 def policy(policy: str, t: Translator) -> str:
@@ -118,6 +126,11 @@ def policy(policy: str, t: Translator) -> str:
         "none": t.gettext("no purchase after the first"),
     }
     return labels[policy]
+
+
+def panel_title(name: str, t: Translator) -> str:
+    """A chart panel's title: the policy's name, then what it does."""
+    return t.say("{policy}: {what}", policy=name, what=policy(name, t))
 
 
 def _burn(rules: ReplayRules, t: Translator) -> list[str]:

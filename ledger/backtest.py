@@ -1,9 +1,10 @@
 """The backtest's pure parts: a daily usage series read from CSV, the four purchasing
 policies' figures, and what each replay reports.
 
-A usage file is `date,amount` lines (an optional `date,amount` header first), one local
-day each, in order, each day at most once, amounts in the currency's units (no more
-decimals than it has, never negative), spanning at most MAX_DAYS days. A day missing
+A usage file is `date,amount` lines (an optional `date,amount` header first, or
+`date,montant`: the French hint names the columns so), one local day each, in order, each
+day at most once, amounts in the currency's units (no more decimals than it has, never
+negative), spanning at most MAX_DAYS days. A day missing
 between two lines is a day of zero usage: billing exports leave out days without a bill.
 Anything else is refused with the number of the first line at fault.
 """
@@ -22,7 +23,7 @@ from ledger.money import minor_units
 
 MAX_DAYS = 1827  # 5 years, leap days included
 LARGEST_DAY = 1_000_000  # CHARGE_MAX_AMOUNT's default, in whole units
-HEADER = ("date", "amount")
+HEADERS = (("date", "amount"), ("date", "montant"))
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -74,7 +75,7 @@ def read_usage(lines: Iterable[str], currency: str = "EUR", largest: int = LARGE
         if not line:
             continue
         fields = [part.strip() for part in line.split(",")]
-        if first is None and previous is None and tuple(f.casefold() for f in fields) == HEADER:
+        if first is None and previous is None and tuple(f.casefold() for f in fields) in HEADERS:
             continue
         if len(fields) != 2:
             raise _refuse(

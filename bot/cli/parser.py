@@ -248,7 +248,7 @@ COMMANDS: tuple[Command | Running, ...] = (
     Command(("verify",), "re-derive every balance from the journal", operations.verify),
     Command(
         ("export",),
-        "dump the ledger",
+        "dump the ledger, or the accountant's exports (purchases, due)",
         operations.export,
         (Arg("--format", choices=("json", "csv"), default="json"),),
     ),
@@ -293,7 +293,7 @@ COMMANDS: tuple[Command | Running, ...] = (
     ),
     Running(
         ("scheduler",),
-        "run only the scheduled jobs (warnings, expiry, reminders)",
+        "run only the scheduled jobs (warnings, expiry, reminders, autopilot)",
         runtime.cmd_scheduler,
     ),
     Running(

@@ -102,6 +102,10 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
     said = labels.approvals(view, t, left=True)
     if said:
         line += " — " + said
+    if view.over_budget is not None:
+        line += " — " + t.say(
+            "over budget by {amount}: one approval more", amount=t.money(view.over_budget)
+        )
     state = ovh_words.order_state(view, t)
     if state:
         line += " — " + state

@@ -48,8 +48,9 @@ def autopilot_command(inv: Invocation, args: list[str]) -> None:
         _on(inv, args[1:])
     elif sub == "off":
         project = inv.projects.exactly(args[1:])
+        was_on = autopilot.status(inv.deps.ledger, project.id)[0].enabled
         state = autopilot.turn_off(inv.deps.ledger, inv.actor, project.id)
-        _changed(inv, state)
+        _changed(inv, state, told=was_on)  # turning off what is off changes nothing
     else:
         rest = args[1:] if sub == "status" else args
         named = [inv.projects.exactly(rest)] if rest or inv.projects.channel_project else []
@@ -93,6 +94,7 @@ def _cap(words: Sequence[str], project: ProjectView) -> tuple[Money | None, bool
     return parse_amount(" ".join(words), project.currency), False
 
 
-def _changed(inv: Invocation, state: autopilot.AutopilotState) -> None:
+def _changed(inv: Invocation, state: autopilot.AutopilotState, *, told: bool = True) -> None:
     inv.reply(autopilot_message([state], inv.t))
-    notify.to_finance(inv.deps, inv.client, changed_news(state, inv.deps.workspace))
+    if told:
+        notify.to_finance(inv.deps, inv.client, changed_news(state, inv.deps.workspace))

@@ -22,7 +22,8 @@ from ledger.periods import BudgetPeriod, BudgetView, period_bounds, period_days
 from ledger.services import budget_notices
 from ledger.services.context import Ledger, check_currency, find_project, project_view
 
-# The orders a period's use counts: those not rejected, cancelled or expired.
+# The orders a period's use counts: those not rejected, cancelled or expired, nor approved
+# and then closed without credit (OVHcloud would not deliver it), as for the autopilot's cap.
 COUNTED = (POStatus.PENDING.value, POStatus.APPROVED.value)
 
 
@@ -69,6 +70,7 @@ def _use(
         .where(
             PurchaseOrder.project_id.in_(list(project_ids)),
             PurchaseOrder.status.in_(COUNTED),
+            PurchaseOrder.provider_state.is_distinct_from("closed"),
             PurchaseOrder.created_at >= start,
             PurchaseOrder.created_at < end,
         )

@@ -154,3 +154,24 @@ def test_the_backtest_follows_forecast_rise_days_and_rise_days_overrides_it(
     code, out, err = cli("autopilot", "backtest", "--usage", usage, "--rise-days", "0", "--json")
     assert code == 0, err
     assert (out["rules"]["rise_days"], out["rules"]["window_days"]) == (0, 30)
+
+
+def test_one_order_and_one_day_are_said_in_the_singular(cli: Run, tmp_path: Path) -> None:
+    code, text, err = cli(
+        "autopilot", "backtest", "--usage", usage_file(tmp_path, days=1),
+        "--cover-days", "1", "--lead-days", "1", "--approval-days", "1",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "cover 1 day, lead 1 day, approval and delivery 1 day" in text
+    assert "(0.00% of usage, 1 order); best other policy" in text
+    assert text.rstrip().endswith("(0.00%, 1 order)")
+
+
+def test_the_french_table_keeps_a_no_break_space_before_each_percent_sign(
+    cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, text, err = cli("autopilot", "backtest", "--usage", usage_file(tmp_path))
+    assert code == 0, err
+    header = next(line for line in text.splitlines() if line.startswith("politique"))
+    assert "expiré\u00a0%" in header and "dû\u00a0%" in header and " %" not in header

@@ -151,3 +151,18 @@ def test_balance_and_forecast_show_the_budgets_use_as_text_and_json(prod: Run) -
         )
         text = prod(command, "--project", "prod-eu")[1]
         assert "budget: €1,200.00 of €1,000.00 used (120%), €200.00 over." in text
+
+
+def test_an_order_over_budget_says_by_how_much_at_the_terminal_in_both_languages(
+    prod: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    budget = ("budget", "set", "--project", "prod-eu", "--amount", "1000", "--period", "yearly")
+    prod(*budget, "--as", "UFIN")
+    code, said, err = prod("buy", "1200", "--project", "prod-eu", "--as", "UMEM")
+    assert code == 0, err
+    assert "needs 2 approvals — over budget by €200.00: one approval more" in said
+    number = said.split()[0]
+    assert "over budget by €200.00" in prod("po", "show", number)[1]
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    said = prod("po", "list")[1]
+    assert "budget dépassé de 200,00\u00a0€\u00a0: une approbation de plus" in said

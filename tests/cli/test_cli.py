@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.__main__ import main
+from bot.cli.parser import build
 from ledger.services import Ledger
 from ledger.services.projects import add_project
 from tests.cli.runner import Run, command_line
@@ -299,3 +300,9 @@ def test_a_voided_charge_that_drew_nothing_shows_as_voided_in_history(cli: Run) 
         ("due", "5", "k1"),
     ]
     assert rows[0]["memo"] == "oops"
+
+
+def test_the_command_list_says_what_export_and_the_scheduler_now_do() -> None:
+    said = " ".join(build().format_help().split())
+    assert "export dump the ledger, or the accountant's exports (purchases, due)" in said
+    assert "scheduler run only the scheduled jobs (warnings, expiry, reminders, autopilot)" in said

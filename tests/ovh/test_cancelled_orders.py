@@ -18,7 +18,7 @@ from bot.slack.blocks import purchase_orders
 from bot.slack.standin import SlackStandIn
 from ledger.domain import Actor, Role
 from ledger.errors import Forbidden, FourEyes, InvalidInput
-from ledger.services import Ledger, audit, purchases, reading
+from ledger.services import Ledger, audit, budgets, purchases, reading
 from ledger.services.ordering import approve_and_order, follow_orders
 from ledger.services.reordering import close_order, reorder
 from tests.cli.runner import command_line
@@ -264,3 +264,17 @@ def test_finance_is_told_once_of_an_order_waiting_for_documents_or_left_unpaid(
     assert "documents" in told[asked] and "po_reorder" not in told[asked]
     assert "not been paid for 8 days" in told[unpaid] and "po_close" in told[unpaid]
     assert waiting.status == "notPaid"
+
+
+def test_an_order_closed_without_credit_gives_its_amount_back_to_the_budget(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider
+) -> None:
+    budgets.set_budget(ledger, FINANCE, linked, eur("2000"), "monthly")
+    number = _cancelled(ledger, linked, ovh, provider)
+    budget = budgets.budget_of(ledger, linked)
+    assert budget is not None and budget.use == eur("1500")  # cancelled, may be ordered again
+    close_order(ledger, FINANCE, number, "supplier changed")
+    budget = budgets.budget_of(ledger, linked)
+    assert budget is not None and budget.use.minor == 0  # no credit, ever: nothing was bought
+    later = purchases.request_purchase(ledger, MEMBER, linked, eur("1000"))
+    assert later.over_budget is None

@@ -37,6 +37,22 @@ def test_finance_turns_the_autopilot_on_with_cover_and_cap_and_finance_is_told(
         assert "<@UFIN> turned the autopilot off for *Prod EU*." in plain(bot.posts("CFINANCE")[1])
 
 
+def test_turning_off_an_autopilot_already_off_changes_nothing_and_tells_finance_nothing(
+    ledger: Ledger,
+) -> None:
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        said = plain(bot.command(FIN, "autopilot off prod-eu"))  # never turned on
+        assert "Autopilot off" in said
+        bot.command(FIN, "autopilot on prod-eu")
+        bot.command(FIN, "autopilot off prod-eu")
+        bot.command(FIN, "autopilot off prod-eu")  # again: it already is
+        news = [plain(post) for post in bot.posts("CFINANCE")]
+    assert len(news) == 2
+    assert "turned the autopilot on" in news[0] and "<@UFIN> turned the autopilot off" in news[1]
+    assert status(ledger, "prod-eu")[0].changed_by == FIN
+
+
 def test_the_project_may_come_last_and_the_channel_project_is_the_default(
     ledger: Ledger,
 ) -> None:

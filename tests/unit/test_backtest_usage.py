@@ -7,8 +7,11 @@ from datetime import date
 
 import pytest
 
+from bot.backtest_words import panel_title
+from bot.i18n import translator
 from ledger.backtest import MAX_DAYS, Usage, read_usage
 from ledger.errors import InvalidInput
+from tests.support import PARIS
 
 
 def refusal(*lines: str, currency: str = "EUR") -> InvalidInput:
@@ -70,3 +73,17 @@ def test_five_years_of_days_are_read_and_one_more_is_refused() -> None:
     beyond = date.fromordinal(last.toordinal() + 1)
     error = refusal(f"{first},1", f"{last},1", f"{beyond},1")
     assert error.params["line"] == 3 and "more than 1826 days" in error.message
+
+
+def test_the_header_may_be_written_in_french_as_the_french_hint_tells() -> None:
+    # A French reader is told "chaque ligne est date,montant", so that header is theirs too.
+    french = read_usage(["date,montant", "2026-01-01,12.50"])
+    assert french == read_usage(["Date,Montant", "2026-01-01,12.50"])
+    assert french == Usage("EUR", date(2026, 1, 1), (1250,))
+
+
+def test_each_panel_of_the_backtest_chart_is_titled_with_french_typography_in_french() -> None:
+    english = panel_title("yearly", translator("en_GB", PARIS))
+    french = panel_title("yearly", translator("fr_FR", PARIS))
+    assert english == "yearly: a year of usage bought once a year"
+    assert french == "yearly\u00a0: une année de consommation achetée une fois par an"
