@@ -42,6 +42,7 @@ def ledger_config(settings: Settings) -> LedgerConfig:
         forecast_horizon_days=settings.forecast_horizon_days,
         purchase_lead_days=settings.purchase_lead_days,
         approval_tiers=settings.tiers,
+        finance_people=settings.finance_people,
         po_remind_hours=settings.po_remind_hours,
         po_expire_days=settings.po_expire_days,
     )

@@ -304,6 +304,12 @@ class Settings(BaseSettings):
         return tier_rules.parse(self.approval_tiers)
 
     @property
+    def finance_people(self) -> frozenset[str] | None:
+        """The finance approvers, when FINANCE_APPROVERS names people only (no user group)."""
+        people = frozenset(self.finance_approvers)
+        return people if people and all(USER_ID.fullmatch(p) for p in people) else None
+
+    @property
     def timezone(self) -> ZoneInfo:
         return zone(self.creditbot_timezone)
 

@@ -31,6 +31,16 @@ def needed(config: LedgerConfig, amount: Money) -> int:
     return count
 
 
+def reachable(config: LedgerConfig, wanted: int, requester: str) -> int:
+    """`wanted` approvals, at most as many as there are finance approvers other than the
+    requester, when they are known: a tier plus one for a budget passed must not make an
+    order nobody can approve (it would only wait until it expires)."""
+    if config.finance_people is None:
+        return wanted
+    others = len(config.finance_people - {requester})
+    return max(1, min(wanted, others))
+
+
 def parse(text: str) -> Tiers:
     """`5000:2,50000:3` → ((5000, 2), (50000, 3)); empty → () (one approval for every order).
 

@@ -77,6 +77,9 @@ class LedgerConfig:
     purchase_lead_days: int = 5
     # APPROVAL_TIERS: (amount excl. tax in whole units, at least; approvers needed), by amount.
     approval_tiers: tuple[tuple[int, int], ...] = ()
+    # The finance approvers when FINANCE_APPROVERS names people only; None when it names a
+    # user group (its members are not known here): an order never needs more than they are.
+    finance_people: frozenset[str] | None = None
     # A pending order is reminded to finance after this many hours, then daily, at most 3
     # times; it expires after `po_expire_days`.
     po_remind_hours: int = 24

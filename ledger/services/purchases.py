@@ -223,6 +223,9 @@ def order_in(
     if over:
         po.over_budget = over
         po.approvals_needed += 1
+    po.approvals_needed = approval_tiers.reachable(
+        ledger.config, po.approvals_needed, actor.user_id
+    )
     session.add(po)
     session.flush()
     announcements.claim_in(session, po, now)

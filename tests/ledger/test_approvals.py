@@ -180,3 +180,32 @@ def test_lists_show_each_orders_approvals(tiered: Ledger, prod: str) -> None:
         (2, ["UFINANCE"]),
         (1, []),
     ]
+
+
+def test_an_order_never_needs_more_approvers_than_finance_has_besides_its_requester(
+    db_url: str, clock: FakeClock
+) -> None:
+    from ledger.services.budgets import set_budget
+    from ledger.services.projects import add_project
+    from tests.support import ADMIN
+
+    people = frozenset({FINANCE.user_id, FINANCE_2.user_id, FINANCE_3.user_id})
+    ledger = make_ledger(
+        db_url, clock, approval_tiers=((5000, 2), (50000, 3)), finance_people=people
+    )
+    try:
+        add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+        set_budget(ledger, FINANCE, "prod-eu", eur("1000"), "monthly")
+        # 60 000 needs 3, one more over budget: 4, but finance has only 3 people.
+        large = request_purchase(ledger, MEMBER, "prod-eu", eur("60000"))
+        assert (large.over_budget is not None, large.approvals_needed) == (True, 3)
+        # 6 000 over budget needs 3; its requester is in finance and never counts: 2 can.
+        mine = request_purchase(ledger, FINANCE, "prod-eu", eur("6000"))
+        assert mine.approvals_needed == 2
+        approve_purchase(ledger, FINANCE_2, mine.number)
+        assert approve_purchase(ledger, FINANCE_3, mine.number).status is POStatus.APPROVED
+        # A user group's members are not known: the tiers and the budget stand as they are.
+        grouped = replace(ledger, config=replace(ledger.config, finance_people=None))
+        assert request_purchase(grouped, MEMBER, "prod-eu", eur("60000")).approvals_needed == 4
+    finally:
+        ledger.db.dispose()
