@@ -28,7 +28,7 @@ MANY = ";"
 # Joins one object's values in a CSV cell: `UFIN@2026-12-06T10:02:00Z`.
 PAIR = "@"
 
-Value: TypeAlias = str | None | list[dict[str, str]]
+Value: TypeAlias = str | list[dict[str, str]] | None
 
 
 def amount(minor: int, currency: str) -> str:

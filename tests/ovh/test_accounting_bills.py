@@ -170,9 +170,12 @@ def test_the_approved_totals_reconcile_with_the_granted_credit_beside_closed_and
     assert totals["count"] == {"approved": 3, "closed": 1}
     assert int(totals["credit_granted"].replace(".", "")) == granted == 25900
     assert totals["amount_excl_tax"] == "299.00"  # 40 awaiting + 250 + 9 delivered
-    assert sum(
-        int(o["credit_granted"].replace(".", ""))
-        for o in approved
-        if o["delivery"] == "delivered"
-    ) == granted
+    assert (
+        sum(
+            int(o["credit_granted"].replace(".", ""))
+            for o in approved
+            if o["delivery"] == "delivered"
+        )
+        == granted
+    )
     assert [o["delivery"] for o in approved] == ["awaiting", "delivered", "delivered"]
