@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from sqlalchemy import JSON, Select, func, literal, select
+from sqlalchemy import Select, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from ledger.services.settlements import live_settlements, part_ref, settlement_r
 
 DECIDED = ("approved", "rejected", "cancelled", "expired")
 STREAM = 1000  # rows fetched at a time
+SEPARATE = "\x1f"  # between the approvals PostgreSQL joins: no approver's id holds it
 
 PURCHASE_COLUMNS = (
     "po_number",
@@ -179,20 +180,28 @@ def _instant_text(column: Any, dialect: str) -> Any:
 
 
 def _approval_list(dialect: str) -> Any:
-    """On PostgreSQL, an order's approvals as a list of `{"by", "at"}`, oldest first, built
-    by the database in the orders' query. SQLite cannot order what it aggregates (before
-    3.44), so there they are streamed beside the orders (`_approvals`)."""
+    """On PostgreSQL, an order's approvals as one text, `approver@instant` oldest first,
+    `SEPARATE` between, joined by the database in the orders' query (one text is read far
+    faster than an array or JSON). SQLite cannot order what it aggregates (before 3.44), so
+    there they are streamed beside the orders (`_approvals`)."""
     if dialect != "postgresql":
         return literal(None)
-    item = func.json_build_object(
-        literal("by"), Approval.approver, literal("at"), _instant_text(Approval.at, dialect)
-    )
-    listed = func.json_agg(aggregate_order_by(item, Approval.at, Approval.id), type_=JSON)
+    item = Approval.approver + exports.PAIR + _instant_text(Approval.at, dialect)
+    listed = func.string_agg(item, aggregate_order_by(literal(SEPARATE), Approval.at, Approval.id))
     return select(listed).where(Approval.purchase_order_id == PurchaseOrder.id).scalar_subquery()
 
 
+def _by_and_at(texts: list[str]) -> list[dict[str, str]]:
+    """`approver@instant` texts as `po show --json` lists approvals: `{"by", "at"}`."""
+    listed = []
+    for text in texts:
+        by, _, at = text.rpartition(exports.PAIR)  # an instant has no `@`
+        listed.append({"by": by, "at": at})
+    return listed
+
+
 def _approvals(session: Session, since: datetime, until: datetime, dialect: str) -> Iterator[Any]:
-    """Rows of (order id, approver, instant), streamed in the orders' export order (none
+    """Rows of (order id, `approver@instant`), streamed in the orders' export order (none
     on PostgreSQL, where `_approval_list` gathers them)."""
     if dialect == "postgresql":
         return iter(())
@@ -200,8 +209,7 @@ def _approvals(session: Session, since: datetime, until: datetime, dialect: str)
         _decided_in(
             select(
                 Approval.purchase_order_id,
-                Approval.approver,
-                _instant_text(Approval.at, dialect),
+                Approval.approver + exports.PAIR + _instant_text(Approval.at, dialect),
             ).join(PurchaseOrder, PurchaseOrder.id == Approval.purchase_order_id),
             since,
             until,
@@ -271,10 +279,13 @@ def export_purchases(
             excl, rate, vat, incl, currency, order, granted, expires, credit,
             provider_state, closer, closed_at, why, listed,
         ) in orders:  # fmt: skip
-            names: list[dict[str, str]] = listed or []
+            texts: list[str] = listed.split(SEPARATE) if listed else []
             while pending is not None and pending[0] == order_id:
-                names.append({"by": pending[1], "at": pending[2]})
+                texts.append(pending[1])
                 pending = next(approvals, None)
+            names: exports.Value = (
+                exports.MANY.join(texts) if sink.form == "csv" else _by_and_at(texts)
+            )
             bill = by_credit.get(credit) if credit is not None else None
             money = exports.amounts(currency)
             delivery = None
