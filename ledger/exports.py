@@ -1,6 +1,10 @@
 """Writing an accountant's export: plain decimal amounts, UTC instants, CSV cells a
 spreadsheet cannot run, and JSON written row by row (a list of objects, then totals).
 
+A row's values are text, `None` for a missing one (an empty CSV cell, JSON `null`), or a
+list of objects such as an order's approvals `[{"by", "at"}]` (JSON keeps the list; CSV
+joins each object's values with `@`, and the objects with `;`).
+
 Pure: no session, no clock. The services stream their rows into a `Sink`."""
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeAlias
 from zoneinfo import ZoneInfo
 
 from ledger.errors import N_, InvalidInput
@@ -21,6 +25,10 @@ FORMATS = ("csv", "json")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Separates several values in one cell (approvals): not the CSV's comma, not a formula start.
 MANY = ";"
+# Joins one object's values in a CSV cell: `UFIN@2026-12-06T10:02:00Z`.
+PAIR = "@"
+
+Value: TypeAlias = str | list[dict[str, str]] | None
 
 
 def amount(minor: int, currency: str) -> str:
@@ -75,6 +83,14 @@ def period(start: date, end: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return since, until
 
 
+def _csv_cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        value = MANY.join(PAIR.join(item.values()) for item in value)
+    return ("'" + value) if value[:1] in _FORMULA else value
+
+
 class Sink:
     """Rows of text cells written as CSV (a header, then one line each) or JSON (an
     object with `rows`, a list of objects by column, then `totals`)."""
@@ -90,9 +106,14 @@ class Sink:
         else:
             out.write('{"' + name + '": [')
 
-    def row(self, cells: Sequence[str]) -> None:
+    def row(self, cells: Sequence[Value]) -> None:
         if self.form == "csv":
-            self._csv.writerow([("'" + c) if c[:1] in _FORMULA else c for c in cells])
+            self._csv.writerow(
+                [
+                    (("'" + c) if c[:1] in _FORMULA else c) if type(c) is str else _csv_cell(c)
+                    for c in cells
+                ]
+            )
             return
         text = json.dumps(dict(zip(self.columns, cells, strict=True)), ensure_ascii=False)
         self.out.write(("\n  " if self._first else ",\n  ") + text)

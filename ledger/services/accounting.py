@@ -5,7 +5,11 @@ ten thousand orders never sit in memory at once.
 
 An order's bill is OVHcloud's: the ledger keeps the credit a delivered order became, and
 OVHcloud names that credit's bill. `bills` reads them through the provider, for linked
-projects only, before the export runs; an unlinked project never calls OVHcloud."""
+projects only, before the export runs; an unlinked project never calls OVHcloud.
+
+An approved order of a linked project is `delivered` once OVHcloud delivered its credit,
+`awaiting` until then; one finance closed without credit (OVHcloud cancelled it) has the
+state `closed`, never counts in the approved totals, and names who closed it and why."""
 
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ from ledger.services.settlements import live_settlements, part_ref, settlement_r
 
 DECIDED = ("approved", "rejected", "cancelled", "expired")
 STREAM = 1000  # rows fetched at a time
+SEPARATE = "\x1f"  # between the approvals PostgreSQL joins: no approver's id holds it
 
 PURCHASE_COLUMNS = (
     "po_number",
@@ -39,6 +44,7 @@ PURCHASE_COLUMNS = (
     "approvals",
     "decided_by",
     "state",
+    "delivery",
     "decided_at",
     "amount_excl_tax",
     "vat_rate_percent",
@@ -50,6 +56,9 @@ PURCHASE_COLUMNS = (
     "bill_pdf",
     "credit_granted",
     "credit_expires_at",
+    "closed_by",
+    "closed_at",
+    "close_reason",
 )
 
 DUE_COLUMNS = (
@@ -86,8 +95,8 @@ class Bills:
 
 @dataclass
 class Totals:
-    """Per currency: how many orders in each state and, of the approved ones only, the
-    amounts and the credit granted so far."""
+    """Per currency: how many orders in each state and, of the approved ones only (not the
+    closed ones), the amounts and the credit granted so far."""
 
     counts: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     sums: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
@@ -170,29 +179,37 @@ def _instant_text(column: Any, dialect: str) -> Any:
     return func.strftime("%Y-%m-%dT%H:%M:%SZ", column)  # SQLite keeps UTC, naive
 
 
-def _approval_cell(dialect: str) -> Any:
-    """On PostgreSQL, an order's approvals as one cell, `approver@instant` oldest first, `;`
-    between, joined by the database in the orders' query. SQLite cannot order what it joins
-    (before 3.44), so there they are streamed beside the orders (`_approvals`)."""
+def _approval_list(dialect: str) -> Any:
+    """On PostgreSQL, an order's approvals as one text, `approver@instant` oldest first,
+    `SEPARATE` between, joined by the database in the orders' query (one text is read far
+    faster than an array or JSON). SQLite cannot order what it aggregates (before 3.44), so
+    there they are streamed beside the orders (`_approvals`)."""
     if dialect != "postgresql":
         return literal(None)
-    cell = Approval.approver + "@" + _instant_text(Approval.at, dialect)
-    joined = func.string_agg(
-        cell, aggregate_order_by(literal(exports.MANY), Approval.at, Approval.id)
-    )
-    return select(joined).where(Approval.purchase_order_id == PurchaseOrder.id).scalar_subquery()
+    item = Approval.approver + exports.PAIR + _instant_text(Approval.at, dialect)
+    listed = func.string_agg(item, aggregate_order_by(literal(SEPARATE), Approval.at, Approval.id))
+    return select(listed).where(Approval.purchase_order_id == PurchaseOrder.id).scalar_subquery()
+
+
+def _by_and_at(texts: list[str]) -> list[dict[str, str]]:
+    """`approver@instant` texts as `po show --json` lists approvals: `{"by", "at"}`."""
+    listed = []
+    for text in texts:
+        by, _, at = text.rpartition(exports.PAIR)  # an instant has no `@`
+        listed.append({"by": by, "at": at})
+    return listed
 
 
 def _approvals(session: Session, since: datetime, until: datetime, dialect: str) -> Iterator[Any]:
     """Rows of (order id, `approver@instant`), streamed in the orders' export order (none
-    on PostgreSQL, where `_approval_cell` joins them)."""
+    on PostgreSQL, where `_approval_list` gathers them)."""
     if dialect == "postgresql":
         return iter(())
     rows = session.connection().execute(
         _decided_in(
             select(
                 Approval.purchase_order_id,
-                Approval.approver + "@" + _instant_text(Approval.at, dialect),
+                Approval.approver + exports.PAIR + _instant_text(Approval.at, dialect),
             ).join(PurchaseOrder, PurchaseOrder.id == Approval.purchase_order_id),
             since,
             until,
@@ -212,7 +229,8 @@ def export_purchases(
     found: Bills | None = None,
 ) -> Totals:
     """Write every order decided in the period, oldest decision first; the totals count
-    each state, and sum only the approved orders' amounts."""
+    each state, and sum only the approved orders' amounts (a closed order was approved,
+    but finance closed it without credit: it is counted as `closed`, never summed)."""
     since, until = exports.period(start, end, ledger.config.timezone)
     by_credit: Mapping[int, Bill] = found.by_credit if found else {}
     sink = exports.Sink(out, PURCHASE_COLUMNS, form, "orders")
@@ -239,7 +257,11 @@ def export_purchases(
                     Lot.initial,
                     _instant_text(Lot.expires_at, dialect),
                     Lot.provider_credit_id,
-                    _approval_cell(dialect),
+                    PurchaseOrder.provider_state,
+                    PurchaseOrder.closed_by,
+                    _instant_text(PurchaseOrder.closed_at, dialect),
+                    PurchaseOrder.close_reason,
+                    _approval_list(dialect),
                 )
                 .join(Project, Project.id == PurchaseOrder.project_id)
                 .outerjoin(Lot, Lot.purchase_order_id == PurchaseOrder.id),
@@ -254,14 +276,24 @@ def export_purchases(
         rates: dict[int, str] = {}
         for (
             order_id, number, project_id, name, requester, decider, state, decided_at,
-            excl, rate, vat, incl, currency, order, granted, expires, credit, joined,
+            excl, rate, vat, incl, currency, order, granted, expires, credit,
+            provider_state, closer, closed_at, why, listed,
         ) in orders:  # fmt: skip
-            names = [joined] if joined else []
+            texts: list[str] = listed.split(SEPARATE) if listed else []
             while pending is not None and pending[0] == order_id:
-                names.append(pending[1])
+                texts.append(pending[1])
                 pending = next(approvals, None)
+            names: exports.Value = (
+                exports.MANY.join(texts) if sink.form == "csv" else _by_and_at(texts)
+            )
             bill = by_credit.get(credit) if credit is not None else None
             money = exports.amounts(currency)
+            delivery = None
+            if state == "approved":
+                if provider_state == "closed":
+                    state = delivery = "closed"
+                else:
+                    delivery = "awaiting" if granted is None else "delivered"
             if state == "approved":
                 totals.add(
                     currency,
@@ -279,20 +311,24 @@ def export_purchases(
                     project_id,
                     name,
                     requester,
-                    exports.MANY.join(names),
-                    decider or "",
+                    names,
+                    decider,
                     state,
+                    delivery,
                     decided_at,
                     money(excl),
                     rates.get(rate) or rates.setdefault(rate, rate_text(rate)),
                     money(vat),
                     money(incl),
                     currency,
-                    "" if order is None else str(order),
-                    bill.id if bill else "",
-                    (bill.link or "") if bill else "",
-                    "" if granted is None else money(granted),
-                    expires or "",
+                    None if order is None else str(order),
+                    bill.id if bill else None,
+                    bill.link if bill else None,
+                    None if granted is None else money(granted),
+                    expires,
+                    closer,
+                    closed_at,
+                    why,
                 )
             )
     sink.close(totals.as_data())
@@ -328,14 +364,14 @@ def export_due(ledger: Ledger, start: date, end: date, out: TextIO, form: str = 
                     bill.project_id,
                     name,
                     exports.instant(bill.at),
-                    bill.memo or "",
+                    bill.memo or None,
                     exports.amount(bill.due_other, bill.currency),
                     bill.currency,
                     state,
-                    settlement_ref(settled) if settled else "",
-                    reference or "",
-                    actor or "",
-                    exports.instant(at),
+                    settlement_ref(settled) if settled else None,
+                    reference,
+                    actor,
+                    exports.instant(at) if at else None,
                 )
             )
     sink.close(totals.as_data())

@@ -89,3 +89,19 @@ def test_the_due_commands_speak_french_at_a_french_terminal(
     assert "C-2 a déjà été réglé par INV-9 (S-1)" in err
     _, said, _ = cli("history", "--project", "prod-eu")
     assert "Réglé par d’autres moyens de paiement" in said
+
+
+def test_export_json_lists_approvals_as_po_show_does_and_null_for_what_is_missing(
+    cli: Run,
+) -> None:
+    _, data, _ = cli("export", "purchases", "--from", TODAY, "--to", TODAY, "--format", "json")
+    (order,) = data["orders"]
+    _, shown, _ = cli("po", "show", order["po_number"], "--json")
+    assert [set(a) for a in order["approvals"]] == [set(a) for a in shown["approvals"]]
+    assert [a["by"] for a in order["approvals"]] == [a["by"] for a in shown["approvals"]]
+    assert (order["ovh_order_id"], order["bill_id"], order["close_reason"]) == (None, None, None)
+    _, due, _ = cli("export", "due", "--from", TODAY, "--to", TODAY, "--format", "json")
+    assert [(p["memo"], p["settlement"], p["settled_at"]) for p in due["parts"]] == [
+        (None, None, None),
+        (None, None, None),
+    ]

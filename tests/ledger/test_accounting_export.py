@@ -239,11 +239,68 @@ def test_the_due_export_shows_each_part_of_the_period_with_its_settlement(
     export_due(ledger, *JANUARY, out, "json")
     data = json.loads(out.getvalue())
     assert [(p["part"], p["state"], p["reference"], p["amount_due"]) for p in data["parts"]] == [
-        ("C-1", "due", "", "300.00"),
+        ("C-1", "due", None, "300.00"),
         ("C-2", "settled", "INV-7", "50.00"),
     ]
+    assert {k: v for k, v in data["parts"][0].items() if v is None} == {
+        "settlement": None,
+        "reference": None,
+        "settled_by": None,
+        "settled_at": None,
+    }
+    assert data["parts"][1]["settled_by"] == FINANCE.user_id
     assert data["totals"]["EUR"] == {
         "count": {"due": 1, "settled": 1},
         "due": "300.00",
         "settled": "50.00",
     }
+
+
+def test_json_gives_null_for_a_missing_value_and_approvals_as_a_list_of_by_and_at(
+    decided: Ledger,
+) -> None:
+    with decided.db.write() as session:
+        po_id = session.scalar(select(PurchaseOrder.id).where(PurchaseOrder.seq == 1))
+        session.add(
+            Approval(
+                purchase_order_id=po_id,
+                approver="UFINANCE2",
+                at=datetime(2026, 1, 31, 8, 2, tzinfo=UTC),
+            )
+        )
+    approved, cancelled, expired = exported(decided, *JANUARY, "json")["orders"]
+    assert approved["approvals"] == [
+        {"by": "UFINANCE2", "at": "2026-01-31T08:02:00Z"},
+        {"by": FINANCE.user_id, "at": approved["decided_at"]},
+    ]
+    assert (approved["delivery"], approved["credit_granted"]) == ("delivered", "1234.00")
+    assert {k for k, v in approved.items() if v is None} == {
+        "ovh_order_id",
+        "bill_id",
+        "bill_pdf",
+        "closed_by",
+        "closed_at",
+        "close_reason",
+    }
+    assert cancelled["approvals"] == [] and expired["approvals"] == []
+    for order in (cancelled, expired):
+        assert order["delivery"] is None and order["credit_granted"] is None
+        assert order["credit_expires_at"] is None and order["ovh_order_id"] is None
+    assert "" not in [v for o in (approved, cancelled, expired) for v in o.values()]
+
+
+def test_csv_keeps_empty_cells_for_missing_values_and_the_approvals_in_one_cell(
+    decided: Ledger,
+) -> None:
+    approved, cancelled, _ = exported(decided, *JANUARY)
+    assert approved["approvals"] == f"{FINANCE.user_id}@{approved['decided_at']}"
+    assert (approved["delivery"], approved["ovh_order_id"], approved["closed_by"]) == (
+        "delivered",
+        "",
+        "",
+    )
+    assert (cancelled["approvals"], cancelled["delivery"], cancelled["credit_granted"]) == (
+        "",
+        "",
+        "",
+    )
