@@ -31,9 +31,13 @@ from ledger.services import Ledger, purchases
 from ledger.services.dashboard import dashboard
 from ledger.services.health import OUTBOX_RUN, SCHEDULED_RUN, health
 from ledger.services.projects import add_project
-from tests.alerts.test_purchase_announcements import announcements, terminal
+from tests.alerts.test_purchase_announcements import (
+    announcements,
+    bought_at_a_terminal_without_slack,
+    terminal,
+)
 from tests.slack.inprocess import bot_in_process, plain
-from tests.support import ADMIN, FINANCE, MEMBER, TEST_SECRET, FakeClock, eur, make_ledger
+from tests.support import ADMIN, FINANCE, MEMBER, FakeClock, eur, make_ledger
 
 ADMINS = frozenset({Role.MEMBER, Role.ADMIN})
 
@@ -82,12 +86,7 @@ def test_the_scheduler_runs_the_quick_job_every_outbox_minutes_after_the_catch_u
 def test_an_order_bought_at_the_terminal_is_announced_by_the_quick_job_within_outbox_minutes(
     ledger: Ledger, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "FINANCE_CHANNEL"):
-        monkeypatch.delenv(name, raising=False)
-    assert main(["buy", "1 500", "--project", "prod-eu", "--as", "UMEMBER"]) == 0
+    bought_at_a_terminal_without_slack(ledger, db_url, monkeypatch)
     with bot_in_process(ledger, "en") as bot:
         scheduler = build_scheduler(
             bot.alerts.settings, bot.alerts.run, outbox_job=bot.alerts.run_outbox
