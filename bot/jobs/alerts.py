@@ -376,13 +376,25 @@ class Alerts:
                 {"channel": channel, "error": error},
             )
 
+    @staticmethod
+    def _order_of(notice: NoticeView) -> str | None:
+        """The number of the order a pending announcement or reminder is about."""
+        if notice.kind == announcements.KIND:
+            return announcements.number_of(notice.key)
+        if notice.kind == order_reminders.KIND:
+            return str(notice.detail.get("number"))
+        return None
+
     # --- previewing ----------------------------------------------------------------------------
 
     def preview(self) -> Report:
         """What a run would post now, changing nothing: the notices waiting in the outbox
         first, then what it would claim."""
         report = Report()
-        for out in self._messages(notices.waiting(self.ledger)):
+        expiring = set(order_expiry.due_orders(self.ledger))
+        # The run expires these orders first: their announcements and reminders go unsaid.
+        owed = [n for n in notices.waiting(self.ledger) if self._order_of(n) not in expiring]
+        for out in self._messages(owed):
             report.planned.append((out.channel, out.draft))
         due = notices.due_warnings(
             self.ledger, self.settings.thresholds, self.settings.finance_channel
@@ -396,7 +408,6 @@ class Alerts:
             name = names.get(project_id, project_id)
             report.planned.append((channel, self.notifier.expiry_warning(name, items)))
         report.expired = len(expiry.due_lots(self.ledger))
-        expiring = set(order_expiry.due_orders(self.ledger))
         report.orders_expired = len(expiring)
         finance = self.settings.finance_channel
         for reminder in order_reminders.due_reminders(self.ledger) if finance else []:

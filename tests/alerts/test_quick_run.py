@@ -290,3 +290,21 @@ def test_the_dry_run_lists_the_notices_waiting_in_the_outbox_and_changes_nothing
     assert "CFINANCE" in out and waiting.number in out and decided.number not in out
     assert notices_by_status(ledger) == before
     assert ("purchase:" + decided.number, "pending") in before
+
+
+def test_the_dry_run_leaves_out_what_waits_for_an_order_the_run_would_expire_first(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    kept = purchases.request_purchase(ledger, MEMBER, "prod-eu", eur("100"))
+    clock.advance(days=29, hours=12)
+    fresh = purchases.request_purchase(ledger, MEMBER, "prod-eu", eur("200"))
+    clock.advance(hours=12)  # the first order is due to expire, the second to be announced
+    before = notices_by_status(ledger)
+    with bot_in_process(ledger, "en") as bot:
+        report = bot.alerts.run(dry_run=True)
+    said = [draft.text for _, draft in report.planned]
+    assert report.orders_expired == 1
+    assert any(text.startswith(fresh.number) for text in said)
+    assert not any(kept.number in text for text in said)
+    assert notices_by_status(ledger) == before
