@@ -181,14 +181,16 @@ def _deps(
 def build_job_scheduler(
     settings: Settings, ledger: Ledger, *, blocking: bool = False
 ) -> BaseScheduler:
-    """APScheduler running the scheduled run daily, and once at start-up; with OVHcloud,
-    the sync every OVH_SYNC_MINUTES too."""
+    """APScheduler running the scheduled run daily, and once at start-up; the quick run
+    every OUTBOX_MINUTES; with OVHcloud, the sync every OVH_SYNC_MINUTES too."""
     from bot.jobs.scheduler import build_scheduler
 
     sync = build_ovh_sync(settings, ledger)
+    alerts = build_alerts(settings, ledger)
     return build_scheduler(
         settings,
-        build_alerts(settings, ledger).run,
+        alerts.run,
         blocking=blocking,
         sync_job=sync.run if sync else None,
+        outbox_job=alerts.run_outbox,
     )

@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     # day (at most 3); expired after PO_EXPIRE_DAYS.
     po_remind_hours: int = Field(default=24, ge=1, le=24 * 400)
     po_expire_days: int = Field(default=30, ge=1, le=400)
+    # The quick run: orders expired, reminders claimed and the outbox delivered this often.
+    outbox_minutes: int = Field(default=15, ge=1, le=24 * 60)
     usergroup_cache_seconds: int = Field(default=300, ge=0)
     creditbot_locale: str = "fr_FR"
     forecast_window_days: int = Field(default=30, ge=1, le=365)

@@ -136,7 +136,12 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     with recording_metrics():
         serve_metrics(settings, ledger)
         scheduler = build_job_scheduler(settings, ledger, blocking=True)
-        log.info("scheduled runs daily at %s %s", settings.alert_time, settings.creditbot_timezone)
+        log.info(
+            "scheduled runs daily at %s %s, the outbox every %d minutes",
+            settings.alert_time,
+            settings.creditbot_timezone,
+            settings.outbox_minutes,
+        )
         scheduler.start()
     return 0
 

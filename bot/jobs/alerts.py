@@ -1,6 +1,8 @@
-"""The scheduled run: expire due lots, warn before expiry, announce forfeitures, remind
-finance of old purchase orders. Every message is claimed in the database first, so a
-run can be repeated, interrupted or raced by other replicas without posting twice."""
+"""The scheduled runs. Daily: expire due lots, warn before expiry, announce forfeitures,
+digest old purchase orders, draft the autopilot's orders. Quick (every OUTBOX_MINUTES):
+expire old purchase orders, claim due reminders and deliver the outbox; the daily run
+ends with the same part. Every message is claimed in the database first, so a run can be
+repeated, interrupted or raced by the other run or by replicas without posting twice."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from ledger.services.notices import NoticeView
 log = logging.getLogger("creditbot.alerts")
 
 RUN_LOCK = "creditbot:scheduled-run"
+OUTBOX_LOCK = "creditbot:outbox-run"
 WEEKLY_EXPIRY_DAYS = 30
 
 
@@ -68,6 +71,7 @@ class Pacer:
 @dataclass
 class Report:
     ran: bool = True
+    quick: bool = False  # the quick run: no lots expired there
     expired: int = 0
     orders_expired: int = 0
     claimed: int = 0
@@ -87,8 +91,8 @@ class Report:
     def figures(self) -> str:
         """What the run did as figures, as the health view stores it; expired purchase
         orders and the autopilot's drafts only when there were some."""
-        counts = {
-            "expired": self.expired,
+        counts = {} if self.quick else {"expired": self.expired}
+        counts |= {
             "claimed": self.claimed,
             "posted": self.posted,
             "retry_later": self.retry_later,
@@ -123,35 +127,60 @@ class Alerts:
         self.pacer = pacer or Pacer()
 
     def run(self, *, dry_run: bool = False) -> Report:
+        """The daily run: expire lots, draft the autopilot's orders, claim warnings,
+        forfeitures and digests, then the quick run's part."""
         if dry_run:
             return self.preview()
         with notices.run_lock(self.ledger, RUN_LOCK) as mine:
             if not mine:
                 return Report(ran=False)
-            started = self.ledger.now()
-            health.record_run(self.ledger, health.SCHEDULED_RUN, started)  # shown until it ends
-            report = Report()
-            report.expired = len(expiry.expire_due(self.ledger))
-            report.orders_expired = len(order_expiry.expire_orders(self.ledger))
-            report.drafted = sum(o.drafted for o in autopilot.draft_due(self.ledger))
-            fallback = self.settings.finance_channel
-            report.claimed += notices.claim_forfeitures(self.ledger, fallback)
-            report.claimed += notices.claim_warnings(
-                self.ledger, self.settings.thresholds, fallback
-            )
-            report.claimed += self._claim_digest()
-            report.claimed += self._claim_weekly()
-            if fallback:
-                report.claimed += order_reminders.claim_reminders(self.ledger)
-            waiting = notices.pending(self.ledger)
-            self._deliver([n for n in waiting if n.kind != order_reminders.KIND], report)
-            # Reminders last, once this run posted any announcement they reply under.
-            self._deliver([n for n in waiting if n.kind == order_reminders.KIND], report)
-            log.info(report.summary())
-            metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
-            metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
-            health.record_run(self.ledger, health.SCHEDULED_RUN, started, report.figures())
-            return report
+            return self._recorded(health.SCHEDULED_RUN, Report(), self._daily)
+
+    def run_outbox(self) -> Report:
+        """The quick run, every OUTBOX_MINUTES: expire orders, claim due reminders, deliver
+        every pending notice. A replica (or the daily run) delivering already: nothing."""
+        with notices.run_lock(self.ledger, OUTBOX_LOCK) as mine:
+            if not mine:
+                return Report(ran=False)
+            return self._recorded(health.OUTBOX_RUN, Report(quick=True), self._outbox)
+
+    def _recorded(self, name: str, report: Report, work: Callable[[Report], None]) -> Report:
+        started = self.ledger.now()
+        health.record_run(self.ledger, name, started)  # shown until it ends
+        work(report)
+        log.info("%s: %s", name, report.summary())
+        metrics.ledger_writes("expiry", report.expired)  # written in bulk, not as ORM rows
+        metrics.scheduled_run(report.posted, report.retry_later, report.undeliverable)
+        health.record_run(self.ledger, name, started, report.figures())
+        return report
+
+    def _daily(self, report: Report) -> None:
+        report.expired = len(expiry.expire_due(self.ledger))
+        # The quick run's lock, waited for: its delivery is a short one.
+        with notices.run_lock(self.ledger, OUTBOX_LOCK, wait=True):
+            self._outbox(report, then=self._daily_claims)
+
+    def _daily_claims(self, report: Report) -> None:
+        """After orders expire (the autopilot counts no expired order as coming credit)."""
+        report.drafted = sum(o.drafted for o in autopilot.draft_due(self.ledger))
+        fallback = self.settings.finance_channel
+        report.claimed += notices.claim_forfeitures(self.ledger, fallback)
+        report.claimed += notices.claim_warnings(self.ledger, self.settings.thresholds, fallback)
+        report.claimed += self._claim_digest()
+        report.claimed += self._claim_weekly()
+
+    def _outbox(self, report: Report, then: Callable[[Report], None] | None = None) -> None:
+        """Both runs: expire orders past PO_EXPIRE_DAYS, (`then`), claim due reminders and
+        deliver every pending notice; each step idempotent, each notice claimed first."""
+        report.orders_expired = len(order_expiry.expire_orders(self.ledger))
+        if then is not None:
+            then(report)
+        if self.settings.finance_channel:
+            report.claimed += order_reminders.claim_reminders(self.ledger)
+        waiting = notices.pending(self.ledger)
+        self._deliver([n for n in waiting if n.kind != order_reminders.KIND], report)
+        # Reminders last, once this run posted any announcement they reply under.
+        self._deliver([n for n in waiting if n.kind == order_reminders.KIND], report)
 
     # --- claiming ------------------------------------------------------------------------------
 
@@ -347,11 +376,26 @@ class Alerts:
                 {"channel": channel, "error": error},
             )
 
+    @staticmethod
+    def _order_of(notice: NoticeView) -> str | None:
+        """The number of the order a pending announcement or reminder is about."""
+        if notice.kind == announcements.KIND:
+            return announcements.number_of(notice.key)
+        if notice.kind == order_reminders.KIND:
+            return str(notice.detail.get("number"))
+        return None
+
     # --- previewing ----------------------------------------------------------------------------
 
     def preview(self) -> Report:
-        """What a run would post now, changing nothing."""
+        """What a run would post now, changing nothing: the notices waiting in the outbox
+        first, then what it would claim."""
         report = Report()
+        expiring = set(order_expiry.due_orders(self.ledger))
+        # The run expires these orders first: their announcements and reminders go unsaid.
+        owed = [n for n in notices.waiting(self.ledger) if self._order_of(n) not in expiring]
+        for out in self._messages(owed):
+            report.planned.append((out.channel, out.draft))
         due = notices.due_warnings(
             self.ledger, self.settings.thresholds, self.settings.finance_channel
         )
@@ -364,7 +408,6 @@ class Alerts:
             name = names.get(project_id, project_id)
             report.planned.append((channel, self.notifier.expiry_warning(name, items)))
         report.expired = len(expiry.due_lots(self.ledger))
-        expiring = set(order_expiry.due_orders(self.ledger))
         report.orders_expired = len(expiring)
         finance = self.settings.finance_channel
         for reminder in order_reminders.due_reminders(self.ledger) if finance else []:

@@ -1,5 +1,7 @@
 """APScheduler: the scheduled run daily at ALERT_TIME, and once at start-up to catch up;
-the OVHcloud sync every OVH_SYNC_MINUTES from start-up, when OVHcloud is configured.
+the quick run (expired orders, due reminders, the outbox) every OUTBOX_MINUTES after
+start-up; the OVHcloud sync every OVH_SYNC_MINUTES from start-up, when OVHcloud is
+configured.
 
 Jobs live in memory under fixed ids with replace_existing, so a restart never adds a
 second copy; what must survive a restart (what was already posted) is in the database.
@@ -23,6 +25,7 @@ from bot.settings import Settings
 DAILY_JOB = "credit-daily-run"
 CATCH_UP_JOB = "credit-catch-up-run"
 OVH_SYNC_JOB = "ovh-sync-run"
+OUTBOX_JOB = "credit-outbox-run"
 
 
 def build_scheduler(
@@ -31,6 +34,7 @@ def build_scheduler(
     *,
     blocking: bool = False,
     sync_job: Callable[[], object] | None = None,
+    outbox_job: Callable[[], object] | None = None,
 ) -> BaseScheduler:
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler: BaseScheduler = kind(
@@ -52,6 +56,14 @@ def build_scheduler(
         name="catch up at start-up",
         replace_existing=True,
     )
+    if outbox_job is not None:  # the catch-up run delivers at start-up: first one later
+        scheduler.add_job(
+            outbox_job,
+            IntervalTrigger(minutes=settings.outbox_minutes, timezone=settings.timezone),
+            id=OUTBOX_JOB,
+            name="expire orders, remind and deliver the outbox",
+            replace_existing=True,
+        )
     if sync_job is not None:
         scheduler.add_job(
             sync_job,

@@ -1,9 +1,10 @@
 """The finance announcement of a new purchase order, owed through the outbox.
 
 `request_purchase` claims it in its own transaction, so no order is left unannounced:
-the surface that took the request delivers it at once, and the scheduled run delivers
-what is still pending (a post that failed, a request made in the terminal). Once posted,
-where it was posted is kept on the order, so a decision updates it in place.
+the surface that took the request delivers it at once, and the quick run (every
+OUTBOX_MINUTES) delivers what is still pending (a post that failed, a request made in
+the terminal). Once posted, where it was posted is kept on the order, so a decision
+updates it in place.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from ledger.domain import POStatus
@@ -66,9 +68,9 @@ def take(ledger: Ledger, number: str) -> int | None:
     return ledger.db.run(work)
 
 
-def drop_decided(session: Session, now: datetime) -> None:
-    """An announcement still owed for an order decided meanwhile asks finance nothing."""
-    decided = select(Notice.id).where(
+def _decided(column: Any) -> Select[Any]:
+    """The pending announcements (as `column`) of orders decided meanwhile."""
+    return select(column).where(
         Notice.kind == KIND,
         Notice.status == "pending",
         select(PurchaseOrder.id)
@@ -78,9 +80,18 @@ def drop_decided(session: Session, now: datetime) -> None:
         )
         .exists(),
     )
+
+
+def decided_keys(session: Session) -> set[str]:
+    """The keys of the announcements `drop_decided` would drop, read only."""
+    return set(session.scalars(_decided(Notice.key)))
+
+
+def drop_decided(session: Session, now: datetime) -> None:
+    """An announcement still owed for an order decided meanwhile asks finance nothing."""
     session.execute(
         update(Notice)
-        .where(Notice.id.in_(decided.scalar_subquery()))
+        .where(Notice.id.in_(_decided(Notice.id).scalar_subquery()))
         .values(status="dropped", updated_at=now)
         .execution_options(synchronize_session=False)
     )

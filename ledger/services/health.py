@@ -16,6 +16,7 @@ from ledger.services.context import Ledger
 
 MAX_OUTCOME = 200
 SCHEDULED_RUN = "scheduled-run"
+OUTBOX_RUN = "outbox-run"
 PROVIDER_SYNC = "ovhcloud-sync"
 
 

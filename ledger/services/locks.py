@@ -2,8 +2,9 @@
 
 Within a transaction: a project's row lock (SELECT … FOR UPDATE) for every change to its
 lots, and a named advisory lock for anything else. Across a whole run: `run_lock`, so one
-replica at a time runs a scheduled job. SQLite's write transactions already run one at a
-time (BEGIN IMMEDIATE), so there the transaction locks cost nothing.
+replica at a time runs a scheduled job (or delivers the outbox). SQLite's write
+transactions already run one at a time (BEGIN IMMEDIATE), so there the transaction locks
+cost nothing.
 """
 
 from __future__ import annotations
@@ -36,13 +37,19 @@ _local_guard = threading.Lock()
 
 
 @contextmanager
-def run_lock(ledger: Ledger, name: str) -> Iterator[bool]:
+def run_lock(ledger: Ledger, name: str, *, wait: bool = False) -> Iterator[bool]:
     """Whether this process may run `name` now. On PostgreSQL a session-level advisory lock,
-    held for the run, lets one replica at a time through; on SQLite (one process) a local lock."""
+    held for the run, lets one replica at a time through; on SQLite (one process) a local lock.
+    With `wait`, it waits for the holder to finish instead of saying no."""
     if ledger.db.dialect == "postgresql":
         with ledger.db.engine.connect() as connection:
             key = connection.execute(select(func.hashtextextended(name, 0))).scalar_one()
-            got = bool(connection.execute(select(func.pg_try_advisory_lock(key))).scalar_one())
+            if wait:
+                connection.execute(select(func.pg_advisory_lock(key)))
+                got = True
+            else:
+                try_lock = func.pg_try_advisory_lock(key)
+                got = bool(connection.execute(select(try_lock)).scalar_one())
             connection.commit()
             try:
                 yield got
@@ -53,7 +60,7 @@ def run_lock(ledger: Ledger, name: str) -> Iterator[bool]:
         return
     with _local_guard:
         lock = _local_locks.setdefault(name, threading.Lock())
-    got = lock.acquire(blocking=False)
+    got = lock.acquire(blocking=wait)
     try:
         yield got
     finally:

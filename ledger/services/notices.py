@@ -24,6 +24,7 @@ from ledger.services.outbox import (
     forfeited_amount,
     pending,
     settle,
+    waiting,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "run_lock",
     "settle",
     "threshold_bounds",
+    "waiting",
 ]

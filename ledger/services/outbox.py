@@ -126,88 +126,111 @@ def pending(ledger: Ledger) -> list[NoticeView]:
             .values(status="dropped", updated_at=now)
         )
         announcements.drop_decided(session, now)
-        rows = session.execute(
-            select(
-                notices.c.id,
-                notices.c.key,
-                notices.c.kind,
-                notices.c.channel,
-                notices.c.project_id,
-                notices.c.threshold,
-                notices.c.attempts,
-                notices.c.detail,
-                Project.name,
-                lots.c.id.label("lot"),
-                lots.c.kind.label("lot_kind"),
-                lots.c.origin,
-                lots.c.po_number,
-                lots.c.voucher_last4,
-                lots.c.provider_credit_id,
-                lots.c.source,
-                lots.c.currency,
-                lots.c.initial,
-                lots.c.remaining,
-                lots.c.valid_from,
-                lots.c.expires_at,
-            )
-            .select_from(notices)
-            .outerjoin(lots, lots.c.id == notices.c.lot_id)
-            .outerjoin(Project, Project.id == notices.c.project_id)
-            .where(notices.c.status == "pending")
-            .order_by(notices.c.id)
-        ).all()
-        views = []
-        for (
-            nid,
-            key,
-            kind,
-            channel,
-            project_id,
-            threshold,
-            attempts,
-            detail,
-            name,
-            lot_id,
-            lot_kind,
-            origin,
-            po_number,
-            last4,
-            credit_id,
-            source_text,
-            currency,
-            initial,
-            remaining,
-            valid_from,
-            expires_at,
-        ) in rows:
-            lot = None
-            if lot_id is not None:
-                lot = LotView(
-                    lot_id,
-                    LOT_KINDS[lot_kind],
-                    LotSource(origin, po_number, last4, credit_id, source_text),
-                    Money(initial, currency),
-                    Money(remaining, currency),
-                    valid_from,
-                    expires_at,
-                )
-            views.append(
-                NoticeView(
-                    nid,
-                    key,
-                    kind,
-                    channel,
-                    project_id,
-                    name,
-                    threshold,
-                    attempts,
-                    json.loads(detail) if detail else {},
-                    lot,
-                )
-            )
-        return views
+        return _pending_in(session)
 
     return ledger.db.run(work)
+
+
+def waiting(ledger: Ledger) -> list[NoticeView]:
+    """The notices `pending` would return now, read only: nothing is dropped (a dry run)."""
+    now = ledger.now()
+    with ledger.db.read() as session:
+        decided = announcements.decided_keys(session)
+        return [
+            view
+            for view in _pending_in(session)
+            if view.key not in decided
+            and not (
+                view.kind == "warning"
+                and view.lot is not None
+                and (view.lot.remaining.minor == 0 or view.lot.expires_at <= now)
+            )
+        ]
+
+
+def _pending_in(session: Session) -> list[NoticeView]:
+    """Every pending notice, oldest first, with its lot and project name."""
+    notices, lots = NOTICES, LOTS
+    rows = session.execute(
+        select(
+            notices.c.id,
+            notices.c.key,
+            notices.c.kind,
+            notices.c.channel,
+            notices.c.project_id,
+            notices.c.threshold,
+            notices.c.attempts,
+            notices.c.detail,
+            Project.name,
+            lots.c.id.label("lot"),
+            lots.c.kind.label("lot_kind"),
+            lots.c.origin,
+            lots.c.po_number,
+            lots.c.voucher_last4,
+            lots.c.provider_credit_id,
+            lots.c.source,
+            lots.c.currency,
+            lots.c.initial,
+            lots.c.remaining,
+            lots.c.valid_from,
+            lots.c.expires_at,
+        )
+        .select_from(notices)
+        .outerjoin(lots, lots.c.id == notices.c.lot_id)
+        .outerjoin(Project, Project.id == notices.c.project_id)
+        .where(notices.c.status == "pending")
+        .order_by(notices.c.id)
+    ).all()
+    views = []
+    for (
+        nid,
+        key,
+        kind,
+        channel,
+        project_id,
+        threshold,
+        attempts,
+        detail,
+        name,
+        lot_id,
+        lot_kind,
+        origin,
+        po_number,
+        last4,
+        credit_id,
+        source_text,
+        currency,
+        initial,
+        remaining,
+        valid_from,
+        expires_at,
+    ) in rows:
+        lot = None
+        if lot_id is not None:
+            lot = LotView(
+                lot_id,
+                LOT_KINDS[lot_kind],
+                LotSource(origin, po_number, last4, credit_id, source_text),
+                Money(initial, currency),
+                Money(remaining, currency),
+                valid_from,
+                expires_at,
+            )
+        views.append(
+            NoticeView(
+                nid,
+                key,
+                kind,
+                channel,
+                project_id,
+                name,
+                threshold,
+                attempts,
+                json.loads(detail) if detail else {},
+                lot,
+            )
+        )
+    return views
 
 
 def begin(ledger: Ledger, ids: Sequence[int]) -> set[int]:

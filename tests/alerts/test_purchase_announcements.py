@@ -58,15 +58,22 @@ def test_an_announcement_whose_post_failed_is_posted_by_the_next_run_exactly_onc
     assert po.announcement == f"CFINANCE:{card.result['ts']}"
 
 
-def test_a_request_made_in_the_terminal_is_announced_by_the_next_run(
+def bought_at_a_terminal_without_slack(
     ledger: Ledger, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`creditbot buy` at a terminal with no Slack setting: the order waits unannounced."""
     add_project(ledger, ADMIN, "prod-eu", "Prod EU")
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("CREDITBOT_SECRET", TEST_SECRET)
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "FINANCE_CHANNEL"):
         monkeypatch.delenv(name, raising=False)
     assert main(["buy", "1 500", "--project", "prod-eu", "--as", "UMEMBER"]) == 0
+
+
+def test_a_request_made_in_the_terminal_is_announced_by_the_next_run(
+    ledger: Ledger, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bought_at_a_terminal_without_slack(ledger, db_url, monkeypatch)
     with bot_in_process(ledger, "en") as bot:
         bot.run_alerts()
         bot.run_alerts()

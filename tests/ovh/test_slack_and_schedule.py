@@ -133,14 +133,14 @@ def test_the_scheduler_syncs_every_ovh_sync_minutes_from_start_up(
     settings: Settings, ledger: Ledger, ovh: OvhStandIn
 ) -> None:
     from bot.composition import build_job_scheduler
-    from bot.jobs.scheduler import CATCH_UP_JOB, DAILY_JOB, OVH_SYNC_JOB
+    from bot.jobs.scheduler import CATCH_UP_JOB, DAILY_JOB, OUTBOX_JOB, OVH_SYNC_JOB
 
     configured = settings.model_copy(update={**ovh.settings(), "ovh_sync_minutes": 15})
     for _ in range(2):
         scheduler = build_job_scheduler(configured, ledger)
         scheduler.start(paused=True)
         jobs = sorted(job.id for job in scheduler.get_jobs())
-        assert jobs == sorted([DAILY_JOB, CATCH_UP_JOB, OVH_SYNC_JOB])
+        assert jobs == sorted([DAILY_JOB, CATCH_UP_JOB, OUTBOX_JOB, OVH_SYNC_JOB])
         sync = scheduler.get_job(OVH_SYNC_JOB)
         assert sync.trigger.interval == timedelta(minutes=15)
         scheduler.shutdown(wait=False)

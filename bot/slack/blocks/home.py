@@ -27,7 +27,7 @@ from ledger.periods import BudgetView
 from ledger.services.autopilot import AutopilotState
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast
-from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health
+from ledger.services.health import OUTBOX_RUN, PROVIDER_SYNC, SCHEDULED_RUN, Health
 
 MAX_HOME_BLOCKS = 100
 MAX_SECTION = 2900
@@ -232,6 +232,7 @@ def _health(health: Health, t: Translator) -> list[Block]:
             channels=channels + ("…" if len(lost) > MAX_NAMES_SHOWN else ""),
         ),
         _run(health, SCHEDULED_RUN, t.gettext("Last alert run"), t),
+        _run(health, OUTBOX_RUN, t.gettext("Last outbox delivery"), t),
         _run(health, PROVIDER_SYNC, t.gettext("Last OVHcloud sync"), t),
     ]
     return [DIVIDER, _header(t.gettext("Health")), _section("\n".join(lines))]
