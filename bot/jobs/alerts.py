@@ -11,30 +11,26 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot import metrics, run_outcome
 from bot.i18n import Translator, translator
+from bot.jobs.messages import Messages, Outgoing
 from bot.jobs.notifier import Delivery, Draft, Notifier
 from bot.settings import Settings
-from ledger.clock import days_left, local_date
-from ledger.domain import LotView, POStatus, PurchaseOrderView
-from ledger.money import Money
+from ledger.clock import local_date
+from ledger.domain import LotView
 from ledger.services import (
     Ledger,
     announcements,
     autopilot,
-    budget_notices,
     expiry,
-    forecasting,
     health,
     notices,
     order_expiry,
     order_reminders,
     projects,
-    purchases,
 )
 from ledger.services.notices import NoticeView
 
@@ -42,7 +38,6 @@ log = logging.getLogger("creditbot.alerts")
 
 RUN_LOCK = "creditbot:scheduled-run"
 OUTBOX_LOCK = "creditbot:outbox-run"
-WEEKLY_EXPIRY_DAYS = 30
 
 
 class Pacer:
@@ -105,18 +100,6 @@ class Report:
         return run_outcome.figures(counts)
 
 
-@dataclass(frozen=True)
-class Outgoing:
-    """One message to post: to `channel`, or in the thread of `reply_to`, or in place of
-    `replace` (both "channel:ts"); `ids` are the notices it delivers."""
-
-    channel: str
-    ids: list[int]
-    draft: Draft
-    reply_to: str | None = None
-    replace: str | None = None
-
-
 class Alerts:
     def __init__(
         self, ledger: Ledger, settings: Settings, notifier: Notifier, pacer: Pacer | None = None
@@ -125,6 +108,7 @@ class Alerts:
         self.settings = settings
         self.notifier = notifier
         self.pacer = pacer or Pacer()
+        self.messages = Messages(ledger, settings, notifier)
 
     def run(self, *, dry_run: bool = False) -> Report:
         """The daily run: expire lots, draft the autopilot's orders, claim warnings,
@@ -184,17 +168,9 @@ class Alerts:
 
     # --- claiming ------------------------------------------------------------------------------
 
-    def _stale_orders(self) -> list[PurchaseOrderView]:
-        cutoff = self.ledger.now() - timedelta(days=self.settings.po_reminder_days)
-        return [
-            po
-            for po in purchases.list_purchase_orders(self.ledger, POStatus.PENDING)
-            if po.created_at <= cutoff
-        ]
-
     def _claim_digest(self) -> int:
         channel = self.settings.finance_channel
-        if not channel or not self._stale_orders():
+        if not channel or not self.messages.stale_orders():
             return 0
         today = local_date(self.ledger.now(), self.settings.timezone)
         return int(notices.claim(self.ledger, f"digest:{today.isoformat()}", "digest", channel))
@@ -218,116 +194,13 @@ class Alerts:
     def _claim_weekly(self) -> int:
         return notices.claim_each(self.ledger, "digest", self._weekly_due())
 
-    def _weekly(self, project_id: str) -> Draft:
-        seen = forecasting.forecast(self.ledger, project_id)
-        # The week up to the digest's own instant: a bill of this morning is in it.
-        spent = forecasting.billed(self.ledger, project_id, seen.at - timedelta(days=7), seen.at)
-        soon = seen.at + timedelta(days=WEEKLY_EXPIRY_DAYS)
-        expiring = sorted(
-            (lot for lot in seen.lots if lot.expires_at <= soon), key=lambda lot: lot.expires_at
-        )
-        return self.notifier.weekly_digest(seen, spent, expiring)
-
     # --- delivering ----------------------------------------------------------------------------
 
-    def _messages(self, taken: list[NoticeView]) -> list[Outgoing]:
-        """One message per (channel, project) for warnings and forfeitures; digests, reports
-        and the news of purchase orders alone."""
-        now = self.ledger.now()
-        tz = self.settings.timezone
-        warnings: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
-        forfeits: dict[tuple[str, str], list[NoticeView]] = defaultdict(list)
-        out: list[Outgoing] = []
-        for notice in taken:
-            where = (notice.channel, notice.project_name or notice.project_id or "")
-            if notice.kind == "warning":
-                warnings[where].append(notice)
-            elif notice.kind == "forfeit":
-                forfeits[where].append(notice)
-            elif notice.kind == "digest" and notice.key.startswith("weekly:"):
-                out.append(
-                    Outgoing(notice.channel, [notice.id], self._weekly(notice.project_id or ""))
-                )
-            elif notice.kind == "digest":
-                orders = self._stale_orders()
-                if orders:
-                    digest = self.notifier.order_digest(
-                        orders, self.settings.po_reminder_days, self.ledger.now()
-                    )
-                    out.append(Outgoing(notice.channel, [notice.id], digest))
-                else:
-                    out.append(Outgoing(notice.channel, [notice.id], self.notifier.all_decided()))
-            elif notice.kind == announcements.KIND and self.settings.finance_channel:
-                number = announcements.number_of(notice.key)
-                card = self.notifier.purchase_order(
-                    purchases.get_purchase_order(self.ledger, number)
-                )
-                out.append(Outgoing(self.settings.finance_channel, [notice.id], card))
-            elif notice.kind in (order_reminders.KIND, order_expiry.KIND):
-                out += self._order_news(notice)
-            elif notice.kind == budget_notices.KIND and self.settings.finance_channel:
-                news = self.notifier.budget_news(budget_notices.news_of(notice))
-                out.append(Outgoing(self.settings.finance_channel, [notice.id], news))
-            elif notice.kind == autopilot.KIND:
-                number = str(notice.detail.get("number"))
-                news = self.notifier.autopilot_drafted(
-                    purchases.get_purchase_order(self.ledger, number)
-                )
-                out.append(Outgoing(notice.channel, [notice.id], news))
-            elif notice.kind == "unreachable":
-                message = self.notifier.channel_unreachable(
-                    str(notice.detail.get("channel")), str(notice.detail.get("error"))
-                )
-                out.append(Outgoing(notice.channel, [notice.id], message))
-        for (channel, name), group in warnings.items():
-            items: list[tuple[LotView, int]] = [
-                (n.lot, days_left(now, n.lot.expires_at, tz)) for n in group if n.lot
-            ]
-            warning = self.notifier.expiry_warning(name, items)
-            out.append(Outgoing(channel, [n.id for n in group], warning))
-        for (channel, name), group in forfeits.items():
-            lost: list[tuple[LotView, Money]] = [
-                (n.lot, amount)
-                for n in group
-                if n.lot and (amount := notices.forfeited_amount(n)) is not None
-            ]
-            out.append(
-                Outgoing(channel, [n.id for n in group], self.notifier.forfeiture(name, lost))
-            )
-        return out
-
-    def _order_news(self, notice: NoticeView) -> list[Outgoing]:
-        """A reminder in the order's finance thread; an expired order's finance message
-        redrawn in place, and its requester told. Nothing yet (the notice waits) when there
-        is no place to post it, or when a reminder's order was decided meanwhile."""
-        number = str(notice.detail.get("number"))
-        finance = self.settings.finance_channel
-        if notice.kind == order_reminders.KIND:
-            waiting = order_reminders.waiting(self.ledger, number, int(notice.detail.get("n", 1)))
-            thread = waiting.po.announcement
-            if waiting.po.status is not POStatus.PENDING or not (thread or finance):
-                return []
-            draft = self.notifier.order_reminder(waiting)
-            if thread:
-                return [Outgoing(thread.partition(":")[0], [notice.id], draft, reply_to=thread)]
-            return [Outgoing(finance or "", [notice.id], draft)]
-        po = purchases.get_purchase_order(self.ledger, number)
-        if notice.detail.get("to") == order_expiry.REQUESTER:
-            return [Outgoing(notice.channel, [notice.id], self.notifier.order_expired_dm(po))]
-        card = self.notifier.purchase_order(po)
-        if po.announcement:
-            channel = po.announcement.partition(":")[0]
-            return [Outgoing(channel, [notice.id], card, replace=po.announcement)]
-        return [Outgoing(finance, [notice.id], card)] if finance else []
-
     def _deliver(self, waiting: list[NoticeView], report: Report) -> None:
-        self._post_each(waiting, report)
-
-    def _post_each(self, waiting: list[NoticeView], report: Report) -> None:
         """Each message's notices are settled as soon as Slack answers, so a process that
         dies leaves `sending` only the message whose post was under way."""
         by_id = {notice.id: notice for notice in waiting}
-        for out in self._messages(waiting):
+        for out in self.messages.of(waiting):
             channel, ids = out.channel, out.ids
             self.pacer.wait(channel)
             taken = notices.begin(self.ledger, ids)
@@ -335,7 +208,7 @@ class Alerts:
                 continue  # another replica is posting these
             if len(taken) < len(ids):
                 # Another replica took part of this message: post only what is ours.
-                out = self._messages([by_id[i] for i in sorted(taken)])[0]
+                out = self.messages.of([by_id[i] for i in sorted(taken)])[0]
                 ids = out.ids
             try:
                 delivery = self._send(out)
@@ -394,7 +267,7 @@ class Alerts:
         expiring = set(order_expiry.due_orders(self.ledger))
         # The run expires these orders first: their announcements and reminders go unsaid.
         owed = [n for n in notices.waiting(self.ledger) if self._order_of(n) not in expiring]
-        for out in self._messages(owed):
+        for out in self.messages.of(owed):
             report.planned.append((out.channel, out.draft))
         due = notices.due_warnings(
             self.ledger, self.settings.thresholds, self.settings.finance_channel
@@ -420,13 +293,13 @@ class Alerts:
         claimed = notices.claimed(self.ledger, [key for key, *_ in weekly])
         for key, channel, digest_of, _ in weekly:
             if key not in claimed and digest_of:
-                report.planned.append((channel, self._weekly(digest_of)))
+                report.planned.append((channel, self.messages.weekly(digest_of)))
         finance = self.settings.finance_channel
         if finance:
             for state in autopilot.status(self.ledger):
                 if state.enabled and state.outlook.draft is not None:
                     report.planned.append((finance, self.notifier.autopilot_due(state)))
-        stale = self._stale_orders()
+        stale = self.messages.stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(
                 (
