@@ -17,13 +17,10 @@ from sqlalchemy.orm import Session
 from ledger import approval_tiers
 from ledger.clock import credit_expiry
 from ledger.domain import (
-    AUTOPILOT,
     Actor,
-    DraftedOrder,
     LedgerConfig,
     LotKind,
     POStatus,
-    ProviderOrderView,
     PurchaseOrderView,
     Role,
     sequence_number,
@@ -42,93 +39,20 @@ from ledger.facts import LotSource
 from ledger.journal import grant_lot
 from ledger.money import Money, WholeMoney, minor_units, percentage_of
 from ledger.orm import (
-    AutopilotDraft,
     Lot,
     Project,
     PurchaseOrder,
     PurchaseOrderCounter,
-    ReplacedOrder,
 )
 from ledger.services import announcements, approvals, budgets
-from ledger.services.context import Ledger, check_currency, find_project, project_view
+from ledger.services.context import Ledger, check_currency, find_project
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
+from ledger.services.purchase_views import view_of
 from ledger.services.requests import check_request_id, earlier_result, remember
 from ledger.text import one_line
 
 MAX_REASON = 500
-
-
-def _view(session: Session, po: PurchaseOrder, project: Project | None = None) -> PurchaseOrderView:
-    project = project or session.get(Project, po.project_id)
-    assert project is not None
-    lot = session.scalars(select(Lot).where(Lot.purchase_order_id == po.id)).first()
-    cur = po.currency
-    return PurchaseOrderView(
-        approvals=approvals.approvals_of(session, [po.id])[po.id],
-        approvals_needed=po.approvals_needed,
-        over_budget=Money(po.over_budget, cur) if po.over_budget is not None else None,
-        number=po.number,
-        project=project_view(session, project),
-        requested_by=po.requested_by,
-        status=POStatus(po.status),
-        amount_excl_tax=Money(po.amount_excl_tax, cur),
-        vat_rate_bp=po.vat_rate_bp,
-        vat=Money(po.vat, cur),
-        amount_incl_tax=Money(po.amount_incl_tax, cur),
-        created_at=po.created_at,
-        decided_by=po.decided_by,
-        decided_at=po.decided_at,
-        reason=po.reason,
-        credit_expires_at=lot.expires_at if lot else None,
-        announcement=po.announcement,
-        provider=_provider_order(po, session),
-        drafted=_drafted(po, session) if po.requested_by == AUTOPILOT else None,
-    )
-
-
-def _drafted(po: PurchaseOrder, session: Session) -> DraftedOrder | None:
-    """What the autopilot drafted `po` from."""
-    draft = session.scalars(
-        select(AutopilotDraft).where(AutopilotDraft.purchase_order_id == po.id)
-    ).first()
-    if draft is None:
-        return None
-    return DraftedOrder(draft.runs_out_on, draft.cover_days, draft.bounded_by)
-
-
-def _provider_order(po: PurchaseOrder, session: Session) -> ProviderOrderView | None:
-    if po.provider_state is None:
-        return None
-    cur = po.currency
-    replaced = tuple(
-        session.scalars(
-            select(ReplacedOrder.order_id)
-            .where(ReplacedOrder.purchase_order_id == po.id)
-            .order_by(ReplacedOrder.replaced_at, ReplacedOrder.order_id)
-        )
-    )
-
-    def money(minor: int | None) -> Money | None:
-        return Money(minor, cur) if minor is not None else None
-
-    return ProviderOrderView(
-        state=po.provider_state,
-        order_id=po.provider_order_id,
-        url=po.provider_url,
-        excl_tax=money(po.provider_excl_tax),
-        tax=money(po.provider_tax),
-        incl_tax=money(po.provider_incl_tax),
-        error=po.provider_error,
-        paid_with=po.provider_paid_with,
-        status=po.provider_status,
-        ordered_at=po.provider_ordered_at,
-        checked_at=po.provider_checked_at,
-        replaced=replaced,
-        closed_by=po.closed_by,
-        closed_at=po.closed_at,
-        close_reason=po.close_reason,
-    )
 
 
 def check_purchase_amount(config: LedgerConfig, amount: Money) -> None:
@@ -167,7 +91,7 @@ def _next_number(session: Session, year: int, dialect: str) -> int:
 
 def _again(session: Session, number: str) -> PurchaseOrderView:
     po = session.scalars(select(PurchaseOrder).where(PurchaseOrder.number == number)).one()
-    return replace(_view(session, po), repeated=True)
+    return replace(view_of(session, po), repeated=True)
 
 
 def request_purchase(
@@ -190,7 +114,7 @@ def request_purchase(
         po = order_in(session, ledger, actor, project, amount, ledger.now())
         if request is not None:
             remember(session, request, "purchase", fingerprint, po.number, po.created_at)
-        return _view(session, po, project)
+        return view_of(session, po, project)
 
     return ledger.db.run(work)
 
@@ -292,7 +216,7 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             )
         now = ledger.now()
         if approvals.record(session, po, actor.user_id, now) < po.approvals_needed:
-            return _view(session, po)
+            return view_of(session, po)
         project = lock_project(session, po.project_id)
         po.status = POStatus.APPROVED.value
         po.decided_by = actor.user_id
@@ -302,7 +226,7 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             # arrives with the provider's credit.
             po.provider_state = "ordering"
             session.flush()
-            return _view(session, po, project)
+            return view_of(session, po, project)
         lot = Lot(
             project_id=project.id,
             kind=LotKind.CREDIT.value,
@@ -322,7 +246,7 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             at=now,
             actor=actor.user_id,
         )
-        return _view(session, po, project)
+        return view_of(session, po, project)
 
     return ledger.db.run(work)
 
@@ -376,7 +300,7 @@ def _decide(
         session.flush()
         if request is not None:
             remember(session, request, "decision", fingerprint, po.number, po.decided_at)
-        return _view(session, po)
+        return view_of(session, po)
 
     return ledger.db.run(work)
 
@@ -402,7 +326,7 @@ def get_purchase_order(ledger: Ledger, number: str) -> PurchaseOrderView:
             raise PurchaseOrderNotFound(
                 N_("there is no purchase order {number!r}"), number=number.strip()
             )
-        return _view(session, po)
+        return view_of(session, po)
 
 
 def list_purchase_orders(
@@ -414,7 +338,7 @@ def list_purchase_orders(
             query = query.where(PurchaseOrder.status == status.value)
         if limit is not None:
             query = query.limit(limit)
-        return [_view(session, po) for po in session.scalars(query).all()]
+        return [view_of(session, po) for po in session.scalars(query).all()]
 
 
 def pending_at(
@@ -433,4 +357,4 @@ def pending_at(
             )
             .order_by(PurchaseOrder.id)
         )
-        return [_view(session, po) for po in session.scalars(query).all()]
+        return [view_of(session, po) for po in session.scalars(query).all()]
