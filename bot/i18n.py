@@ -34,6 +34,8 @@ LANGUAGES = ("fr", "en")
 # French writes months in full and `à` before the time: `6 décembre 2026 à 02:09`.
 DAY = {"fr": "d MMMM y", "en": "d MMM y"}
 MOMENT = {"fr": "d MMMM y 'à' HH:mm", "en": "d MMM y HH:mm"}
+# The day-of-month field of a Babel pattern (`d`, not `dd`, `D` or a quoted `'d'`).
+DAY_FIELD = re.compile(r"(?<![d'])d(?![d'])")
 TERMINAL_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -194,17 +196,24 @@ class Translator:
         )
 
     def date(self, day: date) -> str:
-        text: str = format_date(day, DAY[self.language], locale=self.locale)
+        text: str = format_date(day, self.pattern(DAY, day), locale=self.locale)
         return text
 
     def day(self, instant: datetime) -> str:
         return self.date(instant.astimezone(self.tz).date())
 
     def moment(self, instant: datetime) -> str:
-        text: str = format_datetime(
-            instant.astimezone(self.tz), MOMENT[self.language], locale=self.locale
-        )
+        local = instant.astimezone(self.tz)
+        text: str = format_datetime(local, self.pattern(MOMENT, local.date()), locale=self.locale)
         return text
+
+    def pattern(self, patterns: Mapping[str, str], day: date) -> str:
+        """This language's Babel pattern for `day`: French writes the first of a month
+        `1er` (`1er décembre 2026`), every other day as a plain number."""
+        pattern = patterns[self.language]
+        if self.language == "fr" and day.day == 1:
+            return DAY_FIELD.sub("d'er'", pattern)
+        return pattern
 
     def last_day(self, expires_at: datetime) -> str:
         """The last day a lot can be used: a lot expiring at 00:00 is usable through the day before."""

@@ -131,7 +131,7 @@ def test_the_backtest_speaks_the_terminal_s_language(
     code, text, err = cli("autopilot", "backtest", "--usage", usage_file(tmp_path))
     assert code == 0, err
     assert text.splitlines()[0].startswith(
-        "consommation du 1 janvier 2026 au 1 mars 2026\u00a0: 60 jours"
+        "consommation du 1er janvier 2026 au 1er mars 2026\u00a0: 60 jours"
     )
     assert "politique" in text
     bad = tmp_path / "bad.csv"

@@ -53,6 +53,43 @@ def test_french_dates_have_months_in_full_and_a_for_the_time() -> None:
     assert english.moment(datetime(2026, 12, 6, 1, 9, tzinfo=UTC)) == "6 Dec 2026 02:09"
 
 
+def french_dates_of(day: int) -> list[str]:
+    """Every date the translator writes, in French, of one day of December 2026 (Paris)."""
+    t = translator("fr_FR", PARIS)
+    noon = datetime(2026, 12, day, 11, 0, tzinfo=UTC)
+    return [
+        t.date(date(2026, 12, day)),
+        t.day(noon),
+        t.moment(noon),
+        t.last_day(noon),
+        t.last_day(datetime(2026, 12, day, 23, 0, tzinfo=UTC)),  # 00:00 the next day in Paris
+        t.deadline(date(2026, 12, day), date(2026, 12, 31)),
+        t.value(date(2026, 12, day)),
+        t.value(noon),
+        t.refusal(AmountError("due on {day}", day=date(2026, 12, day)))[0],
+    ]
+
+
+def test_french_dates_write_the_first_of_a_month_1er() -> None:
+    said = french_dates_of(1)
+    assert all("1er décembre 2026" in text for text in said), said
+    assert said[2] == "1er décembre 2026 à 12:00"
+    assert translator("fr_FR", PARIS).date(date(2027, 3, 1)) == "1er mars 2027"
+
+
+@pytest.mark.parametrize("day", [11, 21, 31])
+def test_french_dates_write_other_days_as_plain_numbers(day: int) -> None:
+    said = french_dates_of(day)
+    assert all(f"{day} décembre 2026" in text for text in said), said
+    assert not any("1er" in text for text in said), said
+
+
+def test_english_dates_write_the_first_of_a_month_1() -> None:
+    t = translator("en_GB", PARIS)
+    assert t.date(date(2026, 12, 1)) == "1 Dec 2026"
+    assert t.moment(datetime(2026, 12, 1, 11, 0, tzinfo=UTC)) == "1 Dec 2026 12:00"
+
+
 def test_french_names_each_thing_with_its_own_words() -> None:
     t = translator("fr_FR", PARIS)
     assert t.say("Voucher …{last4}", last4="ABCD") == "Bon d’achat …ABCD"
