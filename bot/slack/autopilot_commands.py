@@ -24,11 +24,14 @@ ALIASES = {
     "activer": "on",
     "désactiver": "off",
     "desactiver": "off",
+    "arrêter": "off",
+    "arreter": "off",
     "couverture": "cover",
     "plafond": "cap",
     "aucun": "none",
     "état": "status",
     "etat": "status",
+    "statut": "status",
 }
 KEYWORDS = ("cover", "cap")
 

@@ -11,15 +11,28 @@ from bot.slack.blocks import budgets as blocks
 from ledger.amounts import parse_amount
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
+from ledger.periods import BudgetPeriod
 from ledger.services import budgets
 
 if TYPE_CHECKING:
     from bot.slack.commands import Invocation
 
 # French words for the sub-commands and the periods; `budget` is the same word in French.
-ALIASES = {"définir": "set", "definir": "set", "effacer": "clear", **PERIOD_ALIASES}
+ALIASES = {
+    "définir": "set",
+    "definir": "set",
+    "fixer": "set",
+    "modifier": "set",
+    "effacer": "clear",
+    "supprimer": "clear",
+    **PERIOD_ALIASES,
+}
 
 SET_EXAMPLE = N_("for example `/credit budget set prod-eu 10000 monthly`")
+USAGE = N_(
+    "`/credit budget set PROJECT AMOUNT monthly|quarterly|yearly`, "
+    "`/credit budget clear PROJECT` or `/credit budget [PROJECT]`"
+)
 
 
 def budget(inv: Invocation, args: list[str]) -> None:
@@ -29,8 +42,19 @@ def budget(inv: Invocation, args: list[str]) -> None:
         _set(inv, args[1:])
     elif sub == "clear":
         _clear(inv, args[1:])
+    elif _unknown_set(inv, args):
+        raise InvalidInput(
+            N_("{word!r} is not a budget sub-command"), hint=USAGE, word=args[0][:40]
+        )
     else:
         _show(inv, args)
+
+
+def _unknown_set(inv: Invocation, args: list[str]) -> bool:
+    """`WORD [PROJECT] AMOUNT PERIOD` that names no project: a `set` under a word the bot
+    does not know (`/credit budget fix prod-eu 10000 monthly`), not a project to show."""
+    periods = {period.value for period in BudgetPeriod}
+    return len(args) >= 3 and period_word(args[-1]) in periods and inv.projects.named(args) is None
 
 
 def _show(inv: Invocation, args: list[str]) -> None:

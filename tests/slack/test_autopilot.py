@@ -126,6 +126,18 @@ def test_french_words_turn_the_autopilot_on_and_answer_in_french(ledger: Ledger)
         assert "Pilote automatique désactivé" in plain(bot.command(FIN, "pilote prod-eu"))
 
 
+def test_pilote_statut_and_arreter_are_french_for_status_and_off(ledger: Ledger) -> None:
+    with bot_in_process(ledger, "fr_FR", UFIN="fr-FR", UADMIN="fr-FR") as bot:
+        bot.command("UADMIN", "projet ajouter prod-eu Prod EU")
+        bot.command(FIN, "pilote activer prod-eu")
+        assert "Pilote automatique activé" in plain(bot.command(FIN, "pilote statut prod-eu"))
+        bot.command(FIN, "pilote arrêter prod-eu")
+        assert not status(ledger, "prod-eu")[0].enabled
+        bot.command(FIN, "pilote activer prod-eu")
+        bot.command(FIN, "pilote arreter prod-eu")
+        assert not status(ledger, "prod-eu")[0].enabled
+
+
 def test_the_run_drafts_and_finance_reads_it_was_the_autopilot_and_the_channel_is_told(
     ledger: Ledger, clock: FakeClock
 ) -> None:

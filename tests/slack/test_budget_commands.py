@@ -79,6 +79,63 @@ def test_finance_sets_and_clears_a_budget_in_french(ledger: Ledger, prod: str) -
     assert told[-1] == "<@UFIN> a effacé le budget de *Prod EU* (100 000,00 € par an)."
 
 
+def test_finance_sets_and_clears_a_budget_with_fixer_modifier_and_supprimer(
+    ledger: Ledger, prod: str
+) -> None:
+    with bot_in_process(ledger, "fr_FR", UFIN="fr-FR") as bot:
+        said = plain(bot.command("UFIN", "budget fixer prod-eu 10000 mensuel"))
+        assert said.startswith("Le budget de *Prod EU* est désormais de 10 000,00 € par mois.")
+        assert _stored(ledger) == [("prod-eu", "monthly", 1_000_000)]
+        bot.command("UFIN", "budget Fixer 20000 mensuel", channel="CPROD")
+        assert _stored(ledger) == [("prod-eu", "monthly", 2_000_000)]
+        bot.command("UFIN", "budget modifier prod-eu 30000 annuel")
+        assert _stored(ledger) == [("prod-eu", "yearly", 3_000_000)]
+        assert plain(bot.command("UFIN", "budget supprimer prod-eu")).startswith(
+            "*Prod EU* n’a plus de budget"
+        )
+    assert _stored(ledger) == []
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "refusal", "usage"),
+    [
+        (
+            "en",
+            "budget fix prod-eu 10000 monthly",
+            "'fix' is not a budget sub-command.",
+            "`/credit budget set PROJECT AMOUNT monthly|quarterly|yearly`",
+        ),
+        (
+            "fr-FR",
+            "budget définr prod-eu 10000 mensuel",
+            "'définr' n’est pas une sous-commande de budget.",
+            "`/credit budget définir PROJET MONTANT mensuel|trimestriel|annuel`",
+        ),
+        (
+            "fr-FR",
+            "budget définr 10 000 annuel",
+            "'définr' n’est pas une sous-commande de budget.",
+            "`/credit budget effacer PROJET`",
+        ),
+    ],
+)
+def test_an_unknown_budget_word_before_an_amount_and_a_period_is_refused_with_the_usage(
+    ledger: Ledger, prod: str, locale: str, text: str, refusal: str, usage: str
+) -> None:
+    with bot_in_process(ledger, "en", UFIN=locale) as bot:
+        said = plain(bot.command("UFIN", text, channel="CPROD"))
+    assert said.startswith(":no_entry:") and refusal in said and usage in said, said
+    assert "project" not in said.split(".")[0] and "projet" not in said.split(".")[0]
+    assert _stored(ledger) == []
+
+
+def test_a_project_named_like_a_budget_is_still_shown(ledger: Ledger, prod: str) -> None:
+    add_project(ledger, ADMIN, "cost-eu", "Cost EU 2 monthly")
+    with bot_in_process(ledger, "en") as bot:
+        said = plain(bot.command("UMEMBER", "budget Cost EU 2 monthly"))
+    assert "*Cost EU 2 monthly* has no budget" in said, said
+
+
 @pytest.mark.parametrize(
     ("user", "text", "refusal"),
     [
