@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from babel import Locale
-from babel.numbers import format_decimal, format_percent
-
 from bot.i18n import Translator
 from ledger.backtest import PolicyReport, Usage
 from ledger.money import Money
@@ -40,8 +37,8 @@ def table(outcomes: Sequence[PolicyReport], usage: Usage, rules: ReplayRules, t:
                 t.money(Money(value, o.currency))
                 for value in (o.consumed, o.paid_by_credit, o.due_other, o.expired, o.remaining)
             ),
-            format_decimal(o.expired_pct, "0.00", locale=t.locale),
-            format_decimal(o.due_pct, "0.00", locale=t.locale),
+            t.percent(o.expired_pct, 2),
+            t.percent(o.due_pct, 2),
             str(o.days_short),
         ]
         for o in outcomes
@@ -90,10 +87,7 @@ def _backtest_verdict(outcomes: Sequence[PolicyReport], t: Translator) -> str | 
     best = min(others, key=lambda o: (o.lost, o.orders))
 
     def share(o: PolicyReport) -> str:
-        part = Decimal(o.lost) / o.consumed if o.consumed else Decimal(0)
-        pattern = Locale.parse(t.locale).percent_formats[None].pattern.replace("0", "0.00", 1)
-        said: str = format_percent(part, pattern, locale=t.locale)
-        return said.replace("\u202f", "\u00a0")
+        return t.percent(Decimal(100 * o.lost) / o.consumed if o.consumed else 0, 2)
 
     return t.say(
         "lost to expiry or paid otherwise: autopilot {ours} ({ours_pct} of usage, {orders}); "

@@ -53,19 +53,19 @@ def use_line(view: BudgetView, t: Translator) -> str:
     named = named[:1].upper() + named[1:]
     if view.over:
         return t.say(
-            "{title}: {use} of {budget} used ({percent}%), {over} over.",
+            "{title}: {use} of {budget} used ({percent}), {over} over.",
             title=named,
             use=t.money(view.use),
             budget=t.money(view.amount),
-            percent=view.percent,
+            percent=t.percent(view.percent),
             over=t.money(view.over),
         )
     return t.say(
-        "{title}: {use} of {budget} used ({percent}%), {left} left.",
+        "{title}: {use} of {budget} used ({percent}), {left} left.",
         title=named,
         use=t.money(view.use),
         budget=t.money(view.amount),
-        percent=view.percent,
+        percent=t.percent(view.percent),
         left=t.money(view.left),
     )
 

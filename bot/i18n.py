@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_percent
 from babel.support import NullTranslations, Translations
 
 from ledger.domain import AUTOPILOT
@@ -195,6 +196,16 @@ class Translator:
             value.minor // 10 ** minor_units(value.currency), value.currency, self.locale
         )
 
+    def percent(self, value: Decimal | int, places: int = 0, *, trim: bool = False) -> str:
+        """`value` per cent, grouped like every number of this locale: `80%`, `1,250%`,
+        `12.50%`; French `80 %`, `1 250 %`, `12,50 %`. `trim` leaves out the decimals that
+        are zeros (a VAT rate of `20%` or `5.5%`)."""
+        return _percent(Decimal(value), places, trim, self.locale)
+
+    def rate(self, basis_points: int) -> str:
+        """A rate kept in basis points, as a percentage: 2000 → `20%`, 550 → `5.5%` (`5,5 %`)."""
+        return self.percent(Decimal(basis_points).scaleb(-2), 2, trim=True)
+
     def date(self, day: date) -> str:
         text: str = format_date(day, self.pattern(DAY, day), locale=self.locale)
         return text
@@ -207,7 +218,7 @@ class Translator:
         text: str = format_datetime(local, self.pattern(MOMENT, local.date()), locale=self.locale)
         return text
 
-    def pattern(self, patterns: Mapping[str, str], day: date) -> str:
+    def pattern(self, patterns: Mapping[str, str], day: dt.date) -> str:
         """This language's Babel pattern for `day`: French writes the first of a month
         `1er` (`1er décembre 2026`), every other day as a plain number."""
         pattern = patterns[self.language]
@@ -250,6 +261,15 @@ def _whole_money(units: int, currency: str, locale: str) -> str:
     pattern = Locale.parse(locale).currency_formats["standard"].pattern
     whole = re.sub(r"0[.,]0+", "0", pattern.split(";")[0])
     text: str = format_currency(units, currency, format=whole, locale=locale, currency_digits=False)
+    return text.replace("\u202f", "\u00a0")
+
+
+@lru_cache(maxsize=1024)
+def _percent(value: Decimal, places: int, trim: bool, locale: str) -> str:
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    if places:
+        pattern = pattern.replace("0", "0." + ("#" if trim else "0") * places, 1)
+    text: str = format_percent(value / 100, pattern, locale=locale)
     return text.replace("\u202f", "\u00a0")
 
 

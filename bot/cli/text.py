@@ -26,7 +26,6 @@ from ledger.domain import (
     PurchaseOrderView,
     RedeemedVoucher,
 )
-from ledger.money import rate_text
 from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import STATUSES, DeliveryStatus
@@ -80,12 +79,12 @@ def projects(views: Sequence[ProjectView], t: Translator) -> str:
 
 def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
     line = t.say(
-        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate}% {vat} = {incl}",
+        "{po} [{status}] {project}: {excl} excl. tax + VAT {rate} {vat} = {incl}",
         po=view.number,
         status=labels.po_status(view.status, t),
         project=view.project.name,
         excl=t.money(view.amount_excl_tax),
-        rate=rate_text(view.vat_rate_bp),
+        rate=t.rate(view.vat_rate_bp),
         vat=t.money(view.vat),
         incl=t.money(view.amount_incl_tax),
     )

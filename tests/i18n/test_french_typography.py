@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from babel.messages.pofile import read_po
 
+from bot.budget_words import use_line
 from bot.i18n import CATALOGS, DOMAIN, translator
+from bot.slack.blocks.budgets import budget_news
+from ledger.domain import ProjectView
 from ledger.errors import AmountError
 from ledger.money import WholeMoney
+from ledger.periods import BudgetPeriod, BudgetView
+from ledger.services.budget_notices import BudgetNews
 from tests.i18n.typography import missing_spaces
-from tests.support import PARIS
+from tests.support import PARIS, eur
 
 
 def french_sentences() -> list[str]:
@@ -99,12 +105,67 @@ def test_french_names_each_thing_with_its_own_words() -> None:
     assert t.gettext("write it as YYYY-MM-DD") == "écrivez-la AAAA-MM-JJ"  # une date
     english = translator("en_GB", PARIS)
     assert "VAT 20%" in english.say(
-        "Project *{name}* (`{id}`) added, in {currency}, VAT {vat}%.",
+        "Project *{name}* (`{id}`) added, in {currency}, VAT {vat}.",
         name="P",
         id="p",
         currency="EUR",
-        vat="20",
+        vat=english.rate(2000),
     )
+
+
+@pytest.mark.parametrize(
+    ("locale", "value", "places", "said"),
+    [
+        ("en_GB", 80, 0, "80%"),
+        ("en_GB", 1250, 0, "1,250%"),
+        ("en_GB", 1234567, 0, "1,234,567%"),
+        ("en_GB", Decimal("1234.5"), 2, "1,234.50%"),
+        ("fr_FR", 80, 0, "80\u00a0%"),
+        ("fr_FR", 1250, 0, "1\u00a0250\u00a0%"),
+        ("fr_FR", Decimal("1234.5"), 2, "1\u00a0234,50\u00a0%"),
+    ],
+)
+def test_a_percentage_is_grouped_like_every_number_of_the_locale(
+    locale: str, value: int | Decimal, places: int, said: str
+) -> None:
+    assert translator(locale, PARIS).percent(value, places) == said
+
+
+def test_a_vat_rate_is_a_percentage_without_zero_decimals() -> None:
+    french, english = translator("fr_FR", PARIS), translator("en_GB", PARIS)
+    assert [french.rate(bp) for bp in (2000, 550, 0)] == ["20\u00a0%", "5,5\u00a0%", "0\u00a0%"]
+    assert [english.rate(bp) for bp in (2000, 550, 10000)] == ["20%", "5.5%", "100%"]
+
+
+def test_every_percentage_a_reader_sees_over_1000_is_grouped() -> None:
+    """A budget used 12.5 times over, in the budget's line and in finance's notice."""
+    view = BudgetView(
+        project=ProjectView("prod-eu", "Prod EU", "EUR", 2000, ()),
+        period=BudgetPeriod.MONTHLY,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+        amount=eur("1000"),
+        use=eur("12500"),
+        set_by="UFIN",
+        set_at=datetime(2026, 12, 1, tzinfo=UTC),
+    )
+    news = BudgetNews(
+        project_id="prod-eu",
+        project_name="Prod EU",
+        event="use",
+        period=BudgetPeriod.MONTHLY,
+        starts_on=date(2026, 12, 1),
+        ends_on=date(2026, 12, 31),
+        amount=eur("1000"),
+        use=eur("12500"),
+        threshold=100,
+    )
+    for t, percent in (
+        (translator("en_GB", PARIS), "(1,250%)"),
+        (translator("fr_FR", PARIS), "(1\u00a0250\u00a0%)"),
+    ):
+        assert percent in use_line(view, t)
+        assert percent in budget_news(news, t).text
 
 
 def test_purchase_bounds_are_written_in_whole_units() -> None:

@@ -90,21 +90,21 @@ def budget_news(news: BudgetNews, t: Translator) -> Message:
         )
     elif (news.threshold or 0) >= 100:
         text = ":rotating_light: " + t.say(
-            "*{project}* has used all of its {title}: {use} of {budget} ({percent}%). "
+            "*{project}* has used all of its {title}: {use} of {budget} ({percent}). "
             "Each order over it needs one approval more.",
             project=project,
             title=named,
             use=t.money(news.use),
             budget=t.money(news.amount),
-            percent=news.percent,
+            percent=t.percent(news.percent),
         )
     else:
         text = ":warning: " + t.say(
-            "*{project}* has used {use} of its {title} of {budget} ({percent}%).",
+            "*{project}* has used {use} of its {title} of {budget} ({percent}).",
             project=project,
             title=named,
             use=t.money(news.use),
             budget=t.money(news.amount),
-            percent=news.percent,
+            percent=t.percent(news.percent),
         )
     return text_message(text)

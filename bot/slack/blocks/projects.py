@@ -10,17 +10,16 @@ from bot.i18n import Translator
 from bot.slack.blocks.common import MAX_BLOCKS, Message, _dicts, _listing, text_message
 from bot.slack.formatting import channel, escape
 from ledger.domain import LinkedChannel, ProjectView
-from ledger.money import rate_text
 
 
 def project_added(view: ProjectView, t: Translator) -> Message:
     return text_message(
         t.say(
-            "Project *{name}* (`{id}`) added, in {currency}, VAT {vat}%.",
+            "Project *{name}* (`{id}`) added, in {currency}, VAT {vat}.",
             name=escape(view.name),
             id=view.id,
             currency=view.currency,
-            vat=rate_text(view.vat_rate_bp),
+            vat=t.rate(view.vat_rate_bp),
         )
     )
 
@@ -41,11 +40,11 @@ def project_list(projects: Sequence[ProjectView], t: Translator) -> Message:
         return no_project(t)
     lines = [
         t.say(
-            "`{id}` *{name}* · {currency} · VAT {vat}% · {channels}",
+            "`{id}` *{name}* · {currency} · VAT {vat} · {channels}",
             id=p.id,
             name=escape(p.name),
             currency=p.currency,
-            vat=rate_text(p.vat_rate_bp),
+            vat=t.rate(p.vat_rate_bp),
             channels=", ".join(channel(c) for c in p.channels[:20]) or t.gettext("no channel"),
         )
         for p in projects

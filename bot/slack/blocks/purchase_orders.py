@@ -23,7 +23,6 @@ from bot.slack.blocks import ovh
 from bot.slack.blocks.common import WARNING, Message, _dicts, _md, text_message
 from bot.slack.formatting import escape, mention
 from ledger.domain import POStatus, PurchaseOrderView
-from ledger.money import rate_text
 
 MAX_PENDING_SHOWN = 15
 APPROVE = "po_approve"
@@ -40,8 +39,8 @@ def _po_fields(po: PurchaseOrderView, t: Translator) -> SectionBlock:
             _md(t.say("*Amount excl. tax*\n{amount}", amount=t.money(po.amount_excl_tax))),
             _md(
                 t.say(
-                    "*VAT {rate}%*\n{amount}",
-                    rate=rate_text(po.vat_rate_bp),
+                    "*VAT {rate}*\n{amount}",
+                    rate=t.rate(po.vat_rate_bp),
                     amount=t.money(po.vat),
                 )
             ),
