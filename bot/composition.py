@@ -137,7 +137,16 @@ def build_alerts(
     def locales() -> Locales:  # built at the first message to a person
         return Locales(settings, web)
 
-    notifier = SlackNotifier(web, workspace, lambda user: locales().of(user))
+    @cache
+    def deps() -> Deps:  # built when finance's Homes are first redrawn
+        return _deps(settings, ledger, web, None)
+
+    def homes() -> None:
+        from bot.slack.home import refresh_finance_homes
+
+        refresh_finance_homes(deps(), web)
+
+    notifier = SlackNotifier(web, workspace, lambda user: locales().of(user), homes)
     return Alerts(ledger, settings, notifier, pacer)
 
 

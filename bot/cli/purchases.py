@@ -22,15 +22,21 @@ def buy(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome
 
 
 def decide(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
+    """A decision at the terminal; Slack hears of it through the outbox (`decision_news`)."""
     who = actor(args, settings)
     if args.decision == "approve":
         view = ordering.approve_and_order(
-            ledger, build_provider(settings), who, args.number, pay=settings.ovh_auto_pay
+            ledger,
+            build_provider(settings),
+            who,
+            args.number,
+            pay=settings.ovh_auto_pay,
+            announce=True,
         )
     elif args.decision == "reject":
-        view = purchases.reject_purchase(ledger, who, args.number, args.reason)
+        view = purchases.reject_purchase(ledger, who, args.number, args.reason, announce=True)
     else:
-        view = purchases.cancel_purchase(ledger, who, args.number)
+        view = purchases.cancel_purchase(ledger, who, args.number, announce=True)
     data = serialise.purchase_order(view, settings.timezone)
     return Outcome(data, text.purchase_order(view, reader(settings)))
 

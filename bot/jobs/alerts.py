@@ -25,6 +25,7 @@ from ledger.services import (
     Ledger,
     announcements,
     autopilot,
+    decision_news,
     expiry,
     health,
     notices,
@@ -38,6 +39,8 @@ log = logging.getLogger("creditbot.alerts")
 
 RUN_LOCK = "creditbot:scheduled-run"
 OUTBOX_LOCK = "creditbot:outbox-run"
+# The notices after which finance's Homes list the pending orders again.
+ORDER_NEWS = frozenset({decision_news.KIND, order_expiry.KIND})
 
 
 class Pacer:
@@ -165,6 +168,16 @@ class Alerts:
         self._deliver([n for n in waiting if n.kind != order_reminders.KIND], report)
         # Reminders last, once this run posted any announcement they reply under.
         self._deliver([n for n in waiting if n.kind == order_reminders.KIND], report)
+        if report.orders_expired or any(n.kind in ORDER_NEWS for n in waiting):
+            self._redraw_homes()
+
+    def _redraw_homes(self) -> None:
+        """Orders expired, or decided at the terminal: finance's Homes list them as they
+        stand. A failure is logged; the next opening of a Home draws it anyway."""
+        try:
+            self.notifier.orders_changed()
+        except OSError as exc:
+            log.warning("redrawing finance's Homes failed (%s)", exc)
 
     # --- claiming ------------------------------------------------------------------------------
 

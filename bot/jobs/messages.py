@@ -18,6 +18,7 @@ from ledger.services import (
     announcements,
     autopilot,
     budget_notices,
+    decision_news,
     forecasting,
     notices,
     order_expiry,
@@ -102,6 +103,8 @@ class Messages:
                 out.append(Outgoing(self.settings.finance_channel, [notice.id], card))
             elif notice.kind in (order_reminders.KIND, order_expiry.KIND):
                 out += self._order_news(notice)
+            elif notice.kind == decision_news.KIND:
+                out += self._decision_news(notice)
             elif notice.kind == budget_notices.KIND and self.settings.finance_channel:
                 news = self.notifier.budget_news(budget_notices.news_of(notice))
                 out.append(Outgoing(self.settings.finance_channel, [notice.id], news))
@@ -151,8 +154,27 @@ class Messages:
         po = purchases.get_purchase_order(self.ledger, number)
         if notice.detail.get("to") == order_expiry.REQUESTER:
             return [Outgoing(notice.channel, [notice.id], self.notifier.order_expired_dm(po))]
+        return self._finance_card(notice, po)
+
+    def _decision_news(self, notice: NoticeView) -> list[Outgoing]:
+        """A decision taken at the terminal: finance's message redrawn, the requester told,
+        each of the project's channels told of the credit."""
+        po = purchases.get_purchase_order(self.ledger, str(notice.detail.get("number")))
+        to = notice.detail.get("to")
+        if to == decision_news.REQUESTER:
+            return [Outgoing(notice.channel, [notice.id], self.notifier.order_decided_dm(po))]
+        if to == decision_news.PROJECT:
+            return [Outgoing(notice.channel, [notice.id], self.notifier.credit_arrived(po))]
+        if not po.announcement and decision_news.announcement_owed(self.ledger, po.number):
+            return []  # the announcement, still to be posted, shows the decision itself
+        return self._finance_card(notice, po)
+
+    def _finance_card(self, notice: NoticeView, po: PurchaseOrderView) -> list[Outgoing]:
+        """The order's finance message drawn as it stands: in place of the one posted,
+        or anew in the finance channel when it was never posted."""
         card = self.notifier.purchase_order(po)
         if po.announcement:
             channel = po.announcement.partition(":")[0]
             return [Outgoing(channel, [notice.id], card, replace=po.announcement)]
+        finance = self.settings.finance_channel
         return [Outgoing(finance, [notice.id], card)] if finance else []

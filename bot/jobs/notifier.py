@@ -83,6 +83,17 @@ class Notifier(Protocol):
     def order_expired_dm(self, po: PurchaseOrderView) -> Draft:
         """The requester told, in their language, that their order expired unapproved."""
 
+    def order_decided_dm(self, po: PurchaseOrderView) -> Draft:
+        """The requester told, in their language, of the decision on their order (for a
+        linked project's approval: that it was ordered at the provider)."""
+
+    def credit_arrived(self, po: PurchaseOrderView) -> Draft:
+        """A project's channel told of the credit an approved order brought."""
+
+    def orders_changed(self) -> None:
+        """Orders were decided or expired outside the chat: finance's views of the pending
+        orders (their App Home) are drawn again."""
+
     def budget_news(self, news: BudgetNews) -> Draft:
         """Finance told that a project's use passed 80 % or 100 % of its budget, or who set
         or cleared a budget."""

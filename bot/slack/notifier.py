@@ -56,11 +56,16 @@ class SlackNotifier:
     in theirs (`reader`), when it is known."""
 
     def __init__(
-        self, client: WebClient, t: Translator, reader: Callable[[str], Translator] | None = None
+        self,
+        client: WebClient,
+        t: Translator,
+        reader: Callable[[str], Translator] | None = None,
+        homes: Callable[[], None] | None = None,
     ) -> None:
         self.client = client
         self.t = t
         self.reader = reader or (lambda _user: t)
+        self.homes = homes
 
     def expiry_warning(self, project_name: str, items: Sequence[tuple[LotView, int]]) -> Message:
         return notices.expiry_warning(project_name, items, self.t)
@@ -90,6 +95,16 @@ class SlackNotifier:
 
     def order_expired_dm(self, po: PurchaseOrderView) -> Message:
         return order_reminders.expired_dm(po, self.reader(po.requested_by))
+
+    def order_decided_dm(self, po: PurchaseOrderView) -> Message:
+        return notify.decision_dm(po, self.reader(po.requested_by))
+
+    def credit_arrived(self, po: PurchaseOrderView) -> Message:
+        return purchase_orders.credit_arrived(po, self.t)
+
+    def orders_changed(self) -> None:
+        if self.homes is not None:
+            self.homes()
 
     def budget_news(self, news: BudgetNews) -> Message:
         return budgets.budget_news(news, self.t)

@@ -121,18 +121,19 @@ def announce_decision(
     clicked_message: common.Message | None = None,
 ) -> None:
     refresh_announcement(deps, client, po, clicked, clicked_message)
-    if po.provider is not None and po.status is POStatus.APPROVED:
-        # Ordered at OVHcloud: the credit, and its news, come with the delivery.
-        if po.requested_by == AUTOPILOT:
-            return
-        requester = deps.locales.of(po.requested_by)
-        _post(client, po.requested_by, common.text_message(ovh.ordered_dm(po, requester)))
-        return
     if po.status in (POStatus.APPROVED, POStatus.REJECTED) and po.requested_by != AUTOPILOT:
-        requester = deps.locales.of(po.requested_by)
-        _post(client, po.requested_by, purchase_orders.po_decided_dm(po, requester))
-    if po.status is POStatus.APPROVED:
+        _post(client, po.requested_by, decision_dm(po, deps.locales.of(po.requested_by)))
+    if po.status is POStatus.APPROVED and po.provider is None:
+        # Ordered at OVHcloud, the credit and its news come with the delivery.
         to_project_channels(client, po.project, purchase_orders.credit_arrived(po, deps.workspace))
+
+
+def decision_dm(po: PurchaseOrderView, t: Translator) -> common.Message:
+    """What the requester is told of the decision on their order: approved (for a linked
+    project, ordered at OVHcloud) or rejected."""
+    if po.provider is not None and po.status is POStatus.APPROVED:
+        return common.text_message(ovh.ordered_dm(po, t))
+    return purchase_orders.po_decided_dm(po, t)
 
 
 def announce_delivery(deps: Deps, client: WebClient, po: PurchaseOrderView) -> None:

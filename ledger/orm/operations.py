@@ -35,7 +35,7 @@ class Request(Base):
 
 NOTICE_KIND_CHECK = (
     "kind IN ('warning', 'forfeit', 'digest', 'unreachable', 'provider', 'purchase',"
-    " 'reminder', 'po_expired', 'budget', 'autopilot', 'settlement')"
+    " 'reminder', 'po_expired', 'budget', 'autopilot', 'settlement', 'decision')"
 )
 
 

@@ -48,9 +48,16 @@ class FollowedOrder:
 
 
 def approve_and_order(
-    ledger: Ledger, provider: CreditProvider | None, actor: Actor, number: str, *, pay: bool = False
+    ledger: Ledger,
+    provider: CreditProvider | None,
+    actor: Actor,
+    number: str,
+    *,
+    pay: bool = False,
+    announce: bool = False,
 ) -> PurchaseOrderView:
-    """Approve; for a linked project, also place the order at the provider."""
+    """Approve; for a linked project, also place the order at the provider. `announce`:
+    the approval's news is owed to Slack (a decision at the terminal)."""
     if provider is None:
         project = purchases.get_purchase_order(ledger, number).project.id
         if link_of(ledger, project) is not None:
@@ -59,7 +66,7 @@ def approve_and_order(
                 hint=N_("an operator sets up OVHcloud's keys, or unlinks the project"),
                 project=project,
             )
-    view = purchases.approve_purchase(ledger, actor, number)
+    view = purchases.approve_purchase(ledger, actor, number, announce=announce)
     if view.provider is None or provider is None:
         return view
     return place_order(ledger, provider, view.number, pay=pay)

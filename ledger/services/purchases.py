@@ -44,7 +44,7 @@ from ledger.orm import (
     PurchaseOrder,
     PurchaseOrderCounter,
 )
-from ledger.services import announcements, approvals, budgets
+from ledger.services import announcements, approvals, budgets, decision_news
 from ledger.services.context import Ledger, check_currency, find_project
 from ledger.services.locks import lock_project
 from ledger.services.provider_links import service_of
@@ -200,10 +200,14 @@ def _load_pending(session: Session, number: str) -> PurchaseOrder:
     return po
 
 
-def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
+def approve_purchase(
+    ledger: Ledger, actor: Actor, number: str, *, announce: bool = False
+) -> PurchaseOrderView:
     """Count the actor's approval; at the last one the order needs, record payment and
     grant the credit (or leave it for the provider). The same approver twice, or an
-    approval after the decision, is refused: nothing is ever granted twice."""
+    approval after the decision, is refused: nothing is ever granted twice. With
+    `announce` (a decision at the terminal), its news is owed to Slack in the same
+    transaction (`decision_news`)."""
     actor.require(Role.FINANCE, N_("approve purchase orders"))
 
     def work(session: Session) -> PurchaseOrderView:
@@ -215,7 +219,14 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
                 number=po.number,
             )
         now = ledger.now()
-        if approvals.record(session, po, actor.user_id, now) < po.approvals_needed:
+        given = approvals.record(session, po, actor.user_id, now)
+
+        def owe_news() -> None:
+            if announce:
+                decision_news.claim_in(session, po, given, now)
+
+        if given < po.approvals_needed:
+            owe_news()
             return view_of(session, po)
         project = lock_project(session, po.project_id)
         po.status = POStatus.APPROVED.value
@@ -226,6 +237,7 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             # arrives with the provider's credit.
             po.provider_state = "ordering"
             session.flush()
+            owe_news()
             return view_of(session, po, project)
         lot = Lot(
             project_id=project.id,
@@ -246,16 +258,23 @@ def approve_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrder
             at=now,
             actor=actor.user_id,
         )
+        owe_news()
         return view_of(session, po, project)
 
     return ledger.db.run(work)
 
 
 def reject_purchase(
-    ledger: Ledger, actor: Actor, number: str, reason: str, *, request: str | None = None
+    ledger: Ledger,
+    actor: Actor,
+    number: str,
+    reason: str,
+    *,
+    request: str | None = None,
+    announce: bool = False,
 ) -> PurchaseOrderView:
     """Reject with a reason. The same `request` again answers with the rejected order
-    (marked `repeated`) instead of "already decided"."""
+    (marked `repeated`) instead of "already decided". `announce`: as for approvals."""
     actor.require(Role.FINANCE, N_("reject purchase orders"))
     why = one_line(reason)
     if not why:
@@ -263,11 +282,13 @@ def reject_purchase(
     if len(why) > MAX_REASON:
         raise InvalidInput(N_("keep the reason under {size} characters"), size=MAX_REASON)
     check_request_id(request)
-    return _decide(ledger, actor, number, POStatus.REJECTED, why, request)
+    return _decide(ledger, actor, number, POStatus.REJECTED, why, request, announce=announce)
 
 
-def cancel_purchase(ledger: Ledger, actor: Actor, number: str) -> PurchaseOrderView:
-    return _decide(ledger, actor, number, POStatus.CANCELLED, None)
+def cancel_purchase(
+    ledger: Ledger, actor: Actor, number: str, *, announce: bool = False
+) -> PurchaseOrderView:
+    return _decide(ledger, actor, number, POStatus.CANCELLED, None, announce=announce)
 
 
 def _decide(
@@ -277,6 +298,8 @@ def _decide(
     status: POStatus,
     reason: str | None,
     request: str | None = None,
+    *,
+    announce: bool = False,
 ) -> PurchaseOrderView:
     fingerprint = f"{actor.user_id} {status.value} {number.strip().upper()} {reason or ''}"
 
@@ -298,6 +321,9 @@ def _decide(
         po.decided_at = ledger.now()
         po.reason = reason
         session.flush()
+        if announce:
+            count = len(approvals.approvals_of(session, [po.id])[po.id])
+            decision_news.claim_in(session, po, count, po.decided_at)
         if request is not None:
             remember(session, request, "decision", fingerprint, po.number, po.decided_at)
         return view_of(session, po)
