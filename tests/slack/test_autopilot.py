@@ -6,7 +6,7 @@ from __future__ import annotations
 from ledger.services import Ledger
 from ledger.services.autopilot import status
 from ledger.services.billing import charge
-from ledger.services.purchases import approve_purchase, request_purchase
+from ledger.services.purchases import approve_purchase, reject_purchase, request_purchase
 from tests.slack.inprocess import block_texts, bot_in_process, plain
 from tests.support import FINANCE, MEMBER, FakeClock, eur
 
@@ -185,3 +185,30 @@ def test_a_dry_run_says_what_the_autopilot_would_draft_and_drafts_nothing(
         ]
         (state,) = status(ledger, "prod-eu")
         assert state.last_draft is None and state.open_order is None
+
+
+def test_after_finance_rejects_a_draft_slack_says_the_autopilot_is_held_in_english_and_french(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB", UFR="fr-FR") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        reject_purchase(ledger, FINANCE, "PO-2026-000002", "not now")
+        clock.advance(days=1)
+        assert bot.run_alerts().drafted == 0
+        said = plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert (
+            "Held since PO-2026-000002 was rejected on 12 Mar 2026: turn it on again to resume "
+            "(`/credit autopilot on prod-eu`)." in said
+        )
+        french = bot.command("UFR", "pilote prod-eu")
+        assert (
+            "En pause depuis le refus de PO-2026-000002 le 12 mars 2026\u00a0: réactivez-le "
+            "pour reprendre (`/credit pilote activer prod-eu`)."
+            in str(french.params.get("text", ""))
+        )
+        bot.command(FIN, "autopilot on prod-eu")
+        assert "Held since" not in plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert bot.run_alerts().drafted == 1
