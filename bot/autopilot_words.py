@@ -82,6 +82,15 @@ def turn_on_again(project: str, t: Translator) -> str:
     return f"creditbot autopilot set --project {project}"
 
 
+def held_after(project: str, t: Translator) -> str:
+    """Finance's card of a draft it rejected or let expire: the autopilot waits for it."""
+    return t.say(
+        "The autopilot drafts nothing more for this project until finance turns it on again "
+        "({command}).",
+        command=turn_on_again(project, t),
+    )
+
+
 def changed(state: AutopilotState, t: Translator) -> str | None:
     if state.changed_by is None or state.changed_at is None:
         return None
