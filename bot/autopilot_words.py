@@ -27,8 +27,9 @@ def setting(state: AutopilotState, t: Translator) -> str:
     return t.say("Autopilot on · {cover} · {cap}", cover=cover, cap=cap)
 
 
-def outlook(seen: Outlook, t: Translator) -> str:
+def outlook(state: AutopilotState, t: Translator) -> str:
     """What the autopilot does next: today's draft, or why none and when the next is expected."""
+    seen = state.outlook
     if seen.draft is not None:
         return t.say(
             "A draft is due: the next scheduled run drafts {amount}.",
@@ -39,6 +40,8 @@ def outlook(seen: Outlook, t: Translator) -> str:
             return t.gettext("No order is drafted while it is off.")
         case Held.DRAFTED_TODAY:
             return t.say("Drafted {po} today; the next draft comes after it.", po=seen.order)
+        case Held.REJECTED | Held.EXPIRED:
+            return held(seen, state.project.id, t)
         case Held.OPEN_ORDER:
             return t.say(
                 "Waiting for {po}: nothing is drafted while an order is open.", po=seen.order
@@ -52,6 +55,40 @@ def outlook(seen: Outlook, t: Translator) -> str:
         case Skip.NOTHING_USEFUL:
             return t.gettext("No draft: credit bought now would expire unused.")
     return t.gettext("No draft: credit lasts beyond the next 13 months.")
+
+
+def held(seen: Outlook, project: str, t: Translator) -> str:
+    """Why nothing is drafted after finance refused a draft, and how to resume."""
+    values = {
+        "po": seen.order,
+        "day": t.day(seen.since) if seen.since is not None else "?",
+        "command": turn_on_again(project, t),
+    }
+    if seen.reason is Held.EXPIRED:
+        return t.say(
+            "Held since {po} expired unapproved on {day}: turn it on again to resume ({command}).",
+            **values,
+        )
+    return t.say(
+        "Held since {po} was rejected on {day}: turn it on again to resume ({command}).",
+        **values,
+    )
+
+
+def turn_on_again(project: str, t: Translator) -> str:
+    """How finance turns it on: the Slack command in Slack, the command line at a terminal."""
+    if t.mentions:
+        return t.say("`/credit autopilot on {project}`", project=project)
+    return f"creditbot autopilot set --project {project}"
+
+
+def held_after(project: str, t: Translator) -> str:
+    """Finance's card of a draft it rejected or let expire: the autopilot waits for it."""
+    return t.say(
+        "The autopilot drafts nothing more for this project until finance turns it on again "
+        "({command}).",
+        command=turn_on_again(project, t),
+    )
 
 
 def changed(state: AutopilotState, t: Translator) -> str | None:
@@ -105,6 +142,6 @@ def listing(states: Sequence[AutopilotState], t: Translator) -> str:
     out = []
     for state in states:
         out.append(f"{state.project.id}\t" + setting(state, t))
-        notes = (outlook(state.outlook, t), last_draft(state, t), changed(state, t))
+        notes = (outlook(state, t), last_draft(state, t), changed(state, t))
         out += [f"  {note}" for note in notes if note]
     return "\n".join(out)

@@ -301,6 +301,8 @@ def autopilot_state(state: AutopilotState, tz: ZoneInfo) -> dict[str, Any]:
             "amount": money(drafted.amount),
             "runs_out_on": day(drafted.runs_out_on),
             "cover_days": drafted.cover_days,
+            "status": drafted.status.value,
+            "decided_at": instant(drafted.decided_at, tz),
         }
         if drafted
         else None,
@@ -310,6 +312,7 @@ def autopilot_state(state: AutopilotState, tz: ZoneInfo) -> dict[str, Any]:
             "reason": seen.reason.value if seen.reason else None,
             "expected_on": day(seen.expected_on),
             "order": seen.order,
+            "since": instant(seen.since, tz),
         },
     }
 

@@ -4,6 +4,8 @@ purchase order from the forecast when credit would otherwise run out, for financ
 A draft is the order, its claim of the day (`autopilot_drafts`, unique per project and
 local day) and the news owed to the project's channels, in ONE transaction: a replica that
 races it, or a run repeated after a restart, finds the day claimed and drafts nothing.
+A draft finance rejected, or let expire, holds the project's autopilot until finance turns
+it on again (`autopilot_state.refused`).
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ from ledger.services.autopilot_state import (
     LastDraft,
     Outlook,
     cap_used,
+    last_drafts,
     open_orders,
     outlook_of,
+    refused,
     states_in,
 )
 from ledger.services.context import Ledger, find_project
@@ -125,7 +129,7 @@ def turn_on(
     clear_cap: bool = False,
 ) -> AutopilotState:
     """Turn the autopilot on (or change its cover or cap). What is not given stays as it
-    was: cover 90 days and no cap the first time."""
+    was: cover 90 days and no cap the first time. It lifts a hold after a refused draft."""
     actor.require(Role.FINANCE, N_("turn the autopilot on"))
     if cover_days is not None:
         check_cover(cover_days)
@@ -230,6 +234,9 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
     setting = session.get(AutopilotSetting, project.id)
     if setting is None or not setting.enabled:
         return None  # turned off since the run began
+    held = refused(last_drafts(session, [project.id]).get(project.id), setting)
+    if held is not None:
+        return DraftOutcome(project.id, held)
     now = ledger.now()
     today = local_date(now, ledger.config.timezone)
     claimed = session.scalars(
@@ -323,11 +330,17 @@ EXPLAINED = {
     Held.OFF: "off",
     Held.OPEN_ORDER: "an open order",
     Held.DRAFTED_TODAY: "already drafted today",
+    Held.REJECTED: "held: {order} was rejected at {since}; turn it on again to resume",
+    Held.EXPIRED: "held: {order} expired unapproved at {since}; turn it on again to resume",
 }
 
 
 def explain(seen: Outlook) -> str:
     """Why no draft, in plain English for the log."""
+    if seen.reason is not None and seen.since is not None:  # a hold names the refused draft
+        return EXPLAINED[seen.reason].format(
+            order=seen.order, since=seen.since.isoformat(timespec="seconds")
+        )
     said = EXPLAINED[seen.reason] if seen.reason is not None else "a draft is due"
     if seen.order:
         said += f" ({seen.order})"

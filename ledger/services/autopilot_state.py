@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ledger.clock import local_date
-from ledger.domain import AUTOPILOT, ProjectView
+from ledger.domain import AUTOPILOT, POStatus, ProjectView
 from ledger.drafting import DEFAULT_COVER_DAYS, Draft, NoDraft, Skip, plan
 from ledger.forecast import midnight
 from ledger.money import Money, minor_units
@@ -31,6 +31,13 @@ class Held(enum.StrEnum):
     OFF = "off"
     OPEN_ORDER = "open_order"  # an order is pending, or approved and not delivered
     DRAFTED_TODAY = "drafted_today"  # today's draft is made
+    # Finance rejected its latest draft, or let it expire, since it was last turned on:
+    # nothing is drafted until finance turns it on again.
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+
+
+REFUSED = {POStatus.REJECTED: Held.REJECTED, POStatus.EXPIRED: Held.EXPIRED}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,17 +47,21 @@ class LastDraft:
     amount: Money
     runs_out_on: date
     cover_days: int
+    status: POStatus = POStatus.PENDING
+    decided_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outlook:
     """What the autopilot does (or did) today: a draft due, or why not and when the next
-    one is expected (`expected_on`); `order` names the open order or today's draft."""
+    one is expected (`expected_on`); `order` names the open order, today's draft, or the
+    draft finance refused (`since`: when it was rejected or expired)."""
 
     draft: Draft | None
     reason: Skip | Held | None = None
     expected_on: date | None = None
     order: str | None = None
+    since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +104,11 @@ def states_in(
         )
         spent = Money(used.get(pid, 0), currency)
         drafted = last.get(pid)
+        held = None if setting is None else refused(drafted, setting)
         if setting is None or not setting.enabled:
             outlook = Outlook(None, Held.OFF)
+        elif held is not None:
+            outlook = held
         elif drafted is not None and drafted.day == today:
             outlook = Outlook(None, Held.DRAFTED_TODAY, order=drafted.number)
         elif pid in opened:
@@ -128,6 +142,18 @@ def outlook_of(
     if isinstance(found, NoDraft):
         return Outlook(None, found.reason, found.expected_on)
     return Outlook(found)
+
+
+def refused(drafted: LastDraft | None, setting: AutopilotSetting) -> Outlook | None:
+    """The hold of a project whose latest draft finance rejected, or let expire, since the
+    autopilot was last turned on (or changed): turning it on again lifts it. (A decision at
+    the very instant of the setting holds: only a later setting lifts it.)"""
+    if drafted is None or drafted.decided_at is None:
+        return None
+    held = REFUSED.get(drafted.status)
+    if held is None or drafted.decided_at < setting.changed_at:
+        return None
+    return Outlook(None, held, order=drafted.number, since=drafted.decided_at)
 
 
 def open_orders(session: Session, ids: Sequence[str]) -> dict[str, str]:
@@ -164,7 +190,13 @@ def cap_used(session: Session, ledger: Ledger, ids: Sequence[str], today: date) 
 
 def last_drafts(session: Session, ids: Sequence[str]) -> dict[str, LastDraft]:
     rows = session.execute(
-        select(AutopilotDraft, PurchaseOrder.number, PurchaseOrder.amount_excl_tax)
+        select(
+            AutopilotDraft,
+            PurchaseOrder.number,
+            PurchaseOrder.amount_excl_tax,
+            PurchaseOrder.status,
+            PurchaseOrder.decided_at,
+        )
         .join(PurchaseOrder, PurchaseOrder.id == AutopilotDraft.purchase_order_id)
         .where(AutopilotDraft.project_id.in_(ids))
         .order_by(AutopilotDraft.day, AutopilotDraft.id)
@@ -173,12 +205,14 @@ def last_drafts(session: Session, ids: Sequence[str]) -> dict[str, LastDraft]:
     currency = dict(
         session.execute(select(Project.id, Project.currency).where(Project.id.in_(ids))).all()
     )
-    for draft, number, amount in rows:
+    for draft, number, amount, status, decided_at in rows:
         found[draft.project_id] = LastDraft(
             number,
             draft.day,
             Money(amount, currency[draft.project_id]),
             draft.runs_out_on,
             draft.cover_days,
+            POStatus(status),
+            decided_at,
         )
     return found

@@ -39,6 +39,7 @@ def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> Non
         "reason": "no_burn",
         "expected_on": None,
         "order": None,
+        "since": None,
     }
     code, text, _ = cli("autopilot", "status")
     assert code == 0
@@ -117,3 +118,38 @@ def test_alerts_run_drafts_by_hand_and_counts_the_draft(
     code, rows, _ = cli("autopilot", "status", "--json")
     assert rows[0]["open_order"] == drafted["po"]
     assert rows[0]["next"]["reason"] == "drafted_today"
+
+
+def test_a_rejected_draft_holds_the_autopilot_and_status_says_why_until_it_is_set_again(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    cli("alerts", "run", "--json")
+    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
+    number = orders[0]["po"]
+    code, _, err = cli("po", "reject", number, "--reason", "not now", "--as", "UFIN")
+    assert code == 0, err
+    code, rows, _ = cli("autopilot", "status", "--json")
+    held = rows[0]["next"]
+    assert (held["due_now"], held["reason"], held["order"]) == (False, "rejected", number)
+    assert held["since"] is not None
+    assert (rows[0]["last_draft"]["status"], rows[0]["last_draft"]["decided_at"]) == (
+        "rejected",
+        held["since"],
+    )
+    code, text, _ = cli("autopilot", "status")
+    assert f"  Held since {number} was rejected on " in text
+    assert ": turn it on again to resume (creditbot autopilot set --project prod-eu)." in text
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, text, _ = cli("autopilot", "status")
+    assert f"  En pause depuis le refus de {number} le " in text
+    assert (
+        "\u00a0: réactivez-le pour reprendre (creditbot autopilot set --project prod-eu)." in text
+    )
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    code, rows, _ = cli("autopilot", "status", "--json")
+    assert rows[0]["next"]["reason"] == "drafted_today"  # lifted; today's draft was made

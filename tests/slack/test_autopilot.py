@@ -3,10 +3,20 @@ it drafts: finance's card, the project channel's news, no DM to the autopilot.""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from bot.i18n import translator
+from bot.slack.blocks.purchase_orders import po_for_approval
 from ledger.services import Ledger
 from ledger.services.autopilot import status
 from ledger.services.billing import charge
-from ledger.services.purchases import approve_purchase, request_purchase
+from ledger.services.order_expiry import expire_orders
+from ledger.services.purchases import (
+    approve_purchase,
+    get_purchase_order,
+    reject_purchase,
+    request_purchase,
+)
 from tests.slack.inprocess import block_texts, bot_in_process, plain
 from tests.support import FINANCE, MEMBER, FakeClock, eur
 
@@ -197,3 +207,57 @@ def test_a_dry_run_says_what_the_autopilot_would_draft_and_drafts_nothing(
         ]
         (state,) = status(ledger, "prod-eu")
         assert state.last_draft is None and state.open_order is None
+
+
+def test_after_finance_rejects_a_draft_slack_says_the_autopilot_is_held_in_english_and_french(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB", UFR="fr-FR") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        reject_purchase(ledger, FINANCE, "PO-2026-000002", "not now")
+        clock.advance(days=1)
+        assert bot.run_alerts().drafted == 0
+        said = plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert (
+            "Held since PO-2026-000002 was rejected on 12 Mar 2026: turn it on again to resume "
+            "(`/credit autopilot on prod-eu`)." in said
+        )
+        french = bot.command("UFR", "pilote prod-eu")
+        assert (
+            "En pause depuis le refus de PO-2026-000002 le 12 mars 2026\u00a0: réactivez-le "
+            "pour reprendre (`/credit pilote activer prod-eu`)."
+            in str(french.params.get("text", ""))
+        )
+        bot.command(FIN, "autopilot on prod-eu")
+        assert "Held since" not in plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert bot.run_alerts().drafted == 1
+
+
+def test_finance_card_of_a_rejected_or_expired_draft_says_the_autopilot_waits_to_be_turned_on(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    t = translator("en_GB", ZoneInfo("Europe/Paris"))
+    said = "The autopilot drafts nothing more for this project until finance turns it on again"
+    with bot_in_process(ledger, "en_GB") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        pending = get_purchase_order(ledger, "PO-2026-000002")
+        assert said not in str(po_for_approval(pending, t).blocks)
+        rejected = reject_purchase(ledger, FINANCE, "PO-2026-000002", "not now")
+        card = str(po_for_approval(rejected, t).blocks)
+        assert f":pause_button: {said} (`/credit autopilot on prod-eu`)." in card
+        clock.advance(days=1)
+        bot.command(FIN, "autopilot on prod-eu")
+        bot.run_alerts()
+        clock.advance(days=ledger.config.po_expire_days)
+        assert expire_orders(ledger) == ["PO-2026-000003"]
+        expired = get_purchase_order(ledger, "PO-2026-000003")
+        assert said in str(po_for_approval(expired, t).blocks)
+    by_hand = request_purchase(ledger, MEMBER, "prod-eu", eur("50"))
+    refused = reject_purchase(ledger, FINANCE, by_hand.number, "no")
+    assert said not in str(po_for_approval(refused, t).blocks)

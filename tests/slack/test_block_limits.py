@@ -132,6 +132,7 @@ OUTLOOKS = (
     Outlook(Draft(eur(10**13), date(2027, 12, 31), date(2028, 12, 31), "cap")),
     Outlook(None, Skip.NOT_YET, date(2027, 12, 31)),
     Outlook(None, Held.OPEN_ORDER, order="PO-2026-000042"),
+    Outlook(None, Held.EXPIRED, order="PO-2026-000042", since=NOW),
     Outlook(None, Skip.CAP_REACHED),
 )
 

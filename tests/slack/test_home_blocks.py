@@ -132,3 +132,23 @@ def test_the_home_shows_each_projects_autopilot_on_with_its_next_draft_or_off(
         " — No draft: nothing was charged lately, so there is no burn." in prod
     )
     assert staging.endswith(":robot_face: Autopilot off")
+
+
+def test_the_home_says_the_autopilot_is_held_after_finance_rejects_its_draft(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    from ledger.services.autopilot import draft_due, turn_on
+    from ledger.services.purchases import reject_purchase
+    from tests.ledger.test_autopilot import running_out
+    from tests.support import FINANCE
+
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    running_out(ledger, "prod-eu", clock)
+    turn_on(ledger, FINANCE, "prod-eu")
+    (drafted,) = draft_due(ledger)
+    reject_purchase(ledger, FINANCE, drafted.number or "", "not now")
+    view = home_view(frozenset({Role.MEMBER}), dashboard(ledger, MEMBER), FMT)
+    assert (
+        f" — Held since {drafted.number} was rejected on 12 Mar 2026: turn it on again to resume "
+        "(`/credit autopilot on prod-eu`)." in str(view)
+    )

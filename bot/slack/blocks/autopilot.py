@@ -23,7 +23,7 @@ def state_lines(state: AutopilotState, t: Translator) -> list[str]:
     return [
         f"*{escape(state.project.name)}* (`{state.project.id}`) · "
         + autopilot_words.setting(state, t),
-        autopilot_words.outlook(state.outlook, t),
+        autopilot_words.outlook(state, t),
     ]
 
 
@@ -81,7 +81,7 @@ def changed_news(state: AutopilotState, t: Translator) -> Message:
     lines = [":robot_face: " + head]
     if state.enabled:
         lines.append(autopilot_words.setting(state, t))
-        lines.append(autopilot_words.outlook(state.outlook, t))
+        lines.append(autopilot_words.outlook(state, t))
     return text_message("\n".join(lines))
 
 

@@ -142,7 +142,7 @@ def _autopilot(pilot: AutopilotState, t: Translator) -> str:
     """The project's autopilot in one line: off, or on with its cover, cap and next draft."""
     line = ":robot_face: " + autopilot_words.setting(pilot, t)
     if pilot.enabled:
-        line += " — " + autopilot_words.outlook(pilot.outlook, t)
+        line += " — " + autopilot_words.outlook(pilot, t)
     return line
 
 

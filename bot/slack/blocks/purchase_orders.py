@@ -151,6 +151,8 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
         blocks.append(po_buttons(po.number, t, left=po.approvals_left))
     else:
         said = [po_outcome(po, t), *([f":busts_in_silhouette: {progress}"] if progress else [])]
+        if po.drafted is not None and po.status in (POStatus.REJECTED, POStatus.EXPIRED):
+            said.append(":pause_button: " + autopilot_words.held_after(po.project.id, t))
         blocks.append(ContextBlock(elements=[_md("\n".join(said))]))
     ordered = ovh.provider_order_line(po, t)
     if ordered:
