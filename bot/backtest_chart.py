@@ -8,6 +8,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date
 
@@ -20,9 +21,19 @@ from ledger.money import minor_units
 WIDTH = 10.0  # inches
 ROW_HEIGHT = 2.4
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 
 def render(outcomes: Sequence[PolicyReport], t: Translator) -> bytes:
-    """The PNG: one panel per policy, balance on the left axis, usage on the right."""
+    """The PNG of `figure`."""
+    out = io.BytesIO()
+    figure(outcomes, t).savefig(out, format="png")
+    return out.getvalue()
+
+
+def figure(outcomes: Sequence[PolicyReport], t: Translator) -> Figure:
+    """One panel per policy, balance on the left axis, usage on the right."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -31,8 +42,8 @@ def render(outcomes: Sequence[PolicyReport], t: Translator) -> bytes:
 
     locale = t.locale
     rows = max(len(outcomes), 1)
-    figure = Figure(figsize=(WIDTH, ROW_HEIGHT * rows + 0.6), dpi=DPI)
-    grid = [row[0] for row in figure.subplots(rows, 1, sharex=True, squeeze=False)]
+    drawn = Figure(figsize=(WIDTH, ROW_HEIGHT * rows + 0.6), dpi=DPI)
+    grid = [row[0] for row in drawn.subplots(rows, 1, sharex=True, squeeze=False)]
     for axes, outcome in zip(grid, outcomes, strict=False):
         currency = outcome.currency
         scale = Decimal(10 ** minor_units(currency))
@@ -79,7 +90,5 @@ def render(outcomes: Sequence[PolicyReport], t: Translator) -> bytes:
             [_x(d) for d in ticks], [format_date(d, "MMM y", locale=locale) for d in ticks]
         )
         grid[-1].tick_params(axis="x", labelrotation=45, labelsize=8)
-    figure.tight_layout()
-    out = io.BytesIO()
-    figure.savefig(out, format="png")
-    return out.getvalue()
+    drawn.tight_layout()
+    return drawn
