@@ -54,6 +54,21 @@ def test_po_show_json_has_the_approvals_who_and_when_and_how_many_are_needed(cli
     assert code == 0 and "2 of 3 approvals: UFIN2, " in text and "needs 1 more" in text
 
 
+@pytest.mark.parametrize(("budget", "amount", "tier"), [("1000", "1200", 1), ("5000", "6000", 2)])
+def test_po_show_json_says_by_how_much_an_order_is_over_budget_and_needs_one_more(
+    cli: Run, budget: str, amount: str, tier: int
+) -> None:
+    limit = ("--project", "p1", "--amount", budget, "--period", "monthly", "--as", "UFIN")
+    assert cli("budget", "set", *limit)[0] == 0
+    number = _buy(cli, amount)
+    code, shown, _ = cli("po", "show", number, "--json")
+    assert code == 0 and shown["status"] == "pending"
+    over = f"{int(amount) - int(budget)}.00"
+    assert (shown["over_budget"], shown["approvals_needed"]) == (over, tier + 1)
+    listed = {row["po"]: row for row in cli("po", "list", "--json")[1]}[number]
+    assert (listed["over_budget"], listed["approvals_needed"]) == (over, tier + 1)
+
+
 def test_po_list_json_has_the_approval_fields_of_every_order(cli: Run) -> None:
     small, large = _buy(cli, "10"), _buy(cli, "6000")
     cli("po", "approve", small, "--as", "UFIN")

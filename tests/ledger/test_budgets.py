@@ -16,6 +16,7 @@ from ledger.orm import Budget, Notice, PurchaseOrder
 from ledger.periods import BudgetPeriod, period_days
 from ledger.services import Ledger
 from ledger.services.budgets import all_budgets, budget_of, clear_budget, set_budget
+from ledger.services.order_expiry import expire_orders
 from ledger.services.projects import add_project
 from ledger.services.purchases import (
     approve_purchase,
@@ -108,6 +109,24 @@ def test_a_month_starts_at_midnight_in_the_workspace_zone_not_in_utc(
     november = budget_of(ledger, project)
     assert november is not None
     assert (november.starts_on, november.use) == (date(2026, 11, 1), eur("100"))
+
+
+def test_an_order_the_expiry_run_closes_no_longer_counts_in_the_budget(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    clock.set(datetime(2026, 2, 2, 9, 0, tzinfo=UTC))
+    set_budget(ledger, FINANCE, project, eur("10000"), "yearly")
+    forgotten = request_purchase(ledger, MEMBER, project, eur("1600"))
+    clock.advance(days=10)
+    recent = request_purchase(ledger, MEMBER, project, eur("200"))
+    clock.advance(days=20, hours=1)  # PO_EXPIRE_DAYS (30) after the first, same year
+    before = budget_of(ledger, project)
+    assert before is not None and before.use == eur("1800")
+    assert expire_orders(ledger) == [forgotten.number]
+    after = budget_of(ledger, project)
+    assert after is not None and (after.use, after.left) == (eur("200"), eur("9800"))
+    over = request_purchase(ledger, MEMBER, project, eur("9900"))  # counted without it too
+    assert (recent.over_budget, over.over_budget) == (None, eur("100"))
 
 
 @pytest.mark.parametrize(
