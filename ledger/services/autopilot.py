@@ -10,7 +10,6 @@ it on again (`autopilot_state.refused`).
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -285,17 +284,9 @@ def _channel_news(
         .order_by(ProjectChannel.channel_id)
     ).all()
     return [
-        {
-            "key": news_key(project.id, today, channel),
-            "kind": KIND,
-            "channel": channel,
-            "project_id": project.id,
-            "status": "pending",
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-            "detail": json.dumps({"number": number}),
-        }
+        outbox.owed(
+            news_key(project.id, today, channel), KIND, channel, project.id, now, {"number": number}
+        )
         for channel in channels
     ]
 

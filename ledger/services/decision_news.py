@@ -10,7 +10,6 @@ credit that arrived. Each piece is keyed by the order and its stage, so it is po
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from ledger.domain import AUTOPILOT, POStatus
 from ledger.orm import Notice, ProjectChannel, PurchaseOrder
 from ledger.services import announcements
 from ledger.services.context import Ledger
-from ledger.services.outbox import insert_new
+from ledger.services.outbox import insert_new, owed
 
 KIND = "decision"
 FINANCE, REQUESTER, PROJECT = "finance", "requester", "project"
@@ -50,17 +49,14 @@ def claim_in(session: Session, po: PurchaseOrder, approvals: int, now: datetime)
     insert_new(
         session,
         [
-            {
-                "key": key_of(po.number, stage, to),
-                "kind": KIND,
-                "channel": channel,
-                "project_id": po.project_id,
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-                "detail": json.dumps({"number": po.number, "to": to.partition(":")[0]}),
-            }
+            owed(
+                key_of(po.number, stage, to),
+                KIND,
+                channel,
+                po.project_id,
+                now,
+                {"number": po.number, "to": to.partition(":")[0]},
+            )
             for to, channel in places
         ],
     )

@@ -6,7 +6,6 @@ Warnings are claimed in one INSERT … SELECT that holds the whole rule, so a pr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -22,7 +21,7 @@ from ledger.clock import days_left, local_date
 from ledger.domain import LotView
 from ledger.orm import Entry, Lot, Notice, ProjectChannel, UTCDateTime
 from ledger.services.context import Ledger, lot_view
-from ledger.services.outbox import insert_new
+from ledger.services.outbox import insert_new, owed
 
 
 @dataclass(frozen=True)
@@ -187,18 +186,15 @@ def claim_forfeitures(ledger: Ledger, fallback_channel: str | None) -> int:
         ).all()
         channels = _channels(session, {e.project_id for e in expiries}, fallback_channel)
         rows = [
-            {
-                "key": f"forfeit:{e.lot_id}:{channel}",
-                "kind": "forfeit",
-                "channel": channel,
-                "project_id": e.project_id,
-                "lot_id": e.lot_id,
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-                "detail": json.dumps({"forfeited": e.amount}),
-            }
+            owed(
+                f"forfeit:{e.lot_id}:{channel}",
+                "forfeit",
+                channel,
+                e.project_id,
+                now,
+                {"forfeited": e.amount},
+                lot_id=e.lot_id,
+            )
             for e in expiries
             for channel in channels[e.project_id]
         ]

@@ -7,7 +7,6 @@ approval racing the expiry waits on the same row lock, so exactly one of them wi
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from ledger.orm import PurchaseOrder
 from ledger.services import announcements
 from ledger.services.context import Ledger
 from ledger.services.expiry import SYSTEM_ACTOR
-from ledger.services.outbox import insert_new
+from ledger.services.outbox import insert_new, owed
 
 KIND = "po_expired"
 FINANCE, REQUESTER = "finance", "requester"
@@ -38,17 +37,14 @@ def _notices(po: PurchaseOrder, now: datetime) -> list[dict[str, object]]:
     if po.requested_by != AUTOPILOT:
         places.append((REQUESTER, po.requested_by))
     return [
-        {
-            "key": key_of(po.number, to),
-            "kind": KIND,
-            "channel": channel,
-            "project_id": po.project_id,
-            "status": "pending",
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-            "detail": json.dumps({"number": po.number, "to": to}),
-        }
+        owed(
+            key_of(po.number, to),
+            KIND,
+            channel,
+            po.project_id,
+            now,
+            {"number": po.number, "to": to},
+        )
         for to, channel in places
     ]
 

@@ -9,7 +9,6 @@ reminder is posted at most once across runs, restarts and replicas.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +19,7 @@ from ledger.domain import POStatus, PurchaseOrderView
 from ledger.orm import Approval, Notice, PurchaseOrder
 from ledger.services import announcements
 from ledger.services.context import Ledger
-from ledger.services.outbox import CHUNK, insert_new
+from ledger.services.outbox import CHUNK, insert_new, owed
 from ledger.services.purchases import get_purchase_order
 
 KIND = "reminder"
@@ -95,17 +94,14 @@ def claim_reminders(ledger: Ledger) -> int:
                 .values(status="dropped", updated_at=now)
             )
         rows = [
-            {
-                "key": key_of(r.number, r.n),
-                "kind": KIND,
-                "channel": announcements.FINANCE,
-                "project_id": r.project_id,
-                "status": "pending",
-                "attempts": 0,
-                "created_at": now,
-                "updated_at": now,
-                "detail": json.dumps({"number": r.number, "n": r.n}),
-            }
+            owed(
+                key_of(r.number, r.n),
+                KIND,
+                announcements.FINANCE,
+                r.project_id,
+                now,
+                {"number": r.number, "n": r.n},
+            )
             for r in due
         ]
         return insert_new(session, rows)

@@ -47,6 +47,30 @@ class NoticeView:
     lot: LotView | None = None
 
 
+def owed(
+    key: str,
+    kind: str,
+    channel: str,
+    project_id: str | None,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+    **more: Any,
+) -> dict[str, Any]:
+    """A notice owed from `now`, as a row for `insert_new` (`more`: a lot, a threshold)."""
+    return {
+        "key": key,
+        "kind": kind,
+        "channel": channel,
+        "project_id": project_id,
+        "status": "pending",
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+        "detail": json.dumps(detail or {}),
+        **more,
+    }
+
+
 def insert_new(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
@@ -60,17 +84,7 @@ def claim(
     ledger: Ledger, key: str, kind: str, channel: str, detail: dict[str, Any] | None = None
 ) -> bool:
     """Claim a one-off notice (a digest, a report); False if it was claimed before."""
-    now = ledger.now()
-    row = {
-        "key": key,
-        "kind": kind,
-        "channel": channel,
-        "status": "pending",
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-        "detail": json.dumps(detail or {}),
-    }
+    row = owed(key, kind, channel, None, ledger.now(), detail)
     return ledger.db.run(lambda session: insert_new(session, [row])) == 1
 
 
@@ -81,17 +95,7 @@ def claim_each(
     returns how many were new."""
     now = ledger.now()
     rows = [
-        {
-            "key": key,
-            "kind": kind,
-            "channel": channel,
-            "project_id": project_id,
-            "status": "pending",
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-            "detail": json.dumps(detail),
-        }
+        owed(key, kind, channel, project_id, now, detail)
         for key, channel, project_id, detail in claims
     ]
     return ledger.db.run(lambda session: insert_new(session, rows)) if rows else 0

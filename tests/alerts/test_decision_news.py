@@ -5,7 +5,6 @@ requester and the project's channels, and redraws finance's Homes, each exactly 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
@@ -17,25 +16,8 @@ from ledger.services import Ledger, purchases
 from ledger.services.notices import counts
 from ledger.services.projects import add_project, link_channel
 from tests.alerts.test_purchase_announcements import announcements, terminal
-from tests.slack.inprocess import Bot, block_texts, bot_in_process, plain
+from tests.slack.inprocess import Bot, action_ids, block_texts, bot_in_process, plain
 from tests.support import ADMIN, MEMBER, FakeClock, eur
-
-
-def action_ids(call: Call) -> set[str]:
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if "action_id" in node:
-                found.add(str(node["action_id"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(call.params.get("blocks") or [])
-    return found
 
 
 def updates(bot: Bot, ts: str) -> list[Call]:

@@ -106,12 +106,22 @@ def plain(call: Call) -> str:
 
 def block_texts(call: Call) -> list[str]:
     """Every text of the message's blocks, in order, no-break spaces as plain spaces."""
-    found: list[str] = []
+    return [str(text).replace("\u00a0", " ") for text in _block_values(call, "text")]
+
+
+def action_ids(call: Call) -> set[str]:
+    """The action ids of the message's buttons and menus."""
+    return {str(action) for action in _block_values(call, "action_id")}
+
+
+def _block_values(call: Call, key: str) -> list[Any]:
+    """Every string value of `key` in the message's blocks, in order."""
+    found: list[Any] = []
 
     def walk(node: Any) -> None:
         if isinstance(node, dict):
-            if isinstance(node.get("text"), str):
-                found.append(node["text"].replace("\u00a0", " "))
+            if isinstance(node.get(key), str):
+                found.append(node[key])
             for value in node.values():
                 walk(value)
         elif isinstance(node, list):
