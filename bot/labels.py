@@ -85,3 +85,18 @@ def approvals(
     if left and po.status is POStatus.PENDING:
         said = t.joined([said, t.say("needs {n} more", n=po.approvals_left)])
     return said
+
+
+def approvals_cut(po: PurchaseOrderView, t: Translator) -> str | None:
+    """Why an order needs fewer approvals than its tier and budget asked: finance has fewer
+    approvers besides its requester, so every one of them must approve. None otherwise."""
+    if po.approvals_asked is None:
+        return None
+    return t.say_n(
+        "{asked} approvals asked, but finance has only {n} approver besides the requester,"
+        " who must approve.",
+        "{asked} approvals asked, but finance has only {n} approvers besides the requester:"
+        " every one of them must approve.",
+        po.approvals_needed,
+        asked=po.approvals_asked,
+    )

@@ -238,6 +238,9 @@ class PurchaseOrderView:
     approvals_needed: int = 1
     over_budget: Money | None = None
     drafted: DraftedOrder | None = None  # drafted by the autopilot
+    # What the tier and the budget asked, when finance has fewer approvers besides the
+    # requester: then every one of them must approve (`approvals_needed`).
+    approvals_asked: int | None = None
 
     @property
     def approvals_left(self) -> int:

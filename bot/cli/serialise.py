@@ -102,6 +102,7 @@ def purchase_order(view: PurchaseOrderView, tz: ZoneInfo) -> dict[str, Any]:
         "reason": view.reason,
         "approvals": [{"by": a.by, "at": instant(a.at, tz)} for a in view.approvals],
         "approvals_needed": view.approvals_needed,
+        "approvals_asked": view.approvals_asked,
         "over_budget": money(view.over_budget) if view.over_budget is not None else None,
         "credit_expires_at": instant(view.credit_expires_at, tz),
         "ovh": provider_order(view.provider),

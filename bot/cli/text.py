@@ -101,10 +101,15 @@ def purchase_order(view: PurchaseOrderView, t: Translator) -> str:
     said = labels.approvals(view, t, left=True)
     if said:
         line += " — " + said
-    if view.over_budget is not None:
+    if view.over_budget is not None and view.approvals_asked is None:
         line += " — " + t.say(
             "over budget by {amount}: one approval more", amount=t.money(view.over_budget)
         )
+    elif view.over_budget is not None:
+        line += " — " + t.say("over budget by {amount}", amount=t.money(view.over_budget))
+    cut = labels.approvals_cut(view, t)
+    if cut:
+        line += " — " + cut
     state = ovh_words.order_state(view, t)
     if state:
         line += " — " + state

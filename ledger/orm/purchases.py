@@ -66,10 +66,14 @@ class PurchaseOrder(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(Text)
     # How many distinct finance approvals the order needs, fixed when it is requested: its
-    # tier (APPROVAL_TIERS), plus one when it took its project's budget over.
+    # tier (APPROVAL_TIERS), plus one when it took its project's budget over, at most as
+    # many as finance has approvers besides the requester.
     approvals_needed: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # By how much (minor units) the order took its project's period use above the budget.
     over_budget: Mapped[int | None] = mapped_column(BigInteger)
+    # What its tier and the budget asked, when finance has fewer approvers besides the
+    # requester (then `approvals_needed` is all of them); NULL when nothing was cut.
+    approvals_asked: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         UniqueConstraint("year", "seq"),
@@ -81,6 +85,9 @@ class PurchaseOrder(Base):
         ),
         CheckConstraint("approvals_needed >= 1", name="approvals_needed"),
         CheckConstraint("over_budget IS NULL OR over_budget > 0", name="over_budget"),
+        CheckConstraint(
+            "approvals_asked IS NULL OR approvals_asked > approvals_needed", name="approvals_asked"
+        ),
         CheckConstraint(
             "(status = 'pending') = (decided_by IS NULL AND decided_at IS NULL)", name="decided"
         ),

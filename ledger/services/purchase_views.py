@@ -24,6 +24,7 @@ def view_of(
     return PurchaseOrderView(
         approvals=approvals.approvals_of(session, [po.id])[po.id],
         approvals_needed=po.approvals_needed,
+        approvals_asked=po.approvals_asked,
         over_budget=Money(po.over_budget, cur) if po.over_budget is not None else None,
         number=po.number,
         project=project_view(session, project),

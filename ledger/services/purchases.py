@@ -147,9 +147,10 @@ def order_in(
     if over:
         po.over_budget = over
         po.approvals_needed += 1
-    po.approvals_needed = approval_tiers.reachable(
-        ledger.config, po.approvals_needed, actor.user_id
-    )
+    asked = po.approvals_needed
+    po.approvals_needed = approval_tiers.reachable(ledger.config, asked, actor.user_id)
+    if po.approvals_needed < asked:
+        po.approvals_asked = asked
     session.add(po)
     session.flush()
     announcements.claim_in(session, po, now)

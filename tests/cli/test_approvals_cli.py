@@ -111,3 +111,25 @@ def test_the_bot_refuses_to_start_with_a_malformed_approval_tiers_in_one_line(
         assert code == 1 and not out, (command, err)
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
         assert "invalid settings: APPROVAL_TIERS" in err and says in err
+
+
+def test_an_order_needing_fewer_approvals_than_asked_says_every_approver_must_and_why(
+    cli: Run,
+) -> None:
+    # Finance is UFIN, UFIN2, UFIN3: a 60 000 order over a 100 budget asks 3 + 1 = 4, and
+    # its requester UFIN leaves 2 who may approve.
+    budget = ("--project", "p1", "--amount", "100", "--period", "yearly")
+    assert cli("budget", "set", *budget, "--as", "UFIN")[0] == 0
+    code, order, err = cli("buy", "60000", "--project", "p1", "--as", "UFIN", "--json")
+    assert code == 0, err
+    assert (order["approvals_needed"], order["approvals_asked"]) == (2, 4)
+    code, text, _ = cli("po", "show", order["po"])
+    said = text.replace("\u00a0", " ")
+    assert "one approval more" not in said
+    assert "over budget by €59,900.00" in said
+    assert (
+        "4 approvals asked, but finance has only 2 approvers besides the requester:"
+        " every one of them must approve." in said
+    )
+    code, shown, _ = cli("po", "show", _buy(cli, "10"), "--json")
+    assert shown["approvals_asked"] is None

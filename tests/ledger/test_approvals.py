@@ -199,9 +199,13 @@ def test_an_order_never_needs_more_approvers_than_finance_has_besides_its_reques
         # 60 000 needs 3, one more over budget: 4, but finance has only 3 people.
         large = request_purchase(ledger, MEMBER, "prod-eu", eur("60000"))
         assert (large.over_budget is not None, large.approvals_needed) == (True, 3)
+        assert large.approvals_asked == 4  # kept, so every surface can say what was cut
         # 6 000 over budget needs 3; its requester is in finance and never counts: 2 can.
         mine = request_purchase(ledger, FINANCE, "prod-eu", eur("6000"))
-        assert mine.approvals_needed == 2
+        assert (mine.approvals_needed, mine.approvals_asked) == (2, 3)
+        # Nothing cut, nothing said: a member's 6 000 over budget needs its 3.
+        theirs = request_purchase(ledger, MEMBER, "prod-eu", eur("6000"))
+        assert (theirs.approvals_needed, theirs.approvals_asked) == (3, None)
         approve_purchase(ledger, FINANCE_2, mine.number)
         assert approve_purchase(ledger, FINANCE_3, mine.number).status is POStatus.APPROVED
         # A user group's members are not known: the tiers and the budget stand as they are.

@@ -86,6 +86,9 @@ def test_every_budget_message_with_the_largest_data_is_within_slacks_limits(loca
             replace(over, status=POStatus.APPROVED), t
         ),
         "requested over budget": purchase_orders.po_requested(over, t),
+        "order over budget, approvals cut": purchase_orders.po_for_approval(
+            replace(over, approvals_needed=9, approvals_asked=10), t
+        ),
         "balance with budget": balance.balance_message(
             Balance(BIG, NOW, LOTS), t, "outlook", "synced", line
         ),

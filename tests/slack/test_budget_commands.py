@@ -21,10 +21,22 @@ from ledger.services.budgets import budget_of, set_budget
 from ledger.services.projects import add_project, link_channel
 from ledger.services.purchases import request_purchase
 from tests.slack.inprocess import Bot, block_texts, bot_in_process, plain
-from tests.support import ADMIN, FINANCE, MEMBER, FakeClock, environment_without_slack, eur
+from tests.support import (
+    ADMIN,
+    FINANCE,
+    MEMBER,
+    FakeClock,
+    environment_without_slack,
+    eur,
+    make_ledger,
+)
 
 
-@pytest.fixture
+@pytest.fixture(name="prod")
+def prod_fixture(ledger: Ledger, clock: FakeClock) -> str:
+    return prod(ledger, clock)
+
+
 def prod(ledger: Ledger, clock: FakeClock) -> str:
     clock.set(datetime(2026, 12, 6, 9, 0, tzinfo=UTC))
     add_project(ledger, ADMIN, "prod-eu", "Prod EU")
@@ -200,6 +212,28 @@ def test_an_order_over_budget_tells_finance_by_how_much_and_that_it_needs_one_mo
         for text in block_texts(second)
     )
     assert "Over budget by €200.00" in plain(second)
+
+
+def test_an_order_asking_more_approvals_than_finance_has_says_who_must_approve(
+    db_url: str, clock: FakeClock
+) -> None:
+    """Finance is UFIN alone: an order over budget asks 1 + 1 approvals, one person can
+    give one, so the card says what was asked and who must approve, not "one more"."""
+    ledger = make_ledger(db_url, clock, finance_people=frozenset({"UFIN"}))
+    try:
+        prod(ledger, clock)
+        set_budget(ledger, FINANCE, "prod-eu", eur("100"), "monthly")
+        with bot_in_process(ledger, "en") as bot:
+            bot.command("UMEMBER", "buy 500 prod-eu")
+            (card,) = [c for c in bot.posts("CFINANCE") if plain(c).startswith("PO-")]
+    finally:
+        ledger.db.dispose()
+    said = " ".join(block_texts(card))
+    assert "one approval more" not in said
+    assert (
+        ":warning: Over budget by €400.00. 2 approvals asked, but finance has only 1 approver"
+        " besides the requester, who must approve." in said
+    )
 
 
 def test_the_balance_the_forecast_and_the_app_home_show_use_and_budget(

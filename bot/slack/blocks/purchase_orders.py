@@ -170,13 +170,22 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
 
 
 def over_budget(po: PurchaseOrderView, t: Translator) -> str | None:
-    """How far the order takes its project over budget, and what that asks of finance."""
-    if po.over_budget is None:
-        return None
-    return t.say(
-        "Over budget by {amount}: this order needs one approval more.",
-        amount=t.money(po.over_budget),
-    )
+    """How far the order takes its project over budget, and what its tier and budget ask of
+    finance when that is more approvals than finance has approvers besides the requester."""
+    said = []
+    if po.over_budget is not None and po.approvals_asked is None:
+        said.append(
+            t.say(
+                "Over budget by {amount}: this order needs one approval more.",
+                amount=t.money(po.over_budget),
+            )
+        )
+    elif po.over_budget is not None:
+        said.append(t.say("Over budget by {amount}.", amount=t.money(po.over_budget)))
+    cut = labels.approvals_cut(po, t)
+    if cut:
+        said.append(cut)
+    return " ".join(said) or None
 
 
 def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
