@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-from bot.cli import parser
+from bot.cli import argparse_words, parser
 from bot.cli.common import fail, reader
 from bot.cli.outcome import (
     Document,
@@ -53,6 +53,7 @@ def _main(argv: Sequence[str] | None) -> int:
     given = list(sys.argv[1:] if argv is None else argv)
     if not all(storable(arg) for arg in given):
         return fail(N_("an argument holds characters that cannot be stored (such as a NUL)"))
+    argparse_words.bind()
     try:
         args = parser.build().parse_args(given)
     except SystemExit as stop:  # --help, or a usage error already reported

@@ -104,6 +104,43 @@ def test_a_usage_error_is_in_the_terminals_language(cli: Run) -> None:
 
 
 @pytest.mark.parametrize(
+    ("argv", "french", "english"),
+    [
+        (
+            ("balance", "--project", "p", "--nonsense"),
+            "arguments inconnus : --nonsense",
+            "unrecognized arguments",
+        ),
+        (
+            ("po", "list", "--status", "bogus"),
+            "argument --status : choix invalide : 'bogus' (choisir parmi 'pending',",
+            "invalid choice: 'bogus' (choose from 'pending',",
+        ),
+        (
+            ("budget", "set", "--as", "UFIN"),
+            "arguments obligatoires manquants : --project, --amount, --period",
+            "the following arguments are required: --project, --amount, --period",
+        ),
+        (("po", "show", "--project"), "arguments obligatoires manquants", "are required"),
+        (("buy", "5", "--project"), "argument --project : une valeur attendue", "expected one"),
+    ],
+)
+def test_argparse_s_own_complaints_are_in_the_terminals_language(
+    cli: Run, argv: tuple[str, ...], french: str, english: str
+) -> None:
+    status, _, err = cli(*argv, lang="fr_FR.UTF-8")
+    said = err.replace("\u00a0", " ")
+    assert status == 1 and french in said and english not in said
+    status, _, err = cli(*argv, lang="C")
+    assert status == 1 and english in err and "erreur" not in err
+
+
+def test_the_help_keeps_its_english_headings_at_a_french_terminal(cli: Run) -> None:
+    status, out, _ = cli("budget", "set", "--help", lang="fr_FR.UTF-8")
+    assert status == 0 and out.startswith("usage: creditbot budget set") and "options:" in out
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ("balance", "--project", "p", "--at", "2030-01-01T00:00:00+01:00"),
