@@ -267,6 +267,7 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
             runs_out_on=draft.runs_out_on,
             cover_days=setting.cover_days,
             bounded_by=draft.bounded_by,
+            covers_through=draft.covers_through,
             at=now,
         )
     )
@@ -299,19 +300,28 @@ def news_key(project_id: str, day: date, channel: str) -> str:
 def _log(outcome: DraftOutcome) -> None:
     seen = outcome.outlook
     if outcome.number is not None and seen.draft is not None:
+        draft = seen.draft
         log.info(
-            "autopilot %s: drafted %s for %s (credit runs out on %s; covers through %s%s)",
+            "autopilot %s: drafted %s for %s (credit runs out on %s; covers %d of %d days, "
+            "through %s%s)",
             outcome.project,
             outcome.number,
-            seen.draft.amount,
-            seen.draft.runs_out_on,
-            seen.draft.covers_through,
-            f"; bounded by {seen.draft.bounded_by}" if seen.draft.bounded_by else "",
+            draft.amount,
+            draft.runs_out_on,
+            draft.days_covered,
+            draft.cover_days,
+            draft.covers_through,
+            f"; cut by {CUT_BY[draft.bounded_by]}" if draft.bounded_by else "",
         )
         return
     log.info("autopilot %s: no draft, %s", outcome.project, explain(seen))
 
 
+CUT_BY = {
+    "useful": "what can be used before it expires",
+    "maximum": "the purchase maximum",
+    "cap": "the monthly cap",
+}
 EXPLAINED = {
     Skip.NO_BURN: "no burn: nothing was charged lately",
     Skip.ENOUGH: "enough credit through the horizon",

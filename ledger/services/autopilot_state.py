@@ -49,6 +49,9 @@ class LastDraft:
     cover_days: int
     status: POStatus = POStatus.PENDING
     decided_at: datetime | None = None
+    bounded_by: str | None = None
+    # The last day it pays in full; None for a cut draft made before revision 0015.
+    covers_through: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,5 +217,7 @@ def last_drafts(session: Session, ids: Sequence[str]) -> dict[str, LastDraft]:
             draft.cover_days,
             POStatus(status),
             decided_at,
+            draft.bounded_by,
+            draft.covers_through,
         )
     return found

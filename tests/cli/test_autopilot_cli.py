@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 
@@ -36,6 +37,9 @@ def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> Non
     assert row["next"] == {
         "due_now": False,
         "amount": None,
+        "covers_through": None,
+        "days_covered": None,
+        "bounded_by": None,
         "reason": "no_burn",
         "expected_on": None,
         "order": None,
@@ -153,3 +157,40 @@ def test_a_rejected_draft_holds_the_autopilot_and_status_says_why_until_it_is_se
     cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
     code, rows, _ = cli("autopilot", "status", "--json")
     assert rows[0]["next"]["reason"] == "drafted_today"  # lifted; today's draft was made
+
+
+def test_status_and_the_order_tell_how_many_of_the_days_asked_a_capped_draft_covers(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")  # 300 € a day, no credit
+    cli("autopilot", "set", "--project", "prod-eu", "--monthly-cap", "5000", "--as", "UFIN")
+    code, rows, _ = cli("autopilot", "status", "--json")
+    due = rows[0]["next"]
+    # 16 days of 300 € are 4,800 €: a 17th would pass the 5,000 € cap.
+    assert (due["due_now"], due["amount"], due["days_covered"], due["bounded_by"]) == (
+        True,
+        "5000.00",
+        16,
+        "cap",
+    )
+    code, text, _ = cli("autopilot", "status")
+    assert "A draft is due: the next scheduled run drafts €5,000.00. Credit runs out on " in text
+    assert "; this order covers 16 of the 90 days of usage asked, through " in text
+    assert ": cut to €5,000.00 by the monthly cap." in text
+    cli("alerts", "run", "--json")
+    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
+    drafted = orders[0]["drafted"]
+    runs_out_on = date.fromisoformat(drafted["runs_out_on"])
+    assert (drafted["covers_through"], drafted["days_covered"], drafted["bounded_by"]) == (
+        (runs_out_on + timedelta(days=15)).isoformat(),
+        16,
+        "cap",
+    )
+    assert due["covers_through"] == drafted["covers_through"]
+    code, rows, _ = cli("autopilot", "status", "--json")
+    assert code == 0
+    assert rows[0]["last_draft"]["covers_through"] == drafted["covers_through"]
+    assert rows[0]["last_draft"]["bounded_by"] == "cap"
