@@ -43,6 +43,13 @@ def outlook(state: AutopilotState, t: Translator) -> str:
             return t.gettext("No order is drafted while it is off.")
         case Held.DRAFTED_TODAY:
             return t.say("Drafted {po} today; the next draft comes after it.", po=seen.order)
+        case Held.REFUSED_TODAY:
+            return t.say(
+                "Today's draft {po} was refused; the next draft can come with tomorrow's run, "
+                "on {day}.",
+                po=seen.order,
+                day=t.date(seen.expected_on) if seen.expected_on is not None else "?",
+            )
         case Held.REJECTED | Held.EXPIRED:
             return held(seen, state.project.id, t)
         case Held.OPEN_ORDER:

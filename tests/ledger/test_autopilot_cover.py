@@ -1,4 +1,5 @@
-"""What an autopilot draft covers when a bound cut its amount."""
+"""What an autopilot draft covers when a bound cut its amount, and what its state says
+when finance turns it on again the day its draft was refused."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from ledger import migrate
 from ledger.services import Ledger
 from ledger.services.autopilot import draft_due, status, turn_on
 from ledger.services.billing import charge
+from ledger.services.order_expiry import expire_orders
 from ledger.services.projects import add_project
-from ledger.services.purchases import get_purchase_order
+from ledger.services.purchases import get_purchase_order, reject_purchase
 from tests.ledger.test_autopilot import TODAY, running_out
 from tests.ledger.test_billing import buy
 from tests.support import ADMIN, FINANCE, FakeClock, eur
@@ -76,6 +78,50 @@ def test_a_draft_nobody_cut_still_covers_the_whole_cover_asked(
     drafted = get_purchase_order(ledger, outcome.number or "").drafted
     assert drafted is not None and drafted.bounded_by is None
     assert (drafted.covers_through, drafted.days_covered) == (TODAY + timedelta(days=29), 30)
+
+
+def test_turned_on_again_the_day_its_draft_was_rejected_the_next_draft_comes_tomorrow(
+    ledger: Ledger, project: str, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    running_out(ledger, project, clock)
+    turn_on(ledger, FINANCE, project)
+    (first,) = draft_due(ledger)
+    rejected = reject_purchase(ledger, FINANCE, first.number or "", "not today")
+    clock.advance(hours=3)
+    state = turn_on(ledger, FINANCE, project)
+    tomorrow = TODAY + timedelta(days=1)
+    seen = state.outlook
+    assert (seen.reason, seen.order, seen.expected_on, seen.since, seen.draft) == (
+        "refused_today",
+        first.number,
+        tomorrow,
+        rejected.decided_at,
+        None,
+    )
+    caplog.set_level(logging.INFO, "creditbot.autopilot")
+    (again,) = draft_due(ledger)
+    assert (again.drafted, again.outlook.reason, again.outlook.expected_on) == (
+        False,
+        "refused_today",
+        tomorrow,
+    )
+    assert f"today's draft {first.number} was refused at " in caplog.text
+    clock.advance(days=1)
+    assert draft_due(ledger)[0].drafted
+
+
+def test_a_draft_of_the_day_still_pending_or_approved_is_what_the_next_draft_waits_for(
+    ledger: Ledger, project: str, clock: FakeClock
+) -> None:
+    running_out(ledger, project, clock)
+    turn_on(ledger, FINANCE, project)
+    (first,) = draft_due(ledger)
+    (state,) = status(ledger, project)
+    assert (state.outlook.reason, state.outlook.expected_on) == ("drafted_today", None)
+    clock.advance(days=ledger.config.po_expire_days)
+    assert expire_orders(ledger) == [first.number]
+    (held,) = status(ledger, project)
+    assert held.outlook.reason == "expired"  # a day later: held, not refused today
 
 
 def test_the_migration_keeps_the_cover_of_uncut_drafts_and_leaves_a_cut_one_unknown(

@@ -321,6 +321,32 @@ def test_a_draft_cut_by_the_cap_says_everywhere_how_many_of_the_days_asked_it_co
     assert CUT_FR in json.dumps(po_for_approval(french, t).blocks, ensure_ascii=False)
 
 
+def test_turned_on_again_the_day_of_a_rejected_draft_slack_says_the_next_comes_tomorrow(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB", UFR="fr-FR") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        reject_purchase(ledger, FINANCE, "PO-2026-000002", "not now")
+        clock.advance(minutes=5)
+        bot.command(FIN, "autopilot on prod-eu")
+        said = (
+            "Today's draft PO-2026-000002 was refused; the next draft can come with tomorrow's "
+            "run, on 13 Mar 2026."
+        )
+        assert said in plain(bot.posts("CFINANCE")[-1])  # finance told it is on again
+        assert said in plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert said in _home(bot, "UMEM")
+        french = str(bot.command("UFR", "pilote prod-eu").params.get("text", ""))
+        assert (
+            "PO-2026-000002, le bon de commande préparé aujourd’hui, a été refusé\u00a0; le "
+            "prochain peut venir avec l’exécution planifiée de demain, le 13 mars 2026." in french
+        )
+        assert "comes after it" not in plain(bot.command("UMEM", "autopilot prod-eu"))
+
+
 def test_a_draft_that_pays_no_whole_day_or_whose_cover_was_not_kept_says_so() -> None:
     en = translator("en_GB", ZoneInfo("Europe/Paris"))
     fr = translator("fr_FR", ZoneInfo("Europe/Paris"))
