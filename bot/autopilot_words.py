@@ -4,10 +4,12 @@ People are written by `t.person`: a mention in Slack, an id at a terminal."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.i18n import Translator
-from ledger.domain import DraftedOrder
-from ledger.drafting import Skip
+from ledger.domain import PurchaseOrderView, days_covered
+from ledger.drafting import Draft, Skip
+from ledger.money import Money
 from ledger.services.autopilot import AutopilotState, Held, Outlook
 
 
@@ -31,15 +33,23 @@ def outlook(state: AutopilotState, t: Translator) -> str:
     """What the autopilot does next: today's draft, or why none and when the next is expected."""
     seen = state.outlook
     if seen.draft is not None:
-        return t.say(
+        said = t.say(
             "A draft is due: the next scheduled run drafts {amount}.",
             amount=t.money(seen.draft.amount),
         )
+        return said + " " + due(seen.draft, t)
     match seen.reason:
         case Held.OFF:
             return t.gettext("No order is drafted while it is off.")
         case Held.DRAFTED_TODAY:
             return t.say("Drafted {po} today; the next draft comes after it.", po=seen.order)
+        case Held.REFUSED_TODAY:
+            return t.say(
+                "Today's draft {po} was refused; the next draft can come with tomorrow's run, "
+                "on {day}.",
+                po=seen.order,
+                day=t.date(seen.expected_on) if seen.expected_on is not None else "?",
+            )
         case Held.REJECTED | Held.EXPIRED:
             return held(seen, state.project.id, t)
         case Held.OPEN_ORDER:
@@ -113,28 +123,98 @@ def last_draft(state: AutopilotState, t: Translator) -> str | None:
     )
 
 
-def bounded(by: str, t: Translator) -> str:
-    return {
-        "useful": t.gettext("no more than can be used before it expires"),
-        "maximum": t.gettext("the purchase maximum"),
-        "cap": t.gettext("the monthly cap"),
-    }.get(by, by)
+def cut(by: str, amount: Money, t: Translator) -> str:
+    """What cut a draft's amount below the shortfalls of its cover, and to how much."""
+    said = t.money(amount)
+    if by == "useful":
+        return t.say("cut to {amount}, what can be used before it expires", amount=said)
+    if by == "maximum":
+        return t.say("cut to {amount} by the purchase maximum", amount=said)
+    return t.say("cut to {amount} by the monthly cap", amount=said)
 
 
-def drafted(order: DraftedOrder, t: Translator) -> str:
-    """What a drafted order is for: when credit runs out, and the days of use it covers."""
-    said = t.say_n(
-        "Credit runs out on {runs_out}; this order covers {n} day of usage from then, "
-        "through {through}.",
-        "Credit runs out on {runs_out}; this order covers {n} days of usage from then, "
-        "through {through}.",
-        order.cover_days,
-        runs_out=t.date(order.runs_out_on),
-        through=t.date(order.covers_through),
+def covers(
+    runs_out_on: date,
+    cover_days: int,
+    covers_through: date | None,
+    bounded_by: str | None,
+    amount: Money,
+    t: Translator,
+) -> str:
+    """When credit runs out and the days of use after it that a draft pays in full: the
+    cover asked, or, when a bound cut the amount, how many of them, through which day, and
+    what cut it."""
+    runs_out = t.date(runs_out_on)
+    if bounded_by is None and covers_through is not None:
+        return t.say_n(
+            "Credit runs out on {runs_out}; this order covers {n} day of usage from then, "
+            "through {through}.",
+            "Credit runs out on {runs_out}; this order covers {n} days of usage from then, "
+            "through {through}.",
+            cover_days,
+            runs_out=runs_out,
+            through=t.date(covers_through),
+        )
+    why = cut(bounded_by or "", amount, t)
+    if covers_through is None:  # cut before the day it pays through was kept
+        return t.say_n(
+            "Credit runs out on {runs_out}; this order was to cover {n} day of usage from "
+            "then: {cut}.",
+            "Credit runs out on {runs_out}; this order was to cover {n} days of usage from "
+            "then: {cut}.",
+            cover_days,
+            runs_out=runs_out,
+            cut=why,
+        )
+    covered = days_covered(runs_out_on, covers_through)
+    if covered == 0:
+        return t.say_n(
+            "Credit runs out on {runs_out}; this order pays no whole day of the {n} day "
+            "asked: {cut}.",
+            "Credit runs out on {runs_out}; this order pays no whole day of the {n} days "
+            "asked: {cut}.",
+            cover_days,
+            runs_out=runs_out,
+            cut=why,
+        )
+    return t.say_n(
+        "Credit runs out on {runs_out}; this order covers {covered} of the {n} day of usage "
+        "asked, through {through}: {cut}.",
+        "Credit runs out on {runs_out}; this order covers {covered} of the {n} days of usage "
+        "asked, through {through}: {cut}.",
+        cover_days,
+        runs_out=runs_out,
+        covered=covered,
+        through=t.date(covers_through),
+        cut=why,
     )
-    if order.bounded_by:
-        said += " " + t.say("Bounded by {what}.", what=bounded(order.bounded_by, t))
-    return said
+
+
+def drafted(po: PurchaseOrderView, t: Translator) -> str:
+    """What a drafted order is for: when credit runs out, and the days of use it covers."""
+    order = po.drafted
+    if order is None:
+        return ""
+    return covers(
+        order.runs_out_on,
+        order.cover_days,
+        order.covers_through,
+        order.bounded_by,
+        po.amount_excl_tax,
+        t,
+    )
+
+
+def due(draft: Draft, t: Translator) -> str:
+    """What the draft due at the next run would cover."""
+    return covers(
+        draft.runs_out_on,
+        draft.cover_days,
+        draft.covers_through,
+        draft.bounded_by,
+        draft.amount,
+        t,
+    )
 
 
 def listing(states: Sequence[AutopilotState], t: Translator) -> str:

@@ -202,16 +202,26 @@ class ApprovalView(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class DraftedOrder:
     """What the autopilot drafted an order from: when credit runs out, the days of use after
-    that it covers (through `covers_through`), and what bounded the amount, if anything
-    ("useful", "maximum", "cap")."""
+    that it was asked to cover (`cover_days`), what cut the amount, if anything ("useful",
+    "maximum", "cap"), and the last day it pays in full (`covers_through`: the whole cover
+    unless cut; None for a cut draft made before that day was kept)."""
 
     runs_out_on: date
     cover_days: int
     bounded_by: str | None = None
+    covers_through: date | None = None
 
     @property
-    def covers_through(self) -> date:
-        return self.runs_out_on + timedelta(days=self.cover_days - 1)
+    def days_covered(self) -> int | None:
+        """The days of the cover it pays in full, from runs_out_on; None when unknown."""
+        if self.covers_through is None:
+            return None
+        return days_covered(self.runs_out_on, self.covers_through)
+
+
+def days_covered(runs_out_on: date, covers_through: date) -> int:
+    """The days of a draft's cover it pays in full: runs_out_on through covers_through."""
+    return max((covers_through - runs_out_on).days + 1, 0)
 
 
 @dataclass(frozen=True, slots=True)

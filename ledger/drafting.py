@@ -4,14 +4,18 @@ order today, and for how much. Pure: the scheduled run and the backtest both ask
 A = the shortfalls over days 0 … (runs_out_on - today) + C - 1, rounded up to a whole
 unit, at most what a lot bought now could use (`useful_at_most`), at most the purchase
 maximum, at most what the monthly cap has left; no draft when that leaves less than 1.
+A draft covers through runs_out_on + C - 1; one cut by a bound covers through the last day
+whose shortfall, and every one before it, the amount still pays in full.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ledger.domain import days_covered
 from ledger.forecast import Projection
 from ledger.money import Money, minor_units
 
@@ -32,10 +36,17 @@ class Skip(enum.StrEnum):
 class Draft:
     amount: Money
     runs_out_on: date
-    # The last day the amount covers: runs_out_on + C - 1.
+    # The last day the amount covers in full: runs_out_on + C - 1, or earlier when a bound
+    # cut it (then runs_out_on - 1 if it cannot pay even the first day's shortfall).
     covers_through: date
     # What bounded the amount below the shortfall, if anything: "useful", "maximum", "cap".
     bounded_by: str | None
+    # The days of use after runs_out_on it was asked to cover (C).
+    cover_days: int
+
+    @property
+    def days_covered(self) -> int:
+        return days_covered(self.runs_out_on, self.covers_through)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,9 +92,19 @@ def plan(
         if bounded_by == "cap":
             return NoDraft(Skip.CAP_REACHED)
         return NoDraft(Skip.NOTHING_USEFUL)
-    return Draft(
-        Money(amount, currency),
-        runs_out_on,
-        runs_out_on + timedelta(days=cover_days - 1),
-        bounded_by,
-    )
+    if bounded_by is None:
+        through = runs_out_on + timedelta(days=cover_days - 1)
+    else:
+        paid = days_paid(projection.shortfalls[:last], amount * scale)
+        through = projection.today + timedelta(days=paid - 1)
+    return Draft(Money(amount, currency), runs_out_on, through, bounded_by, cover_days)
+
+
+def days_paid(shortfalls: Sequence[int], budget: int) -> int:
+    """How many days from day 0 `budget` pays the shortfalls of in full (same scale)."""
+    total = 0
+    for n, short in enumerate(shortfalls):
+        total += short
+        if total > budget:
+            return n
+    return len(shortfalls)

@@ -110,6 +110,7 @@ def purchase_order(view: PurchaseOrderView, tz: ZoneInfo) -> dict[str, Any]:
             "runs_out_on": day(view.drafted.runs_out_on),
             "cover_days": view.drafted.cover_days,
             "covers_through": day(view.drafted.covers_through),
+            "days_covered": view.drafted.days_covered,
             "bounded_by": view.drafted.bounded_by,
         }
         if view.drafted
@@ -302,6 +303,8 @@ def autopilot_state(state: AutopilotState, tz: ZoneInfo) -> dict[str, Any]:
             "amount": money(drafted.amount),
             "runs_out_on": day(drafted.runs_out_on),
             "cover_days": drafted.cover_days,
+            "covers_through": day(drafted.covers_through),
+            "bounded_by": drafted.bounded_by,
             "status": drafted.status.value,
             "decided_at": instant(drafted.decided_at, tz),
         }
@@ -310,6 +313,9 @@ def autopilot_state(state: AutopilotState, tz: ZoneInfo) -> dict[str, Any]:
         "next": {
             "due_now": seen.draft is not None,
             "amount": money(seen.draft.amount) if seen.draft else None,
+            "covers_through": day(seen.draft.covers_through) if seen.draft else None,
+            "days_covered": seen.draft.days_covered if seen.draft else None,
+            "bounded_by": seen.draft.bounded_by if seen.draft else None,
             "reason": seen.reason.value if seen.reason else None,
             "expected_on": day(seen.expected_on),
             "order": seen.order,

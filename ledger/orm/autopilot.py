@@ -51,6 +51,9 @@ class AutopilotDraft(Base):
     cover_days: Mapped[int] = mapped_column(Integer)
     # What held the amount below the shortfall, if anything: useful, maximum or cap.
     bounded_by: Mapped[str | None] = mapped_column(String(8))
+    # The last day the amount pays in full (earlier than runs_out_on + cover_days - 1 when
+    # a bound cut it); unknown for a cut draft made before revision 0015.
+    covers_through: Mapped[date | None] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (

@@ -28,7 +28,6 @@ from ledger.orm import (
     AutopilotSetting,
     Project,
     ProjectChannel,
-    PurchaseOrder,
 )
 from ledger.services import outbox, purchases
 from ledger.services.autopilot_state import (
@@ -38,6 +37,7 @@ from ledger.services.autopilot_state import (
     Outlook,
     cap_used,
     last_drafts,
+    made_today,
     open_orders,
     outlook_of,
     refused,
@@ -233,18 +233,14 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
     setting = session.get(AutopilotSetting, project.id)
     if setting is None or not setting.enabled:
         return None  # turned off since the run began
-    held = refused(last_drafts(session, [project.id]).get(project.id), setting)
+    last = last_drafts(session, [project.id]).get(project.id)
+    held = refused(last, setting)
     if held is not None:
         return DraftOutcome(project.id, held)
     now = ledger.now()
     today = local_date(now, ledger.config.timezone)
-    claimed = session.scalars(
-        select(PurchaseOrder.number)
-        .join(AutopilotDraft, AutopilotDraft.purchase_order_id == PurchaseOrder.id)
-        .where(AutopilotDraft.project_id == project.id, AutopilotDraft.day == today)
-    ).first()
-    if claimed is not None:
-        return DraftOutcome(project.id, Outlook(None, Held.DRAFTED_TODAY, order=claimed))
+    if last is not None and last.day == today:  # the day is claimed
+        return DraftOutcome(project.id, made_today(last))
     opened = open_orders(session, [project.id]).get(project.id)
     if opened is not None:
         return DraftOutcome(project.id, Outlook(None, Held.OPEN_ORDER, order=opened))
@@ -267,6 +263,7 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
             runs_out_on=draft.runs_out_on,
             cover_days=setting.cover_days,
             bounded_by=draft.bounded_by,
+            covers_through=draft.covers_through,
             at=now,
         )
     )
@@ -299,19 +296,28 @@ def news_key(project_id: str, day: date, channel: str) -> str:
 def _log(outcome: DraftOutcome) -> None:
     seen = outcome.outlook
     if outcome.number is not None and seen.draft is not None:
+        draft = seen.draft
         log.info(
-            "autopilot %s: drafted %s for %s (credit runs out on %s; covers through %s%s)",
+            "autopilot %s: drafted %s for %s (credit runs out on %s; covers %d of %d days, "
+            "through %s%s)",
             outcome.project,
             outcome.number,
-            seen.draft.amount,
-            seen.draft.runs_out_on,
-            seen.draft.covers_through,
-            f"; bounded by {seen.draft.bounded_by}" if seen.draft.bounded_by else "",
+            draft.amount,
+            draft.runs_out_on,
+            draft.days_covered,
+            draft.cover_days,
+            draft.covers_through,
+            f"; cut by {CUT_BY[draft.bounded_by]}" if draft.bounded_by else "",
         )
         return
     log.info("autopilot %s: no draft, %s", outcome.project, explain(seen))
 
 
+CUT_BY = {
+    "useful": "what can be used before it expires",
+    "maximum": "the purchase maximum",
+    "cap": "the monthly cap",
+}
 EXPLAINED = {
     Skip.NO_BURN: "no burn: nothing was charged lately",
     Skip.ENOUGH: "enough credit through the horizon",
@@ -321,6 +327,8 @@ EXPLAINED = {
     Held.OFF: "off",
     Held.OPEN_ORDER: "an open order",
     Held.DRAFTED_TODAY: "already drafted today",
+    Held.REFUSED_TODAY: "today's draft {order} was refused at {since}; the next can come "
+    "with tomorrow's run",
     Held.REJECTED: "held: {order} was rejected at {since}; turn it on again to resume",
     Held.EXPIRED: "held: {order} expired unapproved at {since}; turn it on again to resume",
 }

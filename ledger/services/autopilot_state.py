@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,9 @@ class Held(enum.StrEnum):
     OFF = "off"
     OPEN_ORDER = "open_order"  # an order is pending, or approved and not delivered
     DRAFTED_TODAY = "drafted_today"  # today's draft is made
+    # Today's draft was refused, and finance turned it on again since: the day is claimed,
+    # so the next draft can come with tomorrow's run.
+    REFUSED_TODAY = "refused_today"
     # Finance rejected its latest draft, or let it expire, since it was last turned on:
     # nothing is drafted until finance turns it on again.
     REJECTED = "rejected"
@@ -49,6 +52,9 @@ class LastDraft:
     cover_days: int
     status: POStatus = POStatus.PENDING
     decided_at: datetime | None = None
+    bounded_by: str | None = None
+    # The last day it pays in full; None for a cut draft made before revision 0015.
+    covers_through: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +116,7 @@ def states_in(
         elif held is not None:
             outlook = held
         elif drafted is not None and drafted.day == today:
-            outlook = Outlook(None, Held.DRAFTED_TODAY, order=drafted.number)
+            outlook = made_today(drafted)
         elif pid in opened:
             outlook = Outlook(None, Held.OPEN_ORDER, order=opened[pid])
         else:
@@ -142,6 +148,20 @@ def outlook_of(
     if isinstance(found, NoDraft):
         return Outlook(None, found.reason, found.expected_on)
     return Outlook(found)
+
+
+def made_today(drafted: LastDraft) -> Outlook:
+    """The outlook of a project whose draft of the day is made (`drafted.day` is today) and
+    holds nothing: it comes first, or, refused, the next draft can come the day after."""
+    if drafted.status in REFUSED:
+        return Outlook(
+            None,
+            Held.REFUSED_TODAY,
+            drafted.day + timedelta(days=1),
+            order=drafted.number,
+            since=drafted.decided_at,
+        )
+    return Outlook(None, Held.DRAFTED_TODAY, order=drafted.number)
 
 
 def refused(drafted: LastDraft | None, setting: AutopilotSetting) -> Outlook | None:
@@ -214,5 +234,7 @@ def last_drafts(session: Session, ids: Sequence[str]) -> dict[str, LastDraft]:
             draft.cover_days,
             POStatus(status),
             decided_at,
+            draft.bounded_by,
+            draft.covers_through,
         )
     return found

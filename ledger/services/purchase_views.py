@@ -52,7 +52,7 @@ def _drafted(po: PurchaseOrder, session: Session) -> DraftedOrder | None:
     ).first()
     if draft is None:
         return None
-    return DraftedOrder(draft.runs_out_on, draft.cover_days, draft.bounded_by)
+    return DraftedOrder(draft.runs_out_on, draft.cover_days, draft.bounded_by, draft.covers_through)
 
 
 def _provider_order(po: PurchaseOrder, session: Session) -> ProviderOrderView | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 
 import pytest
 
@@ -36,6 +37,9 @@ def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> Non
     assert row["next"] == {
         "due_now": False,
         "amount": None,
+        "covers_through": None,
+        "days_covered": None,
+        "bounded_by": None,
         "reason": "no_burn",
         "expected_on": None,
         "order": None,
@@ -152,4 +156,79 @@ def test_a_rejected_draft_holds_the_autopilot_and_status_says_why_until_it_is_se
     )
     cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
     code, rows, _ = cli("autopilot", "status", "--json")
-    assert rows[0]["next"]["reason"] == "drafted_today"  # lifted; today's draft was made
+    assert rows[0]["next"]["reason"] == "refused_today"  # lifted; today's draft was made
+
+
+def test_turned_on_again_the_day_of_a_rejected_draft_status_says_the_next_comes_tomorrow(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    cli("alerts", "run", "--json")
+    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
+    number = orders[0]["po"]
+    cli("po", "reject", number, "--reason", "not now", "--as", "UFIN")
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    code, rows, _ = cli("autopilot", "status", "--project", "prod-eu", "--json")
+    seen, drafted = rows[0]["next"], rows[0]["last_draft"]
+    tomorrow = (date.fromisoformat(drafted["day"]) + timedelta(days=1)).isoformat()
+    assert (seen["due_now"], seen["reason"], seen["order"], seen["expected_on"]) == (
+        False,
+        "refused_today",
+        number,
+        tomorrow,
+    )
+    assert seen["since"] == drafted["decided_at"]
+    code, text, _ = cli("autopilot", "status")
+    assert (
+        f"  Today's draft {number} was refused; the next draft can come with tomorrow's run, on "
+        in text
+    )
+    assert "comes after it" not in text
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    code, text, _ = cli("autopilot", "status")
+    assert code == 0
+    assert (
+        f"  {number}, le bon de commande préparé aujourd’hui, a été refusé\u00a0; le prochain "
+        "peut venir avec l’exécution planifiée de demain, le " in text
+    )
+
+
+def test_status_and_the_order_tell_how_many_of_the_days_asked_a_capped_draft_covers(
+    cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")  # 300 € a day, no credit
+    cli("autopilot", "set", "--project", "prod-eu", "--monthly-cap", "5000", "--as", "UFIN")
+    code, rows, _ = cli("autopilot", "status", "--json")
+    due = rows[0]["next"]
+    # 16 days of 300 € are 4,800 €: a 17th would pass the 5,000 € cap.
+    assert (due["due_now"], due["amount"], due["days_covered"], due["bounded_by"]) == (
+        True,
+        "5000.00",
+        16,
+        "cap",
+    )
+    code, text, _ = cli("autopilot", "status")
+    assert "A draft is due: the next scheduled run drafts €5,000.00. Credit runs out on " in text
+    assert "; this order covers 16 of the 90 days of usage asked, through " in text
+    assert ": cut to €5,000.00 by the monthly cap." in text
+    cli("alerts", "run", "--json")
+    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
+    drafted = orders[0]["drafted"]
+    runs_out_on = date.fromisoformat(drafted["runs_out_on"])
+    assert (drafted["covers_through"], drafted["days_covered"], drafted["bounded_by"]) == (
+        (runs_out_on + timedelta(days=15)).isoformat(),
+        16,
+        "cap",
+    )
+    assert due["covers_through"] == drafted["covers_through"]
+    code, rows, _ = cli("autopilot", "status", "--json")
+    assert code == 0
+    assert rows[0]["last_draft"]["covers_through"] == drafted["covers_through"]
+    assert rows[0]["last_draft"]["bounded_by"] == "cap"

@@ -195,7 +195,7 @@ def test_a_draft_is_made_once_per_day_across_runs_even_once_its_order_is_decided
     (again,) = draft_due(ledger)
     assert (again.drafted, again.outlook.reason, again.outlook.order) == (
         False,
-        Held.DRAFTED_TODAY,
+        Held.REFUSED_TODAY,
         first.number,
     )
     clock.advance(days=1)

@@ -3,8 +3,11 @@ it drafts: finance's card, the project channel's news, no DM to the autopilot.""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot import autopilot_words
 from bot.i18n import translator
 from bot.slack.blocks.purchase_orders import po_for_approval
 from ledger.services import Ledger
@@ -17,7 +20,7 @@ from ledger.services.purchases import (
     reject_purchase,
     request_purchase,
 )
-from tests.slack.inprocess import block_texts, bot_in_process, plain
+from tests.slack.inprocess import Bot, block_texts, bot_in_process, plain
 from tests.support import FINANCE, MEMBER, FakeClock, eur
 
 FIN = "UFIN"
@@ -163,8 +166,8 @@ def test_the_run_drafts_and_finance_reads_it_was_the_autopilot_and_the_channel_i
         texts = " ".join(block_texts(card))
         assert "The autopilot drafted this order for *Prod EU*." in texts
         assert (
-            "Credit runs out on 12 Mar 2026; this order covers 90 days of usage from then, "
-            "through 9 Jun 2026. Bounded by the monthly cap." in texts
+            "Credit runs out on 12 Mar 2026; this order covers 60 of the 90 days of usage "
+            "asked, through 10 May 2026: cut to €600.00 by the monthly cap." in texts
         )
         assert "*Requested by*\nthe autopilot" in texts
         assert "<@autopilot>" not in texts + plain(card)
@@ -201,7 +204,11 @@ def test_a_dry_run_says_what_the_autopilot_would_draft_and_drafts_nothing(
         bot.command(FIN, "autopilot on prod-eu cover 30")
         _running_out(ledger, clock)
         planned = bot.alerts.run(dry_run=True).planned
-        assert ("CFINANCE", "The autopilot would draft €300.00 for *Prod EU*.") in [
+        assert (
+            "CFINANCE",
+            "The autopilot would draft €300.00 for *Prod EU*.\nCredit runs out on 12 Mar 2026; "
+            "this order covers 30 days of usage from then, through 10 Apr 2026.",
+        ) in [
             (channel, plain_text.text.removeprefix(":robot_face: "))
             for channel, plain_text in planned
         ]
@@ -261,3 +268,95 @@ def test_finance_card_of_a_rejected_or_expired_draft_says_the_autopilot_waits_to
     by_hand = request_purchase(ledger, MEMBER, "prod-eu", eur("50"))
     refused = reject_purchase(ledger, FINANCE, by_hand.number, "no")
     assert said not in str(po_for_approval(refused, t).blocks)
+
+
+def _home(bot: Bot, user: str) -> str:
+    bot.dispatch(
+        {
+            "token": "x",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": f"Ev-home-{user}",
+            "event_time": 1,
+            "event": {"type": "app_home_opened", "user": user, "tab": "home"},
+        }
+    )
+    return json.dumps(bot.standin.of("views.publish")[-1].params["view"], ensure_ascii=False)
+
+
+CUT_EN = (
+    "Credit runs out on 12 Mar 2026; this order covers 60 of the 90 days of usage asked, "
+    "through 10 May 2026: cut to €600.00 by the monthly cap."
+)
+CUT_FR = (
+    "Le crédit s’épuise le 12 mars 2026\u00a0; ce bon de commande couvre 60 des 90\u00a0jours "
+    "de consommation demandés, jusqu’au 10 mai 2026\u00a0: réduit à 600,00\u00a0€ par le "
+    "plafond mensuel."
+)
+
+
+def test_a_draft_cut_by_the_cap_says_everywhere_how_many_of_the_days_asked_it_covers(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB", UFR="fr-FR") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command("UADMIN", "project link prod-eu", channel="CPROD")
+        bot.command(FIN, "autopilot on prod-eu cover 90 cap 600")
+        _running_out(ledger, clock)
+        (dry,) = [said for _, said in bot.alerts.run(dry_run=True).planned if "draft" in said.text]
+        assert CUT_EN in dry.text
+        assert CUT_EN in plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert CUT_FR in str(bot.command("UFR", "pilote prod-eu").params.get("text", ""))
+        assert CUT_EN in _home(bot, "UMEM")
+        assert CUT_FR in _home(bot, "UFR")
+        bot.run_alerts()
+        card = next(c for c in bot.posts("CFINANCE") if "PO-2026-000002" in plain(c))
+        assert CUT_EN in " ".join(block_texts(card))
+        bot.run_alerts()
+        (news,) = [c for c in bot.posts("CPROD") if "autopilot" in plain(c)]
+        assert CUT_EN in plain(news)
+    french = get_purchase_order(ledger, "PO-2026-000002")
+    t = translator("fr_FR", ZoneInfo("Europe/Paris"))
+    assert CUT_FR in json.dumps(po_for_approval(french, t).blocks, ensure_ascii=False)
+
+
+def test_turned_on_again_the_day_of_a_rejected_draft_slack_says_the_next_comes_tomorrow(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB", UFR="fr-FR") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        reject_purchase(ledger, FINANCE, "PO-2026-000002", "not now")
+        clock.advance(minutes=5)
+        bot.command(FIN, "autopilot on prod-eu")
+        said = (
+            "Today's draft PO-2026-000002 was refused; the next draft can come with tomorrow's "
+            "run, on 13 Mar 2026."
+        )
+        assert said in plain(bot.posts("CFINANCE")[-1])  # finance told it is on again
+        assert said in plain(bot.command("UMEM", "autopilot prod-eu"))
+        assert said in _home(bot, "UMEM")
+        french = str(bot.command("UFR", "pilote prod-eu").params.get("text", ""))
+        assert (
+            "PO-2026-000002, le bon de commande préparé aujourd’hui, a été refusé\u00a0; le "
+            "prochain peut venir avec l’exécution planifiée de demain, le 13 mars 2026." in french
+        )
+        assert "comes after it" not in plain(bot.command("UMEM", "autopilot prod-eu"))
+
+
+def test_a_draft_that_pays_no_whole_day_or_whose_cover_was_not_kept_says_so() -> None:
+    en = translator("en_GB", ZoneInfo("Europe/Paris"))
+    fr = translator("fr_FR", ZoneInfo("Europe/Paris"))
+    runs_out, day_before = date(2026, 3, 12), date(2026, 3, 11)
+    assert autopilot_words.covers(runs_out, 90, day_before, "maximum", eur("5"), en) == (
+        "Credit runs out on 12 Mar 2026; this order pays no whole day of the 90 days asked: "
+        "cut to €5.00 by the purchase maximum."
+    )
+    assert autopilot_words.covers(runs_out, 90, None, "useful", eur("250"), fr) == (
+        "Le crédit s’épuise le 12 mars 2026\u00a0; ce bon de commande devait couvrir "
+        "90\u00a0jours de consommation à partir de cette date\u00a0: réduit à 250,00\u00a0€, "
+        "ce qui peut servir avant d’expirer."
+    )

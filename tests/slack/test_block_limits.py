@@ -129,7 +129,7 @@ def order(i: int, status: POStatus = POStatus.PENDING) -> PurchaseOrderView:
 
 
 OUTLOOKS = (
-    Outlook(Draft(eur(10**13), date(2027, 12, 31), date(2028, 12, 31), "cap")),
+    Outlook(Draft(eur(10**13), date(2027, 12, 31), date(2028, 12, 30), "cap", 400)),
     Outlook(None, Skip.NOT_YET, date(2027, 12, 31)),
     Outlook(None, Held.OPEN_ORDER, order="PO-2026-000042"),
     Outlook(None, Held.EXPIRED, order="PO-2026-000042", since=NOW),
@@ -150,7 +150,7 @@ def drafted(status: POStatus = POStatus.PENDING) -> PurchaseOrderView:
     return replace(
         order(9, status),
         requested_by=AUTOPILOT,
-        drafted=DraftedOrder(date(2027, 9, 30), 400, "useful"),
+        drafted=DraftedOrder(date(2027, 9, 30), 400, "useful", date(2028, 9, 29)),
     )
 
 

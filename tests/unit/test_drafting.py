@@ -1,6 +1,8 @@
+from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 
+from ledger.domain import days_covered
 from ledger.drafting import Draft, NoDraft, Skip, plan
 from ledger.forecast import Advice, Projection
 from ledger.money import Money
@@ -37,7 +39,7 @@ MAXIMUM = Money(200_000_00, EUR)
 
 def test_the_draft_covers_the_shortfalls_through_cover_days_after_running_out() -> None:
     draft = plan(projection(covered_days=3), cover_days=90, maximum=MAXIMUM)
-    assert draft == Draft(Money(900_00, EUR), date(2026, 12, 9), date(2027, 3, 8), None)
+    assert draft == Draft(Money(900_00, EUR), date(2026, 12, 9), date(2027, 3, 8), None, 90)
 
 
 def test_a_shortfall_in_cents_is_rounded_up_to_a_whole_unit() -> None:
@@ -75,3 +77,39 @@ def test_no_draft_without_burn_or_without_a_shortfall_or_with_nothing_useful() -
     assert plan(projection(burn=0), maximum=MAXIMUM) == NoDraft(Skip.NO_BURN)
     assert plan(projection(covered_days=400), maximum=MAXIMUM) == NoDraft(Skip.ENOUGH)
     assert plan(projection(useful=50), maximum=MAXIMUM) == NoDraft(Skip.NOTHING_USEFUL)
+
+
+def test_a_draft_cut_by_the_monthly_cap_covers_only_the_days_it_pays_in_full() -> None:
+    # 5,800 € a day with 200 € left: day 0 falls 5,600 € short, then 5,800 € a day.
+    full = projection(burn=5_800_00, covered_days=0, useful=1_000_000_00)
+    burning = replace(full, shortfalls=(5_600_00, *full.shortfalls[1:]))
+    draft = plan(burning, cover_days=30, maximum=MAXIMUM, cap_left=Money(50_000_00, EUR))
+    assert isinstance(draft, Draft)
+    # 5,600 + 7 * 5,800 = 46,200 € ≤ 50,000 €; an eighth full day would need 52,000 €.
+    assert (draft.amount, draft.bounded_by) == (Money(50_000_00, EUR), "cap")
+    assert (draft.runs_out_on, draft.covers_through) == (TODAY, TODAY + timedelta(days=7))
+    assert days_covered(draft.runs_out_on, draft.covers_through) == 8
+
+
+def test_a_cut_draft_counts_the_days_it_pays_on_the_projection_s_scale() -> None:
+    # A burn of 1001/3 minor units a day: shortfalls are kept in thirds of a cent.
+    full = projection(burn=1001, covered_days=2)
+    thirds = replace(full, burn=Fraction(1001, 3))
+    draft = plan(thirds, cover_days=90, maximum=Money(10_00, EUR))
+    assert isinstance(draft, Draft) and draft.bounded_by == "maximum"
+    # 10 € is 3,000 thirds: the shortfalls of days 2 and 3 (2,002), not day 4 (3,003).
+    assert draft.covers_through == TODAY + timedelta(days=3)
+    assert days_covered(draft.runs_out_on, draft.covers_through) == 2
+
+
+def test_a_draft_too_small_for_a_whole_day_covers_none_of_the_days_asked() -> None:
+    draft = plan(projection(covered_days=3), maximum=Money(9_00, EUR))
+    assert isinstance(draft, Draft) and draft.bounded_by == "maximum"
+    assert draft.covers_through == TODAY + timedelta(days=2)  # the day before it runs out
+    assert days_covered(draft.runs_out_on, draft.covers_through) == 0
+
+
+def test_a_draft_cut_to_what_can_be_used_covers_the_days_that_amount_pays() -> None:
+    draft = plan(projection(useful=250_00), cover_days=90, maximum=MAXIMUM)
+    assert isinstance(draft, Draft) and draft.bounded_by == "useful"
+    assert draft.covers_through == TODAY + timedelta(days=3 + 25 - 1)

@@ -66,7 +66,7 @@ def drafted_news(po: PurchaseOrderView, t: Translator) -> Message:
     )
     lines = [head]
     if po.drafted is not None:
-        lines.append(autopilot_words.drafted(po.drafted, t))
+        lines.append(autopilot_words.drafted(po, t))
     return text_message("\n".join(lines))
 
 
@@ -89,11 +89,9 @@ def draft_due_news(state: AutopilotState, t: Translator) -> Message:
     """A dry run's line: the purchase order the autopilot would draft for the project now."""
     draft = state.outlook.draft
     amount = t.money(draft.amount) if draft else "?"
-    return text_message(
-        ":robot_face: "
-        + t.say(
-            "The autopilot would draft {amount} for *{project}*.",
-            amount=amount,
-            project=escape(state.project.name),
-        )
+    head = ":robot_face: " + t.say(
+        "The autopilot would draft {amount} for *{project}*.",
+        amount=amount,
+        project=escape(state.project.name),
     )
+    return text_message(head + ("\n" + autopilot_words.due(draft, t) if draft else ""))

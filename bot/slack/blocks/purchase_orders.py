@@ -133,7 +133,7 @@ def po_for_approval(po: PurchaseOrderView, t: Translator) -> Message:
         head = f"*{po.number}* — :robot_face: " + t.say(
             "The autopilot drafted this order for *{project}*.", project=escape(po.project.name)
         )
-        head += "\n" + autopilot_words.drafted(po.drafted, t)
+        head += "\n" + autopilot_words.drafted(po, t)
     else:
         head = f"*{po.number}* — " + t.say(
             "{requester} asks to buy credit for *{project}*.",
