@@ -17,7 +17,7 @@ from bot.composition import build_provider
 from bot.settings import Settings
 from ledger.clock import parse_day
 from ledger.errors import N_
-from ledger.services import Ledger, accounting, settlements
+from ledger.services import Ledger, accounting, projects, settlements
 from ledger.services.settlements import DuePart, SettlementView
 
 
@@ -105,7 +105,9 @@ def _part(part: DuePart, settings: Settings) -> dict[str, Any]:
 
 def due_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
     parts = settlements.due_parts(ledger, args.project, settled=args.all)
-    return Outcome([_part(p, settings) for p in parts], text.due_parts(parts, reader(settings)))
+    name = projects.get_project(ledger, args.project).name if args.project else None
+    said = text.due_parts(parts, reader(settings), name)
+    return Outcome([_part(p, settings) for p in parts], said)
 
 
 def due_settle(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:

@@ -105,3 +105,20 @@ def test_export_json_lists_approvals_as_po_show_does_and_null_for_what_is_missin
         (None, None, None),
         (None, None, None),
     ]
+
+
+def test_the_due_list_of_one_project_names_it_when_nothing_is_due_there(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("project", "add", "dev", "--name", "Dev", "--as", "UADMIN")[0] == 0
+    assert cli("due", "list", "--project", "dev")[1].strip() == (
+        "nothing is due by other means for Dev"
+    )
+    assert cli("due", "list", "--project", "dev", "--all")[1].strip() == (
+        "nothing is due by other means for Dev"
+    )
+    assert cli("due", "list")[1].strip() != "nothing is due by other means"
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert cli("due", "list", "--project", "dev")[1].strip() == (
+        "rien n’est dû par d’autres moyens pour Dev"
+    )
