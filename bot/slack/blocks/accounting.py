@@ -91,7 +91,7 @@ def due_list(
             )
         )
     text = "\n".join(f"{p.ref} {p.project_id} {t.money(p.amount)}" for p in parts)
-    return Message(f"{title}:\n{text}", _dicts(blocks))
+    return Message(t.say("{label}:", label=title) + "\n" + text, _dicts(blocks))
 
 
 def settle_modal(part: DuePart, source: dict[str, str], t: Translator) -> dict[str, object]:
