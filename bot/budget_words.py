@@ -82,6 +82,17 @@ def amount_per_period(view: BudgetView, t: Translator) -> str:
     )
 
 
+def shown(view: BudgetView, t: Translator) -> str:
+    """A budget as `creditbot budget show` prints it: the amount, then its use and who set it."""
+    head = t.say(
+        "{project} ({id}): {amount}",
+        project=view.project.name,
+        id=view.project.id,
+        amount=amount_per_period(view, t),
+    )
+    return f"{head}\n  {use_line(view, t)} {set_line(view, t)}"
+
+
 def budget_now(view: BudgetView, project: str, t: Translator) -> str:
     """A budget just set; `project` is the name as the surface shows it."""
     return t.say(

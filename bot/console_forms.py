@@ -45,10 +45,14 @@ class FormFilling:
             outcome = self._dispatch(self._submission(view, self._answers(view, lines)))
             if outcome.get("response_action") != "errors":
                 break
+            labels = {
+                block.get("block_id"): plain(_text(block.get("label")))
+                for block in view.get("blocks", [])
+                if block.get("type") == "input"
+            }
             for field, error in outcome.get("errors", {}).items():
-                self.write(
-                    "│ " + plain(self.t.say("{label}:", label=f"! {field}")) + " " + plain(error)
-                )
+                label = labels.get(field) or field
+                self.write(f"│ ! {self._labelled(label)} {plain(error)}")
         self.write("└ " + self.t.gettext("submitted"))
         self.show(lines)
 
@@ -75,7 +79,7 @@ class FormFilling:
                     self.write(f"│   {i}. {plain(_text(option.get('text')))}")
                 initial = (element.get("initial_option") or {}).get("value")
                 asked = label + (f" [{initial}]" if initial else "")
-                answer = self._ask("│ " + plain(self.t.say("{label}:", label=asked)) + " ", lines)
+                answer = self._ask(f"│ {self._labelled(asked)} ", lines)
                 chosen = initial
                 if answer.isdigit() and 1 <= int(answer) <= len(options):
                     chosen = options[int(answer) - 1]["value"]
@@ -88,11 +92,15 @@ class FormFilling:
                     }
                 }
             else:
-                answer = self._ask("│ " + plain(self.t.say("{label}:", label=label)) + " ", lines)
+                answer = self._ask(f"│ {self._labelled(label)} ", lines)
                 values[block["block_id"]] = {
                     element["action_id"]: {"type": "plain_text_input", "value": answer or None}
                 }
         return values
+
+    def _labelled(self, label: str) -> str:
+        """A field's label as the console asks for it: with a colon, unless it is a question."""
+        return label if label.endswith("?") else plain(self.t.say("{label}:", label=label))
 
     def _choose(
         self, view: dict[str, Any], block: dict[str, Any], label: str, lines: Iterator[str]
@@ -104,7 +112,8 @@ class FormFilling:
         while True:
             for i, option in enumerate(options, 1):
                 self.write(f"│   {i}. {plain(_text(option.get('text')))}")
-            answer = self._ask(f"│ {label}" + (f" [{initial}]" if initial else "") + ": ", lines)
+            asked = label + (f" [{initial}]" if initial else "")
+            answer = self._ask(f"│ {self._labelled(asked)} ", lines)
             if not answer:
                 return str(initial) if initial else None
             if answer.isdigit() and 1 <= int(answer) <= len(options):

@@ -17,7 +17,7 @@ from bot.composition import build_provider
 from bot.settings import Settings
 from ledger.clock import parse_day
 from ledger.errors import N_
-from ledger.services import Ledger, accounting, settlements
+from ledger.services import Ledger, accounting, projects, settlements
 from ledger.services.settlements import DuePart, SettlementView
 
 
@@ -29,16 +29,17 @@ def _write(
     args: argparse.Namespace, settings: Settings, work: Any, what: str
 ) -> Document | Outcome:
     """Stream the export to stdout, or into --output (whole or not at all: written beside
-    it, then moved in place)."""
-    if args.json:
-        raise Refused(N_("an export is written in its --format: drop --json"))
+    it, then moved in place). `--json` is `--format json`."""
+    if args.json and args.format == "csv":
+        raise Refused(N_("--json writes JSON, --format csv writes CSV: choose one"))
+    form = args.format or ("json" if args.json else "csv")
     if not args.output:
-        work(sys.stdout)
+        work(sys.stdout, form)
         return Document("", end="")
     partial = f"{args.output}.part"
     try:
         with open(partial, "w", encoding="utf-8", newline="") as out:
-            totals = work(out)
+            totals = work(out, form)
         os.replace(partial, args.output)
     finally:
         if os.path.exists(partial):
@@ -58,7 +59,7 @@ def export_purchases(
     return _write(
         args,
         settings,
-        lambda out: accounting.export_purchases(ledger, start, end, out, args.format, found),
+        lambda out, form: accounting.export_purchases(ledger, start, end, out, form, found),
         "purchases",
     )
 
@@ -68,7 +69,7 @@ def export_due(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     return _write(
         args,
         settings,
-        lambda out: accounting.export_due(ledger, start, end, out, args.format),
+        lambda out, form: accounting.export_due(ledger, start, end, out, form),
         "due",
     )
 
@@ -105,7 +106,9 @@ def _part(part: DuePart, settings: Settings) -> dict[str, Any]:
 
 def due_list(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
     parts = settlements.due_parts(ledger, args.project, settled=args.all)
-    return Outcome([_part(p, settings) for p in parts], text.due_parts(parts, reader(settings)))
+    name = projects.get_project(ledger, args.project).name if args.project else None
+    said = text.due_parts(parts, reader(settings), name)
+    return Outcome([_part(p, settings) for p in parts], said)
 
 
 def due_settle(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
@@ -125,7 +128,7 @@ def due_void(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Ou
 PERIOD = (
     Arg("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first local day"),
     Arg("--to", dest="end", required=True, metavar="YYYY-MM-DD", help="last local day"),
-    Arg("--format", choices=("csv", "json"), default="csv"),
+    Arg("--format", choices=("csv", "json"), help="default: csv, json with --json"),
     Arg("--output", metavar="FILE", help="default: standard output"),
 )
 

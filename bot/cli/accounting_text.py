@@ -35,7 +35,10 @@ def bills_unread(service: str, t: Translator) -> str:
     )
 
 
-def due_parts(parts: Sequence[DuePart], t: Translator) -> str:
+def due_parts(parts: Sequence[DuePart], t: Translator, project: str | None = None) -> str:
+    """One line a part; none: that nothing is due, in `project` (its name) or anywhere."""
+    if not parts and project is not None:
+        return t.say("nothing is due by other means for {project}", project=project)
     lines = []
     for part in parts:
         cells = [

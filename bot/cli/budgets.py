@@ -8,18 +8,9 @@ from bot import budget_words as words
 from bot.cli import serialise
 from bot.cli.common import actor, project_currency, reader
 from bot.cli.outcome import Outcome
-from bot.i18n import Translator
 from bot.settings import Settings
 from ledger.amounts import parse_amount
-from ledger.periods import BudgetView
 from ledger.services import Ledger, budgets, projects
-
-
-def _shown(view: BudgetView, t: Translator) -> str:
-    return (
-        f"{view.project.name} ({view.project.id}): {words.amount_per_period(view, t)}\n"
-        f"  {words.use_line(view, t)} {words.set_line(view, t)}"
-    )
 
 
 def set_budget(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:
@@ -38,10 +29,10 @@ def show(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcom
         if found is None:
             name = projects.get_project(ledger, args.project).name
             return Outcome(None, words.no_budget(name, t))
-        return Outcome(serialise.budget(found, settings.timezone), _shown(found, t))
+        return Outcome(serialise.budget(found, settings.timezone), words.shown(found, t))
     views = budgets.all_budgets(ledger)
     rows = [serialise.budget(view, settings.timezone) for view in views]
-    said = "\n".join(_shown(view, t) for view in views) or words.no_budgets(t)
+    said = "\n".join(words.shown(view, t) for view in views) or words.no_budgets(t)
     return Outcome(rows, said)
 
 

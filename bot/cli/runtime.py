@@ -192,7 +192,7 @@ def serve_http(
     try:
         server = SlackServer(edge, options, config_file)
     except READ_ERRORS as refused:
-        print(f"error: gunicorn settings: {refused}", file=sys.stderr)
+        fail(N_("gunicorn settings: {reason}"), reason=str(refused))
         return 2
     _logging()
     ledger = build_ledger(settings, upgrade=True)

@@ -14,7 +14,7 @@ from bot.slack.deps import Deps, guarded, request_id, user_of
 from bot.slack.views import metadata_of, submitted
 from ledger.domain import Role
 from ledger.errors import N_, InvalidInput
-from ledger.services import settlements
+from ledger.services import projects, settlements
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str, dict[str, str]]:
@@ -86,8 +86,9 @@ def register(app: App, deps: Deps) -> None:
             client.chat_postMessage(channel=actor.user_id, **told.as_kwargs())
         url = source.get("response_url")
         if url:
-            project = source.get("project") or None
-            parts = settlements.due_parts(deps.ledger, project)
+            ref = source.get("project") or None
+            project = projects.get_project(deps.ledger, ref) if ref else None
+            parts = settlements.due_parts(deps.ledger, ref)
             redrawn = blocks.due_list(parts, t, finance=True, project=project)
             WebhookClient(url).send(**redrawn.as_kwargs(), replace_original=True)
 

@@ -100,6 +100,4 @@ def due_list(inv: Invocation, args: list[str]) -> None:
     project = inv.projects.exactly(args) if args else inv.projects.channel_project
     parts = settlements.due_parts(inv.deps.ledger, project.id if project else None)
     finance = inv.actor.can(Role.FINANCE)
-    inv.reply(
-        blocks.due_list(parts, inv.t, finance=finance, project=project.id if project else None)
-    )
+    inv.reply(blocks.due_list(parts, inv.t, finance=finance, project=project))

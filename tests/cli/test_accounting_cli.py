@@ -52,8 +52,6 @@ def test_an_export_with_dates_in_the_wrong_order_is_refused_and_writes_nothing(c
     assert "the period starts on 2026-12-31, after it ends on 2026-12-01" in err
     code, _, err = cli("export", "due", "--from", "2026-13-01", "--to", "2026-12-01")
     assert code == 1 and "is not a date" in err
-    code, _, err = cli("export", "purchases", "--from", TODAY, "--to", TODAY, "--json")
-    assert code == 1 and "drop --json" in err
 
 
 def test_due_list_settle_and_void_from_the_command_line(cli: Run) -> None:
@@ -105,3 +103,43 @@ def test_export_json_lists_approvals_as_po_show_does_and_null_for_what_is_missin
         (None, None, None),
         (None, None, None),
     ]
+
+
+def test_json_on_an_export_of_a_period_means_its_json_format(cli: Run) -> None:
+    for what in ("purchases", "due"):
+        period = ("export", what, "--from", TODAY, "--to", TODAY)
+        _, asked, _ = cli(*period, "--format", "json")
+        assert cli("--json", *period) == (0, asked, "")
+        assert cli(*period, "--json") == (0, asked, "")
+        assert cli(*period, "--json", "--format", "json") == (0, asked, "")
+    written = cli("--json", "export", "due", "--from", TODAY, "--to", TODAY, "--output", "d")
+    assert written == (0, {"output": "d"}, "")
+    assert len(json.loads(Path("d").read_text())["parts"]) == 2
+
+
+def test_json_with_an_explicit_csv_format_on_an_export_is_refused_in_one_line(cli: Run) -> None:
+    for what in ("purchases", "due"):
+        code, out, err = cli(
+            "--json", "export", what, "--from", TODAY, "--to", TODAY, "--format", "csv"
+        )
+        assert (code, out) == (1, "")
+        assert err.strip().splitlines() == [
+            "error: --json writes JSON, --format csv writes CSV: choose one"
+        ]
+
+
+def test_the_due_list_of_one_project_names_it_when_nothing_is_due_there(
+    cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("project", "add", "dev", "--name", "Dev", "--as", "UADMIN")[0] == 0
+    assert cli("due", "list", "--project", "dev")[1].strip() == (
+        "nothing is due by other means for Dev"
+    )
+    assert cli("due", "list", "--project", "dev", "--all")[1].strip() == (
+        "nothing is due by other means for Dev"
+    )
+    assert cli("due", "list")[1].strip() != "nothing is due by other means"
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    assert cli("due", "list", "--project", "dev")[1].strip() == (
+        "rien n’est dû par d’autres moyens pour Dev"
+    )

@@ -68,6 +68,7 @@ def test_a_french_terminal_sets_a_budget_with_french_period_words(
     assert said.replace("\u00a0", " ").startswith(
         "Le budget de Prod EU est désormais de 90 000,00 € par an."
     )
+    assert prod("budget", "show")[1].startswith("Prod EU (prod-eu)\u00a0: 90\u00a0000,00\u00a0€")
     shown = prod("budget", "show")[1].replace("\u00a0", " ")
     assert f"Budget {datetime.now(ZoneInfo('Europe/Paris')).year} : 0,00 € utilisés" in shown
     assert prod("budget", "show", "--json")[1][0]["period"] == "yearly"

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from babel.messages.pofile import read_po
 
+from bot import budget_words
 from bot.budget_words import use_line
+from bot.console import Console
 from bot.i18n import CATALOGS, DOMAIN, translator
 from bot.slack.blocks.budgets import budget_news
+from bot.slack.blocks.purchase_orders import pending_list, po_for_approval, po_outcome
 from ledger.domain import ProjectView
 from ledger.errors import AmountError
 from ledger.money import WholeMoney
 from ledger.periods import BudgetPeriod, BudgetView
+from ledger.services import Ledger
 from ledger.services.budget_notices import BudgetNews
+from ledger.services.budgets import set_budget
+from ledger.services.projects import link_channel
+from ledger.services.purchases import reject_purchase, request_purchase
+from tests.i18n.test_every_builder import human_texts
 from tests.i18n.typography import missing_spaces
-from tests.support import PARIS, eur
+from tests.slack.inprocess import bot_in_process
+from tests.support import ADMIN, FINANCE, MEMBER, PARIS, eur
 
 
 def french_sentences() -> list[str]:
@@ -178,3 +188,33 @@ def test_purchase_bounds_are_written_in_whole_units() -> None:
         "un achat est compris entre 1\u00a0€ et 200\u00a0000\u00a0€"
     )
     assert translator("en_GB", PARIS).refusal(refused)[0] == "a purchase is between €1 and €200,000"
+
+
+def test_sentences_joined_at_a_colon_have_a_no_break_space_before_it_in_french(
+    ledger: Ledger, project: str
+) -> None:
+    """A rejection and its reason (finance's card, the pending list), a budget at the
+    terminal, a list's text for notifications, and the console's form prompts and errors."""
+    french = translator("fr_FR", PARIS)
+    po = request_purchase(ledger, MEMBER, project, eur("100"))
+    rejected = reject_purchase(ledger, FINANCE, po.number, "trop cher")
+    view = set_budget(ledger, FINANCE, project, eur("80000"), BudgetPeriod.MONTHLY)
+    card = po_for_approval(rejected, french).as_kwargs()
+    pending = pending_list([rejected, request_purchase(ledger, MEMBER, project, eur("5"))], french)
+    said = [po_outcome(rejected, french), *human_texts([card, pending.as_kwargs()])]
+    said.append(budget_words.shown(view, french))
+    assert said[0].endswith("\u00a0: trop cher")
+    assert pending.text.startswith("1 bon de commande en attente\u00a0:\n")
+    assert said[-1].startswith("Prod EU (prod-eu)\u00a0: 80\u00a0000,00\u00a0€ par mois")
+    form = io.StringIO()
+    with bot_in_process(ledger, "fr_FR", UMEMBER="fr-FR") as bot:
+        link_channel(ledger, ADMIN, project, "CGENERAL")
+        console = Console(bot.app, bot.standin, bot.executor, "UMEMBER", "CGENERAL", form, t=french)
+        console.run(iter(["/credit acheter", "", "beaucoup", "", "", ":cancel", ":quit"]))
+    asked = form.getvalue()
+    assert "│ Projet [prod-eu]\u00a0: " in asked
+    assert "│ ! Projet\u00a0: Il n’y a pas de projet 'beaucoup'." in asked
+    assert "│ ! Montant HT\u00a0: Aucun montant donné." in asked
+    said += [line.removeprefix("│ ").removeprefix("! ") for line in asked.splitlines()]  # frame
+    wrong = {s: missing_spaces(s) for s in said if missing_spaces(s)}
+    assert wrong == {}

@@ -16,10 +16,11 @@ from ledger.errors import InvalidInput
 from ledger.services import Ledger
 from ledger.services.accounting import export_purchases
 from ledger.services.billing import charge
+from ledger.services.projects import add_project, link_channel
 from ledger.services.purchases import approve_purchase, request_purchase
-from ledger.services.settlements import due_parts
+from ledger.services.settlements import due_parts, settle
 from tests.slack.inprocess import Bot, block_texts, bot_in_process, plain
-from tests.support import FINANCE, MEMBER, eur
+from tests.support import ADMIN, FINANCE, MEMBER, eur
 
 FIN = "UFIN"
 
@@ -157,3 +158,49 @@ def test_the_history_in_slack_shows_a_settlement_with_its_reference(seeded: Ledg
         submit(bot, FIN, bot.standin.of("views.open")[-1].result["view"], "INV-77")
         shown = plain(bot.command("UMEM", "history prod-eu"))
     assert "*Settled by other payment means* €50.00 · `bill-2` — INV-77" in shown
+
+
+def test_the_due_list_of_one_project_names_it_when_nothing_is_due_there(
+    seeded: Ledger, project: str
+) -> None:
+    add_project(seeded, ADMIN, "dev", "Dev")
+    link_channel(seeded, ADMIN, "dev", "CDEV")
+    with bot_in_process(seeded, "en_GB", UFRA="fr-FR") as bot:
+        mine = bot.command(FIN, "due", channel="CDEV")
+        assert plain(mine) == "Nothing is due by other payment means for Dev."
+        named = bot.command(FIN, "due dev")
+        assert plain(named) == "Nothing is due by other payment means for Dev."
+        french = bot.command("UFRA", "dû", channel="CDEV")
+        assert plain(french) == "Rien n’est dû par d’autres moyens de paiement pour Dev."
+
+
+def test_settling_the_last_part_of_a_projects_list_redraws_it_naming_the_project(
+    seeded: Ledger,
+) -> None:
+    settle(seeded, FINANCE, ["C-1"], "INV-1")
+    with bot_in_process(seeded, "en_GB") as bot:
+        listed = bot.command(FIN, "due prod-eu")
+        (row,) = [b for b in listed.params["blocks"] if b["type"] == "actions"]
+        bot.dispatch(
+            {
+                "type": "block_actions",
+                "team": {"id": "T1"},
+                "api_app_id": "A1",
+                "user": {"id": FIN},
+                "trigger_id": "trigger.last",
+                "response_url": bot.standin.response_url("last"),
+                "container": {"type": "message", "message_ts": "1.1", "channel_id": "CGENERAL"},
+                "channel": {"id": "CGENERAL"},
+                "actions": [
+                    {
+                        "type": "button",
+                        "action_id": SETTLE,
+                        "block_id": row["block_id"],
+                        "value": "C-2",
+                    }
+                ],
+            }
+        )
+        submit(bot, FIN, bot.standin.of("views.open")[-1].result["view"], "INV-2")
+        redrawn = [c for c in bot.standin.of("response") if c.params.get("replace_original")]
+        assert plain(redrawn[-1]) == "Nothing is due by other payment means for Prod EU."

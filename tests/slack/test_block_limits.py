@@ -393,8 +393,11 @@ def accounting_payloads(t: Translator, *, big: bool = True) -> dict[str, Any]:
     parts = [due_part(i, name, memo) for i in range(MANY)]
     return {
         "due list": accounting.due_list(parts, t, finance=True),
-        "due list, member": accounting.due_list(parts[:1], t, finance=False, project=BIG.id),
+        "due list, member": accounting.due_list(parts[:1], t, finance=False, project=BIG),
         "nothing due": accounting.due_list([], t, finance=True),
+        "nothing due, one project": accounting.due_list(
+            [], t, finance=True, project=replace(BIG, name=name)
+        ),
         "settled": accounting.settled(done, t),
         "export sent": accounting.export_sent("septembre 2026", 10_000, t),
         "settle modal": accounting.settle_modal(parts[1], source, t),

@@ -61,7 +61,7 @@ def test_the_console_completes_buy_approve_and_balance(db_url: str) -> None:
 def test_the_console_shows_modal_errors_and_asks_again(db_url: str) -> None:
     script = ":as UADMIN\n/credit project add p P\n/credit project link p\n/credit buy\n1,000\n\n700\n\n:quit\n"
     out = console(db_url, script).stdout
-    assert "! amount: " in out and "ambiguous" in out
+    assert "! Amount excl. tax: " in out and "ambiguous" in out
     assert out.count("└ submitted") == 1
 
 
@@ -136,7 +136,7 @@ def test_a_form_is_left_with_cancel_and_quit_is_never_read_as_an_amount(db_url: 
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.count("└ cancelled") == 2 and "└ submitted" not in out
-    assert "! amount" not in out and "PO-" not in out
+    assert "! Amount" not in out and "PO-" not in out
     _, after_cancel, after_quit = out.split("└ cancelled")
     assert "PROJECTS" in after_cancel  # the console went on
     assert after_quit.strip() == ""  # :quit left the console
@@ -154,8 +154,8 @@ def test_a_refused_field_is_shown_next_to_it_and_never_also_sent_as_a_message(
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.count("└ submitted") == 2
-    assert out.count("ambiguous") == 1 and "! amount: " in out
-    assert "! reason: " in out and "A rejection needs a reason" not in out
+    assert out.count("ambiguous") == 1 and "! Amount excl. tax: " in out
+    assert "! Why is it rejected? " in out and "A rejection needs a reason" not in out
     assert "Rejected by @UFINANCE" in out
 
 

@@ -22,6 +22,7 @@ from slack_sdk.models.views import View
 from bot.i18n import Translator
 from bot.slack.blocks.common import Message, _dicts, _md, text_message
 from bot.slack.formatting import cut, escape
+from ledger.domain import ProjectView
 from ledger.services.settlements import MAX_REFERENCE, DuePart, SettlementView
 
 MAX_DUE_SHOWN = 20
@@ -47,9 +48,17 @@ def _line(part: DuePart, t: Translator) -> str:
 
 
 def due_list(
-    parts: Sequence[DuePart], t: Translator, *, finance: bool, project: str | None = None
+    parts: Sequence[DuePart], t: Translator, *, finance: bool, project: ProjectView | None = None
 ) -> Message:
-    """The parts not settled, oldest first, each with Settle for finance."""
+    """The parts not settled, oldest first, each with Settle for finance: of one project, or
+    of every project without `project` (an empty list says which)."""
+    if not parts and project is not None:
+        return text_message(
+            t.say(
+                "Nothing is due by other payment means for {project}.",
+                project=escape(project.name),
+            )
+        )
     if not parts:
         return text_message(t.gettext("Nothing is due by other payment means."))
     title = t.say_n(
@@ -61,7 +70,10 @@ def due_list(
         if finance:
             button = ButtonElement(text=t.gettext("Settle…"), action_id=SETTLE, value=part.ref)
             blocks.append(
-                ActionsBlock(block_id=f"due:{part.ref}{ROW}{project or ''}", elements=[button])
+                ActionsBlock(
+                    block_id=f"due:{part.ref}{ROW}{project.id if project else ''}",
+                    elements=[button],
+                )
             )
     if len(parts) > MAX_DUE_SHOWN:
         more = len(parts) - MAX_DUE_SHOWN
@@ -79,7 +91,7 @@ def due_list(
             )
         )
     text = "\n".join(f"{p.ref} {p.project_id} {t.money(p.amount)}" for p in parts)
-    return Message(f"{title}:\n{text}", _dicts(blocks))
+    return Message(t.say("{label}:", label=title) + "\n" + text, _dicts(blocks))
 
 
 def settle_modal(part: DuePart, source: dict[str, str], t: Translator) -> dict[str, object]:

@@ -108,7 +108,7 @@ def po_digest(
         days=for_days,
     )
     head = SectionBlock(text=_md(f":alarm_clock: {waited}"))
-    return Message(waited.rstrip(":"), [head.to_dict(), *listing.blocks[1:]][:MAX_BLOCKS])
+    return Message(waited.rstrip(":").rstrip(), [head.to_dict(), *listing.blocks[1:]][:MAX_BLOCKS])
 
 
 def all_decided(t: Translator) -> Message:

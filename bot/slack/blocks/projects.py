@@ -56,7 +56,7 @@ def project_list(projects: Sequence[ProjectView], t: Translator) -> Message:
         lambda n: t.say_n("…and {n} more project.", "…and {n} more projects.", n),
     )
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=title)), *listing]
-    return Message(f"{title}:\n" + "\n".join(lines), _dicts(blocks))
+    return Message(t.say("{label}:", label=title) + "\n" + "\n".join(lines), _dicts(blocks))
 
 
 def no_project(t: Translator) -> Message:

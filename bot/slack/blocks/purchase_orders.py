@@ -207,10 +207,9 @@ def po_outcome(po: PurchaseOrderView, t: Translator) -> str:
         POStatus.REJECTED: t.say("Rejected by {who} on {when}", who=who, when=when),
         POStatus.CANCELLED: t.say("Cancelled by {who} on {when}", who=who, when=when),
     }.get(po.status, labels.po_status(po.status, t))
-    line = f"{icon} {sentence}"
     if po.reason:
-        line += f": {escape(po.reason)}"
-    return line
+        sentence = t.say("{decision}: {reason}", decision=sentence, reason=escape(po.reason))
+    return f"{icon} {sentence}"
 
 
 def po_approval_counted(po: PurchaseOrderView, t: Translator) -> Message:
@@ -316,4 +315,4 @@ def pending_list(
             )
         )
     text = "\n".join(f"{po.number} {po.project.id} {t.money(po.amount_excl_tax)}" for po in orders)
-    return Message(f"{title}:\n{text}", _dicts(blocks))
+    return Message(t.say("{label}:", label=title) + "\n" + text, _dicts(blocks))
