@@ -7,11 +7,15 @@ from __future__ import annotations
 import pytest
 
 from bot.cli.__main__ import main
+from bot.composition import build_alerts
+from bot.settings import Settings
 from bot.slack.standin import SlackStandIn
 from ledger.services import Ledger, purchases
+from ledger.services.autopilot import status, turn_on
+from ledger.services.billing import charge
 from ledger.services.order_expiry import expire_orders
-from ledger.services.projects import add_project
-from tests.support import ADMIN, MEMBER, TEST_SECRET, FakeClock, eur
+from ledger.services.projects import add_project, link_channel
+from tests.support import ADMIN, FINANCE, MEMBER, TEST_SECRET, FakeClock, eur
 
 
 def at_a_terminal_without_a_token(
@@ -46,3 +50,22 @@ def test_a_dry_run_without_a_token_asks_slack_nothing_and_words_a_dm_in_the_work
     assert standin.calls == []
     assert err == ""
     assert f"Votre bon de commande *{po.number}* (500,00\u00a0€ HT pour *Prod EU*)" in out
+
+
+def test_a_dry_run_lists_the_autopilots_draft_and_its_channel_news_with_no_finance_channel(
+    ledger: Ledger, clock: FakeClock, settings: Settings
+) -> None:
+    add_project(ledger, ADMIN, "prod-eu", "Prod EU")
+    link_channel(ledger, ADMIN, "prod-eu", "CPROD")
+    turn_on(ledger, FINANCE, "prod-eu", cover_days=30)
+    clock.advance(days=40)
+    charge(ledger, FINANCE, "prod-eu", eur("300"), "march")  # 10 € a day, no credit
+    alerts = build_alerts(settings.model_copy(update={"finance_channel": None}), ledger)
+    report = alerts.run(dry_run=True)
+    (state,) = report.would_draft
+    assert state.outlook.draft is not None
+    assert (state.project.id, state.outlook.draft.amount) == ("prod-eu", eur("300"))
+    assert [(place, draft.text) for place, draft in report.planned] == [
+        ("CPROD", ":robot_face: The autopilot would draft €300.00 for *Prod EU*.")
+    ]
+    assert status(ledger, "prod-eu")[0].open_order is None
