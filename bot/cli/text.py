@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot import autopilot_words, labels, run_outcome
-from bot.forecast_words import basis, lasts_until, never_runs_out
+from bot.forecast_words import basis, lasts_until, never_runs_out, on_its_way
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack.blocks import ovh as ovh_words
@@ -237,6 +237,7 @@ def forecast(seen: Forecast, t: Translator) -> str:
             least=t.money(advice.buy_at_least),
             most=t.money(advice.useful_at_most),
         ),
+        *on_its_way(seen, t),
     ]
     lines += [
         "  "
