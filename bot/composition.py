@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from slack_bolt import App
     from slack_sdk import WebClient
 
+    from bot.i18n import Translator
     from bot.jobs.alerts import Alerts, Pacer
     from bot.jobs.ovh_sync import OvhSync
     from bot.ovh.client import OvhProvider
@@ -137,6 +138,11 @@ def build_alerts(
     def locales() -> Locales:  # built at the first message to a person
         return Locales(settings, web)
 
+    def person(user_id: str) -> Translator:
+        """A person's language; with no token (a dry run) Slack is not asked: the
+        workspace's."""
+        return locales().of(user_id) if web.token else workspace
+
     @cache
     def deps() -> Deps:  # built when finance's Homes are first redrawn
         return _deps(settings, ledger, web, None)
@@ -146,7 +152,7 @@ def build_alerts(
 
         refresh_finance_homes(deps(), web)
 
-    notifier = SlackNotifier(web, workspace, lambda user: locales().of(user), homes)
+    notifier = SlackNotifier(web, workspace, person, homes)
     return Alerts(ledger, settings, notifier, pacer)
 
 

@@ -52,13 +52,31 @@ def alerts_run(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> 
     if not args.dry_run:
         return Outcome(serialise.alerts_report(report), report.summary(t))
     planned = [(channel, message.text) for channel, message in report.planned]
+    drafts = [
+        (state.project, state.outlook.draft.amount)
+        for state in report.would_draft
+        if state.outlook.draft is not None
+    ]
     data: JSON = {
         "dry_run": True,
         "would_expire": report.expired,
         "would_expire_orders": report.orders_expired,
+        "would_draft": [
+            {"project": project.id, "amount": serialise.money(amount), "currency": amount.currency}
+            for project, amount in drafts
+        ],
+        "finance_channel": settings.finance_channel,  # null: finance's messages go nowhere
         "would_post": [{"channel": channel, "text": said} for channel, said in planned],
     }
-    return Outcome(data, text.would_post(report.expired, planned, t, report.orders_expired))
+    said = text.would_post(
+        report.expired,
+        planned,
+        t,
+        report.orders_expired,
+        drafts=[(project.name, amount) for project, amount in drafts],
+        finance=bool(settings.finance_channel),
+    )
+    return Outcome(data, said)
 
 
 def alerts_status(args: argparse.Namespace, settings: Settings, ledger: Ledger) -> Outcome:

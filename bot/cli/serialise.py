@@ -281,6 +281,10 @@ def forecast(view: Forecast) -> dict[str, Any]:
             "buy_at_least": money(advice.buy_at_least),
             "useful_at_most": money(advice.useful_at_most),
         },
+        "open_orders": [  # not counted above
+            {"po": o.number, "amount": money(o.amount), "status": o.status.value}
+            for o in view.open_orders
+        ],
     }
 
 

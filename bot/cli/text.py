@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot import autopilot_words, labels, run_outcome
-from bot.forecast_words import basis, lasts_until, never_runs_out
+from bot.forecast_words import basis, lasts_until, never_runs_out, on_its_way
 from bot.i18n import Translator
 from bot.settings import Settings
 from bot.slack.blocks import ovh as ovh_words
@@ -26,6 +26,7 @@ from ledger.domain import (
     PurchaseOrderView,
     RedeemedVoucher,
 )
+from ledger.money import Money
 from ledger.services.autopilot import AutopilotState
 from ledger.services.forecasting import Forecast
 from ledger.services.notices import STATUSES, DeliveryStatus
@@ -241,6 +242,7 @@ def forecast(seen: Forecast, t: Translator) -> str:
             least=t.money(advice.buy_at_least),
             most=t.money(advice.useful_at_most),
         ),
+        *on_its_way(seen, t),
     ]
     lines += [
         "  "
@@ -277,14 +279,36 @@ def verified(t: Translator) -> str:
 
 
 def would_post(
-    expired: int, planned: Sequence[tuple[str, str]], t: Translator, orders: int = 0
+    expired: int,
+    planned: Sequence[tuple[str, str]],
+    t: Translator,
+    orders: int = 0,
+    *,
+    drafts: Sequence[tuple[str, Money]] = (),
+    finance: bool = True,
 ) -> str:
-    """What `alerts run --dry-run` would do: lots and purchase orders to expire, messages by
-    channel (a reminder's place is its finance thread, "channel:ts")."""
+    """What `alerts run --dry-run` would do: lots and purchase orders to expire, the orders
+    the autopilot would draft (project name, amount), whether finance's messages have a
+    channel, messages by channel (a reminder's place is its finance thread, "channel:ts")."""
     lines = [t.say_n("would expire {n} lot", "would expire {n} lots", expired)]
     if orders:
         lines.append(
             t.say_n("would expire {n} purchase order", "would expire {n} purchase orders", orders)
+        )
+    lines += [
+        t.say(
+            "would draft a purchase order of {amount} for {project} (autopilot)",
+            amount=t.money(amount),
+            project=name,
+        )
+        for name, amount in drafts
+    ]
+    if not finance:
+        lines.append(
+            t.gettext(
+                "FINANCE_CHANNEL is unset: finance's messages (orders to approve, reminders,"
+                " digests) have nowhere to go"
+            )
         )
     lines += [
         t.say("would post to #{channel}:", channel=channel) + f"\n{text}\n"

@@ -33,6 +33,7 @@ from ledger.services import (
     order_reminders,
     projects,
 )
+from ledger.services.autopilot import AutopilotState
 from ledger.services.notices import NoticeView
 
 log = logging.getLogger("creditbot.alerts")
@@ -78,6 +79,8 @@ class Report:
     undeliverable: int = 0
     drafted: int = 0
     planned: list[tuple[str, Draft]] = field(default_factory=list)
+    # A dry run's: each project whose autopilot would draft an order now.
+    would_draft: list[AutopilotState] = field(default_factory=list)
 
     def summary(self, t: Translator | None = None) -> str:
         """What the run did, for an operator (in English unless a translator is given)."""
@@ -307,11 +310,17 @@ class Alerts:
         for key, channel, digest_of, _ in weekly:
             if key not in claimed and digest_of:
                 report.planned.append((channel, self.messages.weekly(digest_of)))
-        finance = self.settings.finance_channel
-        if finance:
-            for state in autopilot.status(self.ledger):
-                if state.enabled and state.outlook.draft is not None:
-                    report.planned.append((finance, self.notifier.autopilot_due(state)))
+        # Every order the autopilot would draft, whatever the channels; finance's card
+        # and the project channels' news where they would go.
+        report.would_draft = [
+            state
+            for state in autopilot.status(self.ledger)
+            if state.enabled and state.outlook.draft is not None
+        ]
+        for state in report.would_draft:
+            news = self.notifier.autopilot_due(state)
+            places = ([finance] if finance else []) + list(state.project.channels)
+            report.planned += [(place, news) for place in places]
         stale = self.messages.stale_orders()
         if stale and self.settings.finance_channel:
             report.planned.append(

@@ -154,7 +154,7 @@ def _balance(inv: Invocation, args: list[str]) -> None:
     screen = screens.balance_screen(inv.deps.ledger, inv.channel_id, inv.choose(args))
     seen, link = screen.forecast, screen.link  # the lots now, their outlook, the link
     view = Balance(seen.project, seen.at, seen.lots)
-    outlook = forecast_words.lasts_until(seen, inv.t)
+    outlook = forecast_words.balance_outlook(seen, inv.t)
     synced = (
         sync_line(link, inv.deps.ledger.now(), inv.deps.settings.ovh_sync_minutes, inv.t)
         if link

@@ -64,7 +64,7 @@ def register(app: App, deps: Deps) -> None:
             raise InvalidInput(N_("this button carries no project"))
         t = deps.locales.of(user_of(body))
         seen = forecasting.forecast(deps.ledger, project_id)
-        outlook = forecast_words.lasts_until(seen, t)
+        outlook = forecast_words.balance_outlook(seen, t)
         view = Balance(seen.project, seen.at, seen.lots)
         budget = budgets.budget_of(deps.ledger, project_id)
         line = use_line(budget, t) if budget else None

@@ -19,10 +19,7 @@ from ledger.money import Money, minor_units
 from ledger.orm import AutopilotDraft, AutopilotSetting, Project, PurchaseOrder
 from ledger.services.context import Ledger
 from ledger.services.forecasting import Forecast
-
-# Approved and not delivered: the order is still on its way (OVHcloud placing it, placed,
-# or cancelled there and waiting for finance to order it again or close it).
-ON_ITS_WAY = ("ordering", "ordered", "cancelled")
+from ledger.services.open_orders import open_in
 
 
 class Held(enum.StrEnum):
@@ -178,16 +175,7 @@ def refused(drafted: LastDraft | None, setting: AutopilotSetting) -> Outlook | N
 
 def open_orders(session: Session, ids: Sequence[str]) -> dict[str, str]:
     """Each project's oldest open order: pending, or approved and not yet delivered."""
-    rows = session.execute(
-        select(PurchaseOrder.project_id, PurchaseOrder.number)
-        .where(
-            PurchaseOrder.project_id.in_(ids),
-            (PurchaseOrder.status == "pending")
-            | ((PurchaseOrder.status == "approved") & PurchaseOrder.provider_state.in_(ON_ITS_WAY)),
-        )
-        .order_by(PurchaseOrder.id.desc())
-    ).all()
-    return dict(rows)  # the last written wins: the oldest
+    return {pid: orders[0].number for pid, orders in open_in(session, ids).items()}
 
 
 def cap_used(session: Session, ledger: Ledger, ids: Sequence[str], today: date) -> dict[str, int]:

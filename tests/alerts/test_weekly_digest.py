@@ -6,20 +6,24 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
 
 from bot.composition import build_alerts
+from bot.i18n import translator
 from bot.jobs.alerts import Alerts, Pacer
 from bot.settings import Settings
 from bot.slack.standin import SlackStandIn
+from ledger.domain import AUTOPILOT, POStatus
 from ledger.services import Ledger
+from ledger.services.autopilot import turn_on
 from ledger.services.billing import charge
 from ledger.services.health import SCHEDULED_RUN, health
 from ledger.services.notices import counts
 from ledger.services.projects import add_project, link_channel
-from ledger.services.purchases import approve_purchase, request_purchase
+from ledger.services.purchases import approve_purchase, list_purchase_orders, request_purchase
 from tests.alerts.test_delivery import ADMIN, FIN, bot_environment, expiring_lots
 from tests.alerts.test_warnings import FREEZE_IGNORE, paris
 from tests.support import FINANCE as SERVICE_FINANCE
@@ -192,3 +196,23 @@ def test_a_digest_of_a_project_with_no_credit_does_not_say_it_lasts(
         alerts(digest_day="monday").run()
     text = digest_text(standin, "CEMPTY")
     assert "No credit available." in text and "lasts beyond" not in text
+
+
+def test_the_digest_names_the_order_the_autopilot_drafted_in_the_same_run_not_counted(
+    real_clock_ledger: Ledger, alerts: Callable[..., Alerts], standin: SlackStandIn
+) -> None:
+    with freeze_time(paris(2026, 11, 16, 10, 0), ignore=FREEZE_IGNORE) as frozen:  # a Monday
+        funded(real_clock_ledger)
+        charge(real_clock_ledger, FIN, "p", eur("990"), "last-week")
+        turn_on(real_clock_ledger, SERVICE_FINANCE, "p")
+        frozen.move_to(paris(2026, 11, 23, 9, 0))  # the next Monday: credit runs out today
+        report = alerts(digest_day="monday", creditbot_locale="fr_FR").run()
+    (draft,) = list_purchase_orders(real_clock_ledger, POStatus.PENDING)
+    assert report.drafted == 1 and draft.requested_by == AUTOPILOT
+    (text,) = [  # the digest; the autopilot's news is the other post there
+        str(c.params["text"])
+        for c in standin.of("chat.postMessage")
+        if c.params["channel"] == "CPROD" and "Acheter avant le" in str(c.params["text"])
+    ]
+    amount = translator("fr_FR", ZoneInfo("Europe/Paris")).money(draft.amount_excl_tax)
+    assert f"{draft.number} de {amount} attend son approbation (non compté ci-dessus)." in text

@@ -232,3 +232,29 @@ def test_status_and_the_order_tell_how_many_of_the_days_asked_a_capped_draft_cov
     assert code == 0
     assert rows[0]["last_draft"]["covers_through"] == drafted["covers_through"]
     assert rows[0]["last_draft"]["bounded_by"] == "cap"
+
+
+def test_a_dry_run_without_a_finance_channel_lists_the_autopilots_draft_and_says_so_once(
+    cli: Run, standin: SlackStandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)  # no token, no finance channel
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    code, said, err = cli("alerts", "run", "--dry-run")
+    assert (code, err) == (0, "")
+    assert "would draft a purchase order of €27,000.00 for Prod EU (autopilot)" in said
+    assert said.count("FINANCE_CHANNEL is unset: finance's messages") == 1
+    code, data, _ = cli("alerts", "run", "--dry-run", "--json")
+    assert data["would_draft"] == [{"project": "prod-eu", "amount": "27000.00", "currency": "EUR"}]
+    assert data["finance_channel"] is None
+    assert cli("po", "list", "--json")[1] == [] and standin.calls == []
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    said = cli("alerts", "run", "--dry-run")[1]
+    assert (
+        "créerait un bon de commande de 27\u00a0000,00\u00a0€ pour Prod EU (pilote automatique)"
+        in said
+    )
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    code, data, _ = cli("alerts", "run", "--dry-run", "--json")
+    assert [d["project"] for d in data["would_draft"]] == ["prod-eu"]
+    assert [p["channel"] for p in data["would_post"]] == ["CFINANCE"]

@@ -34,11 +34,30 @@ def test_forecast_prints_the_projection_and_the_advice_as_json(cli: Run) -> None
             "buy_at_least": "8100.00",
             "useful_at_most": data["advice"]["useful_at_most"],
         },
+        "open_orders": [],
         "budget": None,
     }
     assert int(float(data["advice"]["useful_at_most"])) > 30_000
     code, text, _ = cli("forecast", "--project", "prod-eu")
     assert code == 0 and "runs out on" in text
+
+
+def test_forecast_names_the_pending_order_it_does_not_count_in_english_and_french(
+    cli: Run,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cli("project", "add", "prod-eu", "--name", "Prod EU", "--as", "UADMIN")
+    cli("charge", "100", "--project", "prod-eu", "--as", "UFIN")
+    before = cli("forecast", "--project", "prod-eu", "--json")[1]
+    po = cli("buy", "50 000", "--project", "prod-eu", "--as", "UMEM", "--json")[1]["po"]
+    data = cli("forecast", "--project", "prod-eu", "--json")[1]
+    assert data["open_orders"] == [{"po": po, "amount": "50000.00", "status": "pending"}]
+    assert data["advice"] == before["advice"]  # the lots alone: the order is not counted
+    said = cli("forecast", "--project", "prod-eu")[1]
+    assert f"\n{po} for €50,000.00 is pending approval (not counted above)." in said
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    said = cli("forecast", "--project", "prod-eu")[1]
+    assert f"{po} de 50\u00a0000,00\u00a0€ attend son approbation (non compté ci-dessus)." in said
 
 
 def test_forecast_of_an_unknown_project_fails_cleanly(cli: Run) -> None:  # noqa: F811

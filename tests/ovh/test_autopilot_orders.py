@@ -4,16 +4,20 @@ until OVHcloud delivers."""
 
 from __future__ import annotations
 
+from bot.cli import text
+from bot.i18n import translator
 from bot.ovh.client import OvhProvider
 from bot.ovh.standin import OvhStandIn
 from ledger.domain import AUTOPILOT, POStatus
 from ledger.services import Ledger, reading
 from ledger.services.autopilot import Held, draft_due, turn_on
+from ledger.services.forecasting import forecast
 from ledger.services.linked import sync_project
+from ledger.services.open_orders import OpenOrder
 from ledger.services.ordering import approve_and_order, follow_orders
 from ledger.services.purchases import get_purchase_order
 from tests.ovh.conftest import SERVICE
-from tests.support import FINANCE, FakeClock, eur
+from tests.support import FINANCE, PARIS, FakeClock, eur
 
 
 def test_a_drafted_order_of_a_linked_project_is_placed_at_ovhcloud_on_approval(
@@ -52,3 +56,27 @@ def test_a_drafted_order_of_a_linked_project_is_placed_at_ovhcloud_on_approval(
     clock.advance(days=1)
     (after,) = draft_due(ledger)
     assert not after.drafted and after.outlook.reason is not Held.OPEN_ORDER
+
+
+def test_the_forecast_names_an_order_approved_and_on_its_way_until_ovhcloud_delivers_it(
+    ledger: Ledger, linked: str, ovh: OvhStandIn, provider: OvhProvider, clock: FakeClock
+) -> None:
+    credit = ovh.add_credit(SERVICE, "300")
+    sync_project(ledger, provider, linked)
+    for _ in range(30):  # 10 € a day until nothing is left
+        clock.advance(days=1)
+        ovh.consume(SERVICE, credit.id, "10")
+        sync_project(ledger, provider, linked)
+    turn_on(ledger, FINANCE, linked, 90)
+    number = draft_due(ledger)[0].number or ""
+    approve_and_order(ledger, provider, FINANCE, number)
+    seen = forecast(ledger, linked)
+    assert seen.open_orders == (OpenOrder(number, eur("900"), POStatus.APPROVED),)
+    assert seen.projection.advice.buy_at_least.minor > 0  # the lots alone: it is not counted
+    said = text.forecast(seen, translator("en_GB", PARIS))
+    assert f"{number} for €900.00 is approved and not yet delivered (not counted above)." in said
+    (order,) = ovh.orders.values()
+    ovh.pay(order.id)
+    ovh.deliver(order.id)
+    follow_orders(ledger, provider)
+    assert forecast(ledger, linked).open_orders == ()

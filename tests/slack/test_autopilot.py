@@ -360,3 +360,36 @@ def test_a_draft_that_pays_no_whole_day_or_whose_cover_was_not_kept_says_so() ->
         "90\u00a0jours de consommation à partir de cette date\u00a0: réduit à 250,00\u00a0€, "
         "ce qui peut servir avant d’expirer."
     )
+
+
+def test_after_a_draft_the_forecast_balance_and_home_name_it_as_not_counted_in_both_languages(
+    ledger: Ledger, clock: FakeClock
+) -> None:
+    with bot_in_process(ledger, "en_GB", UFR="fr-FR") as bot:
+        bot.command("UADMIN", "project add prod-eu Prod EU")
+        bot.command(FIN, "autopilot on prod-eu cover 30")
+        _running_out(ledger, clock)
+        bot.run_alerts()
+        forecast = bot.command("UMEM", "forecast prod-eu")
+        balance = bot.command("UMEM", "balance prod-eu")
+        french = bot.command("UFR", "prevision prod-eu")
+        bot.dispatch(
+            {
+                "token": "x",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": "Ev-home",
+                "event_time": 1,
+                "event": {"type": "app_home_opened", "user": "UMEM", "tab": "home"},
+            }
+        )
+        (home,) = bot.standin.of("views.publish")
+    line = "PO-2026-000002 for €300.00 is pending approval (not counted above)."
+    assert line in block_texts(forecast) and line in plain(forecast)
+    assert "buy at least €900.00" in plain(forecast)  # the figures stay those of the lots
+    assert any(line in text for text in block_texts(balance))
+    assert line in str(home.params["view"]).replace("\u00a0", " ")
+    assert "PO-2026-000002 de 300,00 € attend son approbation (non compté ci-dessus)." in (
+        block_texts(french)
+    )

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bot.forecast_words import balance_outlook
 from bot.i18n import Translator, translator
 from bot.slack import project_choice, wording
 from bot.slack.blocks import (
@@ -61,6 +62,7 @@ from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast, forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
 from ledger.services.linked import LinkView, SyncReport
+from ledger.services.open_orders import OpenOrder
 from ledger.services.order_reminders import Waiting
 from ledger.services.projects import add_project
 from ledger.services.purchases import MAX_REASON, approve_purchase, request_purchase
@@ -107,6 +109,11 @@ def lot(i: int, days: int, kind: LotKind = LotKind.CREDIT) -> LotView:
 
 
 LOTS = tuple(lot(i, i % 400, LotKind.VOUCHER if i % 3 else LotKind.CREDIT) for i in range(MANY))
+# A project's open orders, not counted in its forecast: pending, or approved and on its way.
+OPEN_ORDERS = tuple(
+    OpenOrder(f"PO-2026-{i:06d}", eur(10**13), POStatus.APPROVED if i % 2 else POStatus.PENDING)
+    for i in range(MANY)
+)
 
 
 def order(i: int, status: POStatus = POStatus.PENDING) -> PurchaseOrderView:
@@ -283,7 +290,10 @@ def forecasts(ledger: Ledger, clock: FakeClock) -> list[Forecast]:
     clock.advance(days=3)
     bill(ledger, FINANCE, "tight", eur_text("290"), "bill-tight")
     seen = [forecast(ledger, p) for p in ("steady", "tight")]
-    return [replace(s, project=project(i), lots=LOTS) for i, s in enumerate(seen * 150)]
+    return [
+        replace(s, project=project(i), lots=LOTS, open_orders=OPEN_ORDERS)
+        for i, s in enumerate(seen * 150)
+    ]
 
 
 @pytest.mark.parametrize("locale", LANGUAGES)
@@ -298,6 +308,9 @@ def test_the_forecast_digest_and_home_with_the_largest_data_are_within_slacks_li
     for one in seen[:2]:
         found += problems(forecast_message(one, t).as_kwargs(), "forecast")
         found += problems(notices.weekly_digest(one, eur(10**13), LOTS, t).as_kwargs(), "digest")
+        outlook = balance_outlook(one, t)
+        said = balance.balance_message(Balance(BIG, NOW, LOTS), t, outlook, "synced", "budget")
+        found += problems(said.as_kwargs(), "balance with open orders")
     pilots = {one.project.id: pilot(i, one.project) for i, one in enumerate(seen)}
     data = Dashboard(tuple(seen), tuple(order(i) for i in range(MANY)), health, autopilot=pilots)
     found += problems(home.home_view(EVERYONE, data, t), "home")

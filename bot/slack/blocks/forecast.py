@@ -13,7 +13,13 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.forecast_words import basis, lasts_until, never_runs_out
+from bot.forecast_words import (
+    MAX_OPEN_ORDERS_SHOWN,
+    basis,
+    lasts_until,
+    never_runs_out,
+    on_its_way,
+)
 from bot.i18n import Translator
 from bot.slack.blocks.common import MAX_BLOCKS, Message, _dicts, _sections, text_message
 from bot.slack.formatting import escape
@@ -31,7 +37,8 @@ def _day(value: date | None, t: Translator, none: str) -> str:
 
 
 def advice_lines(seen: Forecast, t: Translator) -> list[str]:
-    """The forecast in a few short lines (App Home, weekly digest)."""
+    """The forecast in a few short lines (App Home, weekly digest), then the open orders
+    it does not count."""
     projection = seen.projection
     advice = projection.advice
     lines = [lasts_until(seen, t)]
@@ -44,7 +51,7 @@ def advice_lines(seen: Forecast, t: Translator) -> list[str]:
                 most=t.money(advice.useful_at_most),
             )
         )
-    return lines
+    return lines + on_its_way(seen, t, MAX_OPEN_ORDERS_SHOWN)
 
 
 def forecast_message(seen: Forecast, t: Translator, budget: str | None = None) -> Message:
@@ -67,6 +74,9 @@ def forecast_message(seen: Forecast, t: Translator, budget: str | None = None) -
             ]
         ),
     ]
+    opened = "\n".join(on_its_way(seen, t, MAX_OPEN_ORDERS_SHOWN))
+    if opened:  # right below the advice it is not counted in
+        blocks.append(ContextBlock(elements=[_md(opened)]))
     if budget:  # near the top: a long list of lots never pushes it out
         blocks.append(ContextBlock(elements=[_md(budget)]))
     lines = [
@@ -97,6 +107,8 @@ def forecast_message(seen: Forecast, t: Translator, budget: str | None = None) -
         buy_by=buy_by,
         most=t.money(advice.useful_at_most),
     )
+    if opened:
+        text += f"\n{opened}"
     if budget:
         text += f"\n{budget}"
     return Message(text, _dicts(blocks[:MAX_BLOCKS]))
