@@ -24,7 +24,6 @@ from bot.slack.blocks import (
     modals,
     notices,
     order_reminders,
-    ovh,
     projects,
     purchase_orders,
     vouchers,
@@ -42,7 +41,6 @@ from ledger.domain import (
     LotView,
     POStatus,
     ProjectView,
-    ProviderOrderView,
     PurchaseOrderView,
     RedeemedVoucher,
     Role,
@@ -65,7 +63,6 @@ from ledger.services.billing import charge as bill
 from ledger.services.dashboard import Dashboard
 from ledger.services.forecasting import Forecast, forecast
 from ledger.services.health import PROVIDER_SYNC, SCHEDULED_RUN, Health, LastRun
-from ledger.services.linked import LinkView, SyncReport
 from ledger.services.order_reminders import Waiting
 from ledger.services.projects import add_project
 from ledger.services.purchases import approve_purchase, not_pending, request_purchase
@@ -380,29 +377,4 @@ def test_no_english_sentence_comes_out_of_the_forecast_digest_or_home_in_french(
     english = rendered_forecasts(translator("en_GB", PARIS), seen, health)
     for fr, en in zip(french, english, strict=True):
         shared = (words(fr) & words(en)) - SHARED - {"idle", "steady", "tight", "empty"}
-        assert not shared, (shared, fr)
-
-
-def rendered_ovhcloud(t: Translator) -> list[Any]:
-    everything: list[Any] = []
-    for state in ("ordering", "ordered", "delivered", "cancelled"):
-        provider = ProviderOrderView(
-            state, 77, "https://example.invalid/77", eur(100), eur(20), eur(120), None
-        )
-        po = replace(order(POStatus.APPROVED), provider=provider)
-        everything += [ovh.provider_order_line(po, t), purchase_orders.po_for_approval(po, t)]
-    everything.append(ovh.ordered_dm(order(POStatus.APPROVED), t))
-    for synced, kind in ((NOW, None), (None, None), (NOW, "credentials"), (NOW, "gone")):
-        link = LinkView("prod-eu", "0a1b", NOW, synced, NOW if kind else None, kind, "E42")
-        everything += [ovh.sync_line(link, NOW, 60, t), ovh.failure_notice(link, t)]
-    for credits in (1, 2):
-        everything.append(ovh.linked_text(SyncReport("prod-eu", "0a1b", credits, 0, eur(5)), t))
-    return [m.as_kwargs() if isinstance(m, common.Message) else m for m in everything]
-
-
-def test_no_english_sentence_comes_out_of_the_ovhcloud_lines_in_french() -> None:
-    french = rendered_ovhcloud(translator("fr_FR", PARIS))
-    english = rendered_ovhcloud(translator("en_GB", PARIS))
-    for fr, en in zip(french, english, strict=True):
-        shared = (words(fr) & words(en)) - SHARED - {"api", "bot", "https", "example", "invalid"}
         assert not shared, (shared, fr)
