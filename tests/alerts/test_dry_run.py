@@ -66,6 +66,11 @@ def test_a_dry_run_lists_the_autopilots_draft_and_its_channel_news_with_no_finan
     assert state.outlook.draft is not None
     assert (state.project.id, state.outlook.draft.amount) == ("prod-eu", eur("300"))
     assert [(place, draft.text) for place, draft in report.planned] == [
-        ("CPROD", ":robot_face: The autopilot would draft €300.00 for *Prod EU*.")
+        (
+            "CPROD",
+            ":robot_face: The autopilot would draft €300.00 for *Prod EU*.\n"
+            "Credit runs out on 12 Mar 2026; this order covers 30 days of usage from then,"
+            " through 10 Apr 2026.",
+        )
     ]
     assert status(ledger, "prod-eu")[0].open_order is None
