@@ -304,8 +304,10 @@ def test_a_draft_cut_by_the_cap_says_everywhere_how_many_of_the_days_asked_it_co
         bot.command("UADMIN", "project link prod-eu", channel="CPROD")
         bot.command(FIN, "autopilot on prod-eu cover 90 cap 600")
         _running_out(ledger, clock)
-        (dry,) = [said for _, said in bot.alerts.run(dry_run=True).planned if "draft" in said.text]
-        assert CUT_EN in dry.text
+        planned = bot.alerts.run(dry_run=True).planned
+        drafts = {place: said.text for place, said in planned if "draft" in said.text}
+        assert set(drafts) == {"CFINANCE", "CPROD"}  # finance's line, and the channel's news
+        assert all(CUT_EN in said for said in drafts.values())
         assert CUT_EN in plain(bot.command("UMEM", "autopilot prod-eu"))
         assert CUT_FR in str(bot.command("UFR", "pilote prod-eu").params.get("text", ""))
         assert CUT_EN in _home(bot, "UMEM")
