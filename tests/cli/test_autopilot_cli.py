@@ -25,6 +25,22 @@ def cli(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
     return run
 
 
+def with_slack(monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn) -> None:
+    """The terminal posts to the stand-in's Slack, with a finance channel."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
+    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+
+
+def drafted_by_the_run(cli: Run) -> str:
+    """prod-eu burns with no credit, the autopilot is on, and `alerts run` drafts: its PO."""
+    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
+    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
+    cli("alerts", "run", "--json")
+    orders = cli("po", "list", "--status", "pending", "--json")[1]
+    return str(orders[0]["po"])
+
+
 def test_finance_sets_the_autopilot_and_status_shows_it_as_json(cli: Run) -> None:
     code, rows, err = cli(
         "autopilot", "set", "--project", "prod-eu", "--cover-days", "60",
@@ -100,9 +116,7 @@ def test_the_status_reads_in_french_at_a_french_terminal(
 def test_alerts_run_drafts_by_hand_and_counts_the_draft(
     cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
 ) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
-    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    with_slack(monkeypatch, standin)
     code, po, _ = cli("buy", "100", "--project", "prod-eu", "--as", "UMEM", "--json")
     cli("po", "approve", po["po"], "--as", "UFIN")
     cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
@@ -127,14 +141,8 @@ def test_alerts_run_drafts_by_hand_and_counts_the_draft(
 def test_a_rejected_draft_holds_the_autopilot_and_status_says_why_until_it_is_set_again(
     cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
 ) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
-    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
-    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
-    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
-    cli("alerts", "run", "--json")
-    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
-    number = orders[0]["po"]
+    with_slack(monkeypatch, standin)
+    number = drafted_by_the_run(cli)
     code, _, err = cli("po", "reject", number, "--reason", "not now", "--as", "UFIN")
     assert code == 0, err
     code, rows, _ = cli("autopilot", "status", "--json")
@@ -162,14 +170,8 @@ def test_a_rejected_draft_holds_the_autopilot_and_status_says_why_until_it_is_se
 def test_turned_on_again_the_day_of_a_rejected_draft_status_says_the_next_comes_tomorrow(
     cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
 ) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
-    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
-    cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")
-    cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
-    cli("alerts", "run", "--json")
-    code, orders, _ = cli("po", "list", "--status", "pending", "--json")
-    number = orders[0]["po"]
+    with_slack(monkeypatch, standin)
+    number = drafted_by_the_run(cli)
     cli("po", "reject", number, "--reason", "not now", "--as", "UFIN")
     cli("autopilot", "set", "--project", "prod-eu", "--as", "UFIN")
     code, rows, _ = cli("autopilot", "status", "--project", "prod-eu", "--json")
@@ -200,9 +202,7 @@ def test_turned_on_again_the_day_of_a_rejected_draft_status_says_the_next_comes_
 def test_status_and_the_order_tell_how_many_of_the_days_asked_a_capped_draft_covers(
     cli: Run, monkeypatch: pytest.MonkeyPatch, standin: SlackStandIn
 ) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_API_URL", standin.api_url)
-    monkeypatch.setenv("FINANCE_CHANNEL", "CFINANCE")
+    with_slack(monkeypatch, standin)
     cli("charge", "300", "--project", "prod-eu", "--as", "UFIN")  # 300 € a day, no credit
     cli("autopilot", "set", "--project", "prod-eu", "--monthly-cap", "5000", "--as", "UFIN")
     code, rows, _ = cli("autopilot", "status", "--json")

@@ -70,6 +70,21 @@ class Bot:
             }
         )
 
+    def open_home(self, user: str) -> Call:
+        """`user` opens the bot's Home tab; the view the bot published for them."""
+        self.dispatch(
+            {
+                "token": "x",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "type": "event_callback",
+                "event_id": f"Ev-home-{user}-{next(self._ids)}",
+                "event_time": 1,
+                "event": {"type": "app_home_opened", "user": user, "tab": "home"},
+            }
+        )
+        return [c for c in self.standin.of("views.publish") if c.params["user_id"] == user][-1]
+
     def posts(self, channel: str) -> list[Call]:
         return [c for c in self.standin.of("chat.postMessage") if c.params["channel"] == channel]
 

@@ -271,18 +271,7 @@ def test_finance_card_of_a_rejected_or_expired_draft_says_the_autopilot_waits_to
 
 
 def _home(bot: Bot, user: str) -> str:
-    bot.dispatch(
-        {
-            "token": "x",
-            "team_id": "T1",
-            "api_app_id": "A1",
-            "type": "event_callback",
-            "event_id": f"Ev-home-{user}",
-            "event_time": 1,
-            "event": {"type": "app_home_opened", "user": user, "tab": "home"},
-        }
-    )
-    return json.dumps(bot.standin.of("views.publish")[-1].params["view"], ensure_ascii=False)
+    return json.dumps(bot.open_home(user).params["view"], ensure_ascii=False)
 
 
 CUT_EN = (
@@ -375,18 +364,7 @@ def test_after_a_draft_the_forecast_balance_and_home_name_it_as_not_counted_in_b
         forecast = bot.command("UMEM", "forecast prod-eu")
         balance = bot.command("UMEM", "balance prod-eu")
         french = bot.command("UFR", "prevision prod-eu")
-        bot.dispatch(
-            {
-                "token": "x",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": "Ev-home",
-                "event_time": 1,
-                "event": {"type": "app_home_opened", "user": "UMEM", "tab": "home"},
-            }
-        )
-        (home,) = bot.standin.of("views.publish")
+        home = bot.open_home("UMEM")
     line = "PO-2026-000002 for €300.00 is pending approval (not counted above)."
     assert line in block_texts(forecast) and line in plain(forecast)
     assert "buy at least €900.00" in plain(forecast)  # the figures stay those of the lots

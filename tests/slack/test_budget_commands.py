@@ -245,18 +245,7 @@ def test_the_balance_the_forecast_and_the_app_home_show_use_and_budget(
     with bot_in_process(ledger, "en") as bot:
         balance = bot.command("UMEMBER", "balance", channel="CPROD")
         forecast = bot.command("UMEMBER", "forecast prod-eu")
-        bot.dispatch(
-            {
-                "token": "x",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": "Ev-home",
-                "event_time": 1,
-                "event": {"type": "app_home_opened", "user": "UMEMBER", "tab": "home"},
-            }
-        )
-        (home,) = bot.standin.of("views.publish")
+        home = bot.open_home("UMEMBER")
     assert line in block_texts(balance) and line in plain(balance)
     assert line in block_texts(forecast) and line in plain(forecast)
     assert line in str(home.params["view"])

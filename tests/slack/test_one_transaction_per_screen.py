@@ -68,17 +68,6 @@ def test_the_balance_and_the_forecast_are_read_in_one_transaction(
 @pytest.mark.parametrize("user", ["UMEMBER", "UFIN", "UADMIN"])
 def test_the_app_home_is_read_in_one_transaction(bot: Bot, ledger: Ledger, user: str) -> None:
     with Transactions(ledger) as counted:
-        bot.dispatch(
-            {
-                "token": "x",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "type": "event_callback",
-                "event_id": f"Ev-{user}",
-                "event_time": 1,
-                "event": {"type": "app_home_opened", "user": user, "tab": "home"},
-            }
-        )
-    (published,) = [c for c in bot.standin.of("views.publish") if c.params["user_id"] == user]
+        published = bot.open_home(user)
     assert "Prod EU" in str(published.params)
     assert counted.begun == 1
