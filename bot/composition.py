@@ -128,24 +128,19 @@ def build_alerts(
     from bot.i18n import translator
     from bot.jobs.alerts import Alerts
     from bot.slack.app import build_client
-    from bot.slack.locales import Locales
     from bot.slack.notifier import SlackNotifier
 
     workspace = translator(settings.creditbot_locale, settings.timezone)
     web = client or build_client(settings)
 
     @cache
-    def locales() -> Locales:  # built at the first message to a person
-        return Locales(settings, web)
+    def deps() -> Deps:  # built at the first message to a person, or redraw of the Homes
+        return _deps(settings, ledger, web, None)
 
     def person(user_id: str) -> Translator:
         """A person's language; with no token (a dry run) Slack is not asked: the
         workspace's."""
-        return locales().of(user_id) if web.token else workspace
-
-    @cache
-    def deps() -> Deps:  # built when finance's Homes are first redrawn
-        return _deps(settings, ledger, web, None)
+        return deps().locales.of(user_id) if web.token else workspace
 
     def homes() -> None:
         from bot.slack.home import refresh_finance_homes
