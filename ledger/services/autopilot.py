@@ -38,7 +38,6 @@ from ledger.services.autopilot_state import (
     cap_used,
     last_drafts,
     made_today,
-    open_orders,
     outlook_of,
     refused,
     states_in,
@@ -241,10 +240,10 @@ def _turn(session: Session, *, ledger: Ledger, project_id: str) -> DraftOutcome 
     today = local_date(now, ledger.config.timezone)
     if last is not None and last.day == today:  # the day is claimed
         return DraftOutcome(project.id, made_today(last))
-    opened = open_orders(session, [project.id]).get(project.id)
-    if opened is not None:
-        return DraftOutcome(project.id, Outlook(None, Held.OPEN_ORDER, order=opened))
     seen = forecast_in(session, ledger, project, now)
+    if seen.open_orders:  # its oldest, as the forecast read it
+        opened = seen.open_orders[0].number
+        return DraftOutcome(project.id, Outlook(None, Held.OPEN_ORDER, order=opened))
     cap = Money(setting.monthly_cap, project.currency) if setting.monthly_cap else None
     used = Money(
         cap_used(session, ledger, [project.id], today).get(project.id, 0), project.currency

@@ -19,7 +19,6 @@ from ledger.money import Money, minor_units
 from ledger.orm import AutopilotDraft, AutopilotSetting, Project, PurchaseOrder
 from ledger.services.context import Ledger
 from ledger.services.forecasting import Forecast
-from ledger.services.open_orders import open_in
 
 
 class Held(enum.StrEnum):
@@ -93,7 +92,8 @@ def states_in(
         )
     }
     today = local_date(now, ledger.config.timezone)
-    opened = open_orders(session, ids)
+    # Each project's oldest open order, as its forecast read it in this transaction.
+    opened = {f.project.id: f.open_orders[0].number for f in seen if f.open_orders}
     used = cap_used(session, ledger, ids, today)
     last = last_drafts(session, ids)
     out = []
@@ -171,11 +171,6 @@ def refused(drafted: LastDraft | None, setting: AutopilotSetting) -> Outlook | N
     if held is None or drafted.decided_at < setting.changed_at:
         return None
     return Outlook(None, held, order=drafted.number, since=drafted.decided_at)
-
-
-def open_orders(session: Session, ids: Sequence[str]) -> dict[str, str]:
-    """Each project's oldest open order: pending, or approved and not yet delivered."""
-    return {pid: orders[0].number for pid, orders in open_in(session, ids).items()}
 
 
 def cap_used(session: Session, ledger: Ledger, ids: Sequence[str], today: date) -> dict[str, int]:
